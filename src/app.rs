@@ -1,0 +1,186 @@
+//! The one startup path (`build`, used by `main` and by the tests), the shared state, and
+//! THE route table: the whole attack surface on one screen.
+
+use std::{future::Future, net::SocketAddr, sync::Arc};
+
+use axum::{
+    Router,
+    http::{HeaderName, HeaderValue, Request, header},
+    middleware,
+    routing::{get, post},
+};
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::{
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
+    services::ServeDir,
+    set_header::SetResponseHeaderLayer,
+    timeout::TimeoutLayer,
+    trace::TraceLayer,
+};
+
+use crate::{
+    clock::{SharedClock, SystemClock},
+    config::Config,
+    crypto::{KeyDir, Keyring, keyring},
+    oidc,
+    store::Db,
+    web::{client_ip, health, metrics, pages, security},
+};
+
+/// Everything a handler may need, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub db: Db,
+    pub keys: Arc<Keyring>,
+    pub clock: SharedClock,
+    pub metrics: Arc<metrics::Metrics>,
+    /// The issuer's origin, as browsers send it in `Origin`.
+    pub origin: Arc<str>,
+    pub security_headers: Arc<[(HeaderName, HeaderValue)]>,
+    pub jwks_cache_control: HeaderValue,
+}
+
+/// A built application: its state and its router, ready to serve.
+pub struct App {
+    pub state: AppState,
+    pub router: Router,
+}
+
+/// Builds the application with the system clock.
+pub async fn build(config: Config) -> anyhow::Result<App> {
+    build_with_clock(config, Arc::new(SystemClock)).await
+}
+
+/// Connects to the database, applies pending migrations, creates signing keys on first start,
+/// loads them, and assembles the router.
+pub async fn build_with_clock(config: Config, clock: SharedClock) -> anyhow::Result<App> {
+    let db = Db::connect(&config.database)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot open the database (database.url): {e}"))?;
+    let applied = db.migrate().await?;
+    if applied > 0 {
+        tracing::info!(applied, database = db.kind(), "database migrated");
+    }
+    let dir = KeyDir::open(&config.keys.dir)?;
+    for kid in keyring::ensure_keys(&db, &dir, clock.now()).await? {
+        tracing::info!(kid, "signing key created");
+    }
+    let keys = Arc::new(Keyring::load(db.clone(), dir, clock.clone()).await?);
+    keys.spawn_refresh(config.keys.refresh);
+
+    let state = AppState {
+        origin: config.issuer.origin().into(),
+        security_headers: security::default_headers(config.issuer.is_https()).into(),
+        jwks_cache_control: oidc::jwks::cache_control(config.keys.prepublish),
+        config: Arc::new(config),
+        db,
+        keys,
+        clock,
+        metrics: Arc::new(metrics::Metrics::new()),
+    };
+    Ok(App {
+        router: routes(state.clone()),
+        state,
+    })
+}
+
+/// THE route table.
+fn routes(state: AppState) -> Router {
+    // Pages people use in a browser: cross-site form posts are refused.
+    let pages = Router::new()
+        .route("/", get(pages::home))
+        .route("/language", post(pages::language))
+        .route_layer(middleware::from_fn_with_state(state.clone(), security::same_origin));
+
+    // Machine endpoints: relying parties, load balancers, monitoring.
+    let protocol = Router::new()
+        .route("/jwks", get(oidc::jwks::jwks))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::metrics));
+
+    let static_files = Router::new().nest_service(
+        "/static",
+        ServiceBuilder::new()
+            .layer(SetResponseHeaderLayer::overriding(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            ))
+            .service(ServeDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/static"))),
+    );
+
+    let http = &state.config.http;
+    Router::new()
+        .merge(pages)
+        .merge(protocol)
+        .merge(static_files)
+        .fallback(pages::not_found)
+        .layer(middleware::from_fn(pages::render_errors))
+        .layer(middleware::from_fn_with_state(state.clone(), metrics::record))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(request_span))
+                .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(middleware::from_fn_with_state(state.clone(), client_ip::resolve))
+                .layer(middleware::from_fn_with_state(state.clone(), security::headers))
+                .layer(TimeoutLayer::with_status_code(
+                    axum::http::StatusCode::REQUEST_TIMEOUT,
+                    http.request_timeout,
+                ))
+                .layer(RequestBodyLimitLayer::new(http.body_limit)),
+        )
+        .with_state(state)
+}
+
+/// The span of one request: method, path and request id. Never the query string (codes and
+/// tokens travel there) and never the client's address.
+fn request_span<B>(req: &Request<B>) -> tracing::Span {
+    let id = req
+        .extensions()
+        .get::<RequestId>()
+        .and_then(|id| id.header_value().to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+}
+
+/// Serves until `shutdown` resolves, then stops accepting, lets in-flight requests finish
+/// and closes the database.
+pub async fn serve(
+    app: App,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let App { state, router } = app;
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await?;
+    state.db.close().await;
+    Ok(())
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutdown requested: finishing requests in flight");
+}

@@ -1,0 +1,245 @@
+//! The `civitas` command line.
+
+use std::{path::PathBuf, process::ExitCode, sync::Arc, time::Instant};
+
+use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::{
+    app,
+    clock::{Clock, SystemClock, rfc3339},
+    config::Config,
+    crypto::{Alg, KeyDir, KeyState, keyring},
+    demo,
+    registry,
+    store::{Db, persons, signing_keys},
+    telemetry,
+};
+
+/// Civitas: a national digital identity provider (OpenID Connect and SAML 2.0).
+///
+/// Configuration comes from built-in defaults, then `civitas.toml` (or --config), then
+/// CIVITAS_* environment variables (nested keys joined by "__", e.g. CIVITAS_DATABASE__URL).
+#[derive(Debug, Parser)]
+#[command(name = "civitas", version, propagate_version = true)]
+pub struct Cli {
+    /// Configuration file [default: ./civitas.toml if it exists]
+    #[arg(long, global = true, env = "CIVITAS_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the server: apply migrations, create signing keys on first start, serve HTTP.
+    /// Stops gracefully on SIGTERM or Ctrl-C (requests in flight finish).
+    Serve {
+        /// Also seed a synthetic population of 1,000 persons and print how to try a sign-in.
+        /// Refused on a database that holds real registry data.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Show and rotate the keys that sign ID tokens and SAML assertions.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+    /// Load person records from the population registry.
+    Registry {
+        #[command(subcommand)]
+        command: RegistryCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// List every key with its state (next, active, retired, expired) and its times.
+    List,
+    /// Add the next key: published in the JWKS at once, signing after keys.prepublish_secs;
+    /// the current key then retires and leaves the JWKS keys.retire_grace_secs later.
+    Rotate {
+        /// Which algorithm's key to rotate.
+        #[arg(long, value_enum, default_value_t = AlgArg::All)]
+        alg: AlgArg,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum AlgArg {
+    Es256,
+    Rs256,
+    All,
+}
+
+#[derive(Debug, Subcommand)]
+enum RegistryCommand {
+    /// Import persons from a registry CSV file (format: see README, "The registry format").
+    /// All or nothing: one bad row imports nothing and names its line. Importing again
+    /// updates changed persons in place and never duplicates.
+    Import {
+        /// The CSV file.
+        file: PathBuf,
+    },
+}
+
+impl Cli {
+    /// Runs the command; errors are printed once, here.
+    pub fn run(self) -> ExitCode {
+        let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("error: cannot start the runtime: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        match runtime.block_on(self.dispatch()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::FAILURE
+            }
+        }
+    }
+
+    async fn dispatch(self) -> anyhow::Result<()> {
+        let config = Config::load(self.config.as_deref())?;
+        telemetry::init(&config.log);
+        match self.command {
+            Command::Serve { demo } => serve(config, demo).await,
+            Command::Migrate => {
+                let db = Db::connect(&config.database).await?;
+                let applied = db.migrate().await?;
+                let known = db.known_migrations().len();
+                println!("{}: {applied} migrations applied, {known} known, schema up to date", db.kind());
+                Ok(())
+            }
+            Command::Keys { command } => keys(config, command).await,
+            Command::Registry {
+                command: RegistryCommand::Import { file },
+            } => import(config, file).await,
+        }
+    }
+}
+
+async fn serve(config: Config, demo_mode: bool) -> anyhow::Result<()> {
+    let listen = config.listen;
+    let issuer = config.issuer.as_str().to_owned();
+    let grace = config.http.shutdown_grace;
+    let app = app::build(config).await?;
+    if demo_mode {
+        seed_demo(&app.state.db).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {listen} (listen): {e}"))?;
+    tracing::info!(%listen, issuer, "Civitas is serving");
+    eprintln!("Civitas is serving {issuer} on http://{listen} (Ctrl-C to stop)");
+
+    let signalled = Arc::new(tokio::sync::Notify::new());
+    let notify = signalled.clone();
+    let shutdown = async move {
+        app::shutdown_signal().await;
+        notify.notify_one();
+    };
+    let server = app::serve(app, listener, shutdown);
+    tokio::select! {
+        result = server => result,
+        () = async { signalled.notified().await; tokio::time::sleep(grace).await } => {
+            anyhow::bail!("requests were still running {}s after the shutdown signal; stopped", grace.as_secs())
+        }
+    }
+}
+
+async fn seed_demo(db: &Db) -> anyhow::Result<()> {
+    if persons::count_persons_by_source(db, "registry").await? > 0 {
+        anyhow::bail!(
+            "--demo refused: this database holds imported registry data; use a separate database for the demo"
+        );
+    }
+    let people = demo::population();
+    let summary = registry::import_persons(db, &people, "demo", SystemClock.now(), &ProgressBar::hidden()).await?;
+    let first = &people[0];
+    eprintln!(
+        "Demo mode: {} ({}).\n  Try the person {} {} with national ID {} (more in the registry).",
+        summary,
+        db.kind(),
+        first.given_names,
+        first.family_name,
+        first.national_id.as_str(),
+    );
+    Ok(())
+}
+
+async fn keys(config: Config, command: KeysCommand) -> anyhow::Result<()> {
+    let db = Db::connect(&config.database).await?;
+    db.migrate().await?;
+    let dir = KeyDir::open(&config.keys.dir)?;
+    let now = SystemClock.now();
+    match command {
+        KeysCommand::List => {
+            let rows = signing_keys::find_signing_keys(&db).await?;
+            if rows.is_empty() {
+                println!("No signing keys yet: `civitas serve` creates them on first start.");
+            }
+            println!("{:<6} {:<8} {:<43}  {:<20}  {:<20}  {:<20}", "ALG", "STATE", "KID", "SIGNS FROM", "RETIRES", "LEAVES JWKS");
+            for r in &rows {
+                println!(
+                    "{:<6} {:<8} {:<43}  {:<20}  {:<20}  {:<20}",
+                    r.alg,
+                    keyring::key_state(r, now).to_string(),
+                    r.kid,
+                    rfc3339(r.activates_at),
+                    r.retires_at.map_or("-".into(), rfc3339),
+                    r.expires_at.map_or("-".into(), rfc3339),
+                );
+            }
+            let live = rows.iter().filter(|r| keyring::key_state(r, now) != KeyState::Expired).count();
+            println!("{} keys, {live} published", rows.len());
+        }
+        KeysCommand::Rotate { alg } => {
+            keyring::ensure_keys(&db, &dir, now).await?;
+            let algs: Vec<Alg> = match alg {
+                AlgArg::Es256 => vec![Alg::Es256],
+                AlgArg::Rs256 => vec![Alg::Rs256],
+                AlgArg::All => Alg::ALL.to_vec(),
+            };
+            for alg in algs {
+                let row = keyring::rotate(&db, &dir, alg, now, config.keys.prepublish, config.keys.retire_grace).await?;
+                println!(
+                    "{}: new key {} published now, signs from {}; the current key retires then and leaves the JWKS at {}",
+                    alg.as_str(),
+                    row.kid,
+                    rfc3339(row.activates_at),
+                    rfc3339(row.activates_at + config.keys.retire_grace.as_secs() as i64),
+                );
+            }
+            println!("Running servers pick the new keys up within {} s.", config.keys.refresh.as_secs());
+        }
+    }
+    db.close().await;
+    Ok(())
+}
+
+async fn import(config: Config, file: PathBuf) -> anyhow::Result<()> {
+    let db = Db::connect(&config.database).await?;
+    db.migrate().await?;
+    let progress = ProgressBar::new(0).with_style(
+        ProgressStyle::with_template("{msg:>9} [{bar:40}] {pos}/{len} {per_sec} ETA {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let started = Instant::now();
+    let summary = registry::import_file(&db, &file, SystemClock.now(), &progress).await;
+    progress.finish_and_clear();
+    let summary = summary?;
+    println!(
+        "Imported {}: {summary} in {:.1} s",
+        file.display(),
+        started.elapsed().as_secs_f64()
+    );
+    db.close().await;
+    Ok(())
+}

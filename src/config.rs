@@ -1,0 +1,450 @@
+//! Configuration: built-in defaults, then `civitas.toml`, then `CIVITAS_*` environment variables
+//! (nested keys joined by `__`, e.g. `CIVITAS_DATABASE__URL`). Secrets may come from files
+//! (`database.url_file`). Anything invalid stops start-up with a message naming the key.
+
+use std::{
+    fmt,
+    net::{IpAddr, SocketAddr},
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+use figment::{
+    Figment,
+    providers::{Env, Format, Serialized, Toml},
+};
+use ipnet::IpNet;
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+/// Environment variables with the `CIVITAS_` prefix that are not configuration keys.
+const NON_CONFIG_ENV: &[&str] = &["config", "require_postgres"];
+
+/// The whole configuration, validated.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Address the HTTP server listens on.
+    pub listen: SocketAddr,
+    /// The OpenID Connect issuer: origin (and optional path) the service is reached at.
+    pub issuer: Issuer,
+    pub database: DatabaseConfig,
+    pub keys: KeysConfig,
+    pub http: HttpConfig,
+    pub log: LogConfig,
+}
+
+/// `[database]`
+#[derive(Clone)]
+pub struct DatabaseConfig {
+    /// `sqlite:PATH` or `postgres://…`; may carry a password, so `Debug` hides it.
+    pub url: String,
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+}
+
+impl fmt::Debug for DatabaseConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DatabaseConfig")
+            .field("url", &"[redacted]")
+            .field("max_connections", &self.max_connections)
+            .field("acquire_timeout", &self.acquire_timeout)
+            .finish()
+    }
+}
+
+/// `[keys]`
+#[derive(Clone, Debug)]
+pub struct KeysConfig {
+    /// Directory holding the private signing keys (files with mode 0600).
+    pub dir: PathBuf,
+    /// How long a new key is published in the JWKS before it signs anything.
+    pub prepublish: Duration,
+    /// How long a retired key stays published after its successor took over.
+    pub retire_grace: Duration,
+    /// How often a running server re-reads key state written by `civitas keys rotate`.
+    pub refresh: Duration,
+}
+
+/// `[http]`
+#[derive(Clone, Debug)]
+pub struct HttpConfig {
+    pub request_timeout: Duration,
+    /// Largest accepted request body, in bytes.
+    pub body_limit: usize,
+    /// Peers whose `X-Forwarded-For` is believed. Empty: no forwarded header is trusted.
+    pub trusted_proxies: Vec<IpNet>,
+    /// Peers allowed to read `/metrics`.
+    pub metrics_allowed: Vec<IpNet>,
+    /// How long in-flight requests may take to finish after SIGTERM.
+    pub shutdown_grace: Duration,
+}
+
+/// `[log]`
+#[derive(Clone, Debug)]
+pub struct LogConfig {
+    pub format: LogFormat,
+    /// An `EnvFilter` directive such as `info` or `civitas=debug,info`.
+    pub filter: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// The issuer URL: absolute, https (http only for a loopback host), no query, no fragment,
+/// no trailing slash. OIDC Discovery §3 requires `iss` to match it exactly.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Issuer(Url);
+
+impl Issuer {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let url = Url::parse(s).map_err(|e| format!("not an absolute URL ({e})"))?;
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err("must not have a query or fragment".into());
+        }
+        if url.cannot_be_a_base() || url.username() != "" || url.password().is_some() {
+            return Err("must be a plain http(s) origin with an optional path".into());
+        }
+        if s.ends_with('/') {
+            return Err("must not end with '/'".into());
+        }
+        match url.scheme() {
+            "https" => {}
+            "http" if is_loopback_host(&url) => {}
+            "http" => {
+                return Err("must use https (http is allowed only for localhost)".into());
+            }
+            _ => return Err("must use https".into()),
+        }
+        Ok(Self(url))
+    }
+
+    /// The issuer exactly as configured (no trailing slash).
+    pub fn as_str(&self) -> &str {
+        self.0.as_str().trim_end_matches('/')
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.0.scheme() == "https"
+    }
+
+    /// The origin (`scheme://host[:port]`), as browsers send it in the `Origin` header.
+    pub fn origin(&self) -> String {
+        self.0.origin().ascii_serialization()
+    }
+
+    /// An absolute URL for a path under the issuer, e.g. `endpoint("/jwks")`.
+    pub fn endpoint(&self, path: &str) -> String {
+        format!("{}{path}", self.as_str())
+    }
+}
+
+fn is_loopback_host(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// The configuration as written in files and variables, before validation.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    listen: String,
+    issuer: String,
+    database: RawDatabase,
+    keys: RawKeys,
+    http: RawHttp,
+    log: RawLog,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDatabase {
+    url: Option<String>,
+    url_file: Option<PathBuf>,
+    max_connections: u32,
+    acquire_timeout_secs: u64,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKeys {
+    dir: PathBuf,
+    prepublish_secs: u64,
+    retire_grace_secs: u64,
+    refresh_secs: u64,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHttp {
+    request_timeout_secs: u64,
+    body_limit_bytes: usize,
+    trusted_proxies: Vec<String>,
+    metrics_allowed: Vec<String>,
+    shutdown_grace_secs: u64,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLog {
+    format: LogFormat,
+    filter: String,
+}
+
+impl Default for Raw {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            issuer: "http://localhost:8080".into(),
+            database: RawDatabase {
+                url: None,
+                url_file: None,
+                max_connections: 8,
+                acquire_timeout_secs: 5,
+            },
+            keys: RawKeys {
+                dir: "keys".into(),
+                prepublish_secs: 24 * 3600,
+                retire_grace_secs: 48 * 3600,
+                refresh_secs: 60,
+            },
+            http: RawHttp {
+                request_timeout_secs: 30,
+                body_limit_bytes: 64 * 1024,
+                trusted_proxies: vec![],
+                metrics_allowed: vec!["127.0.0.0/8".into(), "::1/128".into()],
+                shutdown_grace_secs: 30,
+            },
+            log: RawLog {
+                format: LogFormat::Text,
+                filter: "info".into(),
+            },
+        }
+    }
+}
+
+/// The SQLite database used when no URL is configured.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite:data/civitas.db";
+
+/// A configuration error that names the key at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{0}")]
+    Source(#[from] Box<figment::Error>),
+    #[error("configuration key `{key}`: {message}")]
+    Invalid { key: &'static str, message: String },
+}
+
+fn invalid(key: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid {
+        key,
+        message: message.into(),
+    }
+}
+
+impl Config {
+    /// Loads defaults, then the TOML file (if it exists; a file named explicitly must exist),
+    /// then the process environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        Self::from_figment(Self::figment(file)?)
+    }
+
+    /// The layered sources; tests add their own values on top with `merge`.
+    pub fn figment(file: Option<&Path>) -> Result<Figment, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Raw::default()));
+        match file {
+            Some(path) if !path.exists() => {
+                return Err(invalid(
+                    "--config",
+                    format!("file {} does not exist", path.display()),
+                ));
+            }
+            Some(path) => figment = figment.merge(Toml::file_exact(path)),
+            None if Path::new("civitas.toml").exists() => {
+                figment = figment.merge(Toml::file_exact("civitas.toml"));
+            }
+            None => {}
+        }
+        let env = Env::prefixed("CIVITAS_")
+            .split("__")
+            .filter(|key| !NON_CONFIG_ENV.contains(&key.as_str()) && !key.starts_with("test_"));
+        Ok(figment.merge(env))
+    }
+
+    /// Extracts and validates a configuration from layered sources.
+    pub fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
+        let raw: Raw = figment.extract().map_err(Box::new)?;
+        Self::validate(raw)
+    }
+
+    fn validate(raw: Raw) -> Result<Self, ConfigError> {
+        let listen = raw
+            .listen
+            .parse()
+            .map_err(|_| invalid("listen", "expected an address such as 127.0.0.1:8080"))?;
+        let issuer = Issuer::parse(&raw.issuer).map_err(|m| invalid("issuer", m))?;
+
+        let url = match (raw.database.url, raw.database.url_file) {
+            (Some(_), Some(_)) => {
+                return Err(invalid(
+                    "database.url_file",
+                    "set either database.url or database.url_file, not both",
+                ));
+            }
+            (Some(url), None) => url,
+            (None, Some(path)) => std::fs::read_to_string(&path)
+                .map_err(|e| invalid("database.url_file", format!("{}: {e}", path.display())))?
+                .trim_end()
+                .to_owned(),
+            (None, None) => DEFAULT_DATABASE_URL.to_owned(),
+        };
+        if !(url.starts_with("sqlite:")
+            || url.starts_with("postgres://")
+            || url.starts_with("postgresql://"))
+        {
+            return Err(invalid(
+                "database.url",
+                "expected sqlite:PATH or postgres://USER@HOST/DATABASE",
+            ));
+        }
+        if raw.database.max_connections == 0 {
+            return Err(invalid("database.max_connections", "must be at least 1"));
+        }
+
+        let positive = |key: &'static str, secs: u64| {
+            if secs == 0 {
+                Err(invalid(key, "must be at least 1 (seconds)"))
+            } else {
+                Ok(Duration::from_secs(secs))
+            }
+        };
+        let keys = KeysConfig {
+            dir: raw.keys.dir,
+            prepublish: positive("keys.prepublish_secs", raw.keys.prepublish_secs)?,
+            retire_grace: positive("keys.retire_grace_secs", raw.keys.retire_grace_secs)?,
+            refresh: positive("keys.refresh_secs", raw.keys.refresh_secs)?,
+        };
+        if keys.refresh > keys.prepublish {
+            return Err(invalid(
+                "keys.refresh_secs",
+                "must not exceed keys.prepublish_secs, or a server could sign with a key it has not published",
+            ));
+        }
+
+        let nets = |key: &'static str, list: Vec<String>| -> Result<Vec<IpNet>, ConfigError> {
+            list.iter()
+                .map(|s| parse_net(s).map_err(|m| invalid(key, m)))
+                .collect()
+        };
+        let http = HttpConfig {
+            request_timeout: positive("http.request_timeout_secs", raw.http.request_timeout_secs)?,
+            body_limit: match raw.http.body_limit_bytes {
+                n if n < 1024 => return Err(invalid("http.body_limit_bytes", "must be at least 1024")),
+                n => n,
+            },
+            trusted_proxies: nets("http.trusted_proxies", raw.http.trusted_proxies)?,
+            metrics_allowed: nets("http.metrics_allowed", raw.http.metrics_allowed)?,
+            shutdown_grace: positive("http.shutdown_grace_secs", raw.http.shutdown_grace_secs)?,
+        };
+        tracing_subscriber::EnvFilter::try_new(&raw.log.filter)
+            .map_err(|e| invalid("log.filter", e.to_string()))?;
+
+        Ok(Self {
+            listen,
+            issuer,
+            database: DatabaseConfig {
+                url,
+                max_connections: raw.database.max_connections,
+                acquire_timeout: positive(
+                    "database.acquire_timeout_secs",
+                    raw.database.acquire_timeout_secs,
+                )?,
+            },
+            keys,
+            http,
+            log: LogConfig {
+                format: raw.log.format,
+                filter: raw.log.filter,
+            },
+        })
+    }
+}
+
+/// A CIDR block, or a single address meaning a block of one.
+fn parse_net(s: &str) -> Result<IpNet, String> {
+    if let Ok(net) = s.parse::<IpNet>() {
+        return Ok(net);
+    }
+    s.parse::<IpAddr>()
+        .map(IpNet::from)
+        .map_err(|_| format!("`{s}` is not an IP address or CIDR block"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(toml: &str) -> Result<Config, ConfigError> {
+        Config::from_figment(
+            Figment::from(Serialized::defaults(Raw::default())).merge(Toml::string(toml)),
+        )
+    }
+
+    #[test]
+    fn defaults_listen_on_loopback_with_local_issuer_and_sqlite() {
+        let c = load("").unwrap();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.issuer.as_str(), "http://localhost:8080");
+        assert_eq!(c.database.url, DEFAULT_DATABASE_URL);
+    }
+
+    #[test]
+    fn invalid_values_name_their_key() {
+        let err = load("issuer = 'http://idp.example.org'").unwrap_err().to_string();
+        assert!(err.contains("`issuer`") && err.contains("https"), "{err}");
+        let err = load("[http]\ntrusted_proxies = ['10.0.0.0/33']").unwrap_err().to_string();
+        assert!(err.contains("http.trusted_proxies"), "{err}");
+        let err = load("[database]\nurl = 'mysql://x'").unwrap_err().to_string();
+        assert!(err.contains("database.url"), "{err}");
+        let err = load("[keys]\nprepublish_secs = 'soon'").unwrap_err().to_string();
+        assert!(err.contains("prepublish_secs"), "{err}");
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let err = load("lsiten = '0.0.0.0:80'").unwrap_err().to_string();
+        assert!(err.contains("lsiten"), "{err}");
+    }
+
+    #[test]
+    fn database_url_can_come_from_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db-url");
+        std::fs::write(&path, "postgres://civitas@db/civitas\n").unwrap();
+        let c = load(&format!("[database]\nurl_file = '{}'", path.display())).unwrap();
+        assert_eq!(c.database.url, "postgres://civitas@db/civitas");
+        assert!(!format!("{c:?}").contains("postgres://"));
+    }
+
+    #[test]
+    fn issuer_rules() {
+        assert!(Issuer::parse("https://id.example.gov").is_ok());
+        assert!(Issuer::parse("https://id.example.gov/realm").is_ok());
+        assert!(Issuer::parse("http://127.0.0.1:9000").is_ok());
+        assert!(Issuer::parse("https://id.example.gov/").is_err());
+        assert!(Issuer::parse("https://id.example.gov?x=1").is_err());
+        assert!(Issuer::parse("https://id.example.gov#f").is_err());
+        assert!(Issuer::parse("http://localhost.evil.example").is_err());
+        assert!(Issuer::parse("ftp://id.example.gov").is_err());
+        let i = Issuer::parse("https://id.example.gov:8443").unwrap();
+        assert_eq!(i.origin(), "https://id.example.gov:8443");
+        assert_eq!(i.endpoint("/jwks"), "https://id.example.gov:8443/jwks");
+    }
+}

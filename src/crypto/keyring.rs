@@ -1,0 +1,304 @@
+//! The signing-key lifecycle. The database holds each key's timestamps, so every instance
+//! derives the same state at the same moment:
+//!
+//! ```text
+//! created_at ── next ── activates_at ── active ── retires_at ── retired ── expires_at ── expired
+//! (published in the JWKS from created_at until expires_at; signs between activates_at and retires_at)
+//! ```
+//!
+//! `civitas keys rotate` adds a next key that activates after the pre-publication period, and
+//! schedules the current key to retire at that moment and to leave the JWKS a grace period later.
+
+use std::{collections::HashMap, fmt, sync::Arc, time::Duration};
+
+use axum::body::Bytes;
+use tokio::sync::RwLock;
+
+use super::keys::{Alg, KeyDir, PrivateKey, PublicJwk};
+use crate::{
+    clock::SharedClock,
+    store::{
+        Db,
+        signing_keys::{self, SigningKeyRow},
+    },
+};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyState {
+    /// Published, not yet signing.
+    Next,
+    /// Signing (and published).
+    Active,
+    /// No longer signing; still published so tokens it signed verify.
+    Retired,
+    /// Gone from the JWKS.
+    Expired,
+}
+
+impl fmt::Display for KeyState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            KeyState::Next => "next",
+            KeyState::Active => "active",
+            KeyState::Retired => "retired",
+            KeyState::Expired => "expired",
+        })
+    }
+}
+
+/// The state of a key at `now`.
+pub fn key_state(row: &SigningKeyRow, now: i64) -> KeyState {
+    if row.expires_at.is_some_and(|t| now >= t) {
+        KeyState::Expired
+    } else if now < row.activates_at {
+        KeyState::Next
+    } else if row.retires_at.is_some_and(|t| now >= t) {
+        KeyState::Retired
+    } else {
+        KeyState::Active
+    }
+}
+
+/// Creates one key of each algorithm that has no live (non-expired) key yet: the first start
+/// of a fresh installation. Returns the kids created.
+pub async fn ensure_keys(db: &Db, dir: &KeyDir, now: i64) -> anyhow::Result<Vec<String>> {
+    let mut created = Vec::new();
+    for alg in Alg::ALL {
+        let mut tx = db.begin().await?;
+        let rows = signing_keys::find_signing_keys_for_alg(&mut tx, alg.as_str()).await?;
+        if rows.iter().any(|r| key_state(r, now) != KeyState::Expired) {
+            continue;
+        }
+        let kid = add_key(&mut tx, dir, alg, now, now).await?;
+        tx.commit().await?;
+        created.push(kid);
+    }
+    Ok(created)
+}
+
+/// Adds the next key of `alg`, signing from `now + prepublish`, and schedules the current
+/// key's retirement. Refuses while a next key is already waiting.
+pub async fn rotate(
+    db: &Db,
+    dir: &KeyDir,
+    alg: Alg,
+    now: i64,
+    prepublish: Duration,
+    grace: Duration,
+) -> anyhow::Result<SigningKeyRow> {
+    let mut tx = db.begin().await?;
+    let rows = signing_keys::find_signing_keys_for_alg(&mut tx, alg.as_str()).await?;
+    if let Some(waiting) = rows.iter().find(|r| key_state(r, now) == KeyState::Next) {
+        anyhow::bail!(
+            "a next {} key ({}) already waits to sign from {}; rotate again after that",
+            alg.as_str(),
+            waiting.kid,
+            crate::clock::rfc3339(waiting.activates_at)
+        );
+    }
+    let activates_at = now + prepublish.as_secs() as i64;
+    let kid = add_key(&mut tx, dir, alg, now, activates_at).await?;
+    signing_keys::update_signing_keys_retire(
+        &mut tx,
+        alg.as_str(),
+        activates_at,
+        activates_at + grace.as_secs() as i64,
+    )
+    .await?;
+    let row = signing_keys::find_signing_keys_for_alg(&mut tx, alg.as_str())
+        .await?
+        .into_iter()
+        .find(|r| r.kid == kid)
+        .ok_or_else(|| anyhow::anyhow!("the new key vanished before commit"))?;
+    if let Err(e) = tx.commit().await {
+        dir.remove(&kid);
+        return Err(e.into());
+    }
+    Ok(row)
+}
+
+/// Generates a key, writes its file, then its row (a row never exists without its file).
+async fn add_key(
+    tx: &mut crate::store::Tx,
+    dir: &KeyDir,
+    alg: Alg,
+    now: i64,
+    activates_at: i64,
+) -> anyhow::Result<String> {
+    let key = tokio::task::spawn_blocking(move || PrivateKey::generate(alg)).await??;
+    let jwk = key.public_jwk();
+    dir.save(&jwk.kid, &key)?;
+    let row = SigningKeyRow {
+        kid: jwk.kid.clone(),
+        alg: alg.as_str().to_owned(),
+        public_jwk: serde_json::to_string(&jwk)?,
+        created_at: now,
+        activates_at,
+        retires_at: None,
+        expires_at: None,
+    };
+    if let Err(e) = signing_keys::insert_signing_key(tx, &row).await {
+        dir.remove(&jwk.kid);
+        return Err(e.into());
+    }
+    Ok(jwk.kid)
+}
+
+/// One loaded key: its row, its public JWK and (when it may sign) its private half.
+struct LoadedKey {
+    row: SigningKeyRow,
+    jwk: PublicJwk,
+    private: Option<Arc<PrivateKey>>,
+}
+
+/// The keys a running server publishes and signs with, refreshed from the database.
+pub struct Keyring {
+    db: Db,
+    dir: KeyDir,
+    clock: SharedClock,
+    keys: RwLock<Vec<LoadedKey>>,
+    /// The serialised JWKS and the time until which it stays correct.
+    jwks_cache: std::sync::Mutex<Option<(i64, Bytes)>>,
+}
+
+impl Keyring {
+    /// Loads every live key; fails if a key that is or will be signing has no readable file.
+    pub async fn load(db: Db, dir: KeyDir, clock: SharedClock) -> anyhow::Result<Self> {
+        let ring = Self {
+            db,
+            dir,
+            clock,
+            keys: RwLock::new(Vec::new()),
+            jwks_cache: std::sync::Mutex::new(None),
+        };
+        ring.refresh().await?;
+        Ok(ring)
+    }
+
+    /// Re-reads key state (a rotation by another process or instance), reusing keys already
+    /// in memory.
+    pub async fn refresh(&self) -> anyhow::Result<()> {
+        let now = self.clock.now();
+        let rows = signing_keys::find_signing_keys(&self.db).await?;
+        let mut old: HashMap<String, Option<Arc<PrivateKey>>> = self
+            .keys
+            .read()
+            .await
+            .iter()
+            .map(|k| (k.row.kid.clone(), k.private.clone()))
+            .collect();
+        let mut loaded = Vec::new();
+        for row in rows {
+            let state = key_state(&row, now);
+            if state == KeyState::Expired {
+                continue;
+            }
+            let jwk: PublicJwk = serde_json::from_str(&row.public_jwk)?;
+            let alg = Alg::parse(&row.alg)
+                .ok_or_else(|| anyhow::anyhow!("key {} has unknown alg {}", row.kid, row.alg))?;
+            let private = match (old.remove(&row.kid).flatten(), state) {
+                (Some(k), _) => Some(k),
+                (None, KeyState::Next | KeyState::Active) => {
+                    let dir = self.dir.clone();
+                    let kid = row.kid.clone();
+                    Some(Arc::new(
+                        tokio::task::spawn_blocking(move || dir.load(&kid, alg)).await??,
+                    ))
+                }
+                (None, _) => None,
+            };
+            loaded.push(LoadedKey { row, jwk, private });
+        }
+        *self.keys.write().await = loaded;
+        *self.jwks_cache.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        Ok(())
+    }
+
+    /// Refreshes every `period` until the process ends; failures are logged and retried.
+    pub fn spawn_refresh(self: &Arc<Self>, period: Duration) {
+        let ring = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(period);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            tick.tick().await;
+            loop {
+                tick.tick().await;
+                let Some(ring) = ring.upgrade() else { break };
+                if let Err(e) = ring.refresh().await {
+                    tracing::error!(error = %e, "signing keys could not be refreshed");
+                }
+            }
+        });
+    }
+
+    /// The key that signs for `alg` now: the newest active one.
+    pub async fn signing_key(&self, alg: Alg) -> Option<(String, Arc<PrivateKey>)> {
+        let now = self.clock.now();
+        self.keys
+            .read()
+            .await
+            .iter()
+            .filter(|k| k.row.alg == alg.as_str() && key_state(&k.row, now) == KeyState::Active)
+            .max_by_key(|k| (k.row.activates_at, k.row.kid.clone()))
+            .and_then(|k| k.private.clone().map(|p| (k.row.kid.clone(), p)))
+    }
+
+    /// The JWKS document (RFC 7517 §5): every published key, public members only. Rebuilt
+    /// only when a key's state changes.
+    pub async fn jwks(&self) -> Bytes {
+        let now = self.clock.now();
+        if let Some((until, bytes)) = &*self.jwks_cache.lock().unwrap_or_else(|p| p.into_inner())
+            && now < *until
+        {
+            return bytes.clone();
+        }
+        let keys = self.keys.read().await;
+        let published: Vec<&PublicJwk> = keys
+            .iter()
+            .filter(|k| now >= k.row.created_at && key_state(&k.row, now) != KeyState::Expired)
+            .map(|k| &k.jwk)
+            .collect();
+        // The document stays right until the next creation or expiry among the keys.
+        let until = keys
+            .iter()
+            .flat_map(|k| [Some(k.row.created_at), k.row.expires_at])
+            .flatten()
+            .filter(|&t| t > now)
+            .min()
+            .unwrap_or(i64::MAX);
+        let bytes = Bytes::from(
+            serde_json::to_vec(&serde_json::json!({ "keys": published }))
+                .unwrap_or_else(|_| b"{\"keys\":[]}".to_vec()),
+        );
+        *self.jwks_cache.lock().unwrap_or_else(|p| p.into_inner()) = Some((until, bytes.clone()));
+        bytes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(activates_at: i64, retires_at: Option<i64>, expires_at: Option<i64>) -> SigningKeyRow {
+        SigningKeyRow {
+            kid: "k".into(),
+            alg: "ES256".into(),
+            public_jwk: String::new(),
+            created_at: 0,
+            activates_at,
+            retires_at,
+            expires_at,
+        }
+    }
+
+    #[test]
+    fn states_follow_the_timestamps() {
+        let r = row(100, Some(200), Some(300));
+        assert_eq!(key_state(&r, 50), KeyState::Next);
+        assert_eq!(key_state(&r, 100), KeyState::Active);
+        assert_eq!(key_state(&r, 199), KeyState::Active);
+        assert_eq!(key_state(&r, 200), KeyState::Retired);
+        assert_eq!(key_state(&r, 300), KeyState::Expired);
+        assert_eq!(key_state(&row(0, None, None), i64::MAX - 1), KeyState::Active);
+    }
+}

@@ -1,0 +1,102 @@
+//! Errors shown to people in the browser. Protocol surfaces (OAuth JSON, SAML status) get
+//! their own types; none of them puts internal details in a response body.
+
+use axum::{
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+
+use crate::web::{
+    i18n::{Lang, Messages},
+    pages::ErrorPage,
+};
+
+/// An error rendered as a page in the person's language.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// 400: the request itself is wrong; the message says how (it must be safe to show).
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// 403: a form posted from another site (failed CSRF origin check).
+    #[error("cross-site request refused")]
+    CrossSite,
+    /// 403: the caller may not see this.
+    #[error("forbidden")]
+    Forbidden,
+    /// 404: no such page.
+    #[error("not found")]
+    NotFound,
+    /// 429: too many attempts; try again after this many seconds.
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u64 },
+    /// 503: a dependency (the database) is unavailable.
+    #[error("service unavailable")]
+    Unavailable,
+    /// 500: a bug or an unexpected failure; logged once here, never shown.
+    #[error("internal error: {0}")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
+                tracing::error!(error = %e, "database unavailable");
+                AppError::Unavailable
+            }
+            e => AppError::Internal(e.into()),
+        }
+    }
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::CrossSite | AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The page for this error in `lang`.
+    pub fn render(&self, lang: Lang) -> Response {
+        let t: &Messages = lang.messages();
+        let status = self.status();
+        let (title, detail) = match self {
+            AppError::BadRequest(m) => (t.error_bad_request, m.clone()),
+            AppError::CrossSite => (t.error_forbidden, t.error_cross_site.to_owned()),
+            AppError::Forbidden => (t.error_forbidden, t.error_forbidden_detail.to_owned()),
+            AppError::NotFound => (t.error_not_found, t.error_not_found_detail.to_owned()),
+            AppError::TooManyRequests { retry_after_secs } => (
+                t.error_too_many,
+                t.error_too_many_detail
+                    .replace("{minutes}", &retry_after_secs.div_ceil(60).to_string()),
+            ),
+            AppError::Unavailable => (t.error_unavailable, t.error_unavailable_detail.to_owned()),
+            AppError::Internal(e) => {
+                tracing::error!(error = %e, "internal error");
+                (t.error_internal, t.error_internal_detail.to_owned())
+            }
+        };
+        let mut response = (status, ErrorPage::new(lang, title, detail)).into_response();
+        if let AppError::TooManyRequests { retry_after_secs } = *self
+            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        response
+    }
+}
+
+/// A handler's error becomes a bare status with the error attached;
+/// [`crate::web::pages::render_errors`] turns it into a page in the person's language.
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let mut response = self.status().into_response();
+        response.extensions_mut().insert(std::sync::Arc::new(self));
+        response
+    }
+}

@@ -1,0 +1,28 @@
+//! Civitas: a national digital identity provider (OpenID Connect and SAML 2.0).
+//!
+//! This file is the map of the crate; `docs/ARCHITECTURE.md` says how the parts fit.
+
+/// The route table, shared state and the one startup path: `build(config)` and `serve`.
+pub mod app;
+/// Time as the service sees it (a trait, so tests can move it forward).
+pub mod clock;
+/// The command line: `serve`, `migrate`, `keys`, `registry`.
+pub mod cli;
+/// Configuration: defaults, then `civitas.toml`, then `CIVITAS_*` environment variables.
+pub mod config;
+/// Signing keys (ES256, RS256), JWK thumbprints, random values and constant-time comparison.
+pub mod crypto;
+/// The synthetic population that `serve --demo` seeds.
+pub mod demo;
+/// The page error type and how it renders.
+pub mod error;
+/// OpenID Connect endpoints (for now the JWKS).
+pub mod oidc;
+/// The population registry: person records, the CSV format and its import.
+pub mod registry;
+/// All SQL: the connection pool, migrations and one function per statement.
+pub mod store;
+/// Logging setup.
+pub mod telemetry;
+/// HTTP glue: security headers, client address, CSRF origin check, language, pages, health, metrics.
+pub mod web;

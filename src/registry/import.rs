@@ -1,0 +1,102 @@
+//! Loading persons into the store: all or nothing, idempotent, in one transaction.
+
+use std::{fmt, path::Path};
+
+use indicatif::ProgressBar;
+
+use super::{Person, RowError, parse_csv};
+use crate::store::{Db, persons};
+
+/// What an import changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub total: u64,
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
+impl fmt::Display for ImportSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} persons: {} new, {} updated, {} unchanged",
+            self.total, self.inserted, self.updated, self.unchanged
+        )
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("cannot open {file}: {source}")]
+    Open {
+        file: String,
+        source: std::io::Error,
+    },
+    #[error("{file} was not imported (nothing changed):\n{}", list(.errors))]
+    Invalid { file: String, errors: Vec<RowError> },
+    #[error("database error, nothing imported: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+fn list(errors: &[RowError]) -> String {
+    errors
+        .iter()
+        .map(|e| format!("  {e}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Imports a registry CSV file. `progress` counts bytes read, then rows written; pass
+/// `ProgressBar::hidden()` when nobody watches.
+pub async fn import_file(
+    db: &Db,
+    path: &Path,
+    now: i64,
+    progress: &ProgressBar,
+) -> Result<ImportSummary, ImportError> {
+    let file_name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|source| ImportError::Open {
+        file: file_name.clone(),
+        source,
+    })?;
+    if let Ok(meta) = file.metadata() {
+        progress.set_length(meta.len());
+    }
+    progress.set_message("checking");
+    let persons = parse_csv(progress.wrap_read(file)).map_err(|errors| ImportError::Invalid {
+        file: file_name,
+        errors,
+    })?;
+    progress.set_position(0);
+    progress.set_length(persons.len() as u64);
+    progress.set_message("writing");
+    Ok(import_persons(db, &persons, "registry", now, progress).await?)
+}
+
+/// Upserts validated persons in one transaction: a failure part-way leaves nothing behind.
+pub async fn import_persons(
+    db: &Db,
+    all: &[Person],
+    source: &str,
+    now: i64,
+    progress: &ProgressBar,
+) -> Result<ImportSummary, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let before = persons::count_persons_in_tx(&mut tx).await?;
+    let mut changed = 0;
+    for batch in all.chunks(persons::UPSERT_BATCH) {
+        changed += persons::upsert_persons(&mut tx, batch, source, now).await?;
+        progress.inc(batch.len() as u64);
+    }
+    let after = persons::count_persons_in_tx(&mut tx).await?;
+    tx.commit().await?;
+    let inserted = (after - before) as u64;
+    let total = all.len() as u64;
+    Ok(ImportSummary {
+        total,
+        inserted,
+        updated: changed - inserted,
+        unchanged: total - changed,
+    })
+}

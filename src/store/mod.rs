@@ -1,0 +1,175 @@
+//! All SQL lives here: one function per statement (`find_*`, `insert_*`, `update_*`,
+//! `delete_*`). The same portable SQL (`$1` placeholders, `TEXT` ids, `BIGINT` unix times,
+//! `ON CONFLICT`, `RETURNING`) runs on SQLite and on PostgreSQL; [`Db`] picks the driver from
+//! the URL and each function is written once through the [`on_db!`] macro.
+
+pub mod persons;
+pub mod signing_keys;
+
+use std::{str::FromStr, time::Duration};
+
+use sqlx::{
+    ConnectOptions,
+    migrate::Migrator,
+    postgres::{PgConnectOptions, PgPool, PgPoolOptions},
+    sqlite::{
+        SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    },
+};
+
+use crate::config::DatabaseConfig;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
+/// A connection pool to one of the two supported databases.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A transaction on either database; commit with [`Tx::commit`], dropped means rolled back.
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+/// Runs the same expression against whichever pool (or transaction) `$db` holds. The body is
+/// compiled once per driver, so a query that does not type-check on both does not build.
+#[macro_export]
+macro_rules! on_db {
+    ($db:expr, |$conn:ident| $body:expr) => {
+        match $db {
+            $crate::store::Db::Sqlite($conn) => $body,
+            $crate::store::Db::Postgres($conn) => $body,
+        }
+    };
+}
+
+/// Like [`on_db!`] for a transaction: `$conn` is a `&mut` connection.
+#[macro_export]
+macro_rules! on_tx {
+    ($tx:expr, |$conn:ident| $body:expr) => {
+        match $tx {
+            $crate::store::Tx::Sqlite(tx) => {
+                let $conn = &mut **tx;
+                $body
+            }
+            $crate::store::Tx::Postgres(tx) => {
+                let $conn = &mut **tx;
+                $body
+            }
+        }
+    };
+}
+
+impl Db {
+    /// Opens a pool. SQLite: the file and its folder are created, WAL journal,
+    /// `synchronous=FULL` (a committed write survives power loss), foreign keys on, a busy
+    /// timeout. PostgreSQL: `synchronous_commit=on` for every session.
+    pub async fn connect(config: &DatabaseConfig) -> anyhow::Result<Self> {
+        let url = config.url.as_str();
+        if let Some(rest) = url.strip_prefix("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5))
+                .log_statements(tracing::log::LevelFilter::Trace);
+            let path = rest.trim_start_matches("//");
+            let path = path.split('?').next().unwrap_or(path);
+            if let Some(parent) = std::path::Path::new(path).parent()
+                && !parent.as_os_str().is_empty()
+                && !path.starts_with(":memory:")
+            {
+                std::fs::create_dir_all(parent).map_err(|e| {
+                    anyhow::anyhow!("cannot create database folder {}: {e}", parent.display())
+                })?;
+            }
+            let pool = SqlitePoolOptions::new()
+                .max_connections(config.max_connections)
+                .acquire_timeout(config.acquire_timeout)
+                .connect_with(options)
+                .await?;
+            Ok(Db::Sqlite(pool))
+        } else {
+            let options = PgConnectOptions::from_str(url)?
+                .options([("synchronous_commit", "on")])
+                .log_statements(tracing::log::LevelFilter::Trace);
+            let pool = PgPoolOptions::new()
+                .max_connections(config.max_connections)
+                .acquire_timeout(config.acquire_timeout)
+                .test_before_acquire(true)
+                .connect_with(options)
+                .await?;
+            Ok(Db::Postgres(pool))
+        }
+    }
+
+    /// Which database this is, for messages.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Db::Sqlite(_) => "SQLite",
+            Db::Postgres(_) => "PostgreSQL",
+        }
+    }
+
+    /// Applies the migrations that are not yet applied; returns how many ran.
+    pub async fn migrate(&self) -> Result<usize, sqlx::migrate::MigrateError> {
+        let before = self.applied_migrations().await.unwrap_or(0);
+        match self {
+            Db::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
+            Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
+        }
+        let after = self.applied_migrations().await.unwrap_or(before);
+        Ok(after.saturating_sub(before))
+    }
+
+    async fn applied_migrations(&self) -> Result<usize, sqlx::Error> {
+        let n: i64 = on_db!(self, |p| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM _sqlx_migrations WHERE success"
+        )
+        .fetch_one(p)
+        .await)?;
+        Ok(n as usize)
+    }
+
+    /// The embedded migrations for this database: (version, description).
+    pub fn known_migrations(&self) -> Vec<(i64, String)> {
+        let m = match self {
+            Db::Sqlite(_) => &SQLITE_MIGRATIONS,
+            Db::Postgres(_) => &POSTGRES_MIGRATIONS,
+        };
+        m.iter()
+            .map(|m| (m.version, m.description.to_string()))
+            .collect()
+    }
+
+    /// A trivial round trip, for `/readyz`.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        on_db!(self, |p| sqlx::query("SELECT 1").execute(p).await.map(drop))
+    }
+
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    /// Closes the pool, waiting for checked-out connections (SQLite checkpoints its WAL).
+    pub async fn close(&self) {
+        on_db!(self, |p| p.close().await)
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await,
+            Tx::Postgres(tx) => tx.commit().await,
+        }
+    }
+}

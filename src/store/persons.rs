@@ -1,0 +1,125 @@
+//! `persons`: the imported population registry.
+
+use sqlx::{AssertSqlSafe, QueryBuilder};
+
+use super::{Db, Tx};
+use crate::{on_db, on_tx, registry::Person};
+
+/// A row of `persons`.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct PersonRow {
+    pub id: String,
+    pub national_id: String,
+    pub family_name: String,
+    pub given_names: String,
+    pub birth_date: String,
+    pub sex: String,
+    pub nationality: String,
+    pub street_address: String,
+    pub postal_code: String,
+    pub locality: String,
+    pub country: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub source: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+const COLUMNS: &str = "id, national_id, family_name, given_names, birth_date, sex, nationality, \
+     street_address, postal_code, locality, country, email, phone, source, created_at, updated_at";
+
+/// Columns an import may change; an upsert that changes none of them leaves the row alone.
+const MUTABLE: [&str; 12] = [
+    "family_name", "given_names", "birth_date", "sex", "nationality", "street_address",
+    "postal_code", "locality", "country", "email", "phone", "source",
+];
+
+static UPSERT_TAIL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let set: Vec<String> = MUTABLE
+        .iter()
+        .chain(&["updated_at"])
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
+    let changed: Vec<String> = MUTABLE
+        .iter()
+        .map(|c| format!("persons.{c} IS DISTINCT FROM excluded.{c}"))
+        .collect();
+    format!(
+        " ON CONFLICT (national_id) DO UPDATE SET {} WHERE {}",
+        set.join(", "),
+        changed.join(" OR ")
+    )
+});
+
+/// Rows per multi-row INSERT: 16 parameters each stays under SQLite's 32,766 limit.
+pub const UPSERT_BATCH: usize = 1000;
+
+pub async fn find_person_by_national_id(
+    db: &Db,
+    national_id: &str,
+) -> Result<Option<PersonRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM persons WHERE national_id = $1");
+    on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql))
+        .bind(national_id)
+        .fetch_optional(p)
+        .await)
+}
+
+pub async fn count_persons(db: &Db) -> Result<i64, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_scalar("SELECT COUNT(*) FROM persons")
+        .fetch_one(p)
+        .await)
+}
+
+pub async fn count_persons_in_tx(tx: &mut Tx) -> Result<i64, sqlx::Error> {
+    on_tx!(tx, |c| sqlx::query_scalar("SELECT COUNT(*) FROM persons")
+        .fetch_one(c)
+        .await)
+}
+
+/// Counts persons by source (`registry` or `demo`).
+pub async fn count_persons_by_source(db: &Db, source: &str) -> Result<i64, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM persons WHERE source = $1"
+    )
+    .bind(source)
+    .fetch_one(p)
+    .await)
+}
+
+/// Inserts new persons and updates changed ones, keyed by national ID; an unchanged row is
+/// not touched. Returns how many rows were inserted or updated.
+pub async fn upsert_persons(
+    tx: &mut Tx,
+    persons: &[Person],
+    source: &str,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    if persons.is_empty() {
+        return Ok(0);
+    }
+    on_tx!(tx, |c| {
+        let mut q = QueryBuilder::new(format!("INSERT INTO persons ({COLUMNS}) "));
+        q.push_values(persons, |mut row, p| {
+            row.push_bind(uuid::Uuid::new_v4().to_string())
+                .push_bind(p.national_id.as_str())
+                .push_bind(p.family_name.as_str())
+                .push_bind(p.given_names.as_str())
+                .push_bind(p.birth_date.to_string())
+                .push_bind(p.sex.code())
+                .push_bind(p.nationality.as_str())
+                .push_bind(p.street_address.as_str())
+                .push_bind(p.postal_code.as_str())
+                .push_bind(p.locality.as_str())
+                .push_bind(p.country.as_str())
+                .push_bind(p.email.as_deref())
+                .push_bind(p.phone.as_deref())
+                .push_bind(source)
+                .push_bind(now)
+                .push_bind(now);
+        });
+        q.push(UPSERT_TAIL.as_str());
+        q.build().execute(&mut *c).await.map(|r| r.rows_affected())
+    })
+}

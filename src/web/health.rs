@@ -1,0 +1,37 @@
+//! `/healthz` (the process answers) and `/readyz` (it can reach its database).
+
+use std::time::Duration;
+
+use axum::{Json, extract::State, http::StatusCode, response::IntoResponse};
+use serde_json::json;
+
+use crate::app::AppState;
+
+/// `GET /healthz`: liveness. Touches nothing but the process itself.
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// `GET /readyz`: readiness for traffic. 503 while the database does not answer.
+pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    let limit = state.config.database.acquire_timeout.min(Duration::from_secs(2));
+    let database = match tokio::time::timeout(limit, state.db.ping()).await {
+        Ok(Ok(())) => true,
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "readiness check: database error");
+            false
+        }
+        Err(_) => {
+            tracing::warn!("readiness check: database did not answer in time");
+            false
+        }
+    };
+    if database {
+        (StatusCode::OK, Json(json!({ "status": "ready", "database": "ok" })))
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({ "status": "unavailable", "database": "unreachable" })),
+        )
+    }
+}

@@ -1,0 +1,212 @@
+//! Languages. Each language is one [`Messages`] value: a missing translation is a compile
+//! error, not a blank on a page. The person's choice (a cookie set by the language switch)
+//! wins over the browser's `Accept-Language`; English is the default.
+
+use axum::{extract::FromRequestParts, http::request::Parts};
+
+/// A language Civitas speaks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Lang {
+    #[default]
+    En,
+    Fr,
+}
+
+/// The cookie that keeps the person's language choice.
+pub const LANG_COOKIE: &str = "civitas_lang";
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Fr];
+
+    /// BCP 47 tag, for `<html lang>` and the cookie.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fr => "fr",
+        }
+    }
+
+    /// The language's name in itself, for the switch.
+    pub fn endonym(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Fr => "Français",
+        }
+    }
+
+    pub fn from_tag(tag: &str) -> Option<Self> {
+        let primary = tag.split(['-', '_']).next()?.trim();
+        Lang::ALL
+            .into_iter()
+            .find(|l| l.tag().eq_ignore_ascii_case(primary))
+    }
+
+    /// The best supported language in an `Accept-Language` header (RFC 9110 §12.5.4).
+    pub fn from_accept_language(header: &str) -> Option<Self> {
+        let mut best: Option<(Lang, f32)> = None;
+        for item in header.split(',') {
+            let mut parts = item.split(';');
+            let tag = parts.next().unwrap_or("").trim();
+            let q = parts
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok());
+            let (Some(lang), Some(q)) = (Lang::from_tag(tag), q) else {
+                continue;
+            };
+            if q > 0.0 && best.is_none_or(|(_, b)| q > b) {
+                best = Some((lang, q));
+            }
+        }
+        best.map(|(l, _)| l)
+    }
+
+    pub fn messages(self) -> &'static Messages {
+        match self {
+            Lang::En => &EN,
+            Lang::Fr => &FR,
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(lang_of(&parts.headers))
+    }
+}
+
+/// The language for a request: the cookie, then `Accept-Language`, then English.
+pub fn lang_of(headers: &axum::http::HeaderMap) -> Lang {
+    let from_cookie = headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == LANG_COOKIE)
+        .and_then(|(_, v)| Lang::from_tag(v));
+    from_cookie
+        .or_else(|| {
+            headers
+                .get(axum::http::header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
+        .unwrap_or_default()
+}
+
+/// Every text a page shows. Placeholders in braces are replaced by the caller.
+pub struct Messages {
+    pub service_name: &'static str,
+    pub skip_to_content: &'static str,
+    pub tagline: &'static str,
+    pub home_title: &'static str,
+    pub home_intro: &'static str,
+    pub home_services: &'static str,
+    pub home_help: &'static str,
+    pub language: &'static str,
+    pub change_language: &'static str,
+    pub footer_note: &'static str,
+    pub error_bad_request: &'static str,
+    pub error_forbidden: &'static str,
+    pub error_forbidden_detail: &'static str,
+    pub error_cross_site: &'static str,
+    pub error_not_found: &'static str,
+    pub error_not_found_detail: &'static str,
+    pub error_too_many: &'static str,
+    /// `{minutes}`: how long to wait.
+    pub error_too_many_detail: &'static str,
+    pub error_unavailable: &'static str,
+    pub error_unavailable_detail: &'static str,
+    pub error_internal: &'static str,
+    pub error_internal_detail: &'static str,
+    pub back_home: &'static str,
+    pub bad_language: &'static str,
+}
+
+static EN: Messages = Messages {
+    service_name: "Civitas",
+    skip_to_content: "Skip to main content",
+    tagline: "Your national digital identity",
+    home_title: "Sign in to public and private services with one identity",
+    home_intro: "Civitas is the national digital identity. Government agencies, banks and other \
+        services let you sign in with it, and they only see the details you agree to share.",
+    home_services: "You sign in with a passkey on your phone or computer. You can see every \
+        service that received your details, and when.",
+    home_help: "If you cannot sign in, the helpdesk can help you.",
+    language: "Language",
+    change_language: "Change language",
+    footer_note: "Civitas keeps a record of every release of your data that you can inspect.",
+    error_bad_request: "This request cannot be handled",
+    error_forbidden: "Not allowed",
+    error_forbidden_detail: "You are not allowed to see this page.",
+    error_cross_site: "The form was sent from another website, so it was not accepted. Go back \
+        to the Civitas page and try again.",
+    error_not_found: "Page not found",
+    error_not_found_detail: "If you typed the web address, check it is correct.",
+    error_too_many: "Too many attempts",
+    error_too_many_detail: "For your security, please wait {minutes} minutes and try again.",
+    error_unavailable: "Sorry, the service is unavailable",
+    error_unavailable_detail: "Please try again in a few minutes. Nothing you entered was lost.",
+    error_internal: "Sorry, something went wrong",
+    error_internal_detail: "Please try again. If it keeps happening, contact the helpdesk.",
+    back_home: "Go to the Civitas home page",
+    bad_language: "That language is not available.",
+};
+
+static FR: Messages = Messages {
+    service_name: "Civitas",
+    skip_to_content: "Aller au contenu principal",
+    tagline: "Votre identité numérique nationale",
+    home_title: "Une seule identité pour les services publics et privés",
+    home_intro: "Civitas est l’identité numérique nationale. Les administrations, les banques \
+        et d’autres services vous permettent de vous connecter avec elle, et ne voient que les \
+        informations que vous acceptez de partager.",
+    home_services: "Vous vous connectez avec une clé d’accès sur votre téléphone ou votre \
+        ordinateur. Vous pouvez voir chaque service qui a reçu vos informations, et quand.",
+    home_help: "Si vous ne pouvez pas vous connecter, l’assistance peut vous aider.",
+    language: "Langue",
+    change_language: "Changer de langue",
+    footer_note: "Civitas garde une trace de chaque communication de vos données, que vous \
+        pouvez consulter.",
+    error_bad_request: "Cette demande ne peut pas être traitée",
+    error_forbidden: "Accès refusé",
+    error_forbidden_detail: "Vous n’avez pas le droit de voir cette page.",
+    error_cross_site: "Le formulaire a été envoyé depuis un autre site et n’a donc pas été \
+        accepté. Revenez à la page de Civitas et réessayez.",
+    error_not_found: "Page introuvable",
+    error_not_found_detail: "Si vous avez saisi l’adresse, vérifiez qu’elle est correcte.",
+    error_too_many: "Trop de tentatives",
+    error_too_many_detail: "Pour votre sécurité, attendez {minutes} minutes puis réessayez.",
+    error_unavailable: "Désolé, le service est indisponible",
+    error_unavailable_detail: "Réessayez dans quelques minutes. Rien de ce que vous avez saisi \
+        n’a été perdu.",
+    error_internal: "Désolé, une erreur s’est produite",
+    error_internal_detail: "Réessayez. Si cela se reproduit, contactez l’assistance.",
+    back_home: "Aller à l’accueil de Civitas",
+    bad_language: "Cette langue n’est pas disponible.",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_the_highest_supported_quality() {
+        assert_eq!(Lang::from_accept_language("fr-CH, fr;q=0.9, en;q=0.8"), Some(Lang::Fr));
+        assert_eq!(Lang::from_accept_language("de, en;q=0.5, fr;q=0.4"), Some(Lang::En));
+        assert_eq!(Lang::from_accept_language("de, it"), None);
+        assert_eq!(Lang::from_accept_language("fr;q=0, en;q=0.1"), Some(Lang::En));
+        assert_eq!(Lang::from_accept_language("fr;q=abc"), None);
+    }
+
+    #[test]
+    fn the_cookie_wins_over_the_browser() {
+        let mut h = axum::http::HeaderMap::new();
+        h.insert("accept-language", "fr".parse().unwrap());
+        assert_eq!(lang_of(&h), Lang::Fr);
+        h.insert("cookie", "a=b; civitas_lang=en".parse().unwrap());
+        assert_eq!(lang_of(&h), Lang::En);
+    }
+}

@@ -1,0 +1,124 @@
+//! Prometheus metrics (`GET /metrics`, text exposition format), readable only from the
+//! addresses in `http.metrics_allowed`. Labels never carry personal data: routes are the
+//! route patterns, not the paths requested.
+
+use std::{net::SocketAddr, time::Instant};
+
+use axum::{
+    extract::{ConnectInfo, MatchedPath, Request, State},
+    http::{HeaderValue, StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use prometheus_client::{
+    encoding::{EncodeLabelSet, text::encode},
+    metrics::{
+        counter::Counter,
+        family::Family,
+        histogram::{Histogram, exponential_buckets},
+    },
+    registry::Registry,
+};
+
+use crate::{app::AppState, error::AppError};
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    method: String,
+    route: String,
+    status: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabels {
+    route: String,
+}
+
+type HistogramFamily = Family<RouteLabels, Histogram, fn() -> Histogram>;
+
+/// The metrics registry and the metrics the HTTP layer records.
+pub struct Metrics {
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    duration: HistogramFamily,
+}
+
+impl Metrics {
+    pub fn new() -> Self {
+        let mut registry = Registry::with_prefix("civitas");
+        let requests = Family::<RequestLabels, Counter>::default();
+        registry.register(
+            "http_requests",
+            "HTTP requests answered, by method, route pattern and status",
+            requests.clone(),
+        );
+        let duration: HistogramFamily = Family::new_with_constructor(|| {
+            // 100 µs to about 6.5 s.
+            Histogram::new(exponential_buckets(0.0001, 2.0, 17))
+        });
+        registry.register(
+            "http_request_duration_seconds",
+            "Time to answer an HTTP request, by route pattern",
+            duration.clone(),
+        );
+        Self {
+            registry,
+            requests,
+            duration,
+        }
+    }
+
+    /// The registry, for other parts to add their own metrics at start-up.
+    pub fn registry_mut(&mut self) -> &mut Registry {
+        &mut self.registry
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Counts and times every request.
+pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let method = req.method().as_str().to_owned();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let response = next.run(req).await;
+    let m = &state.metrics;
+    m.requests
+        .get_or_create(&RequestLabels {
+            method,
+            route: route.clone(),
+            status: response.status().as_u16(),
+        })
+        .inc();
+    m.duration
+        .get_or_create(&RouteLabels { route })
+        .observe(start.elapsed().as_secs_f64());
+    response
+}
+
+/// `GET /metrics`
+pub async fn metrics(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+) -> Result<Response, AppError> {
+    let allowed = &state.config.http.metrics_allowed;
+    if !allowed.iter().any(|n| n.contains(&peer.ip())) {
+        return Err(AppError::Forbidden);
+    }
+    let mut body = String::new();
+    encode(&mut body, &state.metrics.registry)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("metrics encoding: {e}")))?;
+    let mut response = (StatusCode::OK, body).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8"),
+    );
+    Ok(response)
+}

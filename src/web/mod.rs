@@ -1,0 +1,8 @@
+//! HTTP glue shared by every capability.
+
+pub mod client_ip;
+pub mod health;
+pub mod i18n;
+pub mod metrics;
+pub mod pages;
+pub mod security;

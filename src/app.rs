@@ -93,7 +93,10 @@ fn routes(state: AppState) -> Router {
     let pages = Router::new()
         .route("/", get(pages::home))
         .route("/language", post(pages::language))
-        .route_layer(middleware::from_fn_with_state(state.clone(), security::same_origin));
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::same_origin,
+        ));
 
     // Machine endpoints: relying parties, load balancers, monitoring.
     let protocol = Router::new()
@@ -109,7 +112,10 @@ fn routes(state: AppState) -> Router {
                 header::CACHE_CONTROL,
                 HeaderValue::from_static("public, max-age=3600"),
             ))
-            .service(ServeDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/static"))),
+            .service(ServeDir::new(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/static"
+            ))),
     );
 
     let http = &state.config.http;
@@ -119,14 +125,23 @@ fn routes(state: AppState) -> Router {
         .merge(static_files)
         .fallback(pages::not_found)
         .layer(middleware::from_fn(pages::render_errors))
-        .layer(middleware::from_fn_with_state(state.clone(), metrics::record))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::record,
+        ))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
                 .layer(TraceLayer::new_for_http().make_span_with(request_span))
                 .layer(PropagateRequestIdLayer::x_request_id())
-                .layer(middleware::from_fn_with_state(state.clone(), client_ip::resolve))
-                .layer(middleware::from_fn_with_state(state.clone(), security::headers))
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    client_ip::resolve,
+                ))
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    security::headers,
+                ))
                 .layer(TimeoutLayer::with_status_code(
                     axum::http::StatusCode::REQUEST_TIMEOUT,
                     http.request_timeout,

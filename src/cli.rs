@@ -10,9 +10,8 @@ use crate::{
     clock::{Clock, SystemClock, rfc3339},
     config::Config,
     crypto::{Alg, KeyDir, KeyState, keyring},
-    demo,
-    registry,
-    store::{Db, persons, signing_keys},
+    demo, registry,
+    store::{Db, signing_keys},
     telemetry,
 };
 
@@ -88,7 +87,10 @@ enum RegistryCommand {
 impl Cli {
     /// Runs the command; errors are printed once, here.
     pub fn run(self) -> ExitCode {
-        let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        let runtime = match tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+        {
             Ok(r) => r,
             Err(e) => {
                 eprintln!("error: cannot start the runtime: {e}");
@@ -113,7 +115,10 @@ impl Cli {
                 let db = Db::connect(&config.database).await?;
                 let applied = db.migrate().await?;
                 let known = db.known_migrations().len();
-                println!("{}: {applied} migrations applied, {known} known, schema up to date", db.kind());
+                println!(
+                    "{}: {applied} migrations applied, {known} known, schema up to date",
+                    db.kind()
+                );
                 Ok(())
             }
             Command::Keys { command } => keys(config, command).await,
@@ -154,17 +159,10 @@ async fn serve(config: Config, demo_mode: bool) -> anyhow::Result<()> {
 }
 
 async fn seed_demo(db: &Db) -> anyhow::Result<()> {
-    if persons::count_persons_by_source(db, "registry").await? > 0 {
-        anyhow::bail!(
-            "--demo refused: this database holds imported registry data; use a separate database for the demo"
-        );
-    }
-    let people = demo::population();
-    let summary = registry::import_persons(db, &people, "demo", SystemClock.now(), &ProgressBar::hidden()).await?;
-    let first = &people[0];
+    let summary = demo::seed(db, SystemClock.now()).await?;
+    let first = &demo::population()[0];
     eprintln!(
-        "Demo mode: {} ({}).\n  Try the person {} {} with national ID {} (more in the registry).",
-        summary,
+        "Demo mode: {summary} ({}).\n  Try the person {} {} with national ID {} (more in the registry).",
         db.kind(),
         first.given_names,
         first.family_name,
@@ -184,7 +182,10 @@ async fn keys(config: Config, command: KeysCommand) -> anyhow::Result<()> {
             if rows.is_empty() {
                 println!("No signing keys yet: `civitas serve` creates them on first start.");
             }
-            println!("{:<6} {:<8} {:<43}  {:<20}  {:<20}  {:<20}", "ALG", "STATE", "KID", "SIGNS FROM", "RETIRES", "LEAVES JWKS");
+            println!(
+                "{:<6} {:<8} {:<43}  {:<20}  {:<20}  {:<20}",
+                "ALG", "STATE", "KID", "SIGNS FROM", "RETIRES", "LEAVES JWKS"
+            );
             for r in &rows {
                 println!(
                     "{:<6} {:<8} {:<43}  {:<20}  {:<20}  {:<20}",
@@ -196,7 +197,10 @@ async fn keys(config: Config, command: KeysCommand) -> anyhow::Result<()> {
                     r.expires_at.map_or("-".into(), rfc3339),
                 );
             }
-            let live = rows.iter().filter(|r| keyring::key_state(r, now) != KeyState::Expired).count();
+            let live = rows
+                .iter()
+                .filter(|r| keyring::key_state(r, now) != KeyState::Expired)
+                .count();
             println!("{} keys, {live} published", rows.len());
         }
         KeysCommand::Rotate { alg } => {
@@ -207,7 +211,15 @@ async fn keys(config: Config, command: KeysCommand) -> anyhow::Result<()> {
                 AlgArg::All => Alg::ALL.to_vec(),
             };
             for alg in algs {
-                let row = keyring::rotate(&db, &dir, alg, now, config.keys.prepublish, config.keys.retire_grace).await?;
+                let row = keyring::rotate(
+                    &db,
+                    &dir,
+                    alg,
+                    now,
+                    config.keys.prepublish,
+                    config.keys.retire_grace,
+                )
+                .await?;
                 println!(
                     "{}: new key {} published now, signs from {}; the current key retires then and leaves the JWKS at {}",
                     alg.as_str(),
@@ -216,7 +228,10 @@ async fn keys(config: Config, command: KeysCommand) -> anyhow::Result<()> {
                     rfc3339(row.activates_at + config.keys.retire_grace.as_secs() as i64),
                 );
             }
-            println!("Running servers pick the new keys up within {} s.", config.keys.refresh.as_secs());
+            println!(
+                "Running servers pick the new keys up within {} s.",
+                config.keys.refresh.as_secs()
+            );
         }
     }
     db.close().await;

@@ -236,7 +236,7 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite:data/civitas.db";
 /// A configuration error that names the key at fault.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("{0}")]
+    #[error(transparent)]
     Source(#[from] Box<figment::Error>),
     #[error("configuration key `{key}`: {message}")]
     Invalid { key: &'static str, message: String },
@@ -256,9 +256,14 @@ impl Config {
         Self::from_figment(Self::figment(file)?)
     }
 
-    /// The layered sources; tests add their own values on top with `merge`.
+    /// The built-in defaults alone; tests merge their own values on top.
+    pub fn defaults() -> Figment {
+        Figment::from(Serialized::defaults(Raw::default()))
+    }
+
+    /// The layered sources: defaults, the TOML file, the environment.
     pub fn figment(file: Option<&Path>) -> Result<Figment, ConfigError> {
-        let mut figment = Figment::from(Serialized::defaults(Raw::default()));
+        let mut figment = Self::defaults();
         match file {
             Some(path) if !path.exists() => {
                 return Err(invalid(
@@ -272,9 +277,10 @@ impl Config {
             }
             None => {}
         }
-        let env = Env::prefixed("CIVITAS_")
-            .split("__")
-            .filter(|key| !NON_CONFIG_ENV.contains(&key.as_str()) && !key.starts_with("test_"));
+        let env = Env::prefixed("CIVITAS_").split("__").filter(|key| {
+            let key = key.as_str().to_ascii_lowercase();
+            !NON_CONFIG_ENV.contains(&key.as_str()) && !key.starts_with("test_")
+        });
         Ok(figment.merge(env))
     }
 
@@ -346,7 +352,9 @@ impl Config {
         let http = HttpConfig {
             request_timeout: positive("http.request_timeout_secs", raw.http.request_timeout_secs)?,
             body_limit: match raw.http.body_limit_bytes {
-                n if n < 1024 => return Err(invalid("http.body_limit_bytes", "must be at least 1024")),
+                n if n < 1024 => {
+                    return Err(invalid("http.body_limit_bytes", "must be at least 1024"));
+                }
                 n => n,
             },
             trusted_proxies: nets("http.trusted_proxies", raw.http.trusted_proxies)?,
@@ -392,9 +400,7 @@ mod tests {
     use super::*;
 
     fn load(toml: &str) -> Result<Config, ConfigError> {
-        Config::from_figment(
-            Figment::from(Serialized::defaults(Raw::default())).merge(Toml::string(toml)),
-        )
+        Config::from_figment(Config::defaults().merge(Toml::string(toml)))
     }
 
     #[test]
@@ -407,13 +413,21 @@ mod tests {
 
     #[test]
     fn invalid_values_name_their_key() {
-        let err = load("issuer = 'http://idp.example.org'").unwrap_err().to_string();
+        let err = load("issuer = 'http://idp.example.org'")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("`issuer`") && err.contains("https"), "{err}");
-        let err = load("[http]\ntrusted_proxies = ['10.0.0.0/33']").unwrap_err().to_string();
+        let err = load("[http]\ntrusted_proxies = ['10.0.0.0/33']")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("http.trusted_proxies"), "{err}");
-        let err = load("[database]\nurl = 'mysql://x'").unwrap_err().to_string();
+        let err = load("[database]\nurl = 'mysql://x'")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("database.url"), "{err}");
-        let err = load("[keys]\nprepublish_secs = 'soon'").unwrap_err().to_string();
+        let err = load("[keys]\nprepublish_secs = 'soon'")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("prepublish_secs"), "{err}");
     }
 

@@ -3,31 +3,70 @@
 //! names and places are invented; addresses use the reserved `example.org` mail domain and the
 //! `+999` telephone prefix, which reach nobody.
 
-use crate::registry::{NationalId, Person, Sex};
+use indicatif::ProgressBar;
+
+use crate::{
+    registry::{self, ImportSummary, NationalId, Person, Sex},
+    store::{Db, persons},
+};
 
 /// How many persons the demo seeds.
 pub const DEMO_POPULATION: usize = 1000;
 
 const FAMILY: &[&str] = &[
-    "Tamm", "Silva", "Novak", "Okafor", "Lindqvist", "Moreau", "Kowalski", "Haddad", "Nakamura",
-    "Rossi", "Fischer", "Murphy", "Ivanova", "Costa", "Jensen", "Mensah", "Horvath", "Dubois",
-    "Kaya", "Andersen", "Ortega", "Kim", "Petrov", "Walsh", "Virtanen",
+    "Tamm",
+    "Silva",
+    "Novak",
+    "Okafor",
+    "Lindqvist",
+    "Moreau",
+    "Kowalski",
+    "Haddad",
+    "Nakamura",
+    "Rossi",
+    "Fischer",
+    "Murphy",
+    "Ivanova",
+    "Costa",
+    "Jensen",
+    "Mensah",
+    "Horvath",
+    "Dubois",
+    "Kaya",
+    "Andersen",
+    "Ortega",
+    "Kim",
+    "Petrov",
+    "Walsh",
+    "Virtanen",
 ];
 const GIVEN_F: &[&str] = &[
-    "Mari", "Ana", "Eva", "Amara", "Ingrid", "Claire", "Zofia", "Leila", "Yuki", "Giulia",
-    "Hanna", "Siobhan", "Olga", "Inês", "Freya", "Abena", "Réka", "Chloé", "Elif", "Liv",
+    "Mari", "Ana", "Eva", "Amara", "Ingrid", "Claire", "Zofia", "Leila", "Yuki", "Giulia", "Hanna",
+    "Siobhan", "Olga", "Inês", "Freya", "Abena", "Réka", "Chloé", "Elif", "Liv",
 ];
 const GIVEN_M: &[&str] = &[
-    "Jaan", "João", "Tomas", "Chidi", "Erik", "Louis", "Piotr", "Omar", "Kenji", "Marco",
-    "Lukas", "Sean", "Ivan", "Rui", "Mads", "Kwame", "Bence", "Hugo", "Emre", "Nils",
+    "Jaan", "João", "Tomas", "Chidi", "Erik", "Louis", "Piotr", "Omar", "Kenji", "Marco", "Lukas",
+    "Sean", "Ivan", "Rui", "Mads", "Kwame", "Bence", "Hugo", "Emre", "Nils",
 ];
 const STREETS: &[&str] = &[
-    "Harbour Road", "Linden Avenue", "Market Square", "Mill Lane", "Station Street",
-    "Castle Hill", "River Walk", "School Street", "Orchard Way", "Bridge Street",
+    "Harbour Road",
+    "Linden Avenue",
+    "Market Square",
+    "Mill Lane",
+    "Station Street",
+    "Castle Hill",
+    "River Walk",
+    "School Street",
+    "Orchard Way",
+    "Bridge Street",
 ];
 const TOWNS: &[(&str, &str)] = &[
-    ("Aurelia", "10"), ("Brennport", "20"), ("Calder", "30"), ("Dunmore", "40"),
-    ("Eastwick", "50"), ("Farrow", "60"),
+    ("Aurelia", "10"),
+    ("Brennport", "20"),
+    ("Calder", "30"),
+    ("Dunmore", "40"),
+    ("Eastwick", "50"),
+    ("Farrow", "60"),
 ];
 
 /// A small deterministic generator (SplitMix64): the demo must not change between runs.
@@ -97,11 +136,26 @@ pub fn population() -> Vec<Person> {
                 postal_code: format!("{postal_prefix}{:03}", rng.below(1000)),
                 locality: town.to_owned(),
                 country: "UT".to_owned(),
-                email: Some(format!("{}.{}.{i}@example.org", ascii(given), ascii(family))),
+                email: Some(format!(
+                    "{}.{}.{i}@example.org",
+                    ascii(given),
+                    ascii(family)
+                )),
                 phone: Some(format!("+999555{:05}", i)),
             }
         })
         .collect()
+}
+
+/// Seeds the demo population (idempotent). Refused on a database holding imported registry
+/// data, so a demo can never mix invented persons into a real population.
+pub async fn seed(db: &Db, now: i64) -> anyhow::Result<ImportSummary> {
+    if persons::count_persons_by_source(db, "registry").await? > 0 {
+        anyhow::bail!(
+            "--demo refused: this database holds imported registry data; use a separate database for the demo"
+        );
+    }
+    Ok(registry::import_persons(db, &population(), "demo", now, &ProgressBar::hidden()).await?)
 }
 
 #[cfg(test)]

@@ -4,10 +4,10 @@
 
 /// The route table, shared state and the one startup path: `build(config)` and `serve`.
 pub mod app;
-/// Time as the service sees it (a trait, so tests can move it forward).
-pub mod clock;
 /// The command line: `serve`, `migrate`, `keys`, `registry`.
 pub mod cli;
+/// Time as the service sees it (a trait, so tests can move it forward).
+pub mod clock;
 /// Configuration: defaults, then `civitas.toml`, then `CIVITAS_*` environment variables.
 pub mod config;
 /// Signing keys (ES256, RS256), JWK thumbprints, random values and constant-time comparison.

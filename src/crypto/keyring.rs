@@ -299,6 +299,9 @@ mod tests {
         assert_eq!(key_state(&r, 199), KeyState::Active);
         assert_eq!(key_state(&r, 200), KeyState::Retired);
         assert_eq!(key_state(&r, 300), KeyState::Expired);
-        assert_eq!(key_state(&row(0, None, None), i64::MAX - 1), KeyState::Active);
+        assert_eq!(
+            key_state(&row(0, None, None), i64::MAX - 1),
+            KeyState::Active
+        );
     }
 }

@@ -240,8 +240,13 @@ impl KeyDir {
             );
         }
         let pem = zeroize::Zeroizing::new(fs::read_to_string(&path)?);
-        let key = PrivateKey::from_pem(alg, &pem)
-            .map_err(|e| anyhow::anyhow!("signing key file {} is not a {} key: {e}", path.display(), alg.as_str()))?;
+        let key = PrivateKey::from_pem(alg, &pem).map_err(|e| {
+            anyhow::anyhow!(
+                "signing key file {} is not a {} key: {e}",
+                path.display(),
+                alg.as_str()
+            )
+        })?;
         if key.public_jwk().kid != kid {
             anyhow::bail!(
                 "signing key file {} holds a different key than its name says",
@@ -265,7 +270,10 @@ mod tests {
         // RFC 7638 §3.1.
         let n = "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw";
         let canonical = format!(r#"{{"e":"AQAB","kty":"RSA","n":"{n}"}}"#);
-        assert_eq!(thumbprint(&canonical), "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs");
+        assert_eq!(
+            thumbprint(&canonical),
+            "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
+        );
     }
 
     #[test]
@@ -275,7 +283,10 @@ mod tests {
         let key = PrivateKey::generate(Alg::Es256).unwrap();
         let jwk = key.public_jwk();
         let path = keys.save(&jwk.kid, &key).unwrap();
-        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
         let loaded = keys.load(&jwk.kid, Alg::Es256).unwrap();
         assert_eq!(loaded.public_jwk(), jwk);
 

@@ -14,9 +14,15 @@ pub async fn jwks(State(state): State<AppState>) -> Response {
     let body = state.keys.jwks().await;
     let mut response = body.into_response();
     let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/jwk-set+json"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/jwk-set+json"),
+    );
     h.insert(header::CACHE_CONTROL, state.jwks_cache_control.clone());
-    h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
     response
 }
 

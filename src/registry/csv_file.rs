@@ -143,7 +143,10 @@ fn parse_row(r: &csv::StringRecord, today: time::Date) -> Result<Person, FieldEr
             return Err((CSV_HEADER[i], "has leading or trailing spaces".into()));
         }
         if v.chars().any(char::is_control) {
-            return Err((CSV_HEADER[i], "contains a control character or line break".into()));
+            return Err((
+                CSV_HEADER[i],
+                "contains a control character or line break".into(),
+            ));
         }
         if v.chars().count() > 200 {
             return Err((CSV_HEADER[i], "is longer than 200 characters".into()));
@@ -164,17 +167,22 @@ fn parse_row(r: &csv::StringRecord, today: time::Date) -> Result<Person, FieldEr
     let national_id = NationalId::parse(get(0)?).map_err(|m| err(0, m))?;
     let family_name = required(1)?;
     let given_names = required(2)?;
-    let birth_date = time::Date::parse(get(3)?, time::macros::format_description!("[year]-[month]-[day]"))
-        .map_err(|_| err(3, "must be a date written YYYY-MM-DD"))?;
+    let birth_date = time::Date::parse(
+        get(3)?,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .map_err(|_| err(3, "must be a date written YYYY-MM-DD"))?;
     if birth_date > today || birth_date.year() < 1880 {
         return Err(err(3, "is not a plausible date of birth"));
     }
     let sex = Sex::parse(get(4)?).map_err(|m| err(4, m))?;
-    let nationality = upper_code(get(5)?, 3).ok_or_else(|| err(5, "must be an ISO 3166-1 alpha-3 code such as EST"))?;
+    let nationality = upper_code(get(5)?, 3)
+        .ok_or_else(|| err(5, "must be an ISO 3166-1 alpha-3 code such as EST"))?;
     let street_address = required(6)?;
     let postal_code = required(7)?;
     let locality = required(8)?;
-    let country = upper_code(get(9)?, 2).ok_or_else(|| err(9, "must be an ISO 3166-1 alpha-2 code such as EE"))?;
+    let country = upper_code(get(9)?, 2)
+        .ok_or_else(|| err(9, "must be an ISO 3166-1 alpha-2 code such as EE"))?;
     let email = optional(10)?;
     if let Some(e) = &email
         && !is_plausible_email(e)
@@ -185,7 +193,10 @@ fn parse_row(r: &csv::StringRecord, today: time::Date) -> Result<Person, FieldEr
     if let Some(p) = &phone
         && !is_e164(p)
     {
-        return Err(err(11, "must be in international form: + then 8 to 15 digits"));
+        return Err(err(
+            11,
+            "must be in international form: + then 8 to 15 digits",
+        ));
     }
     Ok(Person {
         national_id,
@@ -242,7 +253,9 @@ mod tests {
     #[test]
     fn a_valid_file_parses() {
         let id = NationalId::from_digits(123_456_789);
-        let persons = parse_csv(file(&[row(id.as_str(), "mari@example.org,+3725551234")]).as_bytes()).unwrap();
+        let persons =
+            parse_csv(file(&[row(id.as_str(), "mari@example.org,+3725551234")]).as_bytes())
+                .unwrap();
         assert_eq!(persons.len(), 1);
         assert_eq!(persons[0].given_names, "Mari Liis");
         assert_eq!(persons[0].phone.as_deref(), Some("+3725551234"));
@@ -265,7 +278,10 @@ mod tests {
         assert_eq!((errors[0].line, errors[0].column), (3, Some("national_id")));
         assert_eq!((errors[1].line, errors[1].column), (4, Some("email")));
         assert!(shown[2].contains("already on line 2"), "{shown:?}");
-        assert!(shown[3].starts_with("line 6:") && shown[3].contains("2 fields"), "{shown:?}");
+        assert!(
+            shown[3].starts_with("line 6:") && shown[3].contains("2 fields"),
+            "{shown:?}"
+        );
     }
 
     #[test]
@@ -280,16 +296,43 @@ mod tests {
     fn values_with_stray_spaces_or_bad_codes_are_refused() {
         let id = NationalId::from_digits(7);
         for bad in [
-            format!("{} ,Tamm,Mari,1984-02-29,F,EST,Pikk 1,10123,Tallinn,EE,,\n", id.as_str()),
-            format!("{},Tamm,Mari,1984-02-30,F,EST,Pikk 1,10123,Tallinn,EE,,\n", id.as_str()),
-            format!("{},Tamm,Mari,2999-01-01,F,EST,Pikk 1,10123,Tallinn,EE,,\n", id.as_str()),
-            format!("{},Tamm,Mari,1984-02-29,f,EST,Pikk 1,10123,Tallinn,EE,,\n", id.as_str()),
-            format!("{},Tamm,Mari,1984-02-29,F,est,Pikk 1,10123,Tallinn,EE,,\n", id.as_str()),
-            format!("{},Tamm,Mari,1984-02-29,F,EST,Pikk 1,10123,Tallinn,EST,,\n", id.as_str()),
-            format!("{},,Mari,1984-02-29,F,EST,Pikk 1,10123,Tallinn,EE,,\n", id.as_str()),
-            format!("{},Tamm,Mari,1984-02-29,F,EST,Pikk 1,10123,Tallinn,EE,,5551234\n", id.as_str()),
+            format!(
+                "{} ,Tamm,Mari,1984-02-29,F,EST,Pikk 1,10123,Tallinn,EE,,\n",
+                id.as_str()
+            ),
+            format!(
+                "{},Tamm,Mari,1984-02-30,F,EST,Pikk 1,10123,Tallinn,EE,,\n",
+                id.as_str()
+            ),
+            format!(
+                "{},Tamm,Mari,2999-01-01,F,EST,Pikk 1,10123,Tallinn,EE,,\n",
+                id.as_str()
+            ),
+            format!(
+                "{},Tamm,Mari,1984-02-29,f,EST,Pikk 1,10123,Tallinn,EE,,\n",
+                id.as_str()
+            ),
+            format!(
+                "{},Tamm,Mari,1984-02-29,F,est,Pikk 1,10123,Tallinn,EE,,\n",
+                id.as_str()
+            ),
+            format!(
+                "{},Tamm,Mari,1984-02-29,F,EST,Pikk 1,10123,Tallinn,EST,,\n",
+                id.as_str()
+            ),
+            format!(
+                "{},,Mari,1984-02-29,F,EST,Pikk 1,10123,Tallinn,EE,,\n",
+                id.as_str()
+            ),
+            format!(
+                "{},Tamm,Mari,1984-02-29,F,EST,Pikk 1,10123,Tallinn,EE,,5551234\n",
+                id.as_str()
+            ),
         ] {
-            assert!(parse_csv(file(&[bad.clone()]).as_bytes()).is_err(), "{bad}");
+            assert!(
+                parse_csv(file(std::slice::from_ref(&bad)).as_bytes()).is_err(),
+                "{bad}"
+            );
         }
     }
 

@@ -31,8 +31,18 @@ const COLUMNS: &str = "id, national_id, family_name, given_names, birth_date, se
 
 /// Columns an import may change; an upsert that changes none of them leaves the row alone.
 const MUTABLE: [&str; 12] = [
-    "family_name", "given_names", "birth_date", "sex", "nationality", "street_address",
-    "postal_code", "locality", "country", "email", "phone", "source",
+    "family_name",
+    "given_names",
+    "birth_date",
+    "sex",
+    "nationality",
+    "street_address",
+    "postal_code",
+    "locality",
+    "country",
+    "email",
+    "phone",
+    "source",
 ];
 
 static UPSERT_TAIL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {

@@ -21,12 +21,21 @@ const COLUMNS: &str = "kid, alg, public_jwk, created_at, activates_at, retires_a
 
 pub async fn find_signing_keys(db: &Db) -> Result<Vec<SigningKeyRow>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM signing_keys ORDER BY alg, activates_at, kid");
-    on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql)).fetch_all(p).await)
+    on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql))
+        .fetch_all(p)
+        .await)
 }
 
-pub async fn find_signing_keys_for_alg(tx: &mut Tx, alg: &str) -> Result<Vec<SigningKeyRow>, sqlx::Error> {
-    let sql = format!("SELECT {COLUMNS} FROM signing_keys WHERE alg = $1 ORDER BY activates_at, kid");
-    on_tx!(tx, |c| sqlx::query_as(AssertSqlSafe(sql)).bind(alg).fetch_all(c).await)
+pub async fn find_signing_keys_for_alg(
+    tx: &mut Tx,
+    alg: &str,
+) -> Result<Vec<SigningKeyRow>, sqlx::Error> {
+    let sql =
+        format!("SELECT {COLUMNS} FROM signing_keys WHERE alg = $1 ORDER BY activates_at, kid");
+    on_tx!(tx, |c| sqlx::query_as(AssertSqlSafe(sql))
+        .bind(alg)
+        .fetch_all(c)
+        .await)
 }
 
 pub async fn insert_signing_key(tx: &mut Tx, row: &SigningKeyRow) -> Result<(), sqlx::Error> {

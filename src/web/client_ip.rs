@@ -78,8 +78,14 @@ mod tests {
     #[test]
     fn forwarded_headers_from_an_untrusted_peer_are_ignored() {
         let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
-        assert_eq!(client_ip(ip("203.0.113.9"), &["198.51.100.1"], &trusted), ip("203.0.113.9"));
-        assert_eq!(client_ip(ip("127.0.0.1"), &["198.51.100.1"], &[]), ip("127.0.0.1"));
+        assert_eq!(
+            client_ip(ip("203.0.113.9"), &["198.51.100.1"], &trusted),
+            ip("203.0.113.9")
+        );
+        assert_eq!(
+            client_ip(ip("127.0.0.1"), &["198.51.100.1"], &[]),
+            ip("127.0.0.1")
+        );
     }
 
     #[test]
@@ -87,9 +93,15 @@ mod tests {
         let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
         // The client put a fake address first; the proxy appended the real one.
         let chain = ["6.6.6.6, 198.51.100.7", "10.0.0.2"];
-        assert_eq!(client_ip(ip("10.0.0.1"), &chain, &trusted), ip("198.51.100.7"));
+        assert_eq!(
+            client_ip(ip("10.0.0.1"), &chain, &trusted),
+            ip("198.51.100.7")
+        );
         // Only proxies in the chain: the leftmost address.
-        assert_eq!(client_ip(ip("10.0.0.1"), &["10.0.0.3"], &trusted), ip("10.0.0.3"));
+        assert_eq!(
+            client_ip(ip("10.0.0.1"), &["10.0.0.3"], &trusted),
+            ip("10.0.0.3")
+        );
         // No header at all: the proxy itself.
         assert_eq!(client_ip(ip("10.0.0.1"), &[], &trusted), ip("10.0.0.1"));
     }
@@ -97,7 +109,10 @@ mod tests {
     #[test]
     fn a_malformed_hop_stops_the_walk() {
         let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
-        assert_eq!(client_ip(ip("10.0.0.1"), &["1.2.3.4, junk"], &trusted), ip("10.0.0.1"));
+        assert_eq!(
+            client_ip(ip("10.0.0.1"), &["1.2.3.4, junk"], &trusted),
+            ip("10.0.0.1")
+        );
         assert_eq!(
             client_ip(ip("10.0.0.1"), &["junk, 10.0.0.9"], &trusted),
             ip("10.0.0.9")

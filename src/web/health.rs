@@ -14,7 +14,11 @@ pub async fn healthz() -> &'static str {
 
 /// `GET /readyz`: readiness for traffic. 503 while the database does not answer.
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    let limit = state.config.database.acquire_timeout.min(Duration::from_secs(2));
+    let limit = state
+        .config
+        .database
+        .acquire_timeout
+        .min(Duration::from_secs(2));
     let database = match tokio::time::timeout(limit, state.db.ping()).await {
         Ok(Ok(())) => true,
         Ok(Err(e)) => {
@@ -27,7 +31,10 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
         }
     };
     if database {
-        (StatusCode::OK, Json(json!({ "status": "ready", "database": "ok" })))
+        (
+            StatusCode::OK,
+            Json(json!({ "status": "ready", "database": "ok" })),
+        )
     } else {
         (
             StatusCode::SERVICE_UNAVAILABLE,

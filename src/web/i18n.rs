@@ -194,10 +194,19 @@ mod tests {
 
     #[test]
     fn accept_language_picks_the_highest_supported_quality() {
-        assert_eq!(Lang::from_accept_language("fr-CH, fr;q=0.9, en;q=0.8"), Some(Lang::Fr));
-        assert_eq!(Lang::from_accept_language("de, en;q=0.5, fr;q=0.4"), Some(Lang::En));
+        assert_eq!(
+            Lang::from_accept_language("fr-CH, fr;q=0.9, en;q=0.8"),
+            Some(Lang::Fr)
+        );
+        assert_eq!(
+            Lang::from_accept_language("de, en;q=0.5, fr;q=0.4"),
+            Some(Lang::En)
+        );
         assert_eq!(Lang::from_accept_language("de, it"), None);
-        assert_eq!(Lang::from_accept_language("fr;q=0, en;q=0.1"), Some(Lang::En));
+        assert_eq!(
+            Lang::from_accept_language("fr;q=0, en;q=0.1"),
+            Some(Lang::En)
+        );
         assert_eq!(Lang::from_accept_language("fr;q=abc"), None);
     }
 

@@ -86,7 +86,11 @@ pub async fn language(
         .filter(|l| l.tag() == form.lang)
         .ok_or_else(|| AppError::BadRequest(lang.messages().bad_language.to_owned()))?;
     let next = safe_local_path(&form.next).unwrap_or("/");
-    let secure = if state.config.issuer.is_https() { "; Secure" } else { "" };
+    let secure = if state.config.issuer.is_https() {
+        "; Secure"
+    } else {
+        ""
+    };
     let cookie = format!(
         "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}",
         chosen.tag()
@@ -131,7 +135,14 @@ mod tests {
     #[test]
     fn only_local_paths_are_kept() {
         assert_eq!(safe_local_path("/account?x=1"), Some("/account?x=1"));
-        for bad in ["//evil.example", "/\\evil.example", "https://evil.example", "evil", "", "/a\nb"] {
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "evil",
+            "",
+            "/a\nb",
+        ] {
             assert_eq!(safe_local_path(bad), None, "{bad:?}");
         }
     }

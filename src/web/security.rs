@@ -18,12 +18,21 @@ pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; 
 /// Headers every response carries unless its handler set them.
 pub fn default_headers(hsts: bool) -> Vec<(HeaderName, HeaderValue)> {
     let mut h = vec![
-        (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)),
-        (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ),
+        (
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ),
         (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
         // Our own pages send the Referer to us (a fallback for the origin check) and to
         // nobody else: no authorization code or path leaks to other sites.
-        (header::REFERRER_POLICY, HeaderValue::from_static("same-origin")),
+        (
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ),
         (
             HeaderName::from_static("cross-origin-opener-policy"),
             HeaderValue::from_static("same-origin"),
@@ -104,9 +113,21 @@ mod tests {
     #[test]
     fn posts_from_our_origin_pass_and_others_fail() {
         let post = Method::POST;
-        assert!(is_same_origin(&post, &headers(&[("origin", ORIGIN)]), ORIGIN));
-        assert!(!is_same_origin(&post, &headers(&[("origin", "https://evil.example")]), ORIGIN));
-        assert!(!is_same_origin(&post, &headers(&[("origin", "null")]), ORIGIN));
+        assert!(is_same_origin(
+            &post,
+            &headers(&[("origin", ORIGIN)]),
+            ORIGIN
+        ));
+        assert!(!is_same_origin(
+            &post,
+            &headers(&[("origin", "https://evil.example")]),
+            ORIGIN
+        ));
+        assert!(!is_same_origin(
+            &post,
+            &headers(&[("origin", "null")]),
+            ORIGIN
+        ));
         assert!(!is_same_origin(
             &post,
             &headers(&[("origin", "https://id.example.gov.evil.example")]),
@@ -115,7 +136,10 @@ mod tests {
         // Origin decides even if other headers claim otherwise.
         assert!(!is_same_origin(
             &post,
-            &headers(&[("origin", "https://evil.example"), ("sec-fetch-site", "same-origin")]),
+            &headers(&[
+                ("origin", "https://evil.example"),
+                ("sec-fetch-site", "same-origin")
+            ]),
             ORIGIN
         ));
     }
@@ -123,9 +147,21 @@ mod tests {
     #[test]
     fn without_origin_fetch_metadata_or_referer_decide() {
         let post = Method::POST;
-        assert!(is_same_origin(&post, &headers(&[("sec-fetch-site", "same-origin")]), ORIGIN));
-        assert!(!is_same_origin(&post, &headers(&[("sec-fetch-site", "cross-site")]), ORIGIN));
-        assert!(is_same_origin(&post, &headers(&[("referer", "https://id.example.gov/x")]), ORIGIN));
+        assert!(is_same_origin(
+            &post,
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            ORIGIN
+        ));
+        assert!(!is_same_origin(
+            &post,
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            ORIGIN
+        ));
+        assert!(is_same_origin(
+            &post,
+            &headers(&[("referer", "https://id.example.gov/x")]),
+            ORIGIN
+        ));
         assert!(!is_same_origin(
             &post,
             &headers(&[("referer", "https://id.example.gov.evil.example/")]),

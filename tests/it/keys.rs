@@ -1,0 +1,114 @@
+//! Signing keys: first start, restart, rotation with pre-publication and a grace period.
+
+use civitas::crypto::Alg;
+
+use crate::{
+    on_both_databases,
+    support::{TestApp, TestDb},
+};
+
+on_both_databases!(
+    rotation_publishes_the_next_key_first_and_drops_the_retired_key_after_the_grace_period,
+    a_restart_keeps_the_same_keys,
+);
+
+const PREPUBLISH: i64 = 3600;
+const GRACE: i64 = 7200;
+
+async fn rotation_publishes_the_next_key_first_and_drops_the_retired_key_after_the_grace_period(
+    db: TestDb,
+) {
+    let app = TestApp::spawn_with(&db, |f| {
+        f.merge(("keys.prepublish_secs", PREPUBLISH))
+            .merge(("keys.retire_grace_secs", GRACE))
+            .merge(("keys.refresh_secs", 1))
+    })
+    .await;
+    let first = app.jwks_kids().await;
+    assert_eq!(first.len(), 2);
+    let (es_before, _) = app.state.keys.signing_key(Alg::Es256).await.unwrap();
+
+    // The operator rotates, from another process, as in production.
+    let timing = [
+        ("CIVITAS_KEYS__PREPUBLISH_SECS", PREPUBLISH.to_string()),
+        ("CIVITAS_KEYS__RETIRE_GRACE_SECS", GRACE.to_string()),
+    ];
+    let timing: Vec<(&str, &str)> = timing.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let out = db.civitas_with(&["keys", "rotate"], &timing);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        printed.contains("ES256: new key") && printed.contains("RS256: new key"),
+        "{printed}"
+    );
+
+    // A second rotation while a next key waits is refused with a reason.
+    let refused = db.civitas(&["keys", "rotate", "--alg", "es256"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("already waits"));
+
+    // The running server picks the next keys up and publishes them beside the current ones.
+    let mut both = Vec::new();
+    for _ in 0..50 {
+        both = app.jwks_kids().await;
+        if both.len() == 4 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(both.len(), 4, "old and next keys are published: {both:?}");
+    assert!(first.iter().all(|k| both.contains(k)));
+    // ...but the next key does not sign yet.
+    assert_eq!(
+        app.state.keys.signing_key(Alg::Es256).await.unwrap().0,
+        es_before
+    );
+
+    let listed = db.civitas(&["keys", "list"]);
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert_eq!(listed.matches(" next ").count(), 2, "{listed}");
+    assert_eq!(listed.matches(" active ").count(), 2, "{listed}");
+
+    // After the pre-publication period the next key signs; the old one is still published.
+    app.clock.advance(PREPUBLISH + 1);
+    let (es_after, _) = app.state.keys.signing_key(Alg::Es256).await.unwrap();
+    assert_ne!(es_after, es_before);
+    assert!(!first.contains(&es_after));
+    assert_eq!(app.jwks_kids().await.len(), 4);
+
+    // After the grace period the retired keys leave the JWKS.
+    app.clock.advance(GRACE);
+    let last = app.jwks_kids().await;
+    assert_eq!(last.len(), 2, "{last:?}");
+    assert!(last.iter().all(|k| !first.contains(k)));
+    assert!(last.contains(&es_after));
+    app.stop().await;
+}
+
+async fn a_restart_keeps_the_same_keys(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    let before = app.jwks_kids().await;
+    app.stop().await;
+
+    let app = TestApp::spawn(&db).await;
+    assert_eq!(app.jwks_kids().await, before);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_missing_key_file_stops_start_up_and_names_the_file() {
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn(&db).await;
+    let kid = app.state.keys.signing_key(Alg::Es256).await.unwrap().0;
+    app.stop().await;
+    std::fs::remove_file(db.keys_dir().join(format!("{kid}.pem"))).unwrap();
+
+    let out = db.civitas(&["serve"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("{kid}.pem")), "{err}");
+}

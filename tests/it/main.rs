@@ -1,0 +1,12 @@
+//! Integration tests: the real server on 127.0.0.1:0 over a fresh database, driven over HTTP,
+//! once on SQLite and once on PostgreSQL.
+
+mod support;
+
+mod config;
+mod keys;
+mod migrations;
+mod readiness;
+mod registry;
+mod shutdown;
+mod web;

@@ -1,0 +1,237 @@
+//! Health, JWKS, security headers, pages, the language switch and metrics.
+
+use crate::{
+    on_both_databases,
+    support::{TestApp, TestDb},
+};
+
+on_both_databases!(
+    healthz_answers_and_jwks_lists_one_es256_and_one_rs256_public_key,
+    pages_carry_the_security_headers,
+);
+
+async fn healthz_answers_and_jwks_lists_one_es256_and_one_rs256_public_key(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+
+    let health = app.get("/healthz").await;
+    assert_eq!(health.status(), 200);
+    assert_eq!(health.text().await.unwrap(), "ok");
+
+    let jwks = app.get("/jwks").await;
+    assert_eq!(jwks.status(), 200);
+    assert_eq!(jwks.headers()["content-type"], "application/jwk-set+json");
+    let cache = jwks.headers()["cache-control"].to_str().unwrap().to_owned();
+    assert!(cache.starts_with("public, max-age="), "{cache}");
+    let body: serde_json::Value = jwks.json().await.unwrap();
+    let keys = body["keys"].as_array().unwrap();
+    let mut algs: Vec<&str> = keys.iter().map(|k| k["alg"].as_str().unwrap()).collect();
+    algs.sort_unstable();
+    assert_eq!(algs, ["ES256", "RS256"]);
+    for key in keys {
+        for private in ["d", "p", "q", "dp", "dq", "qi", "k"] {
+            assert!(
+                key.get(private).is_none(),
+                "private member {private} published: {key}"
+            );
+        }
+        assert_eq!(key["use"], "sig");
+    }
+    let rsa = keys.iter().find(|k| k["kty"] == "RSA").unwrap();
+    let n = base64_len(rsa["n"].as_str().unwrap());
+    assert!(n >= 256, "RSA modulus of {n} bytes is under 2048 bits");
+    app.stop().await;
+}
+
+fn base64_len(s: &str) -> usize {
+    s.len() * 3 / 4
+}
+
+async fn pages_carry_the_security_headers(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    let home = app.get("/").await;
+    assert_eq!(home.status(), 200);
+    let h = home.headers();
+    let csp = h["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["referrer-policy"], "same-origin");
+    assert_eq!(h["cache-control"], "no-store");
+    assert!(h.contains_key("x-request-id"));
+    // An http issuer on localhost: no HSTS (it would pin a developer's browser).
+    assert!(!h.contains_key("strict-transport-security"));
+    let html = home.text().await.unwrap();
+    assert!(html.contains("<html lang=\"en\">"));
+    assert!(
+        !html.contains("style=") && !html.contains("<script>"),
+        "inline code would need unsafe-inline"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_https_issuer_gets_hsts() {
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn_with(&db, |f| f.merge(("issuer", "https://localhost:8443"))).await;
+    let r = app.get("/healthz").await;
+    assert_eq!(
+        r.headers()["strict-transport-security"],
+        "max-age=63072000; includeSubDomains"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn static_files_are_served_cacheable_and_unknown_paths_get_a_page_in_the_browsers_language() {
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn(&db).await;
+    let css = app.get("/static/civitas.css").await;
+    assert_eq!(css.status(), 200);
+    assert_eq!(css.headers()["cache-control"], "public, max-age=3600");
+
+    let missing = app
+        .client
+        .get(app.url("/no/such/page"))
+        .header("accept-language", "fr-FR,fr;q=0.9,en;q=0.5")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    assert_eq!(
+        missing.headers()["content-type"],
+        "text/html; charset=utf-8"
+    );
+    let html = missing.text().await.unwrap();
+    assert!(
+        html.contains("<html lang=\"fr\">") && html.contains("Page introuvable"),
+        "{html}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_language_switch_sets_a_cookie_and_returns_only_to_local_paths() {
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn(&db).await;
+    let switch = |next: &'static str| {
+        app.client
+            .post(app.url("/language"))
+            .header("origin", app.base.clone())
+            .form(&[("lang", "fr"), ("next", next)])
+            .send()
+    };
+    let r = switch("/").await.unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/");
+    let cookie = r.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        cookie.starts_with("civitas_lang=fr;")
+            && cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Lax")
+    );
+    let home = app.get("/").await.text().await.unwrap();
+    assert!(
+        home.contains("<html lang=\"fr\">"),
+        "the cookie should choose French"
+    );
+
+    for open_redirect in [
+        "//evil.example/",
+        "https://evil.example/",
+        "/\\evil.example",
+    ] {
+        let r = switch(open_redirect).await.unwrap();
+        assert_eq!(r.headers()["location"], "/", "{open_redirect}");
+    }
+
+    let unknown = app
+        .client
+        .post(app.url("/language"))
+        .header("origin", app.base.clone())
+        .form(&[("lang", "xx"), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 400);
+    let extra = app
+        .client
+        .post(app.url("/language"))
+        .header("origin", app.base.clone())
+        .form(&[("lang", "en"), ("next", "/"), ("admin", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(extra.status(), 400, "unknown form fields are refused");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn cross_site_form_posts_are_refused() {
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn(&db).await;
+    let from = |origin: Option<&'static str>| {
+        let mut req = app
+            .client
+            .post(app.url("/language"))
+            .form(&[("lang", "fr"), ("next", "/")]);
+        if let Some(o) = origin {
+            req = req.header("origin", o);
+        }
+        req.send()
+    };
+    let evil = from(Some("https://evil.example")).await.unwrap();
+    assert_eq!(evil.status(), 403);
+    assert!(evil.headers().get("set-cookie").is_none());
+    assert_eq!(
+        from(None).await.unwrap().status(),
+        403,
+        "no Origin, no fetch metadata, no Referer"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused() {
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn(&db).await;
+    let big = "x".repeat(200 * 1024);
+    let r = app
+        .client
+        .post(app.url("/language"))
+        .header("origin", app.base.clone())
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("lang=fr&next=/{big}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_are_refused_to_other_addresses() {
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn(&db).await;
+    app.get("/healthz").await;
+    app.get("/no/such/page/1234").await;
+    let r = app.get("/metrics").await;
+    assert_eq!(r.status(), 200);
+    let text = r.text().await.unwrap();
+    assert!(
+        text.contains(
+            r#"civitas_http_requests_total{method="GET",route="/healthz",status="200"} 1"#
+        ),
+        "{text}"
+    );
+    assert!(text.contains("civitas_http_request_duration_seconds_bucket"));
+    assert!(
+        !text.contains("1234"),
+        "unmatched paths must not become labels"
+    );
+    app.stop().await;
+
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn_with(&db, |f| f.merge(("http.metrics_allowed", ["10.0.0.0/8"]))).await;
+    assert_eq!(app.get("/metrics").await.status(), 403);
+    app.stop().await;
+}

@@ -5,7 +5,7 @@ use std::{future::Future, net::SocketAddr, sync::Arc};
 
 use axum::{
     Router,
-    http::{HeaderName, HeaderValue, Request, header},
+    http::{HeaderName, HeaderValue, Request},
     middleware,
     routing::{get, post},
 };
@@ -14,8 +14,6 @@ use tower::ServiceBuilder;
 use tower_http::{
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
-    services::ServeDir,
-    set_header::SetResponseHeaderLayer,
     timeout::TimeoutLayer,
     trace::TraceLayer,
 };
@@ -26,7 +24,7 @@ use crate::{
     crypto::{KeyDir, Keyring, keyring},
     oidc,
     store::Db,
-    web::{client_ip, health, metrics, pages, security},
+    web::{assets, client_ip, health, metrics, pages, security},
 };
 
 /// Everything a handler may need, cheap to clone.
@@ -105,24 +103,11 @@ fn routes(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::metrics));
 
-    let static_files = Router::new().nest_service(
-        "/static",
-        ServiceBuilder::new()
-            .layer(SetResponseHeaderLayer::overriding(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=3600"),
-            ))
-            .service(ServeDir::new(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/static"
-            ))),
-    );
-
     let http = &state.config.http;
     Router::new()
         .merge(pages)
         .merge(protocol)
-        .merge(static_files)
+        .route("/static/{name}", get(assets::asset))
         .fallback(pages::not_found)
         .layer(middleware::from_fn(pages::render_errors))
         .layer(middleware::from_fn_with_state(

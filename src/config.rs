@@ -224,7 +224,7 @@ impl Default for Raw {
             },
             log: RawLog {
                 format: LogFormat::Text,
-                filter: "info".into(),
+                filter: "info,sqlx::postgres::notice=warn".into(),
             },
         }
     }

@@ -1,5 +1,6 @@
 //! HTTP glue shared by every capability.
 
+pub mod assets;
 pub mod client_ip;
 pub mod health;
 pub mod i18n;

@@ -88,6 +88,18 @@ async fn static_files_are_served_cacheable_and_unknown_paths_get_a_page_in_the_b
     let css = app.get("/static/civitas.css").await;
     assert_eq!(css.status(), 200);
     assert_eq!(css.headers()["cache-control"], "public, max-age=3600");
+    assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
+    let etag = css.headers()["etag"].clone();
+    let again = app
+        .client
+        .get(app.url("/static/civitas.css"))
+        .header("if-none-match", etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    assert_eq!(app.get("/static/../Cargo.toml").await.status(), 404);
+    assert_eq!(app.get("/static/nothing.css").await.status(), 404);
 
     let missing = app
         .client

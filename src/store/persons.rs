@@ -3,7 +3,10 @@
 use sqlx::{AssertSqlSafe, QueryBuilder};
 
 use super::{Db, Tx};
-use crate::{on_db, on_tx, registry::Person};
+use crate::{
+    on_db, on_tx,
+    registry::{CSV_HEADER, Person},
+};
 
 /// A row of `persons`.
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
@@ -29,30 +32,18 @@ pub struct PersonRow {
 const COLUMNS: &str = "id, national_id, family_name, given_names, birth_date, sex, nationality, \
      street_address, postal_code, locality, country, email, phone, source, created_at, updated_at";
 
-/// Columns an import may change; an upsert that changes none of them leaves the row alone.
-const MUTABLE: [&str; 12] = [
-    "family_name",
-    "given_names",
-    "birth_date",
-    "sex",
-    "nationality",
-    "street_address",
-    "postal_code",
-    "locality",
-    "country",
-    "email",
-    "phone",
-    "source",
-];
+/// Columns an import may change: every registry column but the national ID (the key), and
+/// the source. An upsert that changes none of them leaves the row alone.
+fn mutable_columns() -> impl Iterator<Item = &'static str> {
+    CSV_HEADER[1..].iter().copied().chain(["source"])
+}
 
 static UPSERT_TAIL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    let set: Vec<String> = MUTABLE
-        .iter()
-        .chain(&["updated_at"])
+    let set: Vec<String> = mutable_columns()
+        .chain(["updated_at"])
         .map(|c| format!("{c} = excluded.{c}"))
         .collect();
-    let changed: Vec<String> = MUTABLE
-        .iter()
+    let changed: Vec<String> = mutable_columns()
         .map(|c| format!("persons.{c} IS DISTINCT FROM excluded.{c}"))
         .collect();
     format!(

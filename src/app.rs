@@ -1,16 +1,22 @@
 //! The one startup path (`build`, used by `main` and by the tests), the shared state, and
 //! THE route table: the whole attack surface on one screen.
 
-use std::{future::Future, net::SocketAddr, sync::Arc};
+use std::{future::Future, sync::Arc};
 
+use axum::extract::{ConnectInfo, MatchedPath};
 use axum::{
     Router,
     http::{HeaderName, HeaderValue, Request},
     middleware,
     routing::{get, post},
 };
+use hyper::body::Incoming;
+use hyper_util::{
+    rt::{TokioExecutor, TokioIo, TokioTimer},
+    server::{conn::auto, graceful::GracefulShutdown},
+};
 use tokio::net::TcpListener;
-use tower::ServiceBuilder;
+use tower::{ServiceBuilder, ServiceExt};
 use tower_http::{
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
@@ -72,7 +78,7 @@ pub async fn build_with_clock(config: Config, clock: SharedClock) -> anyhow::Res
     let state = AppState {
         origin: config.issuer.origin().into(),
         security_headers: security::default_headers(config.issuer.is_https()).into(),
-        jwks_cache_control: oidc::jwks::cache_control(config.keys.prepublish),
+        jwks_cache_control: oidc::jwks::cache_control(&config.keys),
         config: Arc::new(config),
         db,
         keys,
@@ -116,6 +122,7 @@ fn routes(state: AppState) -> Router {
         ))
         .layer(
             ServiceBuilder::new()
+                .layer(middleware::map_request(drop_client_request_id))
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
                 .layer(TraceLayer::new_for_http().make_span_with(request_span))
                 .layer(PropagateRequestIdLayer::x_request_id())
@@ -136,31 +143,75 @@ fn routes(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The span of one request: method, path and request id. Never the query string (codes and
-/// tokens travel there) and never the client's address.
+/// The span of one request: method, route pattern and request id. Never the path itself
+/// (identifiers may travel there), the query string (codes and tokens do) or the client's
+/// address.
 fn request_span<B>(req: &Request<B>) -> tracing::Span {
     let id = req
         .extensions()
         .get::<RequestId>()
         .and_then(|id| id.header_value().to_str().ok())
         .unwrap_or("-");
-    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", MatchedPath::as_str);
+    tracing::info_span!("request", method = %req.method(), route, request_id = %id)
+}
+
+/// Request ids are ours: one sent by the client would put its text into our logs.
+async fn drop_client_request_id(mut req: axum::extract::Request) -> axum::extract::Request {
+    req.headers_mut().remove("x-request-id");
+    req
 }
 
 /// Serves until `shutdown` resolves, then stops accepting, lets in-flight requests finish
-/// and closes the database.
+/// and closes the database. A client gets `http.header_read_timeout_secs` to send its request
+/// headers (slow-header attacks hold no connection for long).
 pub async fn serve(
     app: App,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let App { state, router } = app;
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await?;
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(state.config.http.header_read_timeout);
+    builder.http2().timer(TokioTimer::new());
+    let graceful = GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    // Out of file descriptors and the like: back off instead of spinning.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let router = router.clone();
+        let service = hyper::service::service_fn(move |mut req: Request<Incoming>| {
+            req.extensions_mut().insert(ConnectInfo(remote));
+            router.clone().oneshot(req)
+        });
+        let connection = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), service)
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "connection closed with an error");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
     state.db.close().await;
     Ok(())
 }

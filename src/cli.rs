@@ -210,26 +210,20 @@ async fn keys(config: Config, command: KeysCommand) -> anyhow::Result<()> {
                 AlgArg::Rs256 => vec![Alg::Rs256],
                 AlgArg::All => Alg::ALL.to_vec(),
             };
-            for alg in algs {
-                let row = keyring::rotate(
-                    &db,
-                    &dir,
-                    alg,
-                    now,
-                    config.keys.prepublish,
-                    config.keys.retire_grace,
-                )
-                .await?;
+            let (prepublish, grace) = (config.keys.prepublish, config.keys.retire_grace);
+            for row in keyring::rotate(&db, &dir, &algs, now, prepublish, grace).await? {
                 println!(
-                    "{}: new key {} published now, signs from {}; the current key retires then and leaves the JWKS at {}",
-                    alg.as_str(),
+                    "{}: new key {} published now, signs from {}; the key it replaces retires then and leaves the JWKS at {}",
+                    row.alg,
                     row.kid,
                     rfc3339(row.activates_at),
-                    rfc3339(row.activates_at + config.keys.retire_grace.as_secs() as i64),
+                    rfc3339(row.activates_at + grace.as_secs() as i64),
                 );
             }
+            let removed = keyring::remove_expired_key_files(&db, &dir, now).await?;
             println!(
-                "Running servers pick the new keys up within {} s.",
+                "Rotated {} key(s); removed {removed} expired key file(s). Running servers pick the new keys up within {} s.",
+                algs.len(),
                 config.keys.refresh.as_secs()
             );
         }

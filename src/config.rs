@@ -65,9 +65,19 @@ pub struct KeysConfig {
     pub refresh: Duration,
 }
 
+impl KeysConfig {
+    /// How long relying parties may cache the JWKS: the part of the pre-publication period
+    /// left after servers have picked a new key up, capped at an hour.
+    pub fn jwks_max_age(&self) -> Duration {
+        (self.prepublish - self.refresh).min(Duration::from_secs(3600))
+    }
+}
+
 /// `[http]`
 #[derive(Clone, Debug)]
 pub struct HttpConfig {
+    /// How long a client may take to send its request headers.
+    pub header_read_timeout: Duration,
     pub request_timeout: Duration,
     /// Largest accepted request body, in bytes.
     pub body_limit: usize,
@@ -184,6 +194,7 @@ struct RawKeys {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawHttp {
+    header_read_timeout_secs: u64,
     request_timeout_secs: u64,
     body_limit_bytes: usize,
     trusted_proxies: Vec<String>,
@@ -216,6 +227,7 @@ impl Default for Raw {
                 refresh_secs: 60,
             },
             http: RawHttp {
+                header_read_timeout_secs: 10,
                 request_timeout_secs: 30,
                 body_limit_bytes: 64 * 1024,
                 trusted_proxies: vec![],
@@ -337,10 +349,12 @@ impl Config {
             retire_grace: positive("keys.retire_grace_secs", raw.keys.retire_grace_secs)?,
             refresh: positive("keys.refresh_secs", raw.keys.refresh_secs)?,
         };
-        if keys.refresh > keys.prepublish {
+        // A new key must reach every server (refresh) and every relying party's cached JWKS
+        // (max-age, at least half the rest of the period) before it signs.
+        if keys.refresh * 2 > keys.prepublish {
             return Err(invalid(
                 "keys.refresh_secs",
-                "must not exceed keys.prepublish_secs, or a server could sign with a key it has not published",
+                "must be at most half of keys.prepublish_secs, or relying parties could see a signature before the key",
             ));
         }
 
@@ -350,6 +364,10 @@ impl Config {
                 .collect()
         };
         let http = HttpConfig {
+            header_read_timeout: positive(
+                "http.header_read_timeout_secs",
+                raw.http.header_read_timeout_secs,
+            )?,
             request_timeout: positive("http.request_timeout_secs", raw.http.request_timeout_secs)?,
             body_limit: match raw.http.body_limit_bytes {
                 n if n < 1024 => {

@@ -18,7 +18,7 @@ use super::keys::{Alg, KeyDir, PrivateKey, PublicJwk};
 use crate::{
     clock::SharedClock,
     store::{
-        Db,
+        Db, Lock,
         signing_keys::{self, SigningKeyRow},
     },
 };
@@ -60,64 +60,87 @@ pub fn key_state(row: &SigningKeyRow, now: i64) -> KeyState {
 }
 
 /// Creates one key of each algorithm that has no live (non-expired) key yet: the first start
-/// of a fresh installation. Returns the kids created.
+/// of a fresh installation. Instances starting together agree: the key lock admits one at a
+/// time and each re-reads under it. Returns the kids created.
 pub async fn ensure_keys(db: &Db, dir: &KeyDir, now: i64) -> anyhow::Result<Vec<String>> {
+    let mut tx = db.begin().await?;
+    tx.lock(Lock::SigningKeys).await?;
     let mut created = Vec::new();
     for alg in Alg::ALL {
-        let mut tx = db.begin().await?;
         let rows = signing_keys::find_signing_keys_for_alg(&mut tx, alg.as_str()).await?;
-        if rows.iter().any(|r| key_state(r, now) != KeyState::Expired) {
-            continue;
+        if rows.iter().all(|r| key_state(r, now) == KeyState::Expired) {
+            created.push(add_key(&mut tx, dir, alg, now, now).await?);
         }
-        let kid = add_key(&mut tx, dir, alg, now, now).await?;
-        tx.commit().await?;
-        created.push(kid);
     }
+    tx.commit().await?;
     Ok(created)
 }
 
-/// Adds the next key of `alg`, signing from `now + prepublish`, and schedules the current
-/// key's retirement. Refuses while a next key is already waiting.
+/// Adds the next key of each of `algs`, signing from `now + prepublish`, and schedules the
+/// retirement of the keys they replace, all in one transaction. Refuses (changing nothing)
+/// while a next key of any of them is already waiting.
 pub async fn rotate(
     db: &Db,
     dir: &KeyDir,
-    alg: Alg,
+    algs: &[Alg],
     now: i64,
     prepublish: Duration,
     grace: Duration,
-) -> anyhow::Result<SigningKeyRow> {
+) -> anyhow::Result<Vec<SigningKeyRow>> {
     let mut tx = db.begin().await?;
-    let rows = signing_keys::find_signing_keys_for_alg(&mut tx, alg.as_str()).await?;
-    if let Some(waiting) = rows.iter().find(|r| key_state(r, now) == KeyState::Next) {
-        anyhow::bail!(
-            "a next {} key ({}) already waits to sign from {}; rotate again after that",
-            alg.as_str(),
-            waiting.kid,
-            crate::clock::rfc3339(waiting.activates_at)
-        );
+    tx.lock(Lock::SigningKeys).await?;
+    for alg in algs {
+        let rows = signing_keys::find_signing_keys_for_alg(&mut tx, alg.as_str()).await?;
+        if let Some(waiting) = rows.iter().find(|r| key_state(r, now) == KeyState::Next) {
+            anyhow::bail!(
+                "a next {} key ({}) already waits to sign from {}; rotate again after that",
+                alg.as_str(),
+                waiting.kid,
+                crate::clock::rfc3339(waiting.activates_at)
+            );
+        }
     }
     let activates_at = now + prepublish.as_secs() as i64;
-    let kid = add_key(&mut tx, dir, alg, now, activates_at).await?;
-    signing_keys::update_signing_keys_retire(
-        &mut tx,
-        alg.as_str(),
-        activates_at,
-        activates_at + grace.as_secs() as i64,
-    )
-    .await?;
-    let row = signing_keys::find_signing_keys_for_alg(&mut tx, alg.as_str())
-        .await?
-        .into_iter()
-        .find(|r| r.kid == kid)
-        .ok_or_else(|| anyhow::anyhow!("the new key vanished before commit"))?;
-    if let Err(e) = tx.commit().await {
-        dir.remove(&kid);
-        return Err(e.into());
+    let mut added = Vec::new();
+    for &alg in algs {
+        let kid = add_key(&mut tx, dir, alg, now, activates_at).await?;
+        signing_keys::update_signing_keys_retire(
+            &mut tx,
+            alg.as_str(),
+            activates_at,
+            activates_at + grace.as_secs() as i64,
+        )
+        .await?;
+        let row = signing_keys::find_signing_keys_for_alg(&mut tx, alg.as_str())
+            .await?
+            .into_iter()
+            .find(|r| r.kid == kid)
+            .ok_or_else(|| anyhow::anyhow!("the new key vanished before commit"))?;
+        added.push(row);
     }
-    Ok(row)
+    // If the commit fails the new files stay behind unused; they are never deleted here, as
+    // a commit whose answer was lost may still have succeeded.
+    tx.commit().await?;
+    Ok(added)
 }
 
-/// Generates a key, writes its file, then its row (a row never exists without its file).
+/// Deletes the private key files of expired keys: they never sign or verify again. Returns
+/// how many were removed.
+pub async fn remove_expired_key_files(db: &Db, dir: &KeyDir, now: i64) -> anyhow::Result<usize> {
+    let rows = signing_keys::find_signing_keys(db).await?;
+    let mut removed = 0;
+    for row in rows
+        .iter()
+        .filter(|r| key_state(r, now) == KeyState::Expired)
+    {
+        if dir.remove(&row.kid)? {
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// Generates a key and writes its file, then its row (a row never exists without its file).
 async fn add_key(
     tx: &mut crate::store::Tx,
     dir: &KeyDir,
@@ -137,10 +160,7 @@ async fn add_key(
         retires_at: None,
         expires_at: None,
     };
-    if let Err(e) = signing_keys::insert_signing_key(tx, &row).await {
-        dir.remove(&jwk.kid);
-        return Err(e.into());
-    }
+    signing_keys::insert_signing_key(tx, &row).await?;
     Ok(jwk.kid)
 }
 
@@ -176,34 +196,42 @@ impl Keyring {
     }
 
     /// Re-reads key state (a rotation by another process or instance), reusing keys already
-    /// in memory.
+    /// in memory. Timestamps always apply, so a retired key stops signing on time even when a
+    /// new key's file cannot be read; such a key is left without its private half (it cannot
+    /// sign, and [`Keyring::is_ready`] says so) and the error is returned after the update.
     pub async fn refresh(&self) -> anyhow::Result<()> {
         let now = self.clock.now();
         let rows = signing_keys::find_signing_keys(&self.db).await?;
-        let mut old: HashMap<String, Option<Arc<PrivateKey>>> = self
+        let mut old: HashMap<String, Arc<PrivateKey>> = self
             .keys
             .read()
             .await
             .iter()
-            .map(|k| (k.row.kid.clone(), k.private.clone()))
+            .filter_map(|k| Some((k.row.kid.clone(), k.private.clone()?)))
             .collect();
         let mut loaded = Vec::new();
+        let mut failure = None;
         for row in rows {
             let state = key_state(&row, now);
             if state == KeyState::Expired {
                 continue;
             }
             let jwk: PublicJwk = serde_json::from_str(&row.public_jwk)?;
-            let alg = Alg::parse(&row.alg)
-                .ok_or_else(|| anyhow::anyhow!("key {} has unknown alg {}", row.kid, row.alg))?;
-            let private = match (old.remove(&row.kid).flatten(), state) {
+            let Some(alg) = Alg::parse(&row.alg) else {
+                anyhow::bail!("key {} has unknown alg {}", row.kid, row.alg);
+            };
+            let private = match (old.remove(&row.kid), state) {
                 (Some(k), _) => Some(k),
                 (None, KeyState::Next | KeyState::Active) => {
                     let dir = self.dir.clone();
                     let kid = row.kid.clone();
-                    Some(Arc::new(
-                        tokio::task::spawn_blocking(move || dir.load(&kid, alg)).await??,
-                    ))
+                    match tokio::task::spawn_blocking(move || dir.load(&kid, alg)).await? {
+                        Ok(k) => Some(Arc::new(k)),
+                        Err(e) => {
+                            failure = Some(e);
+                            None
+                        }
+                    }
                 }
                 (None, _) => None,
             };
@@ -211,7 +239,17 @@ impl Keyring {
         }
         *self.keys.write().await = loaded;
         *self.jwks_cache.lock().unwrap_or_else(|p| p.into_inner()) = None;
-        Ok(())
+        failure.map_or(Ok(()), Err)
+    }
+
+    /// Whether every algorithm has a key that can sign now.
+    pub async fn is_ready(&self) -> bool {
+        for alg in Alg::ALL {
+            if self.signing_key(alg).await.is_none() {
+                return false;
+            }
+        }
+        true
     }
 
     /// Refreshes every `period` until the process ends; failures are logged and retried.

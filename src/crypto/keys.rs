@@ -194,8 +194,15 @@ impl KeyDir {
     pub fn open(path: &Path) -> anyhow::Result<Self> {
         fs::create_dir_all(path)
             .map_err(|e| anyhow::anyhow!("cannot create key folder {}: {e}", path.display()))?;
-        fs::set_permissions(path, fs::Permissions::from_mode(0o700))
-            .map_err(|e| anyhow::anyhow!("cannot restrict key folder {}: {e}", path.display()))?;
+        let mode = fs::metadata(path)?.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            fs::set_permissions(path, fs::Permissions::from_mode(0o700)).map_err(|e| {
+                anyhow::anyhow!(
+                    "key folder {} is open to others and cannot be restricted: {e}",
+                    path.display()
+                )
+            })?;
+        }
         Ok(Self(path.to_owned()))
     }
 
@@ -208,10 +215,11 @@ impl KeyDir {
         let path = self.path_of(kid);
         let tmp = self.0.join(format!(".{kid}.pem.tmp"));
         let pem = key.to_pem()?;
+        // A leftover from a crash mid-write is replaced; the new file is created, never reused.
+        let _ = fs::remove_file(&tmp);
         let mut file = OpenOptions::new()
             .write(true)
-            .create(true)
-            .truncate(true)
+            .create_new(true)
             .mode(0o600)
             .open(&tmp)
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", tmp.display()))?;
@@ -256,8 +264,16 @@ impl KeyDir {
         Ok(key)
     }
 
-    pub fn remove(&self, kid: &str) {
-        let _ = fs::remove_file(self.path_of(kid));
+    /// Deletes a key file; `Ok(false)` when there was none.
+    pub fn remove(&self, kid: &str) -> anyhow::Result<bool> {
+        match fs::remove_file(self.path_of(kid)) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(anyhow::anyhow!(
+                "cannot remove {}: {e}",
+                self.path_of(kid).display()
+            )),
+        }
     }
 }
 

@@ -8,8 +8,8 @@ use axum::{
 
 use crate::app::AppState;
 
-/// The JWKS, prebuilt bytes. Relying parties may cache it for up to half the pre-publication
-/// period (at most an hour), so a new key is always in their copy before it signs.
+/// The JWKS, prebuilt bytes. Relying parties may cache it for
+/// [`crate::config::KeysConfig::jwks_max_age`], so a new key is in their copy before it signs.
 pub async fn jwks(State(state): State<AppState>) -> Response {
     let body = state.keys.jwks().await;
     let mut response = body.into_response();
@@ -26,9 +26,9 @@ pub async fn jwks(State(state): State<AppState>) -> Response {
     response
 }
 
-/// `public, max-age=…` for the JWKS: half the pre-publication period, capped at an hour.
-pub fn cache_control(prepublish: std::time::Duration) -> HeaderValue {
-    let max_age = (prepublish.as_secs() / 2).min(3600);
+/// `public, max-age=…` for the JWKS.
+pub fn cache_control(keys: &crate::config::KeysConfig) -> HeaderValue {
+    let max_age = keys.jwks_max_age().as_secs();
     HeaderValue::from_str(&format!("public, max-age={max_age}"))
         .unwrap_or(HeaderValue::from_static("no-cache"))
 }

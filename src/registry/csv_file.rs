@@ -148,6 +148,12 @@ fn parse_row(r: &csv::StringRecord, today: time::Date) -> Result<Person, FieldEr
                 "contains a control character or line break".into(),
             ));
         }
+        if v.chars().any(is_invisible_format) {
+            return Err((
+                CSV_HEADER[i],
+                "contains an invisible formatting character (such as a direction override)".into(),
+            ));
+        }
         if v.chars().count() > 200 {
             return Err((CSV_HEADER[i], "is longer than 200 characters".into()));
         }
@@ -212,6 +218,23 @@ fn parse_row(r: &csv::StringRecord, today: time::Date) -> Result<Person, FieldEr
         email,
         phone,
     })
+}
+
+/// Invisible characters that could make a name or address display as something it is not
+/// (bidirectional overrides, zero-width characters, the byte-order mark).
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+    )
 }
 
 fn upper_code(s: &str, len: usize) -> Option<String> {
@@ -334,6 +357,23 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn invisible_direction_overrides_are_refused() {
+        let id = NationalId::from_digits(8);
+        let text = file(&[format!(
+            "{},Tamm\u{202E}nimda,Mari,1984-02-29,F,EST,Pikk 1,10123,Tallinn,EE,,\n",
+            id.as_str()
+        )]);
+        let e = parse_csv(text.as_bytes()).unwrap_err();
+        assert_eq!(e[0].column, Some("family_name"));
+        // Letters from any script are fine.
+        let text = file(&[format!(
+            "{},Ἀθηνᾶ,Zoë Ōtsuka-Nguyễn,1984-02-29,F,EST,Pikk 1,10123,Tallinn,EE,,\n",
+            id.as_str()
+        )]);
+        assert!(parse_csv(text.as_bytes()).is_ok());
     }
 
     #[test]

@@ -35,6 +35,13 @@ pub enum ImportError {
     },
     #[error("{file} was not imported (nothing changed):\n{}", list(.errors))]
     Invalid { file: String, errors: Vec<RowError> },
+    #[error(
+        "this database holds {existing} persons; {incoming} persons are never mixed with them, nothing imported (use a separate database)"
+    )]
+    MixedSources {
+        existing: &'static str,
+        incoming: String,
+    },
     #[error("database error, nothing imported: {0}")]
     Database(#[from] sqlx::Error),
 }
@@ -71,32 +78,40 @@ pub async fn import_file(
     progress.set_position(0);
     progress.set_length(persons.len() as u64);
     progress.set_message("writing");
-    Ok(import_persons(db, &persons, "registry", now, progress).await?)
+    import_persons(db, &persons, "registry", now, progress).await
 }
 
 /// Upserts validated persons in one transaction: a failure part-way leaves nothing behind.
+/// Registry and demo persons never share a database: a real registry is refused where demo
+/// persons live, and the reverse.
 pub async fn import_persons(
     db: &Db,
     all: &[Person],
     source: &str,
     now: i64,
     progress: &ProgressBar,
-) -> Result<ImportSummary, sqlx::Error> {
+) -> Result<ImportSummary, ImportError> {
+    let other = if source == "demo" { "registry" } else { "demo" };
     let mut tx = db.begin().await?;
-    let before = persons::count_persons_in_tx(&mut tx).await?;
-    let mut changed = 0;
+    if persons::count_persons_by_source_in_tx(&mut tx, other).await? > 0 {
+        return Err(ImportError::MixedSources {
+            existing: other,
+            incoming: source.to_owned(),
+        });
+    }
+    let (mut inserted, mut updated) = (0, 0);
     for batch in all.chunks(persons::UPSERT_BATCH) {
-        changed += persons::upsert_persons(&mut tx, batch, source, now).await?;
+        let counts = persons::upsert_persons(&mut tx, batch, source, now).await?;
+        inserted += counts.inserted;
+        updated += counts.updated;
         progress.inc(batch.len() as u64);
     }
-    let after = persons::count_persons_in_tx(&mut tx).await?;
     tx.commit().await?;
-    let inserted = (after - before) as u64;
     let total = all.len() as u64;
     Ok(ImportSummary {
         total,
         inserted,
-        updated: changed - inserted,
-        unchanged: total - changed,
+        updated,
+        unchanged: total - inserted - updated,
     })
 }

@@ -152,9 +152,12 @@ impl Db {
         on_db!(self, |p| sqlx::query("SELECT 1").execute(p).await.map(drop))
     }
 
+    /// Begins a write transaction. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a transaction that reads and then writes cannot fail half-way
+    /// because another connection wrote in between, it waits (busy timeout) instead.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }
@@ -165,7 +168,27 @@ impl Db {
     }
 }
 
+/// Named locks for work that must not run twice at once across instances.
+#[derive(Clone, Copy, Debug)]
+pub enum Lock {
+    /// Creating or rotating signing keys.
+    SigningKeys = 1,
+}
+
 impl Tx {
+    /// Holds `lock` until the transaction ends. PostgreSQL: a transaction-scoped advisory lock.
+    /// SQLite: nothing more is needed, `BEGIN IMMEDIATE` already admits one writer at a time.
+    pub async fn lock(&mut self, lock: Lock) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(_) => Ok(()),
+            Tx::Postgres(tx) => sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(0x4349_5649_0000_0000_i64 | lock as i64)
+                .execute(&mut **tx)
+                .await
+                .map(drop),
+        }
+    }
+
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self {
             Tx::Sqlite(tx) => tx.commit().await,

@@ -8,8 +8,8 @@ use crate::{
     registry::{CSV_HEADER, Person},
 };
 
-/// A row of `persons`.
-#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+/// A row of `persons`. Personal data: `Debug` shows the internal id only.
+#[derive(Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct PersonRow {
     pub id: String,
     pub national_id: String,
@@ -27,6 +27,12 @@ pub struct PersonRow {
     pub source: String,
     pub created_at: i64,
     pub updated_at: i64,
+}
+
+impl std::fmt::Debug for PersonRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PersonRow({}, [redacted])", self.id)
+    }
 }
 
 const COLUMNS: &str = "id, national_id, family_name, given_names, birth_date, sex, nationality, \
@@ -73,37 +79,42 @@ pub async fn count_persons(db: &Db) -> Result<i64, sqlx::Error> {
         .await)
 }
 
-pub async fn count_persons_in_tx(tx: &mut Tx) -> Result<i64, sqlx::Error> {
-    on_tx!(tx, |c| sqlx::query_scalar("SELECT COUNT(*) FROM persons")
-        .fetch_one(c)
-        .await)
-}
-
-/// Counts persons by source (`registry` or `demo`).
-pub async fn count_persons_by_source(db: &Db, source: &str) -> Result<i64, sqlx::Error> {
-    on_db!(db, |p| sqlx::query_scalar(
+/// Counts persons by source (`registry` or `demo`) inside a transaction.
+pub async fn count_persons_by_source_in_tx(tx: &mut Tx, source: &str) -> Result<i64, sqlx::Error> {
+    on_tx!(tx, |c| sqlx::query_scalar(
         "SELECT COUNT(*) FROM persons WHERE source = $1"
     )
     .bind(source)
-    .fetch_one(p)
+    .fetch_one(c)
     .await)
 }
 
+/// What an upsert did: rows inserted, and rows updated (unchanged rows are not touched).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct UpsertCounts {
+    pub inserted: u64,
+    pub updated: u64,
+}
+
 /// Inserts new persons and updates changed ones, keyed by national ID; an unchanged row is
-/// not touched. Returns how many rows were inserted or updated.
+/// not touched. New rows get fresh ids, so a returned id among them means "inserted".
 pub async fn upsert_persons(
     tx: &mut Tx,
     persons: &[Person],
     source: &str,
     now: i64,
-) -> Result<u64, sqlx::Error> {
+) -> Result<UpsertCounts, sqlx::Error> {
     if persons.is_empty() {
-        return Ok(0);
+        return Ok(UpsertCounts::default());
     }
-    on_tx!(tx, |c| {
+    let new_ids: Vec<String> = persons
+        .iter()
+        .map(|_| uuid::Uuid::new_v4().to_string())
+        .collect();
+    let touched: Vec<String> = on_tx!(tx, |c| {
         let mut q = QueryBuilder::new(format!("INSERT INTO persons ({COLUMNS}) "));
-        q.push_values(persons, |mut row, p| {
-            row.push_bind(uuid::Uuid::new_v4().to_string())
+        q.push_values(persons.iter().zip(&new_ids), |mut row, (p, id)| {
+            row.push_bind(id.as_str())
                 .push_bind(p.national_id.as_str())
                 .push_bind(p.family_name.as_str())
                 .push_bind(p.given_names.as_str())
@@ -121,6 +132,16 @@ pub async fn upsert_persons(
                 .push_bind(now);
         });
         q.push(UPSERT_TAIL.as_str());
-        q.build().execute(&mut *c).await.map(|r| r.rows_affected())
+        q.push(" RETURNING id");
+        q.build_query_scalar().fetch_all(&mut *c).await
+    })?;
+    let fresh: std::collections::HashSet<&str> = new_ids.iter().map(String::as_str).collect();
+    let inserted = touched
+        .iter()
+        .filter(|id| fresh.contains(id.as_str()))
+        .count() as u64;
+    Ok(UpsertCounts {
+        inserted,
+        updated: touched.len() as u64 - inserted,
     })
 }

@@ -1,4 +1,5 @@
-//! `/healthz` (the process answers) and `/readyz` (it can reach its database).
+//! `/healthz` (the process answers) and `/readyz` (it can reach its database and has a
+//! signing key for every algorithm).
 
 use std::time::Duration;
 
@@ -12,7 +13,8 @@ pub async fn healthz() -> &'static str {
     "ok"
 }
 
-/// `GET /readyz`: readiness for traffic. 503 while the database does not answer.
+/// `GET /readyz`: readiness for traffic. 503 while the database does not answer or a
+/// signing key cannot be used.
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     let limit = state
         .config
@@ -30,15 +32,16 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
             false
         }
     };
-    if database {
-        (
-            StatusCode::OK,
-            Json(json!({ "status": "ready", "database": "ok" })),
-        )
+    let keys = state.keys.is_ready().await;
+    let body = json!({
+        "status": if database && keys { "ready" } else { "unavailable" },
+        "database": if database { "ok" } else { "unreachable" },
+        "signing_keys": if keys { "ok" } else { "missing" },
+    });
+    let status = if database && keys {
+        StatusCode::OK
     } else {
-        (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({ "status": "unavailable", "database": "unreachable" })),
-        )
-    }
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(body))
 }

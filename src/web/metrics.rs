@@ -2,10 +2,11 @@
 //! addresses in `http.metrics_allowed`. Labels never carry personal data: routes are the
 //! route patterns, not the paths requested.
 
-use std::{net::SocketAddr, time::Instant};
+use std::time::Instant;
 
 use axum::{
-    extract::{ConnectInfo, MatchedPath, Request, State},
+    Extension,
+    extract::{MatchedPath, Request, State},
     http::{HeaderValue, StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Response},
@@ -20,6 +21,7 @@ use prometheus_client::{
     registry::Registry,
 };
 
+use super::client_ip::ClientIp;
 use crate::{app::AppState, error::AppError};
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -103,13 +105,14 @@ pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> 
     response
 }
 
-/// `GET /metrics`
+/// `GET /metrics`. The caller's address is the resolved client address: behind a trusted
+/// proxy, the address the proxy saw, so the proxy's own address opens nothing.
 pub async fn metrics(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(ClientIp(client)): Extension<ClientIp>,
 ) -> Result<Response, AppError> {
     let allowed = &state.config.http.metrics_allowed;
-    if !allowed.iter().any(|n| n.contains(&peer.ip())) {
+    if !allowed.iter().any(|n| n.contains(&client)) {
         return Err(AppError::Forbidden);
     }
     let mut body = String::new();

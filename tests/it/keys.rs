@@ -10,6 +10,7 @@ use crate::{
 on_both_databases!(
     rotation_publishes_the_next_key_first_and_drops_the_retired_key_after_the_grace_period,
     a_restart_keeps_the_same_keys,
+    instances_starting_together_create_one_key_per_algorithm,
 );
 
 const PREPUBLISH: i64 = 3600;
@@ -111,4 +112,82 @@ async fn a_missing_key_file_stops_start_up_and_names_the_file() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(&format!("{kid}.pem")), "{err}");
+}
+
+async fn instances_starting_together_create_one_key_per_algorithm(db: TestDb) {
+    let config = civitas::config::Config::from_figment(
+        civitas::config::Config::defaults().merge(("database.url", &db.url)),
+    )
+    .unwrap();
+    let store = civitas::store::Db::connect(&config.database).await.unwrap();
+    store.migrate().await.unwrap();
+    let dir = civitas::crypto::KeyDir::open(&db.keys_dir()).unwrap();
+    let now = 1_800_000_000;
+    let runs: Vec<_> = (0..4)
+        .map(|_| {
+            let (store, dir) = (store.clone(), dir.clone());
+            tokio::spawn(
+                async move { civitas::crypto::keyring::ensure_keys(&store, &dir, now).await },
+            )
+        })
+        .collect();
+    let mut created = 0;
+    for run in runs {
+        created += run.await.unwrap().unwrap().len();
+    }
+    assert_eq!(created, 2, "one ES256 and one RS256 key in all");
+    let rows = civitas::store::signing_keys::find_signing_keys(&store)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 2);
+    store.close().await;
+}
+
+#[tokio::test]
+async fn a_next_key_whose_file_is_missing_never_signs_and_readiness_says_so() {
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn_with(&db, |f| {
+        f.merge(("keys.prepublish_secs", PREPUBLISH))
+            .merge(("keys.refresh_secs", 1))
+    })
+    .await;
+    let env = [("CIVITAS_KEYS__PREPUBLISH_SECS", "3600")];
+    // Rotate into a folder this instance does not share: its key files never arrive here.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = db.civitas_with(
+        &["keys", "rotate", "--alg", "es256"],
+        &[
+            env[0],
+            ("CIVITAS_KEYS__DIR", elsewhere.path().to_str().unwrap()),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Wait until this server has read the new state (the new kid appears in its JWKS).
+    for _ in 0..50 {
+        if app.jwks_kids().await.len() == 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(app.jwks_kids().await.len(), 3);
+    assert_eq!(
+        app.get("/readyz").await.status(),
+        200,
+        "the current key still signs"
+    );
+
+    // Once the old key retires, this server has nothing it may sign ES256 with: it does not
+    // fall back to the retired key, and readiness reports it.
+    app.clock.advance(PREPUBLISH + 1);
+    assert!(app.state.keys.signing_key(Alg::Es256).await.is_none());
+    let ready = app.get("/readyz").await;
+    let status = ready.status();
+    let body: serde_json::Value = ready.json().await.unwrap();
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(body["signing_keys"], "missing");
+    app.stop().await;
 }

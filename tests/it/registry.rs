@@ -13,7 +13,7 @@ use crate::{
 on_both_databases!(
     a_file_with_one_bad_row_imports_nothing_and_names_the_line,
     importing_twice_keeps_the_count_and_a_changed_address_updates_in_place,
-    the_demo_seeds_a_thousand_persons_once_and_refuses_a_real_registry,
+    demo_and_registry_persons_never_share_a_database,
 );
 
 fn row(n: u32, street: &str) -> String {
@@ -125,7 +125,7 @@ async fn importing_twice_keeps_the_count_and_a_changed_address_updates_in_place(
     store.close().await;
 }
 
-async fn the_demo_seeds_a_thousand_persons_once_and_refuses_a_real_registry(db: TestDb) {
+async fn demo_and_registry_persons_never_share_a_database(db: TestDb) {
     let store = open(&db).await;
     let first = civitas::demo::seed(&store, 1).await.unwrap();
     assert_eq!((first.total, first.inserted), (1000, 1000));
@@ -135,24 +135,42 @@ async fn the_demo_seeds_a_thousand_persons_once_and_refuses_a_real_registry(db: 
         (0, 1000),
         "deterministic: nothing changes"
     );
-    assert_eq!(persons::count_persons(&store).await.unwrap(), 1000);
 
+    // A real registry is refused where demo persons live...
     let file = write_file(
         db.dir.path(),
         "real.csv",
         &registry_file([row(1, "Pikk 1")]),
     );
     let out = db.civitas(&["registry", "import", file.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        err.contains("holds demo persons") && err.contains("nothing imported"),
+        "{err}"
     );
+    assert_eq!(persons::count_persons(&store).await.unwrap(), 1000);
+    store.close().await;
+
+    // ...and the demo where a real registry lives.
+    let real = TestDb::sqlite();
+    let file = write_file(
+        real.dir.path(),
+        "real.csv",
+        &registry_file([row(1, "Pikk 1")]),
+    );
+    assert!(
+        real.civitas(&["registry", "import", file.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let store = open(&real).await;
     let refused = civitas::demo::seed(&store, 3)
         .await
         .unwrap_err()
         .to_string();
-    assert!(refused.contains("refused"), "{refused}");
+    assert!(refused.contains("holds registry persons"), "{refused}");
+    assert_eq!(persons::count_persons(&store).await.unwrap(), 1);
     store.close().await;
 }
 

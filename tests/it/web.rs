@@ -247,3 +247,43 @@ async fn metrics_count_requests_by_route_and_are_refused_to_other_addresses() {
     assert_eq!(app.get("/metrics").await.status(), 403);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn request_ids_are_generated_never_taken_from_the_client() {
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn(&db).await;
+    let r = app
+        .client
+        .get(app.url("/healthz"))
+        .header("x-request-id", "forged-by-the-client")
+        .send()
+        .await;
+    let r = r.unwrap();
+    let id = r.headers()["x-request-id"].to_str().unwrap();
+    assert!(uuid::Uuid::parse_str(id).is_ok(), "{id}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_client_that_sends_its_headers_too_slowly_is_disconnected() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn_with(&db, |f| f.merge(("http.header_read_timeout_secs", 1))).await;
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let mut conn = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    conn.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        .await
+        .unwrap();
+    let mut buf = Vec::new();
+    let closed = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        conn.read_to_end(&mut buf),
+    )
+    .await;
+    assert!(
+        closed.is_ok(),
+        "the server should close the connection after the header timeout"
+    );
+    assert!(!String::from_utf8_lossy(&buf).contains("200 OK"));
+    app.stop().await;
+}

@@ -142,13 +142,16 @@ fn start() -> Result<Server, String> {
 }
 
 fn user_command(as_root: bool, program: &Path) -> Command {
-    if as_root {
+    // The postgres user may not be able to enter the test's working directory.
+    let mut c = if as_root {
         let mut c = Command::new("runuser");
         c.args(["-u", "postgres", "--"]).arg(program);
         c
     } else {
         Command::new(program)
-    }
+    };
+    c.current_dir("/");
+    c
 }
 
 fn find_bin_dir() -> Option<PathBuf> {

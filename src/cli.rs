@@ -10,8 +10,8 @@ use crate::{
     clock::{Clock, SystemClock, rfc3339},
     config::Config,
     crypto::{Alg, KeyDir, KeyState, keyring},
-    demo, registry,
-    store::{Db, signing_keys},
+    demo, oidc, registry,
+    store::{Db, clients, signing_keys},
     telemetry,
 };
 
@@ -51,6 +51,73 @@ enum Command {
         #[command(subcommand)]
         command: RegistryCommand,
     },
+    /// Register and manage relying parties (OpenID Connect clients).
+    Client {
+        #[command(subcommand)]
+        command: ClientCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ClientCommand {
+    /// Register a relying party. Prints its client_id and, once, its secret (only a hash is
+    /// kept). The operator may grant restricted scopes such as national_id.
+    Create(Box<CreateClient>),
+    /// List every relying party with its status.
+    List,
+    /// Show one relying party's registration.
+    Show {
+        /// The client_id.
+        client_id: String,
+    },
+    /// Disable a relying party: it can no longer sign anyone in.
+    Disable {
+        /// The client_id.
+        client_id: String,
+        /// Why (kept with the client, for the record).
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct CreateClient {
+    /// Name shown to citizens, e.g. "Tax and Customs Board".
+    #[arg(long)]
+    name: String,
+    /// Why it asks for data, shown to citizens at consent.
+    #[arg(long)]
+    purpose: String,
+    /// A redirect URI (repeat for more); matched exactly.
+    #[arg(long = "redirect-uri", required = true, value_name = "URI")]
+    redirect_uris: Vec<String>,
+    /// Where it may send people after sign-out (repeat for more).
+    #[arg(long = "post-logout-redirect-uri", value_name = "URI")]
+    post_logout_redirect_uris: Vec<String>,
+    /// https URI of its logo.
+    #[arg(long, value_name = "URI")]
+    logo_uri: Option<String>,
+    /// web (a server) or native (an app on the person's device).
+    #[arg(long, value_parser = ["web", "native"])]
+    application_type: Option<String>,
+    /// How it authenticates at the token endpoint [default: client_secret_basic].
+    #[arg(long, value_parser = ["client_secret_basic", "client_secret_post", "private_key_jwt"])]
+    auth_method: Option<String>,
+    /// File with its public JWKS (private_key_jwt).
+    #[arg(long, value_name = "FILE")]
+    jwks_file: Option<PathBuf>,
+    /// https URI of its public JWKS (private_key_jwt).
+    #[arg(long, value_name = "URI")]
+    jwks_uri: Option<String>,
+    /// ID token signature algorithm [default: ES256].
+    #[arg(long, value_parser = ["ES256", "RS256"])]
+    id_token_alg: Option<String>,
+    /// Scopes it may ask for, space-separated (openid is always included).
+    #[arg(long, default_value = "openid profile")]
+    scope: String,
+    /// Sector for pairwise subject identifiers; needed when redirect URIs span several hosts.
+    #[arg(long, value_name = "HOST")]
+    sector_identifier: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -125,6 +192,7 @@ impl Cli {
             Command::Registry {
                 command: RegistryCommand::Import { file },
             } => import(config, file).await,
+            Command::Client { command } => client(config, command).await,
         }
     }
 }
@@ -249,6 +317,109 @@ async fn import(config: Config, file: PathBuf) -> anyhow::Result<()> {
         file.display(),
         started.elapsed().as_secs_f64()
     );
+    db.close().await;
+    Ok(())
+}
+
+async fn client(config: Config, command: ClientCommand) -> anyhow::Result<()> {
+    let db = Db::connect(&config.database).await?;
+    db.migrate().await?;
+    let now = SystemClock.now();
+    match command {
+        ClientCommand::Create(args) => {
+            let args = *args;
+            let jwks = match &args.jwks_file {
+                Some(path) => Some(
+                    std::fs::read_to_string(path)
+                        .map_err(|e| anyhow::anyhow!("--jwks-file {}: {e}", path.display()))?,
+                ),
+                None => None,
+            };
+            let request = oidc::clients::ClientRequest {
+                display_name: args.name,
+                purpose: args.purpose,
+                logo_uri: args.logo_uri,
+                application_type: args.application_type,
+                redirect_uris: args.redirect_uris,
+                post_logout_redirect_uris: args.post_logout_redirect_uris,
+                auth_method: args.auth_method,
+                jwks,
+                jwks_uri: args.jwks_uri,
+                id_token_alg: args.id_token_alg,
+                scope: Some(args.scope),
+                sector_id: args.sector_identifier,
+            };
+            let valid = oidc::clients::validate(&request, true)
+                .map_err(|e| anyhow::anyhow!("the client was not created: {e}"))?;
+            let created = oidc::clients::create(&db, &valid, now).await?;
+            println!("client_id:     {}", created.row.id);
+            if let Some(secret) = created.secret {
+                println!("client_secret: {secret}");
+                println!(
+                    "Store the secret now: Civitas keeps only its hash and cannot show it again."
+                );
+            }
+            println!(
+                "Created client \"{}\" ({}, {}, scopes: {}).",
+                created.row.display_name,
+                created.row.auth_method,
+                created.row.id_token_alg,
+                created.row.scopes
+            );
+        }
+        ClientCommand::List => {
+            let rows = clients::find_clients(&db).await?;
+            println!("{:<24} {:<9} {:<20} NAME", "CLIENT_ID", "STATUS", "AUTH");
+            for r in &rows {
+                println!(
+                    "{:<24} {:<9} {:<20} {}",
+                    r.id, r.status, r.auth_method, r.display_name
+                );
+            }
+            println!("{} clients", rows.len());
+        }
+        ClientCommand::Show { client_id } => {
+            let r = clients::find_client(&db, &client_id)
+                .await?
+                .ok_or_else(|| {
+                    anyhow::anyhow!("no client {client_id}: `civitas client list` shows them")
+                })?;
+            println!("client_id:        {}", r.id);
+            println!("name:             {}", r.display_name);
+            println!("purpose:          {}", r.purpose);
+            println!(
+                "status:           {}{}",
+                r.status,
+                r.status_reason
+                    .map(|why| format!(" ({why})"))
+                    .unwrap_or_default()
+            );
+            println!("application_type: {}", r.application_type);
+            println!("auth_method:      {}", r.auth_method);
+            println!("id_token_alg:     {}", r.id_token_alg);
+            println!("scopes:           {}", r.scopes);
+            println!("sector:           {}", r.sector_id);
+            for uri in clients::find_client_redirect_uris(&db, &r.id, "login").await? {
+                println!("redirect_uri:     {uri}");
+            }
+            for uri in clients::find_client_redirect_uris(&db, &r.id, "logout").await? {
+                println!("post_logout_uri:  {uri}");
+            }
+            println!("created:          {}", rfc3339(r.created_at));
+        }
+        ClientCommand::Disable { client_id, reason } => {
+            let reason = reason.trim();
+            if reason.is_empty() {
+                anyhow::bail!("--reason must say why the client is disabled");
+            }
+            if !clients::update_client_status(&db, &client_id, "disabled", Some(reason), now)
+                .await?
+            {
+                anyhow::bail!("no client {client_id}: `civitas client list` shows them");
+            }
+            println!("Disabled client {client_id}.");
+        }
+    }
     db.close().await;
     Ok(())
 }

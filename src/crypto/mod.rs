@@ -1,8 +1,9 @@
-//! Cryptography: signing keys and their lifecycle. Signatures, random tokens and constant-time
-//! comparison join here as the protocol endpoints need them.
+//! Cryptography: signing keys and their lifecycle, random tokens, hashes at rest and
+//! constant-time comparison.
 
 pub mod keyring;
 pub mod keys;
+pub mod secrets;
 
 pub use keyring::{KeyState, Keyring};
 pub use keys::{Alg, KeyDir, PrivateKey, PublicJwk};

@@ -1,4 +1,6 @@
-//! OpenID Connect endpoints. For now the JWKS; discovery, authorization, token, userinfo,
-//! revocation, introspection, logout and registration join here.
+//! OpenID Connect: the JWKS, relying-party registration and redirect-URI rules. Discovery,
+//! authorization, token, userinfo, revocation, introspection and logout join here.
 
+pub mod clients;
 pub mod jwks;
+pub mod redirect_uri;

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod clients;
 mod config;
 mod keys;
 mod migrations;

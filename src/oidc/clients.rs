@@ -1,0 +1,480 @@
+//! Relying parties: what a registration must contain, checked strictly, and how it is stored.
+//! The same rules serve the CLI (`civitas client create`) and, later, RFC 7591 registration.
+
+use std::collections::BTreeSet;
+
+use super::redirect_uri::{ApplicationType, RedirectUri};
+use crate::{
+    crypto::{
+        Alg,
+        secrets::{random_token, sha256_b64},
+    },
+    store::{
+        Db,
+        clients::{self, ClientRow},
+    },
+};
+
+/// Scopes Civitas knows. `openid` is required in every request.
+pub const SCOPES: &[&str] = &[
+    "openid",
+    "profile",
+    "email",
+    "phone",
+    "address",
+    "national_id",
+];
+
+/// Scopes a client may hold only with the operator's approval (never by self-registration).
+pub const RESTRICTED_SCOPES: &[&str] = &["national_id"];
+
+/// OAuth client authentication methods (OIDC Core §9).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthMethod {
+    ClientSecretBasic,
+    ClientSecretPost,
+    PrivateKeyJwt,
+}
+
+impl AuthMethod {
+    pub const ALL: [AuthMethod; 3] = [
+        AuthMethod::ClientSecretBasic,
+        AuthMethod::ClientSecretPost,
+        AuthMethod::PrivateKeyJwt,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ClientSecretBasic => "client_secret_basic",
+            Self::ClientSecretPost => "client_secret_post",
+            Self::PrivateKeyJwt => "private_key_jwt",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+
+    pub fn uses_secret(self) -> bool {
+        self != Self::PrivateKeyJwt
+    }
+}
+
+/// What a registration asks for, before validation.
+#[derive(Clone, Debug, Default)]
+pub struct ClientRequest {
+    pub display_name: String,
+    pub purpose: String,
+    pub logo_uri: Option<String>,
+    pub application_type: Option<String>,
+    pub redirect_uris: Vec<String>,
+    pub post_logout_redirect_uris: Vec<String>,
+    pub auth_method: Option<String>,
+    pub jwks: Option<String>,
+    pub jwks_uri: Option<String>,
+    pub id_token_alg: Option<String>,
+    /// Space-separated; `openid` is implied.
+    pub scope: Option<String>,
+    /// Sector for pairwise subjects; required when redirect URIs span several hosts.
+    pub sector_id: Option<String>,
+}
+
+/// A registration that failed: which field, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct InvalidClient {
+    pub field: &'static str,
+    pub message: String,
+}
+
+fn invalid(field: &'static str, message: impl Into<String>) -> InvalidClient {
+    InvalidClient {
+        field,
+        message: message.into(),
+    }
+}
+
+/// A validated registration.
+#[derive(Clone, Debug)]
+pub struct ValidClient {
+    pub display_name: String,
+    pub purpose: String,
+    pub logo_uri: Option<String>,
+    pub application_type: ApplicationType,
+    pub redirect_uris: Vec<RedirectUri>,
+    pub post_logout_redirect_uris: Vec<RedirectUri>,
+    pub auth_method: AuthMethod,
+    pub jwks: Option<String>,
+    pub jwks_uri: Option<String>,
+    pub id_token_alg: Alg,
+    pub scopes: BTreeSet<String>,
+    pub sector_id: String,
+}
+
+/// Checks a registration. `may_hold_restricted` is true only for the operator.
+pub fn validate(
+    req: &ClientRequest,
+    may_hold_restricted: bool,
+) -> Result<ValidClient, InvalidClient> {
+    let text = |field: &'static str, v: &str, max: usize| -> Result<String, InvalidClient> {
+        let v = v.trim();
+        if v.is_empty() {
+            return Err(invalid(field, "is required"));
+        }
+        if v.chars().count() > max || v.chars().any(char::is_control) {
+            return Err(invalid(
+                field,
+                format!("must be at most {max} characters, without control characters"),
+            ));
+        }
+        Ok(v.to_owned())
+    };
+    let display_name = text("client_name", &req.display_name, 100)?;
+    let purpose = text("purpose", &req.purpose, 500)?;
+    let logo_uri = match &req.logo_uri {
+        None => None,
+        Some(u) => {
+            let url =
+                url::Url::parse(u).map_err(|_| invalid("logo_uri", "is not an absolute URI"))?;
+            if url.scheme() != "https" || url.as_str() != u {
+                return Err(invalid(
+                    "logo_uri",
+                    "must be an https URI in canonical form",
+                ));
+            }
+            Some(u.clone())
+        }
+    };
+    let application_type = match req.application_type.as_deref() {
+        None => ApplicationType::Web,
+        Some(t) => ApplicationType::parse(t)
+            .ok_or_else(|| invalid("application_type", "must be web or native"))?,
+    };
+    if req.redirect_uris.is_empty() {
+        return Err(invalid("redirect_uris", "at least one is required"));
+    }
+    let uris = |field: &'static str, list: &[String]| -> Result<Vec<RedirectUri>, InvalidClient> {
+        let mut seen = BTreeSet::new();
+        list.iter()
+            .map(|u| {
+                if !seen.insert(u.as_str()) {
+                    return Err(invalid(field, format!("{u} is listed twice")));
+                }
+                RedirectUri::parse(u, application_type)
+                    .map_err(|m| invalid(field, format!("{u} {m}")))
+            })
+            .collect()
+    };
+    let redirect_uris = uris("redirect_uris", &req.redirect_uris)?;
+    let post_logout_redirect_uris =
+        uris("post_logout_redirect_uris", &req.post_logout_redirect_uris)?;
+
+    let auth_method = match req.auth_method.as_deref() {
+        None => AuthMethod::ClientSecretBasic,
+        Some(m) => AuthMethod::parse(m).ok_or_else(|| {
+            invalid(
+                "token_endpoint_auth_method",
+                "must be client_secret_basic, client_secret_post or private_key_jwt",
+            )
+        })?,
+    };
+    let (jwks, jwks_uri) = (req.jwks.clone(), req.jwks_uri.clone());
+    if auth_method == AuthMethod::PrivateKeyJwt {
+        match (&jwks, &jwks_uri) {
+            (Some(_), Some(_)) => return Err(invalid("jwks", "give jwks or jwks_uri, not both")),
+            (None, None) => return Err(invalid("jwks", "private_key_jwt needs jwks or jwks_uri")),
+            (Some(j), None) => check_jwks(j)?,
+            (None, Some(u)) => {
+                let url = url::Url::parse(u)
+                    .map_err(|_| invalid("jwks_uri", "is not an absolute URI"))?;
+                if url.scheme() != "https" {
+                    return Err(invalid("jwks_uri", "must use https"));
+                }
+            }
+        }
+    } else if jwks.is_some() || jwks_uri.is_some() {
+        return Err(invalid("jwks", "keys are only used with private_key_jwt"));
+    }
+
+    let id_token_alg = match req.id_token_alg.as_deref() {
+        None => Alg::Es256,
+        Some(a) => Alg::parse(a)
+            .ok_or_else(|| invalid("id_token_signed_response_alg", "must be ES256 or RS256"))?,
+    };
+
+    let mut scopes: BTreeSet<String> = BTreeSet::from(["openid".to_owned()]);
+    for s in req
+        .scope
+        .as_deref()
+        .unwrap_or("")
+        .split(' ')
+        .filter(|s| !s.is_empty())
+    {
+        if !SCOPES.contains(&s) {
+            return Err(invalid(
+                "scope",
+                format!("{s} is not a scope Civitas offers ({})", SCOPES.join(" ")),
+            ));
+        }
+        if RESTRICTED_SCOPES.contains(&s) && !may_hold_restricted {
+            return Err(invalid(
+                "scope",
+                format!("{s} is restricted: the operator grants it after review"),
+            ));
+        }
+        scopes.insert(s.to_owned());
+    }
+
+    let hosts: BTreeSet<String> = redirect_uris
+        .iter()
+        .map(|u| {
+            u.host()
+                .unwrap_or_else(|| u.as_str().split(':').next().unwrap_or("").to_owned())
+        })
+        .collect();
+    let sector_id = match &req.sector_id {
+        Some(s) => text("sector_identifier", s, 253)?,
+        None if hosts.len() == 1 => hosts.into_iter().next().unwrap_or_default(),
+        None => {
+            return Err(invalid(
+                "sector_identifier",
+                "redirect URIs on several hosts need a sector identifier (OIDC Core §8.1)",
+            ));
+        }
+    };
+
+    Ok(ValidClient {
+        display_name,
+        purpose,
+        logo_uri,
+        application_type,
+        redirect_uris,
+        post_logout_redirect_uris,
+        auth_method,
+        jwks,
+        jwks_uri,
+        id_token_alg,
+        scopes,
+        sector_id,
+    })
+}
+
+/// An inline JWKS must be a JSON object with a non-empty `keys` array of public EC P-256 or
+/// RSA keys, each with a `kid`.
+fn check_jwks(text: &str) -> Result<(), InvalidClient> {
+    let v: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| invalid("jwks", format!("is not JSON: {e}")))?;
+    let keys = v
+        .get("keys")
+        .and_then(|k| k.as_array())
+        .filter(|k| !k.is_empty())
+        .ok_or_else(|| invalid("jwks", "must be an object with a non-empty keys array"))?;
+    for key in keys {
+        for private in ["d", "p", "q", "dp", "dq", "qi", "k"] {
+            if key.get(private).is_some() {
+                return Err(invalid(
+                    "jwks",
+                    "holds a private key: register the public key only",
+                ));
+            }
+        }
+        match key.get("kty").and_then(|k| k.as_str()) {
+            Some("EC") if key.get("crv").and_then(|c| c.as_str()) == Some("P-256") => {}
+            Some("RSA") => {}
+            _ => return Err(invalid("jwks", "keys must be EC P-256 or RSA")),
+        }
+        if key
+            .get("kid")
+            .and_then(|k| k.as_str())
+            .is_none_or(str::is_empty)
+        {
+            return Err(invalid("jwks", "every key needs a kid"));
+        }
+    }
+    Ok(())
+}
+
+/// A created client and its secret, shown once (only its hash is kept).
+pub struct CreatedClient {
+    pub row: ClientRow,
+    pub secret: Option<String>,
+}
+
+/// Stores a validated client with a new `client_id` (and a new secret when it uses one).
+pub async fn create(db: &Db, client: &ValidClient, now: i64) -> Result<CreatedClient, sqlx::Error> {
+    let secret = client.auth_method.uses_secret().then(|| random_token(32));
+    let row = ClientRow {
+        id: random_token(16),
+        display_name: client.display_name.clone(),
+        purpose: client.purpose.clone(),
+        logo_uri: client.logo_uri.clone(),
+        application_type: client.application_type.as_str().to_owned(),
+        auth_method: client.auth_method.as_str().to_owned(),
+        secret_hash: secret.as_deref().map(sha256_b64),
+        jwks: client.jwks.clone(),
+        jwks_uri: client.jwks_uri.clone(),
+        id_token_alg: client.id_token_alg.as_str().to_owned(),
+        scopes: client.scopes.iter().cloned().collect::<Vec<_>>().join(" "),
+        sector_id: client.sector_id.clone(),
+        status: "active".to_owned(),
+        status_reason: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let mut tx = db.begin().await?;
+    clients::insert_client(&mut tx, &row).await?;
+    for uri in &client.redirect_uris {
+        clients::insert_client_redirect_uri(&mut tx, &row.id, "login", uri.as_str()).await?;
+    }
+    for uri in &client.post_logout_redirect_uris {
+        clients::insert_client_redirect_uri(&mut tx, &row.id, "logout", uri.as_str()).await?;
+    }
+    tx.commit().await?;
+    Ok(CreatedClient { row, secret })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req() -> ClientRequest {
+        ClientRequest {
+            display_name: "Tax Board".into(),
+            purpose: "To file your tax return".into(),
+            redirect_uris: vec!["https://tax.example.gov/cb".into()],
+            scope: Some("profile email".into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_plain_web_client_gets_defaults_and_its_host_as_sector() {
+        let c = validate(&req(), false).unwrap();
+        assert_eq!(c.auth_method, AuthMethod::ClientSecretBasic);
+        assert_eq!(c.id_token_alg, Alg::Es256);
+        assert_eq!(c.sector_id, "tax.example.gov");
+        assert_eq!(
+            c.scopes.iter().map(String::as_str).collect::<Vec<_>>(),
+            ["email", "openid", "profile"]
+        );
+    }
+
+    #[test]
+    fn restricted_scopes_need_the_operator() {
+        let r = ClientRequest {
+            scope: Some("national_id".into()),
+            ..req()
+        };
+        assert_eq!(validate(&r, false).unwrap_err().field, "scope");
+        assert!(validate(&r, true).is_ok());
+        let r = ClientRequest {
+            scope: Some("everything".into()),
+            ..req()
+        };
+        assert_eq!(validate(&r, true).unwrap_err().field, "scope");
+    }
+
+    #[test]
+    fn several_redirect_hosts_need_a_sector() {
+        let r = ClientRequest {
+            redirect_uris: vec![
+                "https://a.example.gov/cb".into(),
+                "https://b.example.gov/cb".into(),
+            ],
+            ..req()
+        };
+        assert_eq!(validate(&r, false).unwrap_err().field, "sector_identifier");
+        let r = ClientRequest {
+            sector_id: Some("example.gov".into()),
+            ..r
+        };
+        assert_eq!(validate(&r, false).unwrap().sector_id, "example.gov");
+    }
+
+    #[test]
+    fn private_key_jwt_needs_public_keys_only() {
+        let base = ClientRequest {
+            auth_method: Some("private_key_jwt".into()),
+            ..req()
+        };
+        assert_eq!(validate(&base, false).unwrap_err().field, "jwks");
+        let private =
+            r#"{"keys":[{"kty":"EC","crv":"P-256","kid":"a","x":"x","y":"y","d":"secret"}]}"#;
+        let r = ClientRequest {
+            jwks: Some(private.into()),
+            ..base.clone()
+        };
+        assert!(
+            validate(&r, false)
+                .unwrap_err()
+                .message
+                .contains("private key")
+        );
+        let public = r#"{"keys":[{"kty":"EC","crv":"P-256","kid":"a","x":"x","y":"y"}]}"#;
+        let r = ClientRequest {
+            jwks: Some(public.into()),
+            ..base.clone()
+        };
+        assert!(validate(&r, false).is_ok());
+        let r = ClientRequest {
+            jwks: Some(public.into()),
+            ..req()
+        };
+        assert_eq!(
+            validate(&r, false).unwrap_err().field,
+            "jwks",
+            "keys without private_key_jwt"
+        );
+    }
+
+    #[test]
+    fn bad_fields_are_named() {
+        let cases: [(ClientRequest, &str); 6] = [
+            (
+                ClientRequest {
+                    display_name: " ".into(),
+                    ..req()
+                },
+                "client_name",
+            ),
+            (
+                ClientRequest {
+                    redirect_uris: vec![],
+                    ..req()
+                },
+                "redirect_uris",
+            ),
+            (
+                ClientRequest {
+                    redirect_uris: vec!["http://tax.example.gov/cb".into()],
+                    ..req()
+                },
+                "redirect_uris",
+            ),
+            (
+                ClientRequest {
+                    redirect_uris: vec!["https://tax.example.gov/cb".into(); 2],
+                    ..req()
+                },
+                "redirect_uris",
+            ),
+            (
+                ClientRequest {
+                    id_token_alg: Some("none".into()),
+                    ..req()
+                },
+                "id_token_signed_response_alg",
+            ),
+            (
+                ClientRequest {
+                    logo_uri: Some("http://tax.example.gov/logo.png".into()),
+                    ..req()
+                },
+                "logo_uri",
+            ),
+        ];
+        for (r, field) in cases {
+            assert_eq!(validate(&r, false).unwrap_err().field, field);
+        }
+    }
+}

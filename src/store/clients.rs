@@ -1,0 +1,126 @@
+//! `clients` and `client_redirect_uris`: registered relying parties.
+
+use sqlx::AssertSqlSafe;
+
+use super::{Db, Tx};
+use crate::{on_db, on_tx};
+
+/// A row of `clients`.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct ClientRow {
+    pub id: String,
+    pub display_name: String,
+    pub purpose: String,
+    pub logo_uri: Option<String>,
+    pub application_type: String,
+    pub auth_method: String,
+    /// A hash, not the secret; still kept out of logs by convention.
+    pub secret_hash: Option<String>,
+    pub jwks: Option<String>,
+    pub jwks_uri: Option<String>,
+    pub id_token_alg: String,
+    pub scopes: String,
+    pub sector_id: String,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+const COLUMNS: &str = "id, display_name, purpose, logo_uri, application_type, auth_method, \
+     secret_hash, jwks, jwks_uri, id_token_alg, scopes, sector_id, status, status_reason, \
+     created_at, updated_at";
+
+pub async fn insert_client(tx: &mut Tx, row: &ClientRow) -> Result<(), sqlx::Error> {
+    let sql = format!(
+        "INSERT INTO clients ({COLUMNS}) VALUES \
+         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+    );
+    on_tx!(tx, |c| sqlx::query(AssertSqlSafe(sql))
+        .bind(&row.id)
+        .bind(&row.display_name)
+        .bind(&row.purpose)
+        .bind(&row.logo_uri)
+        .bind(&row.application_type)
+        .bind(&row.auth_method)
+        .bind(&row.secret_hash)
+        .bind(&row.jwks)
+        .bind(&row.jwks_uri)
+        .bind(&row.id_token_alg)
+        .bind(&row.scopes)
+        .bind(&row.sector_id)
+        .bind(&row.status)
+        .bind(&row.status_reason)
+        .bind(row.created_at)
+        .bind(row.updated_at)
+        .execute(c)
+        .await
+        .map(drop))
+}
+
+pub async fn insert_client_redirect_uri(
+    tx: &mut Tx,
+    client_id: &str,
+    purpose: &str,
+    uri: &str,
+) -> Result<(), sqlx::Error> {
+    on_tx!(tx, |c| sqlx::query(
+        "INSERT INTO client_redirect_uris (client_id, purpose, uri) VALUES ($1, $2, $3)"
+    )
+    .bind(client_id)
+    .bind(purpose)
+    .bind(uri)
+    .execute(c)
+    .await
+    .map(drop))
+}
+
+pub async fn find_client(db: &Db, id: &str) -> Result<Option<ClientRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM clients WHERE id = $1");
+    on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(p)
+        .await)
+}
+
+pub async fn find_clients(db: &Db) -> Result<Vec<ClientRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM clients ORDER BY created_at, id");
+    on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql))
+        .fetch_all(p)
+        .await)
+}
+
+/// The client's URIs for `purpose` (`login` or `logout`), in registration order.
+pub async fn find_client_redirect_uris(
+    db: &Db,
+    client_id: &str,
+    purpose: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_scalar(
+        "SELECT uri FROM client_redirect_uris WHERE client_id = $1 AND purpose = $2 ORDER BY uri"
+    )
+    .bind(client_id)
+    .bind(purpose)
+    .fetch_all(p)
+    .await)
+}
+
+/// Sets a client's status (`active` or `disabled`) with a reason; false if there is no such client.
+pub async fn update_client_status(
+    db: &Db,
+    id: &str,
+    status: &str,
+    reason: Option<&str>,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    on_db!(db, |p| sqlx::query(
+        "UPDATE clients SET status = $1, status_reason = $2, updated_at = $3 WHERE id = $4"
+    )
+    .bind(status)
+    .bind(reason)
+    .bind(now)
+    .bind(id)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected() == 1))
+}

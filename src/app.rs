@@ -6,6 +6,7 @@ use std::{future::Future, sync::Arc};
 use axum::extract::{ConnectInfo, MatchedPath};
 use axum::{
     Router,
+    body::Bytes,
     http::{HeaderName, HeaderValue, Request},
     middleware,
     routing::{get, post},
@@ -27,10 +28,16 @@ use tower_http::{
 use crate::{
     clock::{SharedClock, SystemClock},
     config::Config,
-    crypto::{KeyDir, Keyring, keyring},
-    oidc,
-    store::Db,
-    web::{assets, client_ip, health, metrics, pages, security},
+    crypto::{KeyDir, Keyring, keyring, secrets::random_token},
+    oidc::{
+        self,
+        subject::{self, PairwiseKey},
+    },
+    store::{self, Db, oauth},
+    web::{
+        assets, client_ip, health, metrics, pages, security,
+        sessions::{self, DbSessionStore},
+    },
 };
 
 /// Everything a handler may need, cheap to clone.
@@ -45,6 +52,10 @@ pub struct AppState {
     pub origin: Arc<str>,
     pub security_headers: Arc<[(HeaderName, HeaderValue)]>,
     pub jwks_cache_control: HeaderValue,
+    /// The discovery document, prebuilt.
+    pub discovery: Bytes,
+    /// The key behind pairwise subject identifiers.
+    pub pairwise: Arc<PairwiseKey>,
 }
 
 /// A built application: its state and its router, ready to serve.
@@ -74,11 +85,18 @@ pub async fn build_with_clock(config: Config, clock: SharedClock) -> anyhow::Res
     }
     let keys = Arc::new(Keyring::load(db.clone(), dir, clock.clone()).await?);
     keys.spawn_refresh(config.keys.refresh);
+    let pairwise =
+        oauth::ensure_server_secret(&db, subject::SECRET_NAME, &random_token(32), clock.now())
+            .await?;
+    let pairwise = Arc::new(PairwiseKey::from_stored(&pairwise)?);
+    spawn_housekeeping(db.clone(), clock.clone());
 
     let state = AppState {
         origin: config.issuer.origin().into(),
         security_headers: security::default_headers(config.issuer.is_https()).into(),
         jwks_cache_control: oidc::jwks::cache_control(&config.keys),
+        discovery: oidc::discovery::metadata(&config.issuer),
+        pairwise,
         config: Arc::new(config),
         db,
         keys,
@@ -91,19 +109,67 @@ pub async fn build_with_clock(config: Config, clock: SharedClock) -> anyhow::Res
     })
 }
 
+/// Deletes expired sessions, codes and assertion ids every ten minutes.
+fn spawn_housekeeping(db: Db, clock: SharedClock) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            let now = clock.now();
+            let swept = async {
+                Ok::<u64, sqlx::Error>(
+                    store::sessions::delete_expired_sessions(&db, now).await?
+                        + oauth::delete_expired(&db, now).await?,
+                )
+            };
+            match swept.await {
+                Ok(n) if n > 0 => tracing::debug!(rows = n, "expired rows deleted"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+            }
+        }
+    });
+}
+
 /// THE route table.
 fn routes(state: AppState) -> Router {
     // Pages people use in a browser: cross-site form posts are refused.
     let pages = Router::new()
         .route("/", get(pages::home))
         .route("/language", post(pages::language))
+        .route("/authorize/resume", get(oidc::authorize::resume))
+        .route("/logout/confirm", post(oidc::logout::logout_confirm))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             security::same_origin,
         ));
 
-    // Machine endpoints: relying parties, load balancers, monitoring.
+    // Protocol endpoints: relying parties call them (or send the browser) from their own
+    // sites; and the machine endpoints for load balancers and monitoring.
     let protocol = Router::new()
+        .route(
+            "/.well-known/openid-configuration",
+            get(oidc::discovery::discovery),
+        )
+        .route(
+            "/.well-known/oauth-authorization-server",
+            get(oidc::discovery::discovery),
+        )
+        .route(
+            "/authorize",
+            get(oidc::authorize::authorize).post(oidc::authorize::authorize),
+        )
+        .route("/token", post(oidc::token::token))
+        .route(
+            "/userinfo",
+            get(oidc::userinfo::userinfo).post(oidc::userinfo::userinfo),
+        )
+        .route("/revoke", post(oidc::revocation::revoke))
+        .route("/introspect", post(oidc::revocation::introspect))
+        .route(
+            "/logout",
+            get(oidc::logout::logout).post(oidc::logout::logout),
+        )
         .route("/jwks", get(oidc::jwks::jwks))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
@@ -115,6 +181,10 @@ fn routes(state: AppState) -> Router {
         .merge(protocol)
         .route("/static/{name}", get(assets::asset))
         .fallback(pages::not_found)
+        .layer(sessions::layer(
+            &state.config,
+            DbSessionStore::new(state.db.clone(), state.clock.clone()),
+        ))
         .layer(middleware::from_fn(pages::render_errors))
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -30,7 +30,17 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub keys: KeysConfig,
     pub http: HttpConfig,
+    pub sessions: SessionsConfig,
     pub log: LogConfig,
+}
+
+/// `[sessions]`
+#[derive(Clone, Debug)]
+pub struct SessionsConfig {
+    /// A session unused this long ends.
+    pub idle_timeout: Duration,
+    /// A sign-in lasts at most this long, however active.
+    pub absolute_lifetime: Duration,
 }
 
 /// `[database]`
@@ -170,7 +180,15 @@ struct Raw {
     database: RawDatabase,
     keys: RawKeys,
     http: RawHttp,
+    sessions: RawSessions,
     log: RawLog,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSessions {
+    idle_timeout_secs: u64,
+    absolute_lifetime_secs: u64,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -233,6 +251,10 @@ impl Default for Raw {
                 trusted_proxies: vec![],
                 metrics_allowed: vec!["127.0.0.0/8".into(), "::1/128".into()],
                 shutdown_grace_secs: 30,
+            },
+            sessions: RawSessions {
+                idle_timeout_secs: 15 * 60,
+                absolute_lifetime_secs: 12 * 3600,
             },
             log: RawLog {
                 format: LogFormat::Text,
@@ -379,6 +401,19 @@ impl Config {
             metrics_allowed: nets("http.metrics_allowed", raw.http.metrics_allowed)?,
             shutdown_grace: positive("http.shutdown_grace_secs", raw.http.shutdown_grace_secs)?,
         };
+        let sessions = SessionsConfig {
+            idle_timeout: positive("sessions.idle_timeout_secs", raw.sessions.idle_timeout_secs)?,
+            absolute_lifetime: positive(
+                "sessions.absolute_lifetime_secs",
+                raw.sessions.absolute_lifetime_secs,
+            )?,
+        };
+        if sessions.idle_timeout > sessions.absolute_lifetime {
+            return Err(invalid(
+                "sessions.idle_timeout_secs",
+                "must not exceed sessions.absolute_lifetime_secs",
+            ));
+        }
         tracing_subscriber::EnvFilter::try_new(&raw.log.filter)
             .map_err(|e| invalid("log.filter", e.to_string()))?;
 
@@ -395,6 +430,7 @@ impl Config {
             },
             keys,
             http,
+            sessions,
             log: LogConfig {
                 format: raw.log.format,
                 filter: raw.log.filter,

@@ -49,6 +49,12 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
+impl From<tower_sessions::session::Error> for AppError {
+    fn from(e: tower_sessions::session::Error) -> Self {
+        AppError::Internal(anyhow::anyhow!("session: {e}"))
+    }
+}
+
 impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {

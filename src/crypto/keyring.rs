@@ -14,7 +14,10 @@ use std::{collections::HashMap, fmt, sync::Arc, time::Duration};
 use axum::body::Bytes;
 use tokio::sync::RwLock;
 
-use super::keys::{Alg, KeyDir, PrivateKey, PublicJwk};
+use super::{
+    jws::Signer,
+    keys::{Alg, KeyDir, PrivateKey, PublicJwk},
+};
 use crate::{
     clock::SharedClock,
     store::{
@@ -164,11 +167,11 @@ async fn add_key(
     Ok(jwk.kid)
 }
 
-/// One loaded key: its row, its public JWK and (when it may sign) its private half.
+/// One loaded key: its row, its public JWK and (when it may sign) its signer.
 struct LoadedKey {
     row: SigningKeyRow,
     jwk: PublicJwk,
-    private: Option<Arc<PrivateKey>>,
+    signer: Option<Arc<Signer>>,
 }
 
 /// The keys a running server publishes and signs with, refreshed from the database.
@@ -202,12 +205,12 @@ impl Keyring {
     pub async fn refresh(&self) -> anyhow::Result<()> {
         let now = self.clock.now();
         let rows = signing_keys::find_signing_keys(&self.db).await?;
-        let mut old: HashMap<String, Arc<PrivateKey>> = self
+        let mut old: HashMap<String, Arc<Signer>> = self
             .keys
             .read()
             .await
             .iter()
-            .filter_map(|k| Some((k.row.kid.clone(), k.private.clone()?)))
+            .filter_map(|k| Some((k.row.kid.clone(), k.signer.clone()?)))
             .collect();
         let mut loaded = Vec::new();
         let mut failure = None;
@@ -220,12 +223,15 @@ impl Keyring {
             let Some(alg) = Alg::parse(&row.alg) else {
                 anyhow::bail!("key {} has unknown alg {}", row.kid, row.alg);
             };
-            let private = match (old.remove(&row.kid), state) {
+            let signer = match (old.remove(&row.kid), state) {
                 (Some(k), _) => Some(k),
                 (None, KeyState::Next | KeyState::Active) => {
                     let dir = self.dir.clone();
                     let kid = row.kid.clone();
-                    match tokio::task::spawn_blocking(move || dir.load(&kid, alg)).await? {
+                    let loaded = tokio::task::spawn_blocking(move || {
+                        dir.load(&kid, alg).map(|k| Signer::new(&k))
+                    });
+                    match loaded.await? {
                         Ok(k) => Some(Arc::new(k)),
                         Err(e) => {
                             failure = Some(e);
@@ -235,7 +241,7 @@ impl Keyring {
                 }
                 (None, _) => None,
             };
-            loaded.push(LoadedKey { row, jwk, private });
+            loaded.push(LoadedKey { row, jwk, signer });
         }
         *self.keys.write().await = loaded;
         *self.jwks_cache.lock().unwrap_or_else(|p| p.into_inner()) = None;
@@ -269,8 +275,8 @@ impl Keyring {
         });
     }
 
-    /// The key that signs for `alg` now: the newest active one.
-    pub async fn signing_key(&self, alg: Alg) -> Option<(String, Arc<PrivateKey>)> {
+    /// The key that signs for `alg` now (the newest active one): its kid and signer.
+    pub async fn signing_key(&self, alg: Alg) -> Option<(String, Arc<Signer>)> {
         let now = self.clock.now();
         self.keys
             .read()
@@ -278,7 +284,19 @@ impl Keyring {
             .iter()
             .filter(|k| k.row.alg == alg.as_str() && key_state(&k.row, now) == KeyState::Active)
             .max_by_key(|k| (k.row.activates_at, k.row.kid.clone()))
-            .and_then(|k| k.private.clone().map(|p| (k.row.kid.clone(), p)))
+            .and_then(|k| k.signer.clone().map(|p| (k.row.kid.clone(), p)))
+    }
+
+    /// The public keys published now (for checking tokens we issued, such as logout hints).
+    pub async fn published(&self) -> Vec<PublicJwk> {
+        let now = self.clock.now();
+        self.keys
+            .read()
+            .await
+            .iter()
+            .filter(|k| now >= k.row.created_at && key_state(&k.row, now) != KeyState::Expired)
+            .map(|k| k.jwk.clone())
+            .collect()
     }
 
     /// The JWKS document (RFC 7517 §5): every published key, public members only. Rebuilt

@@ -1,6 +1,7 @@
 //! Cryptography: signing keys and their lifecycle, random tokens, hashes at rest and
 //! constant-time comparison.
 
+pub mod jws;
 pub mod keyring;
 pub mod keys;
 pub mod secrets;

@@ -1,7 +1,19 @@
-//! OpenID Connect: the JWKS, relying-party registration and redirect-URI rules. Discovery,
-//! authorization, token, userinfo, revocation, introspection and logout join here.
+//! OpenID Connect provider: discovery, the authorization and token endpoints, ID tokens with
+//! pairwise subjects, userinfo, revocation, introspection, logout, and relying-party
+//! registration.
 
+pub mod authorize;
 pub mod authorize_request;
+pub mod claims;
+pub mod client_auth;
 pub mod clients;
+pub mod discovery;
+pub mod error;
 pub mod jwks;
+pub mod logout;
 pub mod redirect_uri;
+pub mod revocation;
+pub mod subject;
+pub mod token;
+pub mod tokens;
+pub mod userinfo;

@@ -4,7 +4,9 @@
 //! the URL and each function is written once through the [`on_db!`] macro.
 
 pub mod clients;
+pub mod oauth;
 pub mod persons;
+pub mod sessions;
 pub mod signing_keys;
 
 use std::{str::FromStr, time::Duration};

@@ -73,6 +73,14 @@ pub async fn find_person_by_national_id(
         .await)
 }
 
+pub async fn find_person(db: &Db, id: &str) -> Result<Option<PersonRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM persons WHERE id = $1");
+    on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(p)
+        .await)
+}
+
 pub async fn count_persons(db: &Db) -> Result<i64, sqlx::Error> {
     on_db!(db, |p| sqlx::query_scalar("SELECT COUNT(*) FROM persons")
         .fetch_one(p)

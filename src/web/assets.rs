@@ -18,11 +18,18 @@ struct Asset {
     body: &'static [u8],
 }
 
-const ASSETS: &[Asset] = &[Asset {
-    name: "civitas.css",
-    content_type: "text/css; charset=utf-8",
-    body: include_bytes!("../../static/civitas.css"),
-}];
+const ASSETS: &[Asset] = &[
+    Asset {
+        name: "civitas.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_bytes!("../../static/civitas.css"),
+    },
+    Asset {
+        name: "form_post.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../static/form_post.js"),
+    },
+];
 
 /// `"` + the first 16 bytes of the SHA-256 of each asset, hex + `"`.
 static ETAGS: LazyLock<Vec<HeaderValue>> = LazyLock::new(|| {

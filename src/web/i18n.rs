@@ -123,6 +123,11 @@ pub struct Messages {
     pub error_internal_detail: &'static str,
     pub back_home: &'static str,
     pub bad_language: &'static str,
+    pub logout_confirm_title: &'static str,
+    pub logout_confirm_text: &'static str,
+    pub logout_button: &'static str,
+    pub logout_done_title: &'static str,
+    pub logout_done_text: &'static str,
 }
 
 static EN: Messages = Messages {
@@ -153,6 +158,11 @@ static EN: Messages = Messages {
     error_internal_detail: "Please try again. If it keeps happening, contact the helpdesk.",
     back_home: "Go to the Civitas home page",
     bad_language: "That language is not available.",
+    logout_confirm_title: "Sign out of Civitas?",
+    logout_confirm_text: "A service asked Civitas to sign you out. You will need to sign in again to use any service with Civitas.",
+    logout_button: "Sign out",
+    logout_done_title: "You have signed out",
+    logout_done_text: "You are no longer signed in to Civitas on this device.",
 };
 
 static FR: Messages = Messages {
@@ -186,6 +196,11 @@ static FR: Messages = Messages {
     error_internal_detail: "Réessayez. Si cela se reproduit, contactez l’assistance.",
     back_home: "Aller à l’accueil de Civitas",
     bad_language: "Cette langue n’est pas disponible.",
+    logout_confirm_title: "Se déconnecter de Civitas ?",
+    logout_confirm_text: "Un service a demandé à Civitas de vous déconnecter. Vous devrez vous reconnecter pour utiliser un service avec Civitas.",
+    logout_button: "Se déconnecter",
+    logout_done_title: "Vous êtes déconnecté",
+    logout_done_text: "Vous n’êtes plus connecté à Civitas sur cet appareil.",
 };
 
 #[cfg(test)]

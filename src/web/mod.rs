@@ -7,3 +7,4 @@ pub mod i18n;
 pub mod metrics;
 pub mod pages;
 pub mod security;
+pub mod sessions;

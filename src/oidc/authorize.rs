@@ -1,0 +1,316 @@
+//! `GET|POST /authorize` (OIDC Core §3.1.2) and `GET /authorize/resume`.
+//!
+//! A checked request either gets its answer at once (a code, or an error for the client) or
+//! waits in the browser session while the person signs in (`/signin`) or decides on consent
+//! (`/consent`); those steps send the person to `/authorize/resume?continue=ID`. The pending
+//! request is bound to the session, lives ten minutes and is taken out once.
+
+use std::collections::BTreeSet;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    body::Bytes,
+    extract::{Query, State},
+    http::{HeaderMap, Method, Uri},
+    response::{IntoResponse, Redirect, Response},
+};
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+
+use super::{
+    authorize_request::{
+        self, ACR_VALUES, AuthorizationRequest, AuthorizeError, ClientView, ErrorRedirect,
+        ResponseMode,
+    },
+    claims::{scope_set, scope_string, with_requested_claims},
+    redirect_uri::{ApplicationType, RedirectUri},
+    tokens::CODE_LIFETIME,
+};
+use crate::{
+    app::AppState,
+    crypto::secrets::{random_token, sha256_b64},
+    error::AppError,
+    store::{
+        clients,
+        oauth::{self, CodeRow},
+    },
+    web::sessions::{SignedIn, signed_in},
+};
+
+/// How long a request may wait for sign-in and consent.
+const PENDING_LIFETIME: i64 = 600;
+
+fn pending_key(id: &str) -> String {
+    format!("civitas.pending.{id}")
+}
+
+/// A request waiting in the session for sign-in or consent.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Pending {
+    pub request: AuthorizationRequest,
+    /// The scopes asked for, with those of individually requested claims.
+    pub scopes: BTreeSet<String>,
+    pub created_at: i64,
+}
+
+/// `GET /authorize` and `POST /authorize`
+pub async fn authorize(
+    State(state): State<AppState>,
+    session: Session,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let raw: Vec<(String, String)> = if method == Method::POST {
+        let is_form = headers
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if !is_form {
+            return Err(AppError::BadRequest(
+                "An authorization request must be sent as a form.".into(),
+            ));
+        }
+        url::form_urlencoded::parse(&body).into_owned().collect()
+    } else {
+        url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
+            .into_owned()
+            .collect()
+    };
+    let client_id = raw
+        .iter()
+        .find(|(k, _)| k == "client_id")
+        .map(|(_, v)| v.clone());
+    let client = match client_id {
+        Some(id) => client_view(&state, &id).await?,
+        None => None,
+    };
+    let request = match authorize_request::parse(&raw, |_| client.clone()) {
+        Ok(r) => r,
+        Err(AuthorizeError::Page(message)) => return Err(AppError::BadRequest(message)),
+        Err(AuthorizeError::Redirect(e)) => return Ok(error_response(&state, e)),
+    };
+    let allowed = client.map(|c| c.scopes).unwrap_or_default();
+    let scopes = with_requested_claims(&request.scopes, &request.claims, &allowed);
+    let pending = Pending {
+        request,
+        scopes,
+        created_at: state.clock.now(),
+    };
+    decide(&state, &session, pending, false).await
+}
+
+#[derive(Deserialize)]
+pub struct ResumeQuery {
+    #[serde(rename = "continue")]
+    id: String,
+}
+
+/// `GET /authorize/resume?continue=ID`: back from sign-in or consent.
+pub async fn resume(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<ResumeQuery>,
+) -> Result<Response, AppError> {
+    let expired = || {
+        AppError::BadRequest(
+            "This sign-in request has expired or was already used. Go back to the service and start again.".into(),
+        )
+    };
+    let pending: Pending = session
+        .remove(&pending_key(&q.id))
+        .await?
+        .ok_or_else(expired)?;
+    if state.clock.now() - pending.created_at > PENDING_LIFETIME {
+        return Err(expired());
+    }
+    decide(&state, &session, pending, true).await
+}
+
+async fn client_view(state: &AppState, id: &str) -> Result<Option<ClientView>, AppError> {
+    let Some(row) = clients::find_client(&state.db, id).await? else {
+        return Ok(None);
+    };
+    let app = ApplicationType::parse(&row.application_type).unwrap_or(ApplicationType::Web);
+    let redirect_uris = clients::find_client_redirect_uris(&state.db, id, "login")
+        .await?
+        .iter()
+        .filter_map(|u| RedirectUri::parse(u, app).ok())
+        .collect();
+    Ok(Some(ClientView {
+        id: row.id,
+        is_active: row.status == "active",
+        application_type: app,
+        redirect_uris,
+        scopes: scope_set(&row.scopes),
+    }))
+}
+
+fn acr_rank(acr: &str) -> usize {
+    ACR_VALUES.iter().position(|a| *a == acr).unwrap_or(0)
+}
+
+/// Whether the session's sign-in satisfies the request, or the person must sign in (again).
+fn needs_sign_in(p: &Pending, who: Option<&SignedIn>, now: i64, resumed: bool) -> bool {
+    let Some(who) = who else { return true };
+    let r = &p.request;
+    // prompt=login: a sign-in that happened after the request, and only then.
+    if r.prompt.login && !(resumed && who.auth_time >= p.created_at) {
+        return true;
+    }
+    if r.max_age
+        .is_some_and(|max| now - who.auth_time > max as i64)
+    {
+        return true;
+    }
+    let wanted = r.acr_values.iter().map(|a| acr_rank(a)).max();
+    wanted.is_some_and(|w| acr_rank(&who.acr) < w)
+}
+
+/// Signs in, asks for consent, or answers: the heart of the endpoint.
+async fn decide(
+    state: &AppState,
+    session: &Session,
+    pending: Pending,
+    resumed: bool,
+) -> Result<Response, AppError> {
+    let now = state.clock.now();
+    let who = signed_in(session, &state.config.sessions, now).await?;
+    let r = &pending.request;
+    if needs_sign_in(&pending, who.as_ref(), now, resumed) {
+        if r.prompt.none {
+            return Ok(error_response(
+                state,
+                redirect_error(r, "login_required", "the person must sign in"),
+            ));
+        }
+        return park(session, pending, "/signin").await;
+    }
+    let Some(who) = who else {
+        return park(session, pending, "/signin").await;
+    };
+    let consent = oauth::find_consent(&state.db, &who.person_id, &r.client_id, now).await?;
+    let consented = consent.as_ref().is_some_and(|c| {
+        let given = scope_set(&c.scopes);
+        let fresh = !r.prompt.consent || (resumed && c.granted_at >= pending.created_at);
+        fresh
+            && pending
+                .scopes
+                .iter()
+                .all(|s| s == "openid" || given.contains(s))
+    });
+    if !consented {
+        if r.prompt.none {
+            return Ok(error_response(
+                state,
+                redirect_error(
+                    r,
+                    "consent_required",
+                    "the person has not agreed to share this data",
+                ),
+            ));
+        }
+        return park(session, pending, "/consent").await;
+    }
+    issue_code(state, &who, &pending, now).await
+}
+
+fn redirect_error(
+    r: &AuthorizationRequest,
+    error: &'static str,
+    description: &str,
+) -> ErrorRedirect {
+    ErrorRedirect {
+        redirect_uri: r.redirect_uri.clone(),
+        response_mode: r.response_mode,
+        error,
+        description: description.to_owned(),
+        state: r.state.clone(),
+    }
+}
+
+/// Keeps the request in the session and sends the person to `step`.
+async fn park(session: &Session, pending: Pending, step: &str) -> Result<Response, AppError> {
+    let id = random_token(16);
+    session.insert(&pending_key(&id), &pending).await?;
+    Ok(Redirect::to(&format!("{step}?continue={id}")).into_response())
+}
+
+async fn issue_code(
+    state: &AppState,
+    who: &SignedIn,
+    pending: &Pending,
+    now: i64,
+) -> Result<Response, AppError> {
+    let r = &pending.request;
+    let code = random_token(32);
+    oauth::insert_code(
+        &state.db,
+        &CodeRow {
+            code_hash: sha256_b64(&code),
+            client_id: r.client_id.clone(),
+            person_id: who.person_id.clone(),
+            redirect_uri: r.redirect_uri.clone(),
+            code_challenge: r.code_challenge.clone(),
+            nonce: r.nonce.clone(),
+            scopes: scope_string(&pending.scopes),
+            claims: serde_json::to_string(&r.claims).unwrap_or_else(|_| "{}".into()),
+            acr: who.acr.clone(),
+            amr: who.amr.join(" "),
+            auth_time: who.auth_time,
+            sid: who.sid.clone(),
+            created_at: now,
+            expires_at: now + CODE_LIFETIME,
+            used_at: None,
+            grant_id: None,
+        },
+    )
+    .await?;
+    let mut params = vec![("code", code.as_str())];
+    if let Some(s) = &r.state {
+        params.push(("state", s));
+    }
+    let issuer = state.config.issuer.as_str();
+    params.push(("iss", issuer));
+    Ok(respond(&r.redirect_uri, r.response_mode, &params))
+}
+
+/// An error for a verified client, with `state` and `iss` (RFC 9207).
+fn error_response(state: &AppState, e: ErrorRedirect) -> Response {
+    let mut params = vec![
+        ("error", e.error),
+        ("error_description", e.description.as_str()),
+    ];
+    if let Some(s) = &e.state {
+        params.push(("state", s));
+    }
+    params.push(("iss", state.config.issuer.as_str()));
+    respond(&e.redirect_uri, e.response_mode, &params)
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "oidc/form_post.html")]
+struct FormPost<'a> {
+    action: &'a str,
+    params: &'a [(&'a str, &'a str)],
+}
+
+/// Delivers the response by redirect (query) or by an auto-submitted form (form_post).
+fn respond(redirect_uri: &str, mode: ResponseMode, params: &[(&str, &str)]) -> Response {
+    match mode {
+        ResponseMode::Query => {
+            let query = url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(params)
+                .finish();
+            let sep = if redirect_uri.contains('?') { '&' } else { '?' };
+            Redirect::to(&format!("{redirect_uri}{sep}{query}")).into_response()
+        }
+        ResponseMode::FormPost => FormPost {
+            action: redirect_uri,
+            params,
+        }
+        .into_response(),
+    }
+}

@@ -1,0 +1,120 @@
+//! OAuth error responses (RFC 6749 §5.2): JSON with a helpful `error_description`, never
+//! cached, never carrying internal details.
+
+use axum::{
+    Json,
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use serde_json::json;
+
+/// An error from a protocol endpoint (token, revocation, introspection, userinfo).
+#[derive(Debug)]
+pub struct OAuthError {
+    pub status: StatusCode,
+    pub error: &'static str,
+    pub description: String,
+    /// `WWW-Authenticate` value, for 401 answers.
+    pub challenge: Option<String>,
+}
+
+impl OAuthError {
+    fn new(status: StatusCode, error: &'static str, description: impl Into<String>) -> Self {
+        Self {
+            status,
+            error,
+            description: description.into(),
+            challenge: None,
+        }
+    }
+
+    pub fn invalid_request(d: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid_request", d)
+    }
+
+    /// 401 with a `Basic` challenge (RFC 6749 §5.2).
+    pub fn invalid_client(d: impl Into<String>) -> Self {
+        Self {
+            challenge: Some("Basic realm=\"civitas\"".into()),
+            ..Self::new(StatusCode::UNAUTHORIZED, "invalid_client", d)
+        }
+    }
+
+    pub fn invalid_grant(d: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid_grant", d)
+    }
+
+    pub fn unauthorized_client(d: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "unauthorized_client", d)
+    }
+
+    pub fn unsupported_grant_type(d: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "unsupported_grant_type", d)
+    }
+
+    pub fn unsupported_token_type(d: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "unsupported_token_type", d)
+    }
+
+    /// 401 for a bearer token that is missing, unknown, expired or revoked (RFC 6750 §3.1).
+    pub fn invalid_token(d: impl Into<String>) -> Self {
+        let d = d.into();
+        Self {
+            challenge: Some(format!(
+                "Bearer realm=\"civitas\", error=\"invalid_token\", error_description=\"{}\"",
+                d.replace('"', "'")
+            )),
+            ..Self::new(StatusCode::UNAUTHORIZED, "invalid_token", d)
+        }
+    }
+
+    pub fn server_error() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            "the request could not be completed; try again",
+        )
+    }
+
+    pub fn unavailable() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "temporarily_unavailable",
+            "the service is unavailable; try again shortly",
+        )
+    }
+}
+
+impl From<sqlx::Error> for OAuthError {
+    fn from(e: sqlx::Error) -> Self {
+        tracing::error!(error = %e, "database error at a protocol endpoint");
+        match e {
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
+                Self::unavailable()
+            }
+            _ => Self::server_error(),
+        }
+    }
+}
+
+/// Headers every protocol answer carries: never cached (RFC 6749 §5.1).
+pub fn no_store(response: &mut Response) {
+    let h = response.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+}
+
+impl IntoResponse for OAuthError {
+    fn into_response(self) -> Response {
+        let mut response = (
+            self.status,
+            Json(json!({ "error": self.error, "error_description": self.description })),
+        )
+            .into_response();
+        no_store(&mut response);
+        if let Some(c) = self.challenge.and_then(|c| HeaderValue::from_str(&c).ok()) {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, c);
+        }
+        response
+    }
+}

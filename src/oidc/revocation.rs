@@ -1,0 +1,121 @@
+//! `POST /revoke` (RFC 7009) and `POST /introspect` (RFC 7662). Both authenticate the client;
+//! a client can revoke or inspect only its own tokens.
+
+use axum::{
+    Json,
+    body::Bytes,
+    extract::State,
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+};
+use serde_json::json;
+
+use super::{
+    client_auth::{authenticate, parse_form, require_form},
+    error::{OAuthError, no_store},
+};
+use crate::{
+    app::AppState,
+    crypto::secrets::sha256_b64,
+    store::{clients, oauth},
+};
+
+fn token_param(form: &std::collections::BTreeMap<String, String>) -> Result<&str, OAuthError> {
+    if let Some(hint) = form.get("token_type_hint")
+        && hint != "access_token"
+        && hint != "refresh_token"
+    {
+        return Err(OAuthError::unsupported_token_type(
+            "token_type_hint must be access_token or refresh_token",
+        ));
+    }
+    form.get("token")
+        .map(String::as_str)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| OAuthError::invalid_request("token is required"))
+}
+
+/// `POST /revoke`: revoking a refresh token ends its whole grant; revoking an access token ends
+/// that token. Unknown tokens and other clients' tokens get the same 200 (RFC 7009 §2.2).
+pub async fn revoke(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, OAuthError> {
+    require_form(&headers)?;
+    let form = parse_form(&body)?;
+    let client = authenticate(
+        &state,
+        &headers,
+        &form,
+        &state.config.issuer.endpoint("/revoke"),
+    )
+    .await?;
+    let hash = sha256_b64(token_param(&form)?);
+    let now = state.clock.now();
+    if let Some(t) = oauth::find_token(&state.db, &hash).await?
+        && t.client_id == client.id
+    {
+        if t.kind == "refresh" {
+            let mut tx = state.db.begin().await?;
+            oauth::update_grant_revoked(&mut tx, &t.grant_id, now).await?;
+            tx.commit().await?;
+        } else {
+            oauth::update_token_revoked(&state.db, &hash, now).await?;
+        }
+    }
+    let mut response = StatusCode::OK.into_response();
+    no_store(&mut response);
+    Ok(response)
+}
+
+/// `POST /introspect`
+pub async fn introspect(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, OAuthError> {
+    require_form(&headers)?;
+    let form = parse_form(&body)?;
+    let client = authenticate(
+        &state,
+        &headers,
+        &form,
+        &state.config.issuer.endpoint("/introspect"),
+    )
+    .await?;
+    let hash = sha256_b64(token_param(&form)?);
+    let now = state.clock.now();
+    let active = oauth::find_token(&state.db, &hash).await?.filter(|t| {
+        t.client_id == client.id
+            && t.revoked_at.is_none()
+            && t.grant_revoked_at.is_none()
+            && t.spent_at.is_none()
+            && t.expires_at > now
+    });
+    let body = match active {
+        None => json!({ "active": false }),
+        Some(t) => {
+            let sector = clients::find_client(&state.db, &t.client_id)
+                .await?
+                .map(|c| c.sector_id)
+                .unwrap_or_default();
+            json!({
+                "active": true,
+                "scope": t.scopes,
+                "client_id": t.client_id,
+                "sub": state.pairwise.subject(&sector, &t.person_id),
+                "token_type": if t.kind == "access" { "Bearer" } else { "refresh_token" },
+                "exp": t.expires_at,
+                "iat": t.created_at,
+                "iss": state.config.issuer.as_str(),
+                "aud": t.client_id,
+                "acr": t.acr,
+                "auth_time": t.auth_time,
+            })
+        }
+    };
+    let mut response = Json(body).into_response();
+    no_store(&mut response);
+    Ok(response)
+}

@@ -1,0 +1,75 @@
+//! What the token endpoint hands out: opaque access and refresh tokens (stored as hashes) and
+//! signed ID tokens (OIDC Core §2).
+
+use std::collections::BTreeSet;
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD as B64};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use super::{claims, error::OAuthError};
+use crate::{
+    app::AppState,
+    crypto::{Alg, jws},
+    store::{clients::ClientRow, persons::PersonRow},
+};
+
+/// Lifetimes, in seconds.
+pub const CODE_LIFETIME: i64 = 60;
+pub const ACCESS_TOKEN_LIFETIME: i64 = 600;
+pub const REFRESH_TOKEN_LIFETIME: i64 = 30 * 24 * 3600;
+pub const ID_TOKEN_LIFETIME: i64 = 300;
+
+/// What an ID token says about a sign-in.
+pub struct SignInFacts<'a> {
+    pub acr: &'a str,
+    pub amr: &'a str,
+    pub auth_time: i64,
+    pub sid: &'a str,
+    pub nonce: Option<&'a str>,
+}
+
+/// OIDC Core §3.1.3.6: the left half of the SHA-256 of the access token, base64url.
+pub fn at_hash(access_token: &str) -> String {
+    let digest = Sha256::digest(access_token.as_bytes());
+    B64.encode(&digest[..16])
+}
+
+/// Builds and signs an ID token for `client` with the algorithm it registered.
+pub async fn id_token(
+    state: &AppState,
+    client: &ClientRow,
+    person: &PersonRow,
+    scopes: &BTreeSet<String>,
+    facts: &SignInFacts<'_>,
+    access_token: &str,
+    now: i64,
+) -> Result<String, OAuthError> {
+    let alg = Alg::parse(&client.id_token_alg).unwrap_or(Alg::Es256);
+    let Some((kid, signer)) = state.keys.signing_key(alg).await else {
+        tracing::error!(alg = alg.as_str(), "no usable signing key");
+        return Err(OAuthError::unavailable());
+    };
+    let mut body = json!({
+        "iss": state.config.issuer.as_str(),
+        "sub": state.pairwise.subject(&client.sector_id, &person.id),
+        "aud": client.id,
+        "exp": now + ID_TOKEN_LIFETIME,
+        "iat": now,
+        "auth_time": facts.auth_time,
+        "acr": facts.acr,
+        "amr": facts.amr.split(' ').filter(|a| !a.is_empty()).collect::<Vec<_>>(),
+        "at_hash": at_hash(access_token),
+        "sid": facts.sid,
+    });
+    if let (Some(nonce), Value::Object(map)) = (facts.nonce, &mut body) {
+        map.insert("nonce".into(), json!(nonce));
+    }
+    if let Value::Object(map) = &mut body {
+        map.extend(claims::identity_claims(person, scopes));
+    }
+    jws::sign(&signer, &kid, &body).map_err(|e| {
+        tracing::error!(error = %e, "ID token could not be serialised");
+        OAuthError::server_error()
+    })
+}

@@ -1,0 +1,390 @@
+//! The OAuth artefacts: consents, authorization codes, grants, tokens, seen client-assertion
+//! ids and server secrets. Codes and tokens are looked up by their SHA-256 only.
+
+use super::{Db, Tx};
+use crate::{on_db, on_tx};
+
+/// A consent on record.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ConsentRow {
+    pub scopes: String,
+    pub granted_at: i64,
+    pub expires_at: i64,
+}
+
+pub async fn find_consent(
+    db: &Db,
+    person_id: &str,
+    client_id: &str,
+    now: i64,
+) -> Result<Option<ConsentRow>, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_as(
+        "SELECT scopes, granted_at, expires_at FROM consents \
+         WHERE person_id = $1 AND client_id = $2 AND expires_at > $3"
+    )
+    .bind(person_id)
+    .bind(client_id)
+    .bind(now)
+    .fetch_optional(p)
+    .await)
+}
+
+/// Records (or replaces) what a citizen agreed a client may receive.
+pub async fn upsert_consent(
+    db: &Db,
+    person_id: &str,
+    client_id: &str,
+    scopes: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    on_db!(db, |p| {
+        sqlx::query(
+        "INSERT INTO consents (person_id, client_id, scopes, granted_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (person_id, client_id) DO UPDATE SET \
+         scopes = excluded.scopes, granted_at = excluded.granted_at, expires_at = excluded.expires_at"
+    )
+    .bind(person_id)
+    .bind(client_id)
+    .bind(scopes)
+    .bind(now)
+    .bind(expires_at)
+    .execute(p)
+    .await
+    .map(drop)
+    })
+}
+
+/// An authorization code as issued.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct CodeRow {
+    pub code_hash: String,
+    pub client_id: String,
+    pub person_id: String,
+    pub redirect_uri: String,
+    pub code_challenge: String,
+    pub nonce: Option<String>,
+    pub scopes: String,
+    pub claims: String,
+    pub acr: String,
+    pub amr: String,
+    pub auth_time: i64,
+    pub sid: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub used_at: Option<i64>,
+    pub grant_id: Option<String>,
+}
+
+const CODE_COLUMNS: &str = "code_hash, client_id, person_id, redirect_uri, code_challenge, \
+     nonce, scopes, claims, acr, amr, auth_time, sid, created_at, expires_at, used_at, grant_id";
+
+pub async fn insert_code(db: &Db, c: &CodeRow) -> Result<(), sqlx::Error> {
+    let sql = format!(
+        "INSERT INTO authorization_codes ({CODE_COLUMNS}) VALUES \
+         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+    );
+    on_db!(db, |p| sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(&c.code_hash)
+        .bind(&c.client_id)
+        .bind(&c.person_id)
+        .bind(&c.redirect_uri)
+        .bind(&c.code_challenge)
+        .bind(&c.nonce)
+        .bind(&c.scopes)
+        .bind(&c.claims)
+        .bind(&c.acr)
+        .bind(&c.amr)
+        .bind(c.auth_time)
+        .bind(&c.sid)
+        .bind(c.created_at)
+        .bind(c.expires_at)
+        .bind(c.used_at)
+        .bind(&c.grant_id)
+        .execute(p)
+        .await
+        .map(drop))
+}
+
+/// Marks a code used, once: `None` if there is no such unused code.
+pub async fn update_code_used(
+    tx: &mut Tx,
+    code_hash: &str,
+    now: i64,
+) -> Result<Option<CodeRow>, sqlx::Error> {
+    let sql = format!(
+        "UPDATE authorization_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL \
+         RETURNING {CODE_COLUMNS}"
+    );
+    on_tx!(tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(now)
+        .bind(code_hash)
+        .fetch_optional(c)
+        .await)
+}
+
+/// The grant a code was redeemed into, if the code exists and was used.
+pub async fn find_used_code_grant(
+    tx: &mut Tx,
+    code_hash: &str,
+) -> Result<Option<Option<String>>, sqlx::Error> {
+    on_tx!(tx, |c| sqlx::query_scalar(
+        "SELECT grant_id FROM authorization_codes WHERE code_hash = $1 AND used_at IS NOT NULL"
+    )
+    .bind(code_hash)
+    .fetch_optional(c)
+    .await)
+}
+
+pub async fn update_code_grant(
+    tx: &mut Tx,
+    code_hash: &str,
+    grant_id: &str,
+) -> Result<(), sqlx::Error> {
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE authorization_codes SET grant_id = $1 WHERE code_hash = $2"
+    )
+    .bind(grant_id)
+    .bind(code_hash)
+    .execute(c)
+    .await
+    .map(drop))
+}
+
+/// A grant: one sign-in's authorization of one client.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct GrantRow {
+    pub id: String,
+    pub person_id: String,
+    pub client_id: String,
+    pub scopes: String,
+    pub claims: String,
+    pub acr: String,
+    pub amr: String,
+    pub auth_time: i64,
+    pub sid: String,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+const GRANT_COLUMNS: &str =
+    "id, person_id, client_id, scopes, claims, acr, amr, auth_time, sid, created_at, revoked_at";
+
+pub async fn insert_grant(tx: &mut Tx, g: &GrantRow) -> Result<(), sqlx::Error> {
+    let sql = format!(
+        "INSERT INTO grants ({GRANT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+    );
+    on_tx!(tx, |c| sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(&g.id)
+        .bind(&g.person_id)
+        .bind(&g.client_id)
+        .bind(&g.scopes)
+        .bind(&g.claims)
+        .bind(&g.acr)
+        .bind(&g.amr)
+        .bind(g.auth_time)
+        .bind(&g.sid)
+        .bind(g.created_at)
+        .bind(g.revoked_at)
+        .execute(c)
+        .await
+        .map(drop))
+}
+
+pub async fn find_grant(tx: &mut Tx, id: &str) -> Result<Option<GrantRow>, sqlx::Error> {
+    let sql = format!("SELECT {GRANT_COLUMNS} FROM grants WHERE id = $1");
+    on_tx!(tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(c)
+        .await)
+}
+
+/// Revokes a grant, and with it every token issued under it.
+pub async fn update_grant_revoked(tx: &mut Tx, id: &str, now: i64) -> Result<(), sqlx::Error> {
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE grants SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL"
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut *c)
+    .await
+    .map(drop))?;
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE tokens SET revoked_at = $1 WHERE grant_id = $2 AND revoked_at IS NULL"
+    )
+    .bind(now)
+    .bind(id)
+    .execute(c)
+    .await
+    .map(drop))
+}
+
+/// A token with its grant, as looked up by hash.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct TokenGrantRow {
+    pub kind: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub spent_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+    pub grant_id: String,
+    pub person_id: String,
+    pub client_id: String,
+    pub scopes: String,
+    pub claims: String,
+    pub acr: String,
+    pub amr: String,
+    pub auth_time: i64,
+    pub sid: String,
+    pub grant_revoked_at: Option<i64>,
+}
+
+const TOKEN_GRANT_SELECT: &str = "SELECT t.kind, t.created_at, t.expires_at, t.spent_at, \
+     t.revoked_at, g.id AS grant_id, g.person_id, g.client_id, g.scopes, g.claims, g.acr, g.amr, \
+     g.auth_time, g.sid, g.revoked_at AS grant_revoked_at \
+     FROM tokens t JOIN grants g ON g.id = t.grant_id WHERE t.token_hash = $1";
+
+pub async fn find_token(db: &Db, token_hash: &str) -> Result<Option<TokenGrantRow>, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_as(TOKEN_GRANT_SELECT)
+        .bind(token_hash)
+        .fetch_optional(p)
+        .await)
+}
+
+pub async fn find_token_in_tx(
+    tx: &mut Tx,
+    token_hash: &str,
+) -> Result<Option<TokenGrantRow>, sqlx::Error> {
+    on_tx!(tx, |c| sqlx::query_as(TOKEN_GRANT_SELECT)
+        .bind(token_hash)
+        .fetch_optional(c)
+        .await)
+}
+
+/// Inserts an access token and, optionally, a refresh token for a grant in one statement.
+pub async fn insert_tokens(
+    tx: &mut Tx,
+    grant_id: &str,
+    access: (&str, i64),
+    refresh: Option<(&str, i64)>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    match refresh {
+        Some((refresh_hash, refresh_expires)) => on_tx!(tx, |c| sqlx::query(
+            "INSERT INTO tokens (token_hash, grant_id, kind, created_at, expires_at) \
+             VALUES ($1, $2, 'access', $3, $4), ($5, $2, 'refresh', $3, $6)"
+        )
+        .bind(access.0)
+        .bind(grant_id)
+        .bind(now)
+        .bind(access.1)
+        .bind(refresh_hash)
+        .bind(refresh_expires)
+        .execute(c)
+        .await
+        .map(drop)),
+        None => on_tx!(tx, |c| sqlx::query(
+            "INSERT INTO tokens (token_hash, grant_id, kind, created_at, expires_at) \
+             VALUES ($1, $2, 'access', $3, $4)"
+        )
+        .bind(access.0)
+        .bind(grant_id)
+        .bind(now)
+        .bind(access.1)
+        .execute(c)
+        .await
+        .map(drop)),
+    }
+}
+
+/// Spends a refresh token, once: false if it was already spent (or is not a live refresh token).
+pub async fn update_refresh_spent(
+    tx: &mut Tx,
+    token_hash: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE tokens SET spent_at = $1 WHERE token_hash = $2 AND kind = 'refresh' \
+         AND spent_at IS NULL AND revoked_at IS NULL"
+    )
+    .bind(now)
+    .bind(token_hash)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected() == 1))
+}
+
+/// Revokes one token.
+pub async fn update_token_revoked(db: &Db, token_hash: &str, now: i64) -> Result<(), sqlx::Error> {
+    on_db!(db, |p| sqlx::query(
+        "UPDATE tokens SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL"
+    )
+    .bind(now)
+    .bind(token_hash)
+    .execute(p)
+    .await
+    .map(drop))
+}
+
+/// Records a client assertion's `jti`; false if this client already used it (a replay).
+pub async fn insert_assertion_jti(
+    db: &Db,
+    client_id: &str,
+    jti: &str,
+    expires_at: i64,
+) -> Result<bool, sqlx::Error> {
+    on_db!(db, |p| sqlx::query(
+        "INSERT INTO client_assertion_jtis (client_id, jti, expires_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (client_id, jti) DO NOTHING"
+    )
+    .bind(client_id)
+    .bind(jti)
+    .bind(expires_at)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected() == 1))
+}
+
+/// Deletes what has expired: codes, assertion ids. Returns rows removed.
+pub async fn delete_expired(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
+    let codes = on_db!(db, |p| sqlx::query(
+        "DELETE FROM authorization_codes WHERE expires_at <= $1 AND grant_id IS NULL"
+    )
+    .bind(now - 3600)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))?;
+    let jtis = on_db!(db, |p| sqlx::query(
+        "DELETE FROM client_assertion_jtis WHERE expires_at <= $1"
+    )
+    .bind(now)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(codes + jtis)
+}
+
+/// A server secret by name, created with `value` if it does not exist yet (first writer wins).
+pub async fn ensure_server_secret(
+    db: &Db,
+    name: &str,
+    value: &str,
+    now: i64,
+) -> Result<String, sqlx::Error> {
+    on_db!(db, |p| sqlx::query(
+        "INSERT INTO server_secrets (name, value, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (name) DO NOTHING"
+    )
+    .bind(name)
+    .bind(value)
+    .bind(now)
+    .execute(p)
+    .await
+    .map(drop))?;
+    on_db!(db, |p| sqlx::query_scalar(
+        "SELECT value FROM server_secrets WHERE name = $1"
+    )
+    .bind(name)
+    .fetch_one(p)
+    .await)
+}

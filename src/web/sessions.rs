@@ -1,0 +1,198 @@
+//! Browser sessions: tower-sessions over our own store (SQLite or PostgreSQL), and the
+//! signed-in state a session carries.
+//!
+//! The cookie is `HttpOnly`, `SameSite=Lax`, and for an https issuer `Secure` with the
+//! `__Host-` prefix. Session ids are stored only as SHA-256 hashes. A session ends after the
+//! idle timeout; a sign-in ends after the absolute lifetime however active it is. Sign-in
+//! renews the session id (no fixation).
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use tower_sessions::{
+    Expiry, Session, SessionManagerLayer,
+    cookie::SameSite,
+    session::{Id, Record},
+    session_store::{self, SessionStore},
+};
+
+use crate::{
+    clock::SharedClock,
+    config::{Config, SessionsConfig},
+    crypto::secrets::sha256_b64,
+    store::{
+        Db,
+        sessions::{self, SessionOwner},
+    },
+};
+
+/// Where the signed-in state lives in the session data.
+const SIGNED_IN: &str = "civitas.signed_in";
+
+/// Who is signed in, how, and since when (what ID tokens report as `acr`, `amr`, `auth_time`,
+/// `sid`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedIn {
+    pub person_id: String,
+    pub acr: String,
+    pub amr: Vec<String>,
+    pub auth_time: i64,
+    /// The OIDC session id, shared by the tokens issued in this session.
+    pub sid: String,
+}
+
+/// The session store over `sessions`.
+#[derive(Clone)]
+pub struct DbSessionStore {
+    db: Db,
+    clock: SharedClock,
+}
+
+impl std::fmt::Debug for DbSessionStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DbSessionStore")
+    }
+}
+
+impl DbSessionStore {
+    pub fn new(db: Db, clock: SharedClock) -> Self {
+        Self { db, clock }
+    }
+}
+
+fn backend(e: impl std::fmt::Display) -> session_store::Error {
+    session_store::Error::Backend(e.to_string())
+}
+
+fn owner(record: &Record) -> (Option<String>, Option<String>) {
+    let signed_in = record
+        .data
+        .get(SIGNED_IN)
+        .and_then(|v| serde_json::from_value::<SignedIn>(v.clone()).ok());
+    match signed_in {
+        Some(s) => (Some(s.person_id), Some(s.sid)),
+        None => (None, None),
+    }
+}
+
+#[async_trait::async_trait]
+impl SessionStore for DbSessionStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        let data = serde_json::to_string(&record.data)
+            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let (person_id, sid) = owner(record);
+        let owner = SessionOwner {
+            person_id: person_id.as_deref(),
+            sid: sid.as_deref(),
+        };
+        loop {
+            let hash = sha256_b64(&record.id.to_string());
+            let expires = record.expiry_date.unix_timestamp();
+            if sessions::insert_session(&self.db, &hash, owner, &data, self.clock.now(), expires)
+                .await
+                .map_err(backend)?
+            {
+                return Ok(());
+            }
+            // 128 random bits collided: draw again.
+            record.id = Id::default();
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        let data = serde_json::to_string(&record.data)
+            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let (person_id, sid) = owner(record);
+        let owner = SessionOwner {
+            person_id: person_id.as_deref(),
+            sid: sid.as_deref(),
+        };
+        let hash = sha256_b64(&record.id.to_string());
+        sessions::upsert_session(
+            &self.db,
+            &hash,
+            owner,
+            &data,
+            self.clock.now(),
+            record.expiry_date.unix_timestamp(),
+        )
+        .await
+        .map_err(backend)
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let hash = sha256_b64(&id.to_string());
+        let Some(row) = sessions::find_session(&self.db, &hash, self.clock.now())
+            .await
+            .map_err(backend)?
+        else {
+            return Ok(None);
+        };
+        let data = serde_json::from_str(&row.data)
+            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        let expiry_date = OffsetDateTime::from_unix_timestamp(row.expires_at)
+            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        Ok(Some(Record {
+            id: *id,
+            data,
+            expiry_date,
+        }))
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        sessions::delete_session(&self.db, &sha256_b64(&id.to_string()))
+            .await
+            .map_err(backend)
+    }
+}
+
+/// The session cookie's name: `__Host-` prefixed when the issuer is https.
+pub fn cookie_name(config: &Config) -> &'static str {
+    if config.issuer.is_https() {
+        "__Host-civitas_session"
+    } else {
+        "civitas_session"
+    }
+}
+
+/// The session layer for the router.
+pub fn layer(config: &Config, store: DbSessionStore) -> SessionManagerLayer<DbSessionStore> {
+    let idle = time::Duration::seconds(config.sessions.idle_timeout.as_secs() as i64);
+    SessionManagerLayer::new(store)
+        .with_name(cookie_name(config))
+        .with_secure(config.issuer.is_https())
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(idle))
+}
+
+/// The signed-in state, if the session has one that has not outlived the absolute lifetime.
+pub async fn signed_in(
+    session: &Session,
+    config: &SessionsConfig,
+    now: i64,
+) -> Result<Option<SignedIn>, tower_sessions::session::Error> {
+    let Some(s) = session.get::<SignedIn>(SIGNED_IN).await? else {
+        return Ok(None);
+    };
+    if now - s.auth_time >= config.absolute_lifetime.as_secs() as i64 {
+        session.flush().await?;
+        return Ok(None);
+    }
+    Ok(Some(s))
+}
+
+/// Records a completed sign-in under a new session id (the old id stops working), keeping
+/// whatever the session held (such as a pending authorization request).
+pub async fn sign_in(
+    session: &Session,
+    who: &SignedIn,
+) -> Result<(), tower_sessions::session::Error> {
+    session.cycle_id().await?;
+    session.insert(SIGNED_IN, who).await
+}
+
+/// Ends the session everywhere: data gone, cookie cleared.
+pub async fn sign_out(session: &Session) -> Result<(), tower_sessions::session::Error> {
+    session.flush().await
+}

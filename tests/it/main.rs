@@ -7,6 +7,7 @@ mod clients;
 mod config;
 mod keys;
 mod migrations;
+mod oidc_flow;
 mod readiness;
 mod registry;
 mod shutdown;

@@ -300,11 +300,19 @@ pub struct CreatedClient {
     pub secret: Option<String>,
 }
 
+/// A new `client_id`: 128 random bits as lower-case hex, so it never starts with `-` (a CLI
+/// flag) and survives any URL or form encoding unchanged.
+fn new_client_id() -> String {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).expect("the operating system's random source failed");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Stores a validated client with a new `client_id` (and a new secret when it uses one).
 pub async fn create(db: &Db, client: &ValidClient, now: i64) -> Result<CreatedClient, sqlx::Error> {
     let secret = client.auth_method.uses_secret().then(|| random_token(32));
     let row = ClientRow {
-        id: random_token(16),
+        id: new_client_id(),
         display_name: client.display_name.clone(),
         purpose: client.purpose.clone(),
         logo_uri: client.logo_uri.clone(),

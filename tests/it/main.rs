@@ -8,6 +8,7 @@ mod config;
 mod keys;
 mod migrations;
 mod oidc_flow;
+mod oidc_rules;
 mod readiness;
 mod registry;
 mod shutdown;

@@ -139,6 +139,11 @@ impl TestApp {
         db: &TestDb,
         tweak: impl FnOnce(figment::Figment) -> figment::Figment,
     ) -> Self {
+        // Errors the server logs appear with a failing test's output.
+        civitas::telemetry::init(&civitas::config::LogConfig {
+            format: civitas::config::LogFormat::Text,
+            filter: std::env::var("CIVITAS_TEST_LOG").unwrap_or_else(|_| "civitas=warn".into()),
+        });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");

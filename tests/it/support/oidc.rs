@@ -153,7 +153,7 @@ pub async fn redirect_query(browser: &reqwest::Client, url: &str) -> HashMap<Str
 }
 
 /// A code for the signed-in browser (the client must already have consent).
-pub async fn code(
+pub async fn get_code(
     app: &TestApp,
     browser: &reqwest::Client,
     client_id: &str,

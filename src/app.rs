@@ -170,6 +170,13 @@ fn routes(state: AppState) -> Router {
             "/logout",
             get(oidc::logout::logout).post(oidc::logout::logout),
         )
+        .route("/register", post(oidc::registration::register))
+        .route(
+            "/register/{client_id}",
+            get(oidc::registration::read)
+                .put(oidc::registration::update)
+                .delete(oidc::registration::delete),
+        )
         .route("/jwks", get(oidc::jwks::jwks))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

@@ -70,6 +70,16 @@ enum ClientCommand {
         /// The client_id.
         client_id: String,
     },
+    /// Issue a one-time initial access token with which a relying party registers itself
+    /// (RFC 7591, POST /register). Printed once; only its hash is kept.
+    InitialToken {
+        /// Who it is for, kept for the record (e.g. "Tax Board onboarding, ticket 4711").
+        #[arg(long)]
+        note: String,
+        /// Days until it expires unused.
+        #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=90))]
+        valid_days: u32,
+    },
     /// Disable a relying party: it can no longer sign anyone in.
     Disable {
         /// The client_id.
@@ -406,6 +416,28 @@ async fn client(config: Config, command: ClientCommand) -> anyhow::Result<()> {
                 println!("post_logout_uri:  {uri}");
             }
             println!("created:          {}", rfc3339(r.created_at));
+        }
+        ClientCommand::InitialToken { note, valid_days } => {
+            let note = note.trim();
+            if note.is_empty() {
+                anyhow::bail!("--note must say who the token is for");
+            }
+            let token = crate::crypto::secrets::random_token(32);
+            let expires = now + i64::from(valid_days) * 86400;
+            clients::insert_initial_access_token(
+                &db,
+                &crate::crypto::secrets::sha256_b64(&token),
+                note,
+                now,
+                expires,
+            )
+            .await?;
+            println!("initial_access_token: {token}");
+            println!(
+                "Registers one client at {} (Authorization: Bearer …) until {}.",
+                config.issuer.endpoint("/register"),
+                rfc3339(expires)
+            );
         }
         ClientCommand::Disable { client_id, reason } => {
             let reason = reason.trim();

@@ -10,7 +10,7 @@ use crate::{
         secrets::{random_token, sha256_b64},
     },
     store::{
-        Db,
+        Db, Tx,
         clients::{self, ClientRow},
     },
 };
@@ -302,7 +302,7 @@ pub struct CreatedClient {
 
 /// A new `client_id`: 128 random bits as lower-case hex, so it never starts with `-` (a CLI
 /// flag) and survives any URL or form encoding unchanged.
-fn new_client_id() -> String {
+pub fn new_client_id() -> String {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).expect("the operating system's random source failed");
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -310,35 +310,88 @@ fn new_client_id() -> String {
 
 /// Stores a validated client with a new `client_id` (and a new secret when it uses one).
 pub async fn create(db: &Db, client: &ValidClient, now: i64) -> Result<CreatedClient, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let created = create_in(&mut tx, client, now).await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// [`create`] inside a caller's transaction.
+pub async fn create_in(
+    tx: &mut Tx,
+    client: &ValidClient,
+    now: i64,
+) -> Result<CreatedClient, sqlx::Error> {
+    create_with_id(tx, &new_client_id(), client, now).await
+}
+
+/// [`create_in`] with a `client_id` chosen beforehand (from [`new_client_id`]).
+pub async fn create_with_id(
+    tx: &mut Tx,
+    id: &str,
+    client: &ValidClient,
+    now: i64,
+) -> Result<CreatedClient, sqlx::Error> {
     let secret = client.auth_method.uses_secret().then(|| random_token(32));
     let row = ClientRow {
-        id: new_client_id(),
+        id: id.to_owned(),
+        secret_hash: secret.as_deref().map(sha256_b64),
+        status: "active".to_owned(),
+        status_reason: None,
+        created_at: now,
+        ..metadata_row(client, now)
+    };
+    clients::insert_client(tx, &row).await?;
+    insert_uris(tx, &row.id, client).await?;
+    Ok(CreatedClient { row, secret })
+}
+
+/// Replaces a client's metadata and URIs (the `client_id`, secret and status stay).
+pub async fn update_in(
+    tx: &mut Tx,
+    id: &str,
+    client: &ValidClient,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let row = ClientRow {
+        id: id.to_owned(),
+        ..metadata_row(client, now)
+    };
+    clients::update_client_metadata(tx, &row).await?;
+    clients::delete_client_redirect_uris(tx, id).await?;
+    insert_uris(tx, id, client).await
+}
+
+/// The row fields that come from a registration; identity, secret and status are the caller's.
+fn metadata_row(client: &ValidClient, now: i64) -> ClientRow {
+    ClientRow {
+        id: String::new(),
         display_name: client.display_name.clone(),
         purpose: client.purpose.clone(),
         logo_uri: client.logo_uri.clone(),
         application_type: client.application_type.as_str().to_owned(),
         auth_method: client.auth_method.as_str().to_owned(),
-        secret_hash: secret.as_deref().map(sha256_b64),
+        secret_hash: None,
         jwks: client.jwks.clone(),
         jwks_uri: client.jwks_uri.clone(),
         id_token_alg: client.id_token_alg.as_str().to_owned(),
         scopes: client.scopes.iter().cloned().collect::<Vec<_>>().join(" "),
         sector_id: client.sector_id.clone(),
-        status: "active".to_owned(),
+        status: String::new(),
         status_reason: None,
         created_at: now,
         updated_at: now,
-    };
-    let mut tx = db.begin().await?;
-    clients::insert_client(&mut tx, &row).await?;
+    }
+}
+
+async fn insert_uris(tx: &mut Tx, id: &str, client: &ValidClient) -> Result<(), sqlx::Error> {
     for uri in &client.redirect_uris {
-        clients::insert_client_redirect_uri(&mut tx, &row.id, "login", uri.as_str()).await?;
+        clients::insert_client_redirect_uri(tx, id, "login", uri.as_str()).await?;
     }
     for uri in &client.post_logout_redirect_uris {
-        clients::insert_client_redirect_uri(&mut tx, &row.id, "logout", uri.as_str()).await?;
+        clients::insert_client_redirect_uri(tx, id, "logout", uri.as_str()).await?;
     }
-    tx.commit().await?;
-    Ok(CreatedClient { row, secret })
+    Ok(())
 }
 
 #[cfg(test)]

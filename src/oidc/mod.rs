@@ -12,6 +12,7 @@ pub mod error;
 pub mod jwks;
 pub mod logout;
 pub mod redirect_uri;
+pub mod registration;
 pub mod revocation;
 pub mod subject;
 pub mod token;

@@ -124,3 +124,117 @@ pub async fn update_client_status(
     .await
     .map(|r| r.rows_affected() == 1))
 }
+
+/// Records an operator-issued initial access token (hashed).
+pub async fn insert_initial_access_token(
+    db: &Db,
+    token_hash: &str,
+    note: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    on_db!(db, |p| {
+        sqlx::query(
+        "INSERT INTO initial_access_tokens (token_hash, note, created_at, expires_at) VALUES ($1, $2, $3, $4)"
+    )
+    .bind(token_hash)
+    .bind(note)
+    .bind(now)
+    .bind(expires_at)
+    .execute(p)
+    .await
+    .map(drop)
+    })
+}
+
+/// Spends an initial access token for `client_id`, once; false if it is unknown, used or expired.
+pub async fn update_initial_access_token_used(
+    tx: &mut Tx,
+    token_hash: &str,
+    client_id: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE initial_access_tokens SET used_at = $1, client_id = $2 \
+         WHERE token_hash = $3 AND used_at IS NULL AND expires_at > $1"
+    )
+    .bind(now)
+    .bind(client_id)
+    .bind(token_hash)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected() == 1))
+}
+
+/// The hash of a client's registration access token.
+pub async fn find_registration_token_hash(
+    db: &Db,
+    client_id: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_scalar(
+        "SELECT registration_token_hash FROM clients WHERE id = $1"
+    )
+    .bind(client_id)
+    .fetch_optional(p)
+    .await
+    .map(Option::flatten))
+}
+
+pub async fn update_registration_token_hash(
+    tx: &mut Tx,
+    client_id: &str,
+    hash: &str,
+) -> Result<(), sqlx::Error> {
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE clients SET registration_token_hash = $1 WHERE id = $2"
+    )
+    .bind(hash)
+    .bind(client_id)
+    .execute(c)
+    .await
+    .map(drop))
+}
+
+/// Replaces a client's metadata (RFC 7592 update); the secret and status stay.
+pub async fn update_client_metadata(tx: &mut Tx, row: &ClientRow) -> Result<(), sqlx::Error> {
+    on_tx!(tx, |c| {
+        sqlx::query(
+        "UPDATE clients SET display_name = $1, purpose = $2, logo_uri = $3, application_type = $4, \
+         jwks = $5, jwks_uri = $6, id_token_alg = $7, scopes = $8, sector_id = $9, updated_at = $10 \
+         WHERE id = $11"
+    )
+    .bind(&row.display_name)
+    .bind(&row.purpose)
+    .bind(&row.logo_uri)
+    .bind(&row.application_type)
+    .bind(&row.jwks)
+    .bind(&row.jwks_uri)
+    .bind(&row.id_token_alg)
+    .bind(&row.scopes)
+    .bind(&row.sector_id)
+    .bind(row.updated_at)
+    .bind(&row.id)
+    .execute(c)
+    .await
+    .map(drop)
+    })
+}
+
+pub async fn delete_client_redirect_uris(tx: &mut Tx, client_id: &str) -> Result<(), sqlx::Error> {
+    on_tx!(tx, |c| sqlx::query(
+        "DELETE FROM client_redirect_uris WHERE client_id = $1"
+    )
+    .bind(client_id)
+    .execute(c)
+    .await
+    .map(drop))
+}
+
+/// Deletes a client; its codes, grants, tokens and consents go with it.
+pub async fn delete_client(db: &Db, client_id: &str) -> Result<bool, sqlx::Error> {
+    on_db!(db, |p| sqlx::query("DELETE FROM clients WHERE id = $1")
+        .bind(client_id)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected() == 1))
+}

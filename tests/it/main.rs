@@ -5,11 +5,13 @@ mod support;
 
 mod clients;
 mod config;
+mod discovery;
 mod keys;
 mod migrations;
 mod oidc_flow;
 mod oidc_rules;
 mod readiness;
+mod registration;
 mod registry;
 mod shutdown;
 mod web;

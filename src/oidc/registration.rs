@@ -1,0 +1,300 @@
+//! Dynamic client registration (RFC 7591) at `POST /register`, protected by an initial access
+//! token the operator issues (`civitas client initial-token`), and client management (RFC
+//! 7592) at `/register/{client_id}` with the registration access token returned at creation.
+//! Self-registered clients never receive restricted scopes.
+
+use axum::{
+    Json,
+    body::Bytes,
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{
+    clients::{self, ClientRequest, InvalidClient},
+    error::{OAuthError, no_store},
+};
+use crate::{
+    app::AppState,
+    crypto::secrets::{constant_time_eq, random_token, sha256_b64},
+    store::clients::{self as client_rows, ClientRow},
+};
+
+/// RFC 7591 §2 metadata we understand; anything else is ignored, as §2 requires.
+#[derive(Debug, Deserialize)]
+struct Metadata {
+    redirect_uris: Option<Vec<String>>,
+    client_name: Option<String>,
+    /// Why the client asks for data; shown to citizens at consent. Required.
+    purpose: Option<String>,
+    logo_uri: Option<String>,
+    application_type: Option<String>,
+    token_endpoint_auth_method: Option<String>,
+    jwks: Option<Value>,
+    jwks_uri: Option<String>,
+    id_token_signed_response_alg: Option<String>,
+    post_logout_redirect_uris: Option<Vec<String>>,
+    scope: Option<String>,
+    grant_types: Option<Vec<String>>,
+    response_types: Option<Vec<String>>,
+    subject_type: Option<String>,
+}
+
+fn metadata_error(error: &'static str, description: String) -> OAuthError {
+    OAuthError {
+        status: StatusCode::BAD_REQUEST,
+        error,
+        description,
+        challenge: None,
+    }
+}
+
+impl From<InvalidClient> for OAuthError {
+    fn from(e: InvalidClient) -> Self {
+        let code = if e.field.contains("redirect_uris") {
+            "invalid_redirect_uri"
+        } else {
+            "invalid_client_metadata"
+        };
+        metadata_error(code, e.to_string())
+    }
+}
+
+fn parse_metadata(body: &[u8]) -> Result<ClientRequest, OAuthError> {
+    let m: Metadata = serde_json::from_slice(body).map_err(|e| {
+        metadata_error(
+            "invalid_client_metadata",
+            format!("the body is not valid client metadata JSON: {e}"),
+        )
+    })?;
+    if m.grant_types.as_ref().is_some_and(|g| {
+        g.iter()
+            .any(|t| t != "authorization_code" && t != "refresh_token")
+    }) {
+        return Err(metadata_error(
+            "invalid_client_metadata",
+            "grant_types may hold authorization_code and refresh_token only".into(),
+        ));
+    }
+    if m.response_types
+        .as_ref()
+        .is_some_and(|r| r.iter().any(|t| t != "code"))
+    {
+        return Err(metadata_error(
+            "invalid_client_metadata",
+            "response_types may hold code only".into(),
+        ));
+    }
+    if m.subject_type.as_deref().is_some_and(|s| s != "pairwise") {
+        return Err(metadata_error(
+            "invalid_client_metadata",
+            "subject_type must be pairwise".into(),
+        ));
+    }
+    if m.jwks_uri.is_some() {
+        return Err(metadata_error(
+            "invalid_client_metadata",
+            "jwks_uri is not supported yet: register your public keys inline with jwks".into(),
+        ));
+    }
+    Ok(ClientRequest {
+        display_name: m.client_name.unwrap_or_default(),
+        purpose: m.purpose.unwrap_or_default(),
+        logo_uri: m.logo_uri,
+        application_type: m.application_type,
+        redirect_uris: m.redirect_uris.unwrap_or_default(),
+        post_logout_redirect_uris: m.post_logout_redirect_uris.unwrap_or_default(),
+        auth_method: m.token_endpoint_auth_method,
+        jwks: m.jwks.map(|j| j.to_string()),
+        jwks_uri: None,
+        id_token_alg: m.id_token_signed_response_alg,
+        scope: m.scope,
+        sector_id: None,
+    })
+}
+
+fn bearer(headers: &HeaderMap) -> Result<&str, OAuthError> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| OAuthError::invalid_token("a bearer token is required"))
+}
+
+/// The client's registration as RFC 7591 §3.2.1 returns it (never its secret, except once).
+async fn describe(state: &AppState, row: &ClientRow) -> Result<Value, OAuthError> {
+    let redirect_uris = client_rows::find_client_redirect_uris(&state.db, &row.id, "login").await?;
+    let logout_uris = client_rows::find_client_redirect_uris(&state.db, &row.id, "logout").await?;
+    let mut v = json!({
+        "client_id": row.id,
+        "client_id_issued_at": row.created_at,
+        "client_name": row.display_name,
+        "purpose": row.purpose,
+        "application_type": row.application_type,
+        "redirect_uris": redirect_uris,
+        "post_logout_redirect_uris": logout_uris,
+        "token_endpoint_auth_method": row.auth_method,
+        "id_token_signed_response_alg": row.id_token_alg,
+        "scope": row.scopes,
+        "subject_type": "pairwise",
+        "grant_types": ["authorization_code", "refresh_token"],
+        "response_types": ["code"],
+        "registration_client_uri": state.config.issuer.endpoint(&format!("/register/{}", row.id)),
+    });
+    if let Value::Object(map) = &mut v {
+        if let Some(logo) = &row.logo_uri {
+            map.insert("logo_uri".into(), json!(logo));
+        }
+        if let Some(jwks) = row
+            .jwks
+            .as_deref()
+            .and_then(|j| serde_json::from_str::<Value>(j).ok())
+        {
+            map.insert("jwks".into(), jwks);
+        }
+        if row.secret_hash.is_some() {
+            map.insert("client_secret_expires_at".into(), json!(0));
+        }
+    }
+    Ok(v)
+}
+
+fn answer(status: StatusCode, body: Value) -> Response {
+    let mut r = (status, Json(body)).into_response();
+    no_store(&mut r);
+    r
+}
+
+/// `POST /register`
+pub async fn register(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, OAuthError> {
+    let initial = sha256_b64(bearer(&headers)?);
+    let now = state.clock.now();
+    let id = clients::new_client_id();
+    // The token is checked (and spent) first, so nobody without one learns anything; a
+    // registration that then fails rolls back and leaves the token unspent.
+    let mut tx = state.db.begin().await?;
+    if !client_rows::update_initial_access_token_used(&mut tx, &initial, &id, now).await? {
+        return Err(OAuthError::invalid_token(
+            "the initial access token is unknown, used or expired",
+        ));
+    }
+    let request = parse_metadata(&body)?;
+    let valid = clients::validate(&request, false)?;
+    let created = clients::create_with_id(&mut tx, &id, &valid, now).await?;
+    let registration_token = random_token(32);
+    client_rows::update_registration_token_hash(
+        &mut tx,
+        &created.row.id,
+        &sha256_b64(&registration_token),
+    )
+    .await?;
+    tx.commit().await?;
+    let mut body = describe(&state, &created.row).await?;
+    if let Value::Object(map) = &mut body {
+        map.insert(
+            "registration_access_token".into(),
+            json!(registration_token),
+        );
+        if let Some(secret) = created.secret {
+            map.insert("client_secret".into(), json!(secret));
+        }
+    }
+    Ok(answer(StatusCode::CREATED, body))
+}
+
+/// Checks the registration access token for `client_id`; the same 401 for an unknown client.
+async fn authorize_management(
+    state: &AppState,
+    headers: &HeaderMap,
+    client_id: &str,
+) -> Result<ClientRow, OAuthError> {
+    let presented = sha256_b64(bearer(headers)?);
+    let stored = client_rows::find_registration_token_hash(&state.db, client_id)
+        .await?
+        .unwrap_or_default();
+    if stored.is_empty() || !constant_time_eq(presented.as_bytes(), stored.as_bytes()) {
+        return Err(OAuthError::invalid_token(
+            "the registration access token is not valid for this client",
+        ));
+    }
+    client_rows::find_client(&state.db, client_id)
+        .await?
+        .ok_or_else(|| {
+            OAuthError::invalid_token("the registration access token is not valid for this client")
+        })
+}
+
+/// `GET /register/{client_id}` (RFC 7592 §2.1)
+pub async fn read(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, OAuthError> {
+    let row = authorize_management(&state, &headers, &id).await?;
+    Ok(answer(StatusCode::OK, describe(&state, &row).await?))
+}
+
+/// `PUT /register/{client_id}` (RFC 7592 §2.2): the body replaces the metadata.
+pub async fn update(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, OAuthError> {
+    let row = authorize_management(&state, &headers, &id).await?;
+    let value: Value = serde_json::from_slice(&body).map_err(|e| {
+        metadata_error(
+            "invalid_client_metadata",
+            format!("the body is not JSON: {e}"),
+        )
+    })?;
+    if value.get("client_id").and_then(|c| c.as_str()) != Some(id.as_str()) {
+        return Err(metadata_error(
+            "invalid_client_metadata",
+            "client_id in the body must be this client's".into(),
+        ));
+    }
+    if value.get("client_secret").is_some() {
+        return Err(metadata_error(
+            "invalid_client_metadata",
+            "client_secret cannot be set".into(),
+        ));
+    }
+    let request = parse_metadata(&body)?;
+    let valid = clients::validate(&request, false)?;
+    if valid.auth_method.as_str() != row.auth_method {
+        return Err(metadata_error(
+            "invalid_client_metadata",
+            "token_endpoint_auth_method cannot change; register a new client instead".into(),
+        ));
+    }
+    let mut tx = state.db.begin().await?;
+    clients::update_in(&mut tx, &id, &valid, state.clock.now()).await?;
+    tx.commit().await?;
+    let row = client_rows::find_client(&state.db, &id)
+        .await?
+        .ok_or_else(OAuthError::server_error)?;
+    Ok(answer(StatusCode::OK, describe(&state, &row).await?))
+}
+
+/// `DELETE /register/{client_id}` (RFC 7592 §2.3): the client and everything it holds go.
+pub async fn delete(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, OAuthError> {
+    authorize_management(&state, &headers, &id).await?;
+    client_rows::delete_client(&state.db, &id).await?;
+    let mut r = StatusCode::NO_CONTENT.into_response();
+    no_store(&mut r);
+    Ok(r)
+}

@@ -56,6 +56,8 @@ pub struct AppState {
     pub discovery: Bytes,
     /// The key behind pairwise subject identifiers.
     pub pairwise: Arc<PairwiseKey>,
+    /// Relying parties' fetched public keys.
+    pub client_keys: Arc<oidc::client_keys::ClientKeys>,
 }
 
 /// A built application: its state and its router, ready to serve.
@@ -72,6 +74,9 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
 /// Connects to the database, applies pending migrations, creates signing keys on first start,
 /// loads them, and assembles the router.
 pub async fn build_with_clock(config: Config, clock: SharedClock) -> anyhow::Result<App> {
+    // Outgoing TLS (relying parties' jwks_uri) uses ring, as the database driver does. A second
+    // call finds it installed, which is fine.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let db = Db::connect(&config.database)
         .await
         .map_err(|e| anyhow::anyhow!("cannot open the database (database.url): {e}"))?;
@@ -97,6 +102,7 @@ pub async fn build_with_clock(config: Config, clock: SharedClock) -> anyhow::Res
         jwks_cache_control: oidc::jwks::cache_control(&config.keys),
         discovery: oidc::discovery::metadata(&config.issuer),
         pairwise,
+        client_keys: Arc::new(oidc::client_keys::ClientKeys::new(clock.clone())?),
         config: Arc::new(config),
         db,
         keys,

@@ -203,11 +203,11 @@ async fn verify_assertion(
             "client_assertion alg {alg:?} is not accepted: use ES256 or RS256"
         )));
     }
-    let jwks: jsonwebtoken::jwk::JwkSet = client
-        .jwks
-        .as_deref()
-        .and_then(|j| serde_json::from_str(j).ok())
-        .ok_or_else(|| OAuthError::invalid_client("this client has no usable registered keys"))?;
+    let jwks = state
+        .client_keys
+        .for_client(client, header.kid.as_deref())
+        .await
+        .map_err(OAuthError::invalid_client)?;
     let family_ok = |k: &&jsonwebtoken::jwk::Jwk| match alg {
         jsonwebtoken::Algorithm::ES256 => matches!(
             k.algorithm,

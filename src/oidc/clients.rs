@@ -185,11 +185,9 @@ pub fn validate(
             (None, None) => return Err(invalid("jwks", "private_key_jwt needs jwks or jwks_uri")),
             (Some(j), None) => check_jwks(j)?,
             (None, Some(u)) => {
-                let url = url::Url::parse(u)
-                    .map_err(|_| invalid("jwks_uri", "is not an absolute URI"))?;
-                if url.scheme() != "https" {
-                    return Err(invalid("jwks_uri", "must use https"));
-                }
+                // https, or http on loopback for development, as for redirect URIs.
+                RedirectUri::parse(u, ApplicationType::Web)
+                    .map_err(|m| invalid("jwks_uri", format!("{u} {m}")))?;
             }
         }
     } else if jwks.is_some() || jwks_uri.is_some() {

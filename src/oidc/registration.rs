@@ -94,12 +94,6 @@ fn parse_metadata(body: &[u8]) -> Result<ClientRequest, OAuthError> {
             "subject_type must be pairwise".into(),
         ));
     }
-    if m.jwks_uri.is_some() {
-        return Err(metadata_error(
-            "invalid_client_metadata",
-            "jwks_uri is not supported yet: register your public keys inline with jwks".into(),
-        ));
-    }
     Ok(ClientRequest {
         display_name: m.client_name.unwrap_or_default(),
         purpose: m.purpose.unwrap_or_default(),
@@ -109,7 +103,7 @@ fn parse_metadata(body: &[u8]) -> Result<ClientRequest, OAuthError> {
         post_logout_redirect_uris: m.post_logout_redirect_uris.unwrap_or_default(),
         auth_method: m.token_endpoint_auth_method,
         jwks: m.jwks.map(|j| j.to_string()),
-        jwks_uri: None,
+        jwks_uri: m.jwks_uri,
         id_token_alg: m.id_token_signed_response_alg,
         scope: m.scope,
         sector_id: None,
@@ -149,6 +143,9 @@ async fn describe(state: &AppState, row: &ClientRow) -> Result<Value, OAuthError
     if let Value::Object(map) = &mut v {
         if let Some(logo) = &row.logo_uri {
             map.insert("logo_uri".into(), json!(logo));
+        }
+        if let Some(uri) = &row.jwks_uri {
+            map.insert("jwks_uri".into(), json!(uri));
         }
         if let Some(jwks) = row
             .jwks

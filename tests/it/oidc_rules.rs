@@ -822,3 +822,94 @@ async fn logout_without_a_hint_asks_the_person_first() {
     .await;
     assert!(q.contains_key("code"));
 }
+
+#[tokio::test]
+async fn private_key_jwt_keys_come_from_a_cached_jwks_uri_and_a_rotation_is_picked_up() {
+    use std::sync::{Arc, Mutex};
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn(&db).await;
+
+    // The relying party's own JWKS endpoint, whose keys the test can change.
+    let first = PrivateKey::generate(Alg::Es256).unwrap();
+    let served = Arc::new(Mutex::new(json!({ "keys": [first.public_jwk()] })));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let jwks_uri = format!(
+        "http://127.0.0.1:{}/jwks",
+        listener.local_addr().unwrap().port()
+    );
+    let shared = served.clone();
+    let rp = axum::Router::new().route(
+        "/jwks",
+        axum::routing::get(move || {
+            let shared = shared.clone();
+            async move { axum::Json(shared.lock().unwrap().clone()) }
+        }),
+    );
+    tokio::spawn(async move { axum::serve(listener, rp).await.unwrap() });
+
+    let (client_id, _) = register(
+        &app,
+        ClientRequest {
+            auth_method: Some("private_key_jwt".into()),
+            jwks_uri: Some(jwks_uri),
+            ..web_client("Bank")
+        },
+    )
+    .await;
+    let attempt = |key: &PrivateKey| {
+        let now = app.state.clock.now();
+        let assertion = jws::sign(
+            &jws::Signer::new(key),
+            &key.public_jwk().kid,
+            &json!({ "iss": client_id, "sub": client_id, "aud": app.url("/token"), "exp": now + 60, "jti": random_token(12) }),
+        )
+        .unwrap();
+        let app = &app;
+        async move {
+            let r = app
+                .client
+                .post(app.url("/token"))
+                .form(&[
+                    ("grant_type", "refresh_token"),
+                    ("refresh_token", "unknown"),
+                    (
+                        "client_assertion_type",
+                        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                    ),
+                    ("client_assertion", &assertion),
+                ])
+                .send()
+                .await
+                .unwrap();
+            let body: Value = r.json().await.unwrap();
+            body["error"].as_str().unwrap_or_default().to_owned()
+        }
+    };
+    assert_eq!(
+        attempt(&first).await,
+        "invalid_grant",
+        "authenticated with the fetched key"
+    );
+
+    // The relying party rotates its key. A kid the cache does not know triggers a refetch,
+    // but not more than once a minute (a flood of made-up kids cannot make us a proxy).
+    let second = PrivateKey::generate(Alg::Es256).unwrap();
+    *served.lock().unwrap() = json!({ "keys": [second.public_jwk()] });
+    assert_eq!(
+        attempt(&second).await,
+        "invalid_client",
+        "no second fetch within a minute"
+    );
+    app.clock.advance(61);
+    assert_eq!(
+        attempt(&second).await,
+        "invalid_grant",
+        "an unknown kid refetches the set"
+    );
+    assert_eq!(
+        attempt(&first).await,
+        "invalid_client",
+        "the retired key no longer authenticates"
+    );
+    app.stop().await;
+}

@@ -237,14 +237,20 @@ async fn serve(config: Config, demo_mode: bool) -> anyhow::Result<()> {
 }
 
 async fn seed_demo(db: &Db) -> anyhow::Result<()> {
-    let summary = demo::seed(db, SystemClock.now()).await?;
+    let now = SystemClock.now();
+    let summary = demo::seed(db, now).await?;
     let first = &demo::population()[0];
+    let secret = demo::ensure_demo_client(db, now).await?;
     eprintln!(
-        "Demo mode: {summary} ({}).\n  Try the person {} {} with national ID {} (more in the registry).",
+        "Demo mode: {summary} ({}).\n  Try the person {} {} with national ID {} (more in the registry).\n  \
+         Demo Agency, a relying party to sign in to, in a second terminal:\n    \
+         cargo run --example relying_party -- --client-id {} --client-secret {secret}\n  \
+         then open http://127.0.0.1:8081",
         db.kind(),
         first.given_names,
         first.family_name,
         first.national_id.as_str(),
+        demo::DEMO_CLIENT_ID,
     );
     Ok(())
 }

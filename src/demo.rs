@@ -6,8 +6,9 @@
 use indicatif::ProgressBar;
 
 use crate::{
+    oidc,
     registry::{self, ImportSummary, NationalId, Person, Sex},
-    store::Db,
+    store::{Db, clients},
 };
 
 /// How many persons the demo seeds.
@@ -151,6 +152,34 @@ pub fn population() -> Vec<Person> {
 /// data, so a demo can never mix invented persons into a real population.
 pub async fn seed(db: &Db, now: i64) -> Result<ImportSummary, registry::ImportError> {
     registry::import_persons(db, &population(), "demo", now, &ProgressBar::hidden()).await
+}
+
+/// The demo relying party (`examples/relying_party.rs`).
+pub const DEMO_CLIENT_ID: &str = "demo-agency";
+
+/// Registers the demo relying party if needed and gives it a fresh secret, returned once (only
+/// its hash is kept, so every start prints a new one).
+pub async fn ensure_demo_client(db: &Db, now: i64) -> anyhow::Result<String> {
+    let secret = crate::crypto::secrets::random_token(32);
+    let hash = crate::crypto::secrets::sha256_b64(&secret);
+    if clients::update_client_secret_hash(db, DEMO_CLIENT_ID, &hash, now).await? {
+        return Ok(secret);
+    }
+    let request = oidc::clients::ClientRequest {
+        display_name: "Demo Agency".into(),
+        purpose: "To show how a service signs you in with Civitas (demo only)".into(),
+        redirect_uris: vec!["http://127.0.0.1:8081/callback".into()],
+        post_logout_redirect_uris: vec!["http://127.0.0.1:8081/".into()],
+        scope: Some("profile email".into()),
+        ..Default::default()
+    };
+    let valid = oidc::clients::validate(&request, false)
+        .map_err(|e| anyhow::anyhow!("demo client: {e}"))?;
+    let mut tx = db.begin().await?;
+    oidc::clients::create_with_id(&mut tx, DEMO_CLIENT_ID, &valid, now).await?;
+    tx.commit().await?;
+    clients::update_client_secret_hash(db, DEMO_CLIENT_ID, &hash, now).await?;
+    Ok(secret)
 }
 
 #[cfg(test)]

@@ -238,3 +238,21 @@ pub async fn delete_client(db: &Db, client_id: &str) -> Result<bool, sqlx::Error
         .await
         .map(|r| r.rows_affected() == 1))
 }
+
+/// Replaces a client's secret hash.
+pub async fn update_client_secret_hash(
+    db: &Db,
+    client_id: &str,
+    hash: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    on_db!(db, |p| sqlx::query(
+        "UPDATE clients SET secret_hash = $1, updated_at = $2 WHERE id = $3"
+    )
+    .bind(hash)
+    .bind(now)
+    .bind(client_id)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected() == 1))
+}

@@ -52,14 +52,22 @@ pub struct TestDb {
     pub dir: TempDir,
 }
 
+/// reqwest is built without a default TLS provider (Civitas installs ring at start-up); tests
+/// that build HTTP clients before any server starts install it here.
+fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 impl TestDb {
     pub fn sqlite() -> Self {
+        install_tls_provider();
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite:{}", dir.path().join("civitas.db").display());
         Self { url, dir }
     }
 
     pub async fn postgres() -> Option<Self> {
+        install_tls_provider();
         let url = postgres::fresh_database().await?;
         Some(Self {
             url,

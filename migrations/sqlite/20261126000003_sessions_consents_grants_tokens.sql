@@ -62,6 +62,7 @@ CREATE TABLE tokens (
     token_hash    TEXT    PRIMARY KEY,
     grant_id      TEXT    NOT NULL REFERENCES grants (id) ON DELETE CASCADE,
     kind          TEXT    NOT NULL CHECK (kind IN ('access', 'refresh')),
+    scopes        TEXT    NOT NULL,          -- may be narrower than the grant's (a refresh with scope)
     created_at    BIGINT  NOT NULL,
     expires_at    BIGINT  NOT NULL,
     spent_at      BIGINT,                    -- a refresh token, once rotated

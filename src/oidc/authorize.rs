@@ -63,7 +63,9 @@ pub async fn authorize(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let raw: Vec<(String, String)> = if method == Method::POST {
+    if method == Method::POST {
+        // A cross-site POST carries no SameSite=Lax session cookie: answer it with a redirect
+        // to the same request by GET, which the browser sends with the cookie.
         let is_form = headers
             .get(axum::http::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
@@ -73,12 +75,15 @@ pub async fn authorize(
                 "An authorization request must be sent as a form.".into(),
             ));
         }
-        url::form_urlencoded::parse(&body).into_owned().collect()
-    } else {
+        let query = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(url::form_urlencoded::parse(&body))
+            .finish();
+        return Ok(Redirect::to(&format!("/authorize?{query}")).into_response());
+    }
+    let raw: Vec<(String, String)> =
         url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
             .into_owned()
-            .collect()
-    };
+            .collect();
     let client_id = raw
         .iter()
         .find(|(k, _)| k == "client_id")
@@ -160,8 +165,11 @@ fn needs_sign_in(p: &Pending, who: Option<&SignedIn>, now: i64, resumed: bool) -
     if r.prompt.login && !(resumed && who.auth_time >= p.created_at) {
         return true;
     }
-    if r.max_age
-        .is_some_and(|max| now - who.auth_time > max as i64)
+    // max_age: a sign-in older than that, unless it happened during this very request.
+    let fresh_here = resumed && who.auth_time >= p.created_at;
+    if !fresh_here
+        && r.max_age
+            .is_some_and(|max| now - who.auth_time > max as i64)
     {
         return true;
     }

@@ -105,3 +105,15 @@ pub fn scope_set(s: &str) -> BTreeSet<String> {
 pub fn scope_string(s: &BTreeSet<String>) -> String {
     s.iter().cloned().collect::<Vec<_>>().join(" ")
 }
+
+/// The scopes a client may receive now: what the citizen consented to and what the client is
+/// still registered for (an operator may have withdrawn a restricted scope). `openid` always.
+pub fn allowed_now(consented: &str, registered: &str) -> BTreeSet<String> {
+    let registered = scope_set(registered);
+    let mut allowed: BTreeSet<String> = scope_set(consented)
+        .intersection(&registered)
+        .cloned()
+        .collect();
+    allowed.insert("openid".into());
+    allowed
+}

@@ -108,7 +108,8 @@ pub struct ValidClient {
     pub jwks_uri: Option<String>,
     pub id_token_alg: Alg,
     pub scopes: BTreeSet<String>,
-    pub sector_id: String,
+    /// `None`: the client gets a sector of its own.
+    pub sector_id: Option<String>,
 }
 
 /// Checks a registration. `may_hold_restricted` is true only for the operator.
@@ -223,17 +224,20 @@ pub fn validate(
         scopes.insert(s.to_owned());
     }
 
-    let hosts: BTreeSet<String> = redirect_uris
+    // OIDC Core §8.1: the sector is the redirect URIs' host. Loopback and private-use
+    // scheme URIs prove no ownership of any host, so such clients get a sector of their own
+    // (see `create_with_id`) unless the operator names one.
+    let public_hosts: BTreeSet<String> = redirect_uris
         .iter()
-        .map(|u| {
-            u.host()
-                .unwrap_or_else(|| u.as_str().split(':').next().unwrap_or("").to_owned())
-        })
+        .filter(|u| u.is_public_https())
+        .filter_map(RedirectUri::host)
         .collect();
-    let sector_id = match &req.sector_id {
-        Some(s) => text("sector_identifier", s, 253)?,
-        None if hosts.len() == 1 => hosts.into_iter().next().unwrap_or_default(),
-        None => {
+    let any_private = redirect_uris.iter().any(|u| !u.is_public_https());
+    let sector_id = match (&req.sector_id, public_hosts.len(), any_private) {
+        (Some(s), _, _) => Some(text("sector_identifier", s, 253)?),
+        (None, 0, _) => None,
+        (None, 1, false) => public_hosts.into_iter().next(),
+        (None, _, _) => {
             return Err(invalid(
                 "sector_identifier",
                 "redirect URIs on several hosts need a sector identifier (OIDC Core §8.1)",
@@ -337,6 +341,10 @@ pub async fn create_with_id(
         status: "active".to_owned(),
         status_reason: None,
         created_at: now,
+        sector_id: client
+            .sector_id
+            .clone()
+            .unwrap_or_else(|| format!("client:{id}")),
         ..metadata_row(client, now)
     };
     clients::insert_client(tx, &row).await?;
@@ -374,7 +382,8 @@ fn metadata_row(client: &ValidClient, now: i64) -> ClientRow {
         jwks_uri: client.jwks_uri.clone(),
         id_token_alg: client.id_token_alg.as_str().to_owned(),
         scopes: client.scopes.iter().cloned().collect::<Vec<_>>().join(" "),
-        sector_id: client.sector_id.clone(),
+        // Fixed at creation: an update never changes the subjects a client has stored.
+        sector_id: String::new(),
         status: String::new(),
         status_reason: None,
         created_at: now,
@@ -411,7 +420,7 @@ mod tests {
         let c = validate(&req(), false).unwrap();
         assert_eq!(c.auth_method, AuthMethod::ClientSecretBasic);
         assert_eq!(c.id_token_alg, Alg::Es256);
-        assert_eq!(c.sector_id, "tax.example.gov");
+        assert_eq!(c.sector_id.as_deref(), Some("tax.example.gov"));
         assert_eq!(
             c.scopes.iter().map(String::as_str).collect::<Vec<_>>(),
             ["email", "openid", "profile"]
@@ -447,7 +456,16 @@ mod tests {
             sector_id: Some("example.gov".into()),
             ..r
         };
-        assert_eq!(validate(&r, false).unwrap().sector_id, "example.gov");
+        assert_eq!(
+            validate(&r, false).unwrap().sector_id.as_deref(),
+            Some("example.gov")
+        );
+        // Loopback and private-scheme clients prove no host: a sector of their own.
+        let r = ClientRequest {
+            redirect_uris: vec!["http://127.0.0.1:3000/cb".into()],
+            ..req()
+        };
+        assert_eq!(validate(&r, false).unwrap().sector_id, None);
     }
 
     #[test]

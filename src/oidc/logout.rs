@@ -158,9 +158,17 @@ async fn end_session(
     let return_to = match &params.post_logout_redirect_uri {
         None => None,
         Some(uri) => {
+            let active = match &client_id {
+                Some(id) => clients::find_client(&state.db, id)
+                    .await?
+                    .is_some_and(|c| c.status == "active"),
+                None => false,
+            };
             let registered = match &client_id {
-                Some(id) => clients::find_client_redirect_uris(&state.db, id, "logout").await?,
-                None => vec![],
+                Some(id) if active => {
+                    clients::find_client_redirect_uris(&state.db, id, "logout").await?
+                }
+                _ => vec![],
             };
             if !registered.iter().any(|r| r == uri) {
                 return Err(AppError::BadRequest(
@@ -173,6 +181,11 @@ async fn end_session(
     };
 
     let now = state.clock.now();
+    // The sign-in a verified hint names ends, whether or not this request carries its cookie
+    // (a cross-site POST does not: SameSite=Lax).
+    if let Some(sid) = hint.as_ref().and_then(|h| h.sid.as_deref()) {
+        session_rows::delete_sessions_by_sid(&state.db, sid).await?;
+    }
     let current = signed_in(session, &state.config.sessions, now).await?;
     let hint_matches = match (&hint, &current) {
         (Some(h), Some(c)) => h.sid.as_deref() == Some(c.sid.as_str()),

@@ -105,6 +105,11 @@ impl RedirectUri {
         self.0.as_str()
     }
 
+    /// An https URI on a host other than a loopback one: one that proves a domain.
+    pub fn is_public_https(&self) -> bool {
+        self.0.scheme() == "https" && !is_loopback(&self.0)
+    }
+
     pub fn host(&self) -> Option<String> {
         self.0.host_str().map(str::to_owned)
     }

@@ -14,7 +14,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{
-    clients::{self, ClientRequest, InvalidClient},
+    claims::scope_set,
+    clients::{self, ClientRequest, InvalidClient, RESTRICTED_SCOPES},
     error::{OAuthError, no_store},
 };
 use crate::{
@@ -267,7 +268,12 @@ pub async fn update(
         ));
     }
     let request = parse_metadata(&body)?;
-    let valid = clients::validate(&request, false)?;
+    // A restricted scope the operator granted may be kept, never newly claimed.
+    let granted = scope_set(&row.scopes);
+    let keeps_only_granted = scope_set(request.scope.as_deref().unwrap_or(""))
+        .iter()
+        .all(|s| !RESTRICTED_SCOPES.contains(&s.as_str()) || granted.contains(s));
+    let valid = clients::validate(&request, keeps_only_granted)?;
     if valid.auth_method.as_str() != row.auth_method {
         return Err(metadata_error(
             "invalid_client_metadata",

@@ -14,7 +14,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::{
-    claims::{scope_set, scope_string},
+    claims::{allowed_now, scope_set, scope_string},
     client_auth::{authenticate, parse_form, require_form},
     error::{OAuthError, no_store},
     tokens::{self, SignInFacts},
@@ -163,7 +163,8 @@ async fn redeem_code(
         sid: &row.sid,
         nonce: row.nonce.as_deref(),
     };
-    let response = issue(state, &mut tx, client, &grant, &facts, now).await?;
+    let scopes = scope_set(&grant.scopes);
+    let response = issue(state, &mut tx, client, &grant, &scopes, &facts, now).await?;
     tx.commit().await?;
     Ok(response)
 }
@@ -209,16 +210,34 @@ async fn refresh(
         )
         .await;
     }
-    let granted = scope_set(&token.scopes);
-    if let Some(asked) = scope
-        && !scope_set(asked).is_subset(&granted)
-    {
-        return Err(OAuthError {
-            status: axum::http::StatusCode::BAD_REQUEST,
-            error: "invalid_scope",
-            description: "a refresh may narrow the granted scopes, never widen them".into(),
-            challenge: None,
-        });
+    // Data flows only while the citizen's consent and the client's registration allow it.
+    let Some(consent) =
+        oauth::find_consent_in_tx(&mut tx, &token.person_id, &client.id, now).await?
+    else {
+        oauth::update_grant_revoked(&mut tx, &token.grant_id, now).await?;
+        return burn(
+            tx,
+            OAuthError::invalid_grant(
+                "the citizen's consent for this service has ended; sign the citizen in again",
+            ),
+        )
+        .await;
+    };
+    let mut scopes: std::collections::BTreeSet<String> = scope_set(&token.scopes)
+        .intersection(&allowed_now(&consent.scopes, &client.scopes))
+        .cloned()
+        .collect();
+    if let Some(asked) = scope {
+        let asked = scope_set(asked);
+        if !asked.is_subset(&scopes) {
+            return Err(OAuthError {
+                status: axum::http::StatusCode::BAD_REQUEST,
+                error: "invalid_scope",
+                description: "a refresh may narrow the granted scopes, never widen them".into(),
+                challenge: None,
+            });
+        }
+        scopes = asked;
     }
     let grant = oauth::find_grant(&mut tx, &token.grant_id)
         .await?
@@ -230,44 +249,54 @@ async fn refresh(
         sid: &grant.sid,
         nonce: None,
     };
-    let response = issue(state, &mut tx, client, &grant, &facts, now).await?;
+    let response = issue(state, &mut tx, client, &grant, &scopes, &facts, now).await?;
     tx.commit().await?;
     Ok(response)
 }
 
-/// New access and refresh tokens for a grant, and an ID token; written in `tx`.
+/// New access and refresh tokens for a grant, and an ID token; written in `tx`. A refresh
+/// token never outlives its grant's first refresh-token lifetime: rotation does not extend it.
 async fn issue(
     state: &AppState,
     tx: &mut Tx,
     client: &ClientRow,
     grant: &GrantRow,
+    scopes: &std::collections::BTreeSet<String>,
     facts: &SignInFacts<'_>,
     now: i64,
 ) -> Result<Response, OAuthError> {
-    let person = persons::find_person(&state.db, &grant.person_id)
+    let person = persons::find_person_in_tx(tx, &grant.person_id)
         .await?
         .ok_or_else(|| OAuthError::invalid_grant("the person of this grant no longer exists"))?;
     let access = random_token(32);
     let refresh = random_token(32);
+    let refresh_expires = grant.created_at + tokens::REFRESH_TOKEN_LIFETIME;
     oauth::insert_tokens(
         tx,
         &grant.id,
+        &scope_string(scopes),
         (&sha256_b64(&access), now + tokens::ACCESS_TOKEN_LIFETIME),
-        Some((&sha256_b64(&refresh), now + tokens::REFRESH_TOKEN_LIFETIME)),
+        (refresh_expires > now)
+            .then(|| (sha256_b64(&refresh), refresh_expires))
+            .as_ref()
+            .map(|(h, e)| (h.as_str(), *e)),
         now,
     )
     .await?;
-    let scopes = scope_set(&grant.scopes);
-    let id_token = tokens::id_token(state, client, &person, &scopes, facts, &access, now).await?;
-    let mut response = Json(json!({
+    let id_token = tokens::id_token(state, client, &person, scopes, facts, &access, now).await?;
+    let mut body = json!({
         "access_token": access,
         "token_type": "Bearer",
         "expires_in": tokens::ACCESS_TOKEN_LIFETIME,
-        "refresh_token": refresh,
         "id_token": id_token,
-        "scope": scope_string(&scopes),
-    }))
-    .into_response();
+        "scope": scope_string(scopes),
+    });
+    if refresh_expires > now
+        && let serde_json::Value::Object(map) = &mut body
+    {
+        map.insert("refresh_token".into(), json!(refresh));
+    }
+    let mut response = Json(body).into_response();
     no_store(&mut response);
     Ok(response)
 }

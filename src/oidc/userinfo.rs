@@ -10,7 +10,7 @@ use axum::{
 use serde_json::{Value, json};
 
 use super::{
-    claims::{identity_claims, scope_set},
+    claims::{allowed_now, identity_claims, scope_set},
     client_auth::parse_form,
     error::{OAuthError, no_store},
 };
@@ -67,12 +67,22 @@ pub async fn userinfo(
         .await?
         .filter(|c| c.status == "active")
         .ok_or_else(|| OAuthError::invalid_token("the client of this token is disabled"))?;
+    // Only what the citizen still consents to and the client is still registered for.
+    let consent = oauth::find_consent(&state.db, &row.person_id, &client.id, now)
+        .await?
+        .ok_or_else(|| {
+            OAuthError::invalid_token("the citizen's consent for this service has ended")
+        })?;
+    let scopes: std::collections::BTreeSet<String> = scope_set(&row.scopes)
+        .intersection(&allowed_now(&consent.scopes, &client.scopes))
+        .cloned()
+        .collect();
     let person = persons::find_person(&state.db, &row.person_id)
         .await?
         .ok_or_else(|| OAuthError::invalid_token("the person of this token no longer exists"))?;
     let mut body = json!({ "sub": state.pairwise.subject(&client.sector_id, &person.id) });
     if let Value::Object(map) = &mut body {
-        map.extend(identity_claims(&person, &scope_set(&row.scopes)));
+        map.extend(identity_claims(&person, &scopes));
     }
     let mut response = Json(body).into_response();
     no_store(&mut response);

@@ -195,13 +195,13 @@ pub async fn update_registration_token_hash(
     .map(drop))
 }
 
-/// Replaces a client's metadata (RFC 7592 update); the secret and status stay.
+/// Replaces a client's metadata (RFC 7592 update); the secret, status and sector stay.
 pub async fn update_client_metadata(tx: &mut Tx, row: &ClientRow) -> Result<(), sqlx::Error> {
     on_tx!(tx, |c| {
         sqlx::query(
         "UPDATE clients SET display_name = $1, purpose = $2, logo_uri = $3, application_type = $4, \
-         jwks = $5, jwks_uri = $6, id_token_alg = $7, scopes = $8, sector_id = $9, updated_at = $10 \
-         WHERE id = $11"
+         jwks = $5, jwks_uri = $6, id_token_alg = $7, scopes = $8, updated_at = $9 \
+         WHERE id = $10"
     )
     .bind(&row.display_name)
     .bind(&row.purpose)
@@ -211,7 +211,6 @@ pub async fn update_client_metadata(tx: &mut Tx, row: &ClientRow) -> Result<(), 
     .bind(&row.jwks_uri)
     .bind(&row.id_token_alg)
     .bind(&row.scopes)
-    .bind(&row.sector_id)
     .bind(row.updated_at)
     .bind(&row.id)
     .execute(c)

@@ -29,6 +29,23 @@ pub async fn find_consent(
     .await)
 }
 
+pub async fn find_consent_in_tx(
+    tx: &mut Tx,
+    person_id: &str,
+    client_id: &str,
+    now: i64,
+) -> Result<Option<ConsentRow>, sqlx::Error> {
+    on_tx!(tx, |c| sqlx::query_as(
+        "SELECT scopes, granted_at, expires_at FROM consents \
+         WHERE person_id = $1 AND client_id = $2 AND expires_at > $3"
+    )
+    .bind(person_id)
+    .bind(client_id)
+    .bind(now)
+    .fetch_optional(c)
+    .await)
+}
+
 /// Records (or replaces) what a citizen agreed a client may receive.
 pub async fn upsert_consent(
     db: &Db,
@@ -240,7 +257,7 @@ pub struct TokenGrantRow {
 }
 
 const TOKEN_GRANT_SELECT: &str = "SELECT t.kind, t.created_at, t.expires_at, t.spent_at, \
-     t.revoked_at, g.id AS grant_id, g.person_id, g.client_id, g.scopes, g.claims, g.acr, g.amr, \
+     t.revoked_at, g.id AS grant_id, g.person_id, g.client_id, t.scopes, g.claims, g.acr, g.amr, \
      g.auth_time, g.sid, g.revoked_at AS grant_revoked_at \
      FROM tokens t JOIN grants g ON g.id = t.grant_id WHERE t.token_hash = $1";
 
@@ -265,14 +282,15 @@ pub async fn find_token_in_tx(
 pub async fn insert_tokens(
     tx: &mut Tx,
     grant_id: &str,
+    scopes: &str,
     access: (&str, i64),
     refresh: Option<(&str, i64)>,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     match refresh {
         Some((refresh_hash, refresh_expires)) => on_tx!(tx, |c| sqlx::query(
-            "INSERT INTO tokens (token_hash, grant_id, kind, created_at, expires_at) \
-             VALUES ($1, $2, 'access', $3, $4), ($5, $2, 'refresh', $3, $6)"
+            "INSERT INTO tokens (token_hash, grant_id, kind, scopes, created_at, expires_at) \
+             VALUES ($1, $2, 'access', $7, $3, $4), ($5, $2, 'refresh', $7, $3, $6)"
         )
         .bind(access.0)
         .bind(grant_id)
@@ -280,17 +298,19 @@ pub async fn insert_tokens(
         .bind(access.1)
         .bind(refresh_hash)
         .bind(refresh_expires)
+        .bind(scopes)
         .execute(c)
         .await
         .map(drop)),
         None => on_tx!(tx, |c| sqlx::query(
-            "INSERT INTO tokens (token_hash, grant_id, kind, created_at, expires_at) \
-             VALUES ($1, $2, 'access', $3, $4)"
+            "INSERT INTO tokens (token_hash, grant_id, kind, scopes, created_at, expires_at) \
+             VALUES ($1, $2, 'access', $5, $3, $4)"
         )
         .bind(access.0)
         .bind(grant_id)
         .bind(now)
         .bind(access.1)
+        .bind(scopes)
         .execute(c)
         .await
         .map(drop)),
@@ -345,12 +365,20 @@ pub async fn insert_assertion_jti(
     .map(|r| r.rows_affected() == 1))
 }
 
-/// Deletes what has expired: codes, assertion ids. Returns rows removed.
+/// Deletes what has expired: codes (kept an hour past expiry, so a late replay is still
+/// recognised), tokens (a day past expiry), assertion ids. Returns rows removed.
 pub async fn delete_expired(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
     let codes = on_db!(db, |p| sqlx::query(
-        "DELETE FROM authorization_codes WHERE expires_at <= $1 AND grant_id IS NULL"
+        "DELETE FROM authorization_codes WHERE expires_at <= $1"
     )
     .bind(now - 3600)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))?;
+    let tokens = on_db!(db, |p| sqlx::query(
+        "DELETE FROM tokens WHERE expires_at <= $1"
+    )
+    .bind(now - 86400)
     .execute(p)
     .await
     .map(|r| r.rows_affected()))?;
@@ -361,7 +389,7 @@ pub async fn delete_expired(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
     .execute(p)
     .await
     .map(|r| r.rows_affected()))?;
-    Ok(codes + jtis)
+    Ok(codes + tokens + jtis)
 }
 
 /// A server secret by name, created with `value` if it does not exist yet (first writer wins).

@@ -81,6 +81,14 @@ pub async fn find_person(db: &Db, id: &str) -> Result<Option<PersonRow>, sqlx::E
         .await)
 }
 
+pub async fn find_person_in_tx(tx: &mut Tx, id: &str) -> Result<Option<PersonRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM persons WHERE id = $1");
+    on_tx!(tx, |c| sqlx::query_as(AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(c)
+        .await)
+}
+
 pub async fn count_persons(db: &Db) -> Result<i64, sqlx::Error> {
     on_db!(db, |p| sqlx::query_scalar("SELECT COUNT(*) FROM persons")
         .fetch_one(p)

@@ -913,3 +913,125 @@ async fn private_key_jwt_keys_come_from_a_cached_jwks_uri_and_a_rotation_is_pick
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_authorization_request_by_post_is_answered_with_the_same_request_by_get() {
+    let s = setup(TestDb::sqlite()).await;
+    let (_, challenge) = pkce();
+    let url = authorize_url(&s.app, &s.client_id, &challenge, &[]);
+    let query = url.split_once('?').unwrap().1.to_owned();
+    let r = s
+        .browser
+        .post(s.app.url("/authorize"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(query.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with("/authorize?"), "{location}");
+    let q = redirect_query(&s.browser, &s.app.url(&location)).await;
+    assert!(q.contains_key("code"), "{q:?}");
+}
+
+#[tokio::test]
+async fn a_cross_site_logout_post_with_a_hint_ends_the_session_without_its_cookie() {
+    let s = setup(TestDb::sqlite()).await;
+    let id_token = s.tokens().await["id_token"].as_str().unwrap().to_owned();
+    // The relying party's page posts from its own site: no Civitas cookie comes along.
+    let r = crate::support::client()
+        .post(s.app.url("/logout"))
+        .form(&[
+            ("id_token_hint", id_token.as_str()),
+            ("post_logout_redirect_uri", "https://rp.example.org/bye"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let (_, challenge) = pkce();
+    let r = s
+        .browser
+        .get(authorize_url(&s.app, &s.client_id, &challenge, &[]))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/signin?continue="),
+        "the citizen's session ended"
+    );
+}
+
+#[tokio::test]
+async fn withdrawn_consent_stops_refreshes_and_userinfo_and_a_refresh_can_narrow_scopes() {
+    let s = setup(TestDb::sqlite()).await;
+    // Narrowing: a refresh asking for less gets less.
+    let t = s.tokens().await;
+    let (status, narrowed) = token_request(
+        &s.app,
+        &s.client_id,
+        &s.secret,
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", t["refresh_token"].as_str().unwrap()),
+            ("scope", "openid"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{narrowed}");
+    assert_eq!(narrowed["scope"], "openid");
+    let info: Value = s
+        .app
+        .client
+        .get(s.app.url("/userinfo"))
+        .bearer_auth(narrowed["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        info.get("given_name").is_none(),
+        "profile was narrowed away: {info}"
+    );
+
+    // The citizen withdraws consent: nothing more flows.
+    let t = s.tokens().await;
+    // Withdrawal (the account pages' job) leaves a consent that has ended.
+    civitas::store::oauth::upsert_consent(
+        &s.app.state.db,
+        &s.person,
+        &s.client_id,
+        "openid profile email",
+        0,
+        1,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        s.userinfo_status(t["access_token"].as_str().unwrap()).await,
+        401
+    );
+    let (status, body) = token_request(
+        &s.app,
+        &s.client_id,
+        &s.secret,
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", t["refresh_token"].as_str().unwrap()),
+        ],
+    )
+    .await;
+    assert_eq!((status, error_of(&body)), (400, "invalid_grant"));
+    assert!(
+        body["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("consent")
+    );
+}

@@ -102,7 +102,10 @@ pub async fn build_with_clock(config: Config, clock: SharedClock) -> anyhow::Res
         jwks_cache_control: oidc::jwks::cache_control(&config.keys),
         discovery: oidc::discovery::metadata(&config.issuer),
         pairwise,
-        client_keys: Arc::new(oidc::client_keys::ClientKeys::new(clock.clone())?),
+        client_keys: Arc::new(oidc::client_keys::ClientKeys::new(
+            clock.clone(),
+            config.http.allow_private_outbound,
+        )?),
         config: Arc::new(config),
         db,
         keys,

@@ -97,6 +97,9 @@ pub struct HttpConfig {
     pub metrics_allowed: Vec<IpNet>,
     /// How long in-flight requests may take to finish after SIGTERM.
     pub shutdown_grace: Duration,
+    /// Whether Civitas may fetch from loopback and private addresses (a relying party's
+    /// `jwks_uri`). Development only: in production it would let clients probe the inside.
+    pub allow_private_outbound: bool,
 }
 
 /// `[log]`
@@ -218,6 +221,7 @@ struct RawHttp {
     trusted_proxies: Vec<String>,
     metrics_allowed: Vec<String>,
     shutdown_grace_secs: u64,
+    allow_private_outbound: bool,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -251,6 +255,7 @@ impl Default for Raw {
                 trusted_proxies: vec![],
                 metrics_allowed: vec!["127.0.0.0/8".into(), "::1/128".into()],
                 shutdown_grace_secs: 30,
+                allow_private_outbound: false,
             },
             sessions: RawSessions {
                 idle_timeout_secs: 15 * 60,
@@ -400,6 +405,7 @@ impl Config {
             trusted_proxies: nets("http.trusted_proxies", raw.http.trusted_proxies)?,
             metrics_allowed: nets("http.metrics_allowed", raw.http.metrics_allowed)?,
             shutdown_grace: positive("http.shutdown_grace_secs", raw.http.shutdown_grace_secs)?,
+            allow_private_outbound: raw.http.allow_private_outbound,
         };
         let sessions = SessionsConfig {
             idle_timeout: positive("sessions.idle_timeout_secs", raw.sessions.idle_timeout_secs)?,

@@ -1,11 +1,21 @@
 //! Relying parties' public keys for `private_key_jwt`: inline in the registration, or fetched
 //! from their `jwks_uri` and cached. A key id not in the cached set triggers one refetch (a
 //! client that rotated), at most once a minute per client.
+//!
+//! Fetching a URL a client chose is a server-side request forgery risk, so: https only,
+//! addresses checked after DNS resolution (no loopback, private, link-local or unique-local
+//! targets unless `http.allow_private_outbound` is set for development), no redirects, five
+//! seconds, 64 KiB read in chunks, one fetch at a time per client, failures remembered for a
+//! minute, and the caller learns only that the keys could not be used (the cause is logged).
 
-use std::{collections::HashMap, time::Duration};
+use std::{
+    collections::HashMap,
+    net::{IpAddr, SocketAddr},
+    sync::Arc,
+    time::Duration,
+};
 
 use jsonwebtoken::jwk::JwkSet;
-use tokio::sync::Mutex;
 
 use crate::{clock::SharedClock, store::clients::ClientRow};
 
@@ -16,9 +26,60 @@ const MIN_REFETCH: i64 = 60;
 /// The largest key set accepted.
 const MAX_BYTES: usize = 64 * 1024;
 
+/// Whether an address is on the public internet.
+pub fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let o = v4.octets();
+            !(v4.is_private()
+                || v4.is_loopback()
+                || v4.is_link_local()
+                || v4.is_broadcast()
+                || v4.is_documentation()
+                || v4.is_unspecified()
+                || v4.is_multicast()
+                || o[0] == 0
+                || (o[0] == 100 && (o[1] & 0xc0) == 64))
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80)
+        }
+    }
+}
+
+/// Resolves names and keeps only public addresses (the check happens where the connection is
+/// made, so a name that changes its answer between check and use gains nothing).
+struct PublicOnly;
+
+impl reqwest::dns::Resolve for PublicOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
+                .await?
+                .filter(|a| is_public(a.ip()))
+                .collect();
+            if addrs.is_empty() {
+                return Err(format!("{host} has no public address").into());
+            }
+            Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
+#[derive(Clone)]
 struct Entry {
     uri: String,
-    keys: JwkSet,
+    /// `None`: the last fetch failed.
+    keys: Option<JwkSet>,
     fetched_at: i64,
 }
 
@@ -26,21 +87,26 @@ struct Entry {
 pub struct ClientKeys {
     http: reqwest::Client,
     clock: SharedClock,
-    cache: Mutex<HashMap<String, Entry>>,
+    allow_private: bool,
+    /// One slot per client; the slot's lock is held during that client's fetch only.
+    slots: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<Option<Entry>>>>>,
 }
 
 impl ClientKeys {
-    pub fn new(clock: SharedClock) -> anyhow::Result<Self> {
-        let http = reqwest::Client::builder()
+    pub fn new(clock: SharedClock, allow_private: bool) -> anyhow::Result<Self> {
+        let mut builder = reqwest::Client::builder()
             .timeout(Duration::from_secs(5))
             .connect_timeout(Duration::from_secs(3))
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent("Civitas")
-            .build()?;
+            .user_agent("Civitas");
+        if !allow_private {
+            builder = builder.dns_resolver(PublicOnly).https_only(true);
+        }
         Ok(Self {
-            http,
+            http: builder.build()?,
             clock,
-            cache: Mutex::new(HashMap::new()),
+            allow_private,
+            slots: std::sync::Mutex::new(HashMap::new()),
         })
     }
 
@@ -57,51 +123,93 @@ impl ClientKeys {
         let Some(uri) = &client.jwks_uri else {
             return Err("this client has no registered keys".into());
         };
+        let unusable =
+            || "the keys at this client's jwks_uri could not be used; try again later".to_owned();
+        let slot = {
+            let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+            slots.entry(client.id.clone()).or_default().clone()
+        };
+        let mut entry = slot.lock().await;
         let now = self.clock.now();
-        let mut cache = self.cache.lock().await;
-        if let Some(e) = cache.get(&client.id).filter(|e| e.uri == *uri) {
-            let fresh = now - e.fetched_at < CACHE_FOR;
-            let has_kid = kid.is_none_or(|k| e.keys.find(k).is_some());
-            if fresh && (has_kid || now - e.fetched_at < MIN_REFETCH) {
-                return Ok(e.keys.clone());
+        if let Some(e) = entry.as_ref().filter(|e| e.uri == *uri) {
+            let age = now - e.fetched_at;
+            match &e.keys {
+                None if age < MIN_REFETCH => return Err(unusable()),
+                Some(keys) => {
+                    let has_kid = kid.is_none_or(|k| keys.find(k).is_some());
+                    if age < CACHE_FOR && (has_kid || age < MIN_REFETCH) {
+                        return Ok(keys.clone());
+                    }
+                }
+                None => {}
             }
         }
-        let keys = self.fetch(uri).await?;
-        cache.insert(
-            client.id.clone(),
-            Entry {
-                uri: uri.clone(),
-                keys: keys.clone(),
-                fetched_at: now,
-            },
-        );
-        Ok(keys)
+        let fetched = self.fetch(uri).await;
+        if let Err(why) = &fetched {
+            tracing::warn!(client_id = %client.id, error = %why, "client jwks_uri fetch failed");
+        }
+        let keys = fetched.ok();
+        *entry = Some(Entry {
+            uri: uri.clone(),
+            keys: keys.clone(),
+            fetched_at: now,
+        });
+        keys.ok_or_else(unusable)
     }
 
     async fn fetch(&self, uri: &str) -> Result<JwkSet, String> {
-        let failed = |why: &str| format!("the client's jwks_uri could not be used: {why}");
-        let response = self
-            .http
-            .get(uri)
-            .send()
-            .await
-            .map_err(|_| failed("no answer"))?;
+        let url = url::Url::parse(uri).map_err(|_| "not a URL".to_owned())?;
+        if !self.allow_private {
+            if url.scheme() != "https" {
+                return Err("not https".into());
+            }
+            let literal = match url.host() {
+                Some(url::Host::Ipv4(ip)) => Some(IpAddr::V4(ip)),
+                Some(url::Host::Ipv6(ip)) => Some(IpAddr::V6(ip)),
+                _ => None,
+            };
+            if literal.is_some_and(|ip| !is_public(ip)) {
+                return Err("not a public address".into());
+            }
+        }
+        let mut response = self.http.get(url).send().await.map_err(|e| e.to_string())?;
         if !response.status().is_success() {
-            return Err(failed(&format!("it answered {}", response.status())));
+            return Err(format!("answered {}", response.status()));
         }
-        if response
-            .content_length()
-            .is_some_and(|n| n as usize > MAX_BYTES)
-        {
-            return Err(failed("the key set is too large"));
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| e.to_string())? {
+            if body.len() + chunk.len() > MAX_BYTES {
+                return Err("larger than 64 KiB".into());
+            }
+            body.extend_from_slice(&chunk);
         }
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|_| failed("the answer broke off"))?;
-        if bytes.len() > MAX_BYTES {
-            return Err(failed("the key set is too large"));
+        serde_json::from_slice(&body).map_err(|_| "not a JWK set".to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_public_addresses_are_fetched() {
+        for private in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:10.0.0.1",
+        ] {
+            assert!(!is_public(private.parse().unwrap()), "{private}");
         }
-        serde_json::from_slice(&bytes).map_err(|_| failed("the answer is not a JWK set"))
+        for public in ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"] {
+            assert!(is_public(public.parse().unwrap()), "{public}");
+        }
     }
 }

@@ -827,7 +827,8 @@ async fn logout_without_a_hint_asks_the_person_first() {
 async fn private_key_jwt_keys_come_from_a_cached_jwks_uri_and_a_rotation_is_picked_up() {
     use std::sync::{Arc, Mutex};
     let db = TestDb::sqlite();
-    let app = TestApp::spawn(&db).await;
+    // The test's key server is on loopback, which production refuses (see the next test).
+    let app = TestApp::spawn_with(&db, |f| f.merge(("http.allow_private_outbound", true))).await;
 
     // The relying party's own JWKS endpoint, whose keys the test can change.
     let first = PrivateKey::generate(Alg::Es256).unwrap();
@@ -1034,4 +1035,66 @@ async fn withdrawn_consent_stops_refreshes_and_userinfo_and_a_refresh_can_narrow
             .unwrap()
             .contains("consent")
     );
+}
+
+#[tokio::test]
+async fn a_jwks_uri_on_a_private_address_is_never_fetched() {
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn(&db).await;
+    // Something answers on loopback; Civitas must not ask it.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let asked = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = asked.clone();
+    tokio::spawn(async move {
+        while let Ok((_, _)) = listener.accept().await {
+            flag.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    });
+    let (client_id, _) = register(
+        &app,
+        ClientRequest {
+            auth_method: Some("private_key_jwt".into()),
+            jwks_uri: Some(format!("http://127.0.0.1:{port}/jwks")),
+            ..web_client("Prober")
+        },
+    )
+    .await;
+    let key = PrivateKey::generate(Alg::Es256).unwrap();
+    let now = app.state.clock.now();
+    let assertion = jws::sign(
+        &jws::Signer::new(&key),
+        &key.public_jwk().kid,
+        &json!({ "iss": client_id, "sub": client_id, "aud": app.url("/token"), "exp": now + 60, "jti": "j" }),
+    )
+    .unwrap();
+    let r = app
+        .client
+        .post(app.url("/token"))
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", "x"),
+            (
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ),
+            ("client_assertion", &assertion),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let body: Value = r.json().await.unwrap();
+    assert!(
+        !body["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("127.0.0.1"),
+        "no detail of the target leaks"
+    );
+    assert!(
+        !asked.load(std::sync::atomic::Ordering::SeqCst),
+        "the private address was never contacted"
+    );
+    app.stop().await;
 }

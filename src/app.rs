@@ -26,6 +26,7 @@ use tower_http::{
 };
 
 use crate::{
+    authn,
     clock::{SharedClock, SystemClock},
     config::Config,
     crypto::{KeyDir, Keyring, keyring, secrets::random_token},
@@ -58,6 +59,8 @@ pub struct AppState {
     pub pairwise: Arc<PairwiseKey>,
     /// Relying parties' fetched public keys.
     pub client_keys: Arc<oidc::client_keys::ClientKeys>,
+    /// The WebAuthn relying party (`None` when the issuer's host is an IP address).
+    pub webauthn: Option<Arc<webauthn_rs::Webauthn>>,
 }
 
 /// A built application: its state and its router, ready to serve.
@@ -101,6 +104,7 @@ pub async fn build_with_clock(config: Config, clock: SharedClock) -> anyhow::Res
         security_headers: security::default_headers(config.issuer.is_https()).into(),
         jwks_cache_control: oidc::jwks::cache_control(&config.keys),
         discovery: oidc::discovery::metadata(&config.issuer),
+        webauthn: authn::webauthn(&config.issuer),
         pairwise,
         client_keys: Arc::new(oidc::client_keys::ClientKeys::new(
             clock.clone(),
@@ -147,6 +151,29 @@ fn routes(state: AppState) -> Router {
         .route("/", get(pages::home))
         .route("/language", post(pages::language))
         .route("/authorize/resume", get(oidc::authorize::resume))
+        .route("/signin", get(authn::signin::signin_page))
+        .route("/signout", post(authn::signin::signout))
+        .route(
+            "/activate",
+            get(authn::activation::activate_page).post(authn::activation::activate),
+        )
+        .route("/activate/passkey", get(authn::activation::passkey_page))
+        .route(
+            "/passkeys/register/start",
+            post(authn::passkeys::register_start),
+        )
+        .route(
+            "/passkeys/register/finish",
+            post(authn::passkeys::register_finish),
+        )
+        .route(
+            "/passkeys/signin/start",
+            post(authn::passkeys::signin_start),
+        )
+        .route(
+            "/passkeys/signin/finish",
+            post(authn::passkeys::signin_finish),
+        )
         .route("/logout/confirm", post(oidc::logout::logout_confirm))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),

@@ -51,10 +51,26 @@ enum Command {
         #[command(subcommand)]
         command: RegistryCommand,
     },
+    /// Issue activation codes: how a person in the registry first activates their identity.
+    Activation {
+        #[command(subcommand)]
+        command: ActivationCommand,
+    },
     /// Register and manage relying parties (OpenID Connect clients).
     Client {
         #[command(subcommand)]
         command: ClientCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ActivationCommand {
+    /// Print a new one-time activation code for the person with this national ID (for the
+    /// letter to their registered address, or for the helpdesk after an identity check).
+    /// Valid 30 days; only its hash is kept.
+    Issue {
+        /// The person's national ID number.
+        national_id: String,
     },
 }
 
@@ -203,6 +219,21 @@ impl Cli {
                 command: RegistryCommand::Import { file },
             } => import(config, file).await,
             Command::Client { command } => client(config, command).await,
+            Command::Activation {
+                command: ActivationCommand::Issue { national_id },
+            } => {
+                let db = Db::connect(&config.database).await?;
+                db.migrate().await?;
+                let code =
+                    crate::authn::activation::issue_code(&db, &national_id, SystemClock.now())
+                        .await?;
+                println!("activation code: {code}");
+                println!(
+                    "Valid for 30 days, once. Deliver it by letter to the registered address or in person."
+                );
+                db.close().await;
+                Ok(())
+            }
         }
     }
 }
@@ -241,8 +272,9 @@ async fn seed_demo(db: &Db) -> anyhow::Result<()> {
     let summary = demo::seed(db, now).await?;
     let first = &demo::population()[0];
     let secret = demo::ensure_demo_client(db, now).await?;
+    let code = crate::authn::activation::issue_code(db, first.national_id.as_str(), now).await?;
     eprintln!(
-        "Demo mode: {summary} ({}).\n  Try the person {} {} with national ID {} (more in the registry).\n  \
+        "Demo mode: {summary} ({}).\n  Try the person {} {} with national ID {} and activation code {code}.\n  \
          Demo Agency, a relying party to sign in to, in a second terminal:\n    \
          cargo run --example relying_party -- --client-id {} --client-secret {secret}\n  \
          then open http://127.0.0.1:8081",

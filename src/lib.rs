@@ -4,6 +4,8 @@
 
 /// The route table, shared state and the one startup path: `build(config)` and `serve`.
 pub mod app;
+/// Who the citizen is: activation, passkeys, attempt throttling, security events.
+pub mod authn;
 /// The command line: `serve`, `migrate`, `keys`, `registry`.
 pub mod cli;
 /// Time as the service sees it (a trait, so tests can move it forward).

@@ -3,6 +3,7 @@
 //! `ON CONFLICT`, `RETURNING`) runs on SQLite and on PostgreSQL; [`Db`] picks the driver from
 //! the URL and each function is written once through the [`on_db!`] macro.
 
+pub mod accounts;
 pub mod clients;
 pub mod oauth;
 pub mod persons;

@@ -25,6 +25,11 @@ const ASSETS: &[Asset] = &[
         body: include_bytes!("../../static/civitas.css"),
     },
     Asset {
+        name: "passkey.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../static/passkey.js"),
+    },
+    Asset {
         name: "form_post.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../static/form_post.js"),

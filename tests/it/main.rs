@@ -10,6 +10,7 @@ mod keys;
 mod migrations;
 mod oidc_flow;
 mod oidc_rules;
+mod passkeys;
 mod readiness;
 mod registration;
 mod registry;

@@ -269,7 +269,7 @@ async fn a_client_that_sends_its_headers_too_slowly_is_disconnected() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let db = TestDb::sqlite();
     let app = TestApp::spawn_with(&db, |f| f.merge(("http.header_read_timeout_secs", 1))).await;
-    let addr = app.base.trim_start_matches("http://").to_owned();
+    let addr = app.base.replace("http://localhost", "127.0.0.1");
     let mut conn = tokio::net::TcpStream::connect(&addr).await.unwrap();
     conn.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
         .await

@@ -156,7 +156,8 @@ impl TestApp {
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let base = format!("http://127.0.0.1:{}", addr.port());
+        // A host name, not an IP: browsers (and WebAuthn) refuse IP addresses as RP IDs.
+        let base = format!("http://localhost:{}", addr.port());
         let figment = Config::defaults()
             .merge(Serialized::default("listen", addr.to_string()))
             .merge(Serialized::default("issuer", &base))

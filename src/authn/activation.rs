@@ -1,0 +1,268 @@
+//! Activation: a person in the registry proves they are themselves with their national ID and
+//! a one-time activation code that reached them by a trusted channel (a letter, or the
+//! helpdesk after an identity check), then registers their first passkey.
+//!
+//! Codes are 80 random bits, stored hashed, single use, valid 30 days. Attempts are throttled
+//! per national ID and per client address; a failure never says whether the national ID exists.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Extension,
+    extract::{Form, Query, State, rejection::FormRejection},
+    response::{IntoResponse, Redirect, Response},
+};
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+
+use super::{after_sign_in, record_event, throttle};
+use crate::{
+    app::AppState,
+    crypto::secrets::sha256_b64,
+    error::AppError,
+    registry::NationalId,
+    store::{Db, accounts, persons},
+    web::{client_ip::ClientIp, i18n::Lang, pages::Layout},
+};
+
+/// How long an activation code is valid.
+pub const CODE_LIFETIME: i64 = 30 * 86_400;
+/// How long after entering a valid code the first passkey may be registered.
+pub const PASSKEY_WINDOW: i64 = 900;
+
+/// The session key of an activation in progress.
+pub const ACTIVATION: &str = "civitas.activation";
+
+/// An activation in progress: the code was right; the first passkey is next.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Activating {
+    pub person_id: String,
+    pub expires_at: i64,
+    pub continue_id: Option<String>,
+}
+
+/// Crockford base32 without look-alikes (no I, L, O, U).
+const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// A new code: 16 characters (80 bits) in groups of four, e.g. `7KQ2-M9XD-4TZB-H3WF`.
+fn new_code() -> String {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).expect("the operating system's random source failed");
+    let chars: Vec<char> = bytes
+        .iter()
+        .map(|b| ALPHABET[(*b & 31) as usize] as char)
+        .collect();
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// The form a code is compared in: upper case, without spaces or dashes.
+fn normalise(code: &str) -> String {
+    code.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// Issues an activation code for the person with `national_id` (`civitas activation issue`).
+pub async fn issue_code(db: &Db, national_id: &str, now: i64) -> anyhow::Result<String> {
+    let id = NationalId::parse(national_id).map_err(|m| anyhow::anyhow!("national ID: {m}"))?;
+    let person = persons::find_person_by_national_id(db, id.as_str())
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no person with that national ID is in the registry"))?;
+    let code = new_code();
+    accounts::insert_activation_code(
+        db,
+        &sha256_b64(&normalise(&code)),
+        &person.id,
+        now,
+        now + CODE_LIFETIME,
+    )
+    .await?;
+    record_event(
+        db,
+        &person.id,
+        "activation_code_issued",
+        "An activation code was issued",
+        now,
+    )
+    .await;
+    Ok(code)
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "authn/activate.html")]
+pub struct ActivatePage {
+    pub layout: Layout,
+    pub continue_id: String,
+    pub error: Option<String>,
+    pub national_id: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ContinueQuery {
+    #[serde(rename = "continue")]
+    pub continue_id: Option<String>,
+}
+
+/// `GET /activate`
+pub async fn activate_page(lang: Lang, Query(q): Query<ContinueQuery>) -> ActivatePage {
+    ActivatePage {
+        layout: Layout::new(lang, "/activate"),
+        continue_id: q.continue_id.unwrap_or_default(),
+        error: None,
+        national_id: String::new(),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActivateForm {
+    national_id: String,
+    code: String,
+    #[serde(rename = "continue", default)]
+    continue_id: String,
+}
+
+/// `POST /activate`
+pub async fn activate(
+    State(state): State<AppState>,
+    session: Session,
+    lang: Lang,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    form: Result<Form<ActivateForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let t = lang.messages();
+    let now = state.clock.now();
+    let national_id = form.national_id.trim().to_uppercase();
+    let by_id = throttle::key("activation-id", &national_id);
+    let by_ip = throttle::key("activation-ip", &ip.to_string());
+    for key in [&by_id, &by_ip] {
+        if let Err(wait) = throttle::check(&state.db, key, now).await? {
+            return Err(AppError::TooManyRequests {
+                retry_after_secs: wait,
+            });
+        }
+    }
+    let page = |error: &str| ActivatePage {
+        layout: Layout::new(lang, "/activate"),
+        continue_id: form.continue_id.clone(),
+        error: Some(error.to_owned()),
+        national_id: national_id.clone(),
+    };
+    // One answer for every failure: the page never tells whether a national ID exists.
+    let person = match NationalId::parse(&national_id) {
+        Ok(id) => persons::find_person_by_national_id(&state.db, id.as_str()).await?,
+        Err(_) => None,
+    };
+    let spent = match &person {
+        Some(p) => {
+            accounts::update_activation_code_used(
+                &state.db,
+                &sha256_b64(&normalise(&form.code)),
+                &p.id,
+                now,
+            )
+            .await?
+        }
+        None => false,
+    };
+    let Some(person) = person.filter(|_| spent) else {
+        let lock_id = throttle::fail(&state.db, &by_id, now).await?;
+        let lock_ip = throttle::fail(&state.db, &by_ip, now).await?;
+        if let Some(p) = persons::find_person_by_national_id(&state.db, &national_id).await? {
+            record_event(
+                &state.db,
+                &p.id,
+                "activation_failed",
+                "A wrong activation code was entered",
+                now,
+            )
+            .await;
+        }
+        if let Some(wait) = lock_id.max(lock_ip) {
+            return Err(AppError::TooManyRequests {
+                retry_after_secs: wait,
+            });
+        }
+        return Ok((
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            page(t.activate_failed),
+        )
+            .into_response());
+    };
+    throttle::clear(&state.db, &by_id).await?;
+    if accounts::find_account_by_person(&state.db, &person.id)
+        .await?
+        .is_some()
+    {
+        // Re-activation (recovery through the helpdesk) adds a passkey to the existing account.
+        record_event(
+            &state.db,
+            &person.id,
+            "reactivation_started",
+            "Activation code used to add a passkey",
+            now,
+        )
+        .await;
+    }
+    session
+        .insert(
+            ACTIVATION,
+            Activating {
+                person_id: person.id.clone(),
+                expires_at: now + PASSKEY_WINDOW,
+                continue_id: Some(form.continue_id.clone()).filter(|c| !c.is_empty()),
+            },
+        )
+        .await?;
+    let next =
+        match after_sign_in(Some(&form.continue_id)).strip_prefix("/authorize/resume?continue=") {
+            Some(id) => format!("/activate/passkey?continue={id}"),
+            None => "/activate/passkey".to_owned(),
+        };
+    Ok(Redirect::to(&next).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "authn/activate_passkey.html")]
+pub struct PasskeyPage {
+    pub layout: Layout,
+}
+
+/// `GET /activate/passkey`: create the first passkey (needs JavaScript and an authenticator).
+pub async fn passkey_page(
+    State(state): State<AppState>,
+    session: Session,
+    lang: Lang,
+) -> Result<Response, AppError> {
+    let pending: Option<Activating> = session.get(ACTIVATION).await?;
+    if pending.is_none_or(|a| a.expires_at <= state.clock.now()) {
+        return Ok(Redirect::to("/activate").into_response());
+    }
+    Ok(PasskeyPage {
+        layout: Layout::new(lang, "/activate/passkey"),
+    }
+    .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_long_unambiguous_and_typed_forgivingly() {
+        let code = new_code();
+        assert_eq!(code.len(), 19);
+        assert!(
+            code.chars()
+                .all(|c| c == '-' || ALPHABET.contains(&(c as u8)))
+        );
+        assert_ne!(code, new_code());
+        assert_eq!(normalise(" 7kq2-m9xd 4tzb-h3wf "), "7KQ2M9XD4TZBH3WF");
+    }
+}

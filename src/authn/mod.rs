@@ -1,0 +1,78 @@
+//! Who the citizen is: activation (tying an online identity to a registry person), passkeys
+//! (WebAuthn, usernameless), throttling of attempts, and the security events each citizen can
+//! read in their own history.
+
+pub mod activation;
+pub mod passkeys;
+pub mod signin;
+pub mod throttle;
+
+use std::sync::Arc;
+
+use webauthn_rs::{Webauthn, WebauthnBuilder};
+
+use crate::{config::Issuer, store::Db};
+
+/// Assurance a passkey with user verification gives (eIDAS substantial).
+pub const ACR_SUBSTANTIAL: &str = "urn:civitas:loa:substantial";
+
+/// The WebAuthn relying party: RP ID is the issuer's host, the origin the issuer's origin.
+/// `None` when the issuer's host is an IP address, which browsers refuse as an RP ID.
+pub fn webauthn(issuer: &Issuer) -> Option<Arc<Webauthn>> {
+    let origin = url::Url::parse(&issuer.origin()).ok()?;
+    let host = origin.host_str()?.to_owned();
+    WebauthnBuilder::new(&host, &origin)
+        .ok()?
+        .rp_name("Civitas")
+        .build()
+        .ok()
+        .map(Arc::new)
+}
+
+/// Records an event in the citizen's own security history. Failing to record is logged, never
+/// hidden: the event itself has happened.
+pub async fn record_event(db: &Db, person_id: &str, kind: &str, detail: &str, now: i64) {
+    if let Err(e) =
+        crate::store::accounts::insert_security_event(db, person_id, kind, detail, now).await
+    {
+        tracing::error!(error = %e, kind, "security event could not be recorded");
+    }
+}
+
+/// Where a completed sign-in continues: the waiting authorization request, or the home page.
+pub fn after_sign_in(continue_id: Option<&str>) -> String {
+    match continue_id.filter(|c| {
+        !c.is_empty()
+            && c.len() <= 64
+            && c.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    }) {
+        Some(id) => format!("/authorize/resume?continue={id}"),
+        None => "/".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_continuation_is_an_id_never_a_url() {
+        assert_eq!(
+            after_sign_in(Some("abc_-1")),
+            "/authorize/resume?continue=abc_-1"
+        );
+        assert_eq!(after_sign_in(Some("https://evil.example")), "/");
+        assert_eq!(after_sign_in(Some("a&b=c")), "/");
+        assert_eq!(after_sign_in(None), "/");
+    }
+
+    #[test]
+    fn a_look_alike_origin_cannot_configure_the_relying_party() {
+        // webauthn-rs refuses an origin whose host is not the RP ID or a subdomain of it.
+        let bad = url::Url::parse("https://badexample.com").unwrap();
+        assert!(WebauthnBuilder::new("example.com", &bad).is_err());
+        assert!(webauthn(&Issuer::parse("https://id.example.gov").unwrap()).is_some());
+        assert!(webauthn(&Issuer::parse("http://127.0.0.1:8080").unwrap()).is_none());
+    }
+}

@@ -1,0 +1,356 @@
+//! Passkey ceremonies (WebAuthn via webauthn-rs): registration of discoverable credentials with
+//! user verification, and usernameless sign-in. The ceremony state stays in the server-side
+//! session, bound to it, used once and valid five minutes. `static/passkey.js` drives them.
+
+use axum::{
+    Json,
+    extract::{Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD as B64};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use tower_sessions::Session;
+use webauthn_rs::prelude::{
+    DiscoverableAuthentication, Passkey, PasskeyRegistration, PublicKeyCredential,
+    RegisterPublicKeyCredential, Uuid,
+};
+
+use super::{
+    ACR_SUBSTANTIAL,
+    activation::{ACTIVATION, Activating, ContinueQuery},
+    after_sign_in, record_event, throttle,
+};
+use crate::{
+    app::AppState,
+    crypto::secrets::random_token,
+    store::{accounts, persons},
+    web::{
+        client_ip::ClientIp,
+        sessions::{SignedIn, sign_in, signed_in},
+    },
+};
+
+const REGISTRATION: &str = "civitas.webauthn.registration";
+const AUTHENTICATION: &str = "civitas.webauthn.authentication";
+const CEREMONY_LIFETIME: i64 = 300;
+
+#[derive(Serialize, Deserialize)]
+struct RegistrationState {
+    state: PasskeyRegistration,
+    account_id: String,
+    person_id: String,
+    /// A new account is created when the ceremony completes.
+    is_activation: bool,
+    continue_id: Option<String>,
+    expires_at: i64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct AuthenticationState {
+    state: DiscoverableAuthentication,
+    expires_at: i64,
+}
+
+/// A ceremony error: JSON `{"error": …}` with a message safe to show.
+pub struct CeremonyError(StatusCode, String);
+
+impl IntoResponse for CeremonyError {
+    fn into_response(self) -> Response {
+        (self.0, Json(json!({ "error": self.1 }))).into_response()
+    }
+}
+
+fn refused(message: &str) -> CeremonyError {
+    CeremonyError(StatusCode::BAD_REQUEST, message.to_owned())
+}
+
+impl<E: std::fmt::Display> From<E> for CeremonyError
+where
+    E: Into<anyhow::Error>,
+{
+    fn from(e: E) -> Self {
+        tracing::error!(error = %e, "passkey ceremony failed");
+        CeremonyError(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Something went wrong. Please try again.".into(),
+        )
+    }
+}
+
+fn webauthn(state: &AppState) -> Result<&webauthn_rs::Webauthn, CeremonyError> {
+    state.webauthn.as_deref().ok_or_else(|| {
+        CeremonyError(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Passkeys need Civitas to be reached by a host name, not an IP address.".into(),
+        )
+    })
+}
+
+/// `POST /passkeys/register/start`: for an activation in progress, or a signed-in citizen
+/// adding a passkey.
+pub async fn register_start(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<Response, CeremonyError> {
+    let wa = webauthn(&state)?;
+    let now = state.clock.now();
+    let activating: Option<Activating> = session.get(ACTIVATION).await?;
+    let (person_id, is_activation, continue_id) = match activating.filter(|a| a.expires_at > now) {
+        Some(a) => (a.person_id, true, a.continue_id),
+        None => match signed_in(&session, &state.config.sessions, now).await? {
+            Some(who) => (who.person_id, false, None),
+            None => return Err(refused("Activate your identity or sign in first.")),
+        },
+    };
+    let person = persons::find_person(&state.db, &person_id)
+        .await?
+        .ok_or_else(|| refused("Activate your identity or sign in first."))?;
+    let existing = accounts::find_account_by_person(&state.db, &person_id).await?;
+    let account_id = existing
+        .as_ref()
+        .map_or_else(|| Uuid::new_v4().to_string(), |a| a.id.clone());
+    let exclude: Vec<_> = match &existing {
+        Some(a) => accounts::find_passkeys_of_account(&state.db, &a.id)
+            .await?
+            .iter()
+            .filter_map(|p| B64.decode(&p.credential_id).ok())
+            .collect(),
+        None => vec![],
+    };
+    let uuid = Uuid::parse_str(&account_id)?;
+    let display = format!("{} {}", person.given_names, person.family_name);
+    let (mut options, registration) = wa.start_passkey_registration(
+        uuid,
+        &display,
+        &display,
+        Some(exclude).filter(|e| !e.is_empty()),
+    )?;
+    // A discoverable credential, for usernameless sign-in.
+    if let Some(selection) = options.public_key.authenticator_selection.as_mut() {
+        selection.resident_key = Some(webauthn_rs_proto::ResidentKeyRequirement::Required);
+    }
+    session
+        .insert(
+            REGISTRATION,
+            RegistrationState {
+                state: registration,
+                account_id,
+                person_id,
+                is_activation: is_activation && existing.is_none(),
+                continue_id,
+                expires_at: now + CEREMONY_LIFETIME,
+            },
+        )
+        .await?;
+    Ok(Json(options).into_response())
+}
+
+/// `POST /passkeys/register/finish`
+pub async fn register_finish(
+    State(state): State<AppState>,
+    session: Session,
+    Json(credential): Json<RegisterPublicKeyCredential>,
+) -> Result<Response, CeremonyError> {
+    let wa = webauthn(&state)?;
+    let now = state.clock.now();
+    let ceremony: RegistrationState = session
+        .remove(REGISTRATION)
+        .await?
+        .filter(|c: &RegistrationState| c.expires_at > now)
+        .ok_or_else(|| refused("This passkey request has expired. Please start again."))?;
+    let passkey: Passkey = wa
+        .finish_passkey_registration(&credential, &ceremony.state)
+        .map_err(|_| refused("The passkey could not be verified. Please try again."))?;
+    let credential_id = B64.encode(passkey.cred_id());
+    let mut tx = state.db.begin().await?;
+    if ceremony.is_activation {
+        accounts::insert_account(&mut tx, &ceremony.account_id, &ceremony.person_id, now).await?;
+    }
+    let stored = accounts::insert_passkey(
+        &mut tx,
+        &accounts::PasskeyRow {
+            credential_id,
+            account_id: ceremony.account_id.clone(),
+            name: format!(
+                "Passkey added {}",
+                crate::clock::rfc3339(now).get(..10).unwrap_or("")
+            ),
+            passkey: serde_json::to_string(&passkey)?,
+            sign_count: 0,
+            backup_eligible: 0,
+            backup_state: 0,
+            created_at: now,
+            last_used_at: None,
+        },
+    )
+    .await?;
+    if !stored {
+        return Err(refused("This passkey is already registered."));
+    }
+    tx.commit().await?;
+    if ceremony.is_activation {
+        session.remove::<Activating>(ACTIVATION).await?;
+        record_event(
+            &state.db,
+            &ceremony.person_id,
+            "activated",
+            "Digital identity activated with a passkey",
+            now,
+        )
+        .await;
+    }
+    record_event(
+        &state.db,
+        &ceremony.person_id,
+        "passkey_added",
+        "A passkey was added",
+        now,
+    )
+    .await;
+    // Activation ends signed in: the passkey was just created with user verification.
+    let who = SignedIn {
+        person_id: ceremony.person_id.clone(),
+        acr: ACR_SUBSTANTIAL.into(),
+        amr: vec!["hwk".into(), "mfa".into()],
+        auth_time: now,
+        sid: random_token(16),
+    };
+    sign_in(&session, &who).await?;
+    Ok(Json(json!({ "redirect": after_sign_in(ceremony.continue_id.as_deref()) })).into_response())
+}
+
+/// `POST /passkeys/signin/start`: usernameless; the browser offers the citizen's passkeys.
+pub async fn signin_start(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<Response, CeremonyError> {
+    let wa = webauthn(&state)?;
+    let (options, authentication) = wa.start_discoverable_authentication()?;
+    session
+        .insert(
+            AUTHENTICATION,
+            AuthenticationState {
+                state: authentication,
+                expires_at: state.clock.now() + CEREMONY_LIFETIME,
+            },
+        )
+        .await?;
+    Ok(Json(options).into_response())
+}
+
+/// `POST /passkeys/signin/finish?continue=ID`
+pub async fn signin_finish(
+    State(state): State<AppState>,
+    session: Session,
+    axum::Extension(ClientIp(ip)): axum::Extension<ClientIp>,
+    Query(q): Query<ContinueQuery>,
+    Json(credential): Json<PublicKeyCredential>,
+) -> Result<Response, CeremonyError> {
+    let wa = webauthn(&state)?;
+    let now = state.clock.now();
+    let by_ip = throttle::key("passkey-ip", &ip.to_string());
+    if let Err(wait) = throttle::check(&state.db, &by_ip, now).await? {
+        return Err(CeremonyError(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "Too many attempts. Try again in {} minutes.",
+                wait.div_ceil(60)
+            ),
+        ));
+    }
+    let ceremony: AuthenticationState = session
+        .remove(AUTHENTICATION)
+        .await?
+        .filter(|c: &AuthenticationState| c.expires_at > now)
+        .ok_or_else(|| refused("This sign-in request has expired. Please start again."))?;
+    let unknown = || refused("This passkey is not registered with Civitas.");
+    let (user, credential_id) = match wa.identify_discoverable_authentication(&credential) {
+        Ok(found) => found,
+        Err(_) => {
+            throttle::fail(&state.db, &by_ip, now).await?;
+            return Err(unknown());
+        }
+    };
+    let row = accounts::find_passkey(&state.db, &B64.encode(credential_id))
+        .await?
+        .filter(|p| p.account_id == user.to_string());
+    let Some(row) = row else {
+        throttle::fail(&state.db, &by_ip, now).await?;
+        return Err(unknown());
+    };
+    let account = accounts::find_account(&state.db, &row.account_id)
+        .await?
+        .ok_or_else(unknown)?;
+    if account.status != "active" || account.locked_until.is_some_and(|u| u > now) {
+        record_event(
+            &state.db,
+            &account.person_id,
+            "signin_refused_locked",
+            "Sign-in refused: the account is locked",
+            now,
+        )
+        .await;
+        return Err(CeremonyError(
+            StatusCode::FORBIDDEN,
+            "This identity is locked. Contact the helpdesk.".into(),
+        ));
+    }
+    let mut passkey: Passkey = serde_json::from_str(&row.passkey)?;
+    let result =
+        match wa.finish_discoverable_authentication_v2(&credential, ceremony.state, &passkey) {
+            Ok(r) => r,
+            Err(e) => {
+                throttle::fail(&state.db, &by_ip, now).await?;
+                record_event(
+                    &state.db,
+                    &account.person_id,
+                    "signin_failed",
+                    "A passkey sign-in failed",
+                    now,
+                )
+                .await;
+                tracing::warn!(error = %e, "passkey assertion refused");
+                return Err(refused(
+                    "The passkey could not be verified. Please try again.",
+                ));
+            }
+        };
+    passkey.update_credential(&result);
+    accounts::update_passkey_used(
+        &state.db,
+        &row.credential_id,
+        &serde_json::to_string(&passkey)?,
+        i64::from(result.counter()),
+        i64::from(result.backup_state()),
+        now,
+    )
+    .await?;
+    throttle::clear(&state.db, &by_ip).await?;
+    let who = SignedIn {
+        person_id: account.person_id.clone(),
+        acr: ACR_SUBSTANTIAL.into(),
+        amr: vec![
+            if result.backup_eligible() {
+                "swk"
+            } else {
+                "hwk"
+            }
+            .into(),
+            "mfa".into(),
+        ],
+        auth_time: now,
+        sid: random_token(16),
+    };
+    sign_in(&session, &who).await?;
+    record_event(
+        &state.db,
+        &account.person_id,
+        "signed_in",
+        "Signed in with a passkey",
+        now,
+    )
+    .await;
+    Ok(Json(json!({ "redirect": after_sign_in(q.continue_id.as_deref()) })).into_response())
+}

@@ -1,0 +1,277 @@
+//! `accounts`, `activation_codes`, `passkeys`, `throttles`, `security_events`.
+
+use super::{Db, Tx};
+use crate::{on_db, on_tx};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AccountRow {
+    pub id: String,
+    pub person_id: String,
+    pub status: String,
+    pub locked_until: Option<i64>,
+    pub lock_reason: Option<String>,
+    pub activated_at: i64,
+}
+
+const ACCOUNT_COLUMNS: &str = "id, person_id, status, locked_until, lock_reason, activated_at";
+
+pub async fn find_account(db: &Db, id: &str) -> Result<Option<AccountRow>, sqlx::Error> {
+    let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1");
+    on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(p)
+        .await)
+}
+
+pub async fn find_account_by_person(
+    db: &Db,
+    person_id: &str,
+) -> Result<Option<AccountRow>, sqlx::Error> {
+    let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE person_id = $1");
+    on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(person_id)
+        .fetch_optional(p)
+        .await)
+}
+
+pub async fn insert_account(
+    tx: &mut Tx,
+    id: &str,
+    person_id: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    on_tx!(tx, |c| sqlx::query(
+        "INSERT INTO accounts (id, person_id, status, activated_at) VALUES ($1, $2, 'active', $3)"
+    )
+    .bind(id)
+    .bind(person_id)
+    .bind(now)
+    .execute(c)
+    .await
+    .map(drop))
+}
+
+/// Sets or lifts a temporary lock (`None` lifts it).
+pub async fn update_account_lock(
+    db: &Db,
+    id: &str,
+    locked_until: Option<i64>,
+    reason: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    on_db!(db, |p| sqlx::query(
+        "UPDATE accounts SET locked_until = $1, lock_reason = $2 WHERE id = $3"
+    )
+    .bind(locked_until)
+    .bind(reason)
+    .bind(id)
+    .execute(p)
+    .await
+    .map(drop))
+}
+
+pub async fn insert_activation_code(
+    db: &Db,
+    code_hash: &str,
+    person_id: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    on_db!(db, |p| {
+        sqlx::query(
+        "INSERT INTO activation_codes (code_hash, person_id, created_at, expires_at) VALUES ($1, $2, $3, $4)"
+    )
+    .bind(code_hash)
+    .bind(person_id)
+    .bind(now)
+    .bind(expires_at)
+    .execute(p)
+    .await
+    .map(drop)
+    })
+}
+
+/// Spends an activation code of `person_id`, once; false if it is not theirs, used or expired.
+pub async fn update_activation_code_used(
+    db: &Db,
+    code_hash: &str,
+    person_id: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    on_db!(db, |p| sqlx::query(
+        "UPDATE activation_codes SET used_at = $1 \
+         WHERE code_hash = $2 AND person_id = $3 AND used_at IS NULL AND expires_at > $1"
+    )
+    .bind(now)
+    .bind(code_hash)
+    .bind(person_id)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected() == 1))
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PasskeyRow {
+    pub credential_id: String,
+    pub account_id: String,
+    pub name: String,
+    pub passkey: String,
+    pub sign_count: i64,
+    pub backup_eligible: i64,
+    pub backup_state: i64,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+const PASSKEY_COLUMNS: &str = "credential_id, account_id, name, passkey, sign_count, \
+     backup_eligible, backup_state, created_at, last_used_at";
+
+/// Inserts a passkey; false if the credential id is already registered (to anyone).
+pub async fn insert_passkey(tx: &mut Tx, row: &PasskeyRow) -> Result<bool, sqlx::Error> {
+    let sql = format!(
+        "INSERT INTO passkeys ({PASSKEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         ON CONFLICT (credential_id) DO NOTHING"
+    );
+    on_tx!(tx, |c| sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(&row.credential_id)
+        .bind(&row.account_id)
+        .bind(&row.name)
+        .bind(&row.passkey)
+        .bind(row.sign_count)
+        .bind(row.backup_eligible)
+        .bind(row.backup_state)
+        .bind(row.created_at)
+        .bind(row.last_used_at)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected() == 1))
+}
+
+pub async fn find_passkey(db: &Db, credential_id: &str) -> Result<Option<PasskeyRow>, sqlx::Error> {
+    let sql = format!("SELECT {PASSKEY_COLUMNS} FROM passkeys WHERE credential_id = $1");
+    on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(credential_id)
+        .fetch_optional(p)
+        .await)
+}
+
+pub async fn find_passkeys_of_account(
+    db: &Db,
+    account_id: &str,
+) -> Result<Vec<PasskeyRow>, sqlx::Error> {
+    let sql =
+        format!("SELECT {PASSKEY_COLUMNS} FROM passkeys WHERE account_id = $1 ORDER BY created_at");
+    on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(account_id)
+        .fetch_all(p)
+        .await)
+}
+
+/// Stores a passkey's new state after a sign-in (counter, backup state).
+pub async fn update_passkey_used(
+    db: &Db,
+    credential_id: &str,
+    passkey: &str,
+    sign_count: i64,
+    backup_state: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    on_db!(db, |p| sqlx::query(
+        "UPDATE passkeys SET passkey = $1, sign_count = $2, backup_state = $3, last_used_at = $4 \
+         WHERE credential_id = $5"
+    )
+    .bind(passkey)
+    .bind(sign_count)
+    .bind(backup_state)
+    .bind(now)
+    .bind(credential_id)
+    .execute(p)
+    .await
+    .map(drop))
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ThrottleRow {
+    pub failures: i64,
+    pub locked_until: Option<i64>,
+    pub updated_at: i64,
+}
+
+pub async fn find_throttle(db: &Db, key: &str) -> Result<Option<ThrottleRow>, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_as(
+        "SELECT failures, locked_until, updated_at FROM throttles WHERE key = $1"
+    )
+    .bind(key)
+    .fetch_optional(p)
+    .await)
+}
+
+pub async fn upsert_throttle(
+    db: &Db,
+    key: &str,
+    failures: i64,
+    locked_until: Option<i64>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    on_db!(db, |p| sqlx::query(
+        "INSERT INTO throttles (key, failures, locked_until, updated_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, \
+         locked_until = excluded.locked_until, updated_at = excluded.updated_at"
+    )
+    .bind(key)
+    .bind(failures)
+    .bind(locked_until)
+    .bind(now)
+    .execute(p)
+    .await
+    .map(drop))
+}
+
+pub async fn delete_throttle(db: &Db, key: &str) -> Result<(), sqlx::Error> {
+    on_db!(db, |p| sqlx::query("DELETE FROM throttles WHERE key = $1")
+        .bind(key)
+        .execute(p)
+        .await
+        .map(drop))
+}
+
+pub async fn insert_security_event(
+    db: &Db,
+    person_id: &str,
+    kind: &str,
+    detail: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    on_db!(db, |p| {
+        sqlx::query(
+        "INSERT INTO security_events (id, person_id, kind, detail, created_at) VALUES ($1, $2, $3, $4, $5)"
+    )
+    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(person_id)
+    .bind(kind)
+    .bind(detail)
+    .bind(now)
+    .execute(p)
+    .await
+    .map(drop)
+    })
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SecurityEventRow {
+    pub kind: String,
+    pub detail: String,
+    pub created_at: i64,
+}
+
+pub async fn find_security_events(
+    db: &Db,
+    person_id: &str,
+) -> Result<Vec<SecurityEventRow>, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_as(
+        "SELECT kind, detail, created_at FROM security_events WHERE person_id = $1 \
+         ORDER BY created_at DESC, id"
+    )
+    .bind(person_id)
+    .fetch_all(p)
+    .await)
+}

@@ -1,0 +1,108 @@
+// Passkey ceremonies for Civitas pages. A button with data-passkey="register" creates a
+// passkey; data-passkey="signin" signs in with one (usernameless). The server keeps the
+// ceremony state; this file only carries options and answers between it and the browser.
+(function () {
+  "use strict";
+
+  function toBytes(b64url) {
+    var b64 = b64url.replace(/-/g, "+").replace(/_/g, "/");
+    while (b64.length % 4) { b64 += "="; }
+    var raw = atob(b64);
+    var out = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i++) { out[i] = raw.charCodeAt(i); }
+    return out.buffer;
+  }
+
+  function toB64url(buffer) {
+    if (!buffer) { return null; }
+    var bytes = new Uint8Array(buffer);
+    var s = "";
+    for (var i = 0; i < bytes.length; i++) { s += String.fromCharCode(bytes[i]); }
+    return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body || {})
+    }).then(function (r) {
+      return r.json().then(function (data) {
+        if (!r.ok) { throw new Error(data.error || "Something went wrong. Please try again."); }
+        return data;
+      });
+    });
+  }
+
+  function register() {
+    return post("/passkeys/register/start").then(function (options) {
+      var pk = options.publicKey;
+      pk.challenge = toBytes(pk.challenge);
+      pk.user.id = toBytes(pk.user.id);
+      (pk.excludeCredentials || []).forEach(function (c) { c.id = toBytes(c.id); });
+      return navigator.credentials.create({ publicKey: pk });
+    }).then(function (cred) {
+      return post("/passkeys/register/finish", {
+        id: cred.id,
+        rawId: toB64url(cred.rawId),
+        type: cred.type,
+        extensions: cred.getClientExtensionResults ? cred.getClientExtensionResults() : {},
+        response: {
+          attestationObject: toB64url(cred.response.attestationObject),
+          clientDataJSON: toB64url(cred.response.clientDataJSON),
+          transports: cred.response.getTransports ? cred.response.getTransports() : undefined
+        }
+      });
+    });
+  }
+
+  function signin(continueId) {
+    return post("/passkeys/signin/start").then(function (options) {
+      var pk = options.publicKey;
+      pk.challenge = toBytes(pk.challenge);
+      (pk.allowCredentials || []).forEach(function (c) { c.id = toBytes(c.id); });
+      return navigator.credentials.get({ publicKey: pk });
+    }).then(function (cred) {
+      var url = "/passkeys/signin/finish" + (continueId ? "?continue=" + encodeURIComponent(continueId) : "");
+      return post(url, {
+        id: cred.id,
+        rawId: toB64url(cred.rawId),
+        type: cred.type,
+        extensions: cred.getClientExtensionResults ? cred.getClientExtensionResults() : {},
+        response: {
+          authenticatorData: toB64url(cred.response.authenticatorData),
+          clientDataJSON: toB64url(cred.response.clientDataJSON),
+          signature: toB64url(cred.response.signature),
+          userHandle: toB64url(cred.response.userHandle)
+        }
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var error = document.querySelector("[data-passkey-error]");
+    document.querySelectorAll("button[data-passkey]").forEach(function (button) {
+      if (!window.PublicKeyCredential) {
+        button.disabled = true;
+        if (error) { error.textContent = "This browser cannot use passkeys. Use another browser or contact the helpdesk."; }
+        return;
+      }
+      button.addEventListener("click", function () {
+        button.disabled = true;
+        if (error) { error.textContent = ""; }
+        var run = button.dataset.passkey === "register" ? register() : signin(button.dataset.continue);
+        run.then(function (done) {
+          window.location.assign(done.redirect);
+        }).catch(function (e) {
+          button.disabled = false;
+          if (error) {
+            error.textContent = e && e.name === "NotAllowedError"
+              ? "The passkey request was cancelled or timed out. Please try again."
+              : (e && e.message) || "Something went wrong. Please try again.";
+          }
+        });
+      });
+    });
+  });
+})();

@@ -1,0 +1,374 @@
+//! Activation and passkeys at protocol level, with webauthn-authenticator-rs' software passkey
+//! standing in for the browser's authenticator: activation → passkey registration →
+//! usernameless sign-in → an OIDC code flow with the right `acr` and `amr`.
+
+use std::collections::HashMap;
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD as B64};
+use serde_json::Value;
+use webauthn_authenticator_rs::{
+    AuthenticatorBackend, prelude::WebauthnAuthenticator, softpasskey::SoftPasskey,
+};
+use webauthn_rs_proto::{AllowCredentials, CreationChallengeResponse, RequestChallengeResponse};
+
+use crate::{
+    on_both_databases,
+    support::{
+        TestApp, TestDb, client,
+        oidc::{
+            REDIRECT, authorize_url, consent, pkce, register, seeded_person, token_request,
+            web_client,
+        },
+    },
+};
+
+on_both_databases!(
+    a_citizen_activates_creates_a_passkey_and_signs_in_usernameless_to_a_relying_party,
+);
+
+struct Citizen {
+    national_id: String,
+    code: String,
+}
+
+async fn citizen(app: &TestApp) -> (String, Citizen) {
+    let person = seeded_person(app).await;
+    let national_id = civitas::demo::population()[0]
+        .national_id
+        .as_str()
+        .to_owned();
+    let code =
+        civitas::authn::activation::issue_code(&app.state.db, &national_id, app.state.clock.now())
+            .await
+            .unwrap();
+    (person, Citizen { national_id, code })
+}
+
+/// A POST from our own pages (the same-origin check wants an Origin header).
+fn from_page(app: &TestApp, browser: &reqwest::Client, path: &str) -> reqwest::RequestBuilder {
+    browser
+        .post(app.url(path))
+        .header("origin", app.base.clone())
+}
+
+fn session_cookie(r: &reqwest::Response) -> Option<String> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("civitas_session="))
+        .map(|c| c.split(';').next().unwrap_or_default().to_owned())
+}
+
+fn continue_id(location: &str) -> String {
+    location.split("continue=").nth(1).unwrap().to_owned()
+}
+
+fn jwt_claims(jwt: &str) -> Value {
+    serde_json::from_slice(&B64.decode(jwt.split('.').nth(1).unwrap()).unwrap()).unwrap()
+}
+
+async fn a_citizen_activates_creates_a_passkey_and_signs_in_usernameless_to_a_relying_party(
+    db: TestDb,
+) {
+    let app = TestApp::spawn(&db).await;
+    let origin = url::Url::parse(&app.base).unwrap();
+    let (person, c) = citizen(&app).await;
+    let (client_id, secret) = register(&app, web_client("Tax Board")).await;
+    consent(&app, &person, &client_id, "openid profile").await;
+
+    // The relying party sends the browser to Civitas; nobody is signed in.
+    let browser = client();
+    let (verifier, challenge) = pkce();
+    let r = browser
+        .get(authorize_url(&app, &client_id, &challenge, &[]))
+        .send()
+        .await
+        .unwrap();
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with("/signin?continue="), "{location}");
+    let waiting = continue_id(&location);
+    let page = browser
+        .get(app.url(&location))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("data-passkey=\"signin\"") && page.contains("/activate?continue="));
+
+    // Activation with national ID and code.
+    let r = from_page(&app, &browser, "/activate")
+        .form(&[
+            ("national_id", c.national_id.as_str()),
+            ("code", c.code.as_str()),
+            ("continue", waiting.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        r.headers()["location"],
+        format!("/activate/passkey?continue={waiting}")
+    );
+
+    // The first passkey.
+    let mut authenticator = SoftPasskey::new(true);
+    let options: CreationChallengeResponse = from_page(&app, &browser, "/passkeys/register/start")
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let selection = options.public_key.authenticator_selection.as_ref().unwrap();
+    assert_eq!(
+        serde_json::to_value(selection.resident_key).unwrap(),
+        "required",
+        "a discoverable credential, for usernameless sign-in"
+    );
+    let credential = authenticator
+        .do_registration(origin.clone(), options)
+        .unwrap();
+    let r = from_page(&app, &browser, "/passkeys/register/finish")
+        .json(&credential)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let done: Value = r.json().await.unwrap();
+    assert_eq!(
+        done["redirect"],
+        format!("/authorize/resume?continue={waiting}")
+    );
+
+    // Back to the relying party with a code: activation ends signed in.
+    let r = browser
+        .get(app.url(done["redirect"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap();
+    let back = url::Url::parse(r.headers()["location"].to_str().unwrap()).unwrap();
+    let q: HashMap<String, String> = back.query_pairs().into_owned().collect();
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", &q["code"]),
+        ("redirect_uri", REDIRECT),
+        ("code_verifier", &verifier),
+    ];
+    let (status, tokens) = token_request(&app, &client_id, secret.as_deref().unwrap(), &form).await;
+    assert_eq!(status, 200, "{tokens}");
+    let claims = jwt_claims(tokens["id_token"].as_str().unwrap());
+    assert_eq!(claims["acr"], "urn:civitas:loa:substantial");
+
+    // Another day, another browser: usernameless sign-in with the passkey.
+    let browser = client();
+    let (verifier, challenge) = pkce();
+    let r = browser
+        .get(authorize_url(&app, &client_id, &challenge, &[]))
+        .send()
+        .await
+        .unwrap();
+    let anonymous_cookie = session_cookie(&r).expect("the waiting request opened a session");
+    let waiting = continue_id(r.headers()["location"].to_str().unwrap());
+    let mut options: RequestChallengeResponse = from_page(&app, &browser, "/passkeys/signin/start")
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        options.public_key.allow_credentials.is_empty(),
+        "usernameless: no account named"
+    );
+    // The software passkey keeps no resident keys: hand it the id a browser would discover,
+    // and put back the user handle a discoverable credential returns.
+    let account = civitas::store::accounts::find_account_by_person(&app.state.db, &person)
+        .await
+        .unwrap()
+        .unwrap();
+    let stored = civitas::store::accounts::find_passkeys_of_account(&app.state.db, &account.id)
+        .await
+        .unwrap();
+    options.public_key.allow_credentials.push(AllowCredentials {
+        type_: "public-key".into(),
+        id: B64.decode(&stored[0].credential_id).unwrap(),
+        transports: None,
+    });
+    let mut assertion = authenticator
+        .do_authentication(origin.clone(), options)
+        .unwrap();
+    assertion.response.user_handle = Some(
+        uuid::Uuid::parse_str(&account.id)
+            .unwrap()
+            .as_bytes()
+            .to_vec(),
+    );
+    let r = from_page(
+        &app,
+        &browser,
+        &format!("/passkeys/signin/finish?continue={waiting}"),
+    )
+    .json(&assertion)
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 200);
+    let signed_in_cookie = session_cookie(&r).expect("a new session id at sign-in");
+    assert_ne!(
+        signed_in_cookie, anonymous_cookie,
+        "the session id changes at sign-in (no fixation)"
+    );
+    let done: Value = r.json().await.unwrap();
+    let r = browser
+        .get(app.url(done["redirect"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap();
+    let back = url::Url::parse(r.headers()["location"].to_str().unwrap()).unwrap();
+    let q: HashMap<String, String> = back.query_pairs().into_owned().collect();
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", &q["code"]),
+        ("redirect_uri", REDIRECT),
+        ("code_verifier", &verifier),
+    ];
+    let (status, tokens) = token_request(&app, &client_id, secret.as_deref().unwrap(), &form).await;
+    assert_eq!(status, 200, "{tokens}");
+    let claims = jwt_claims(tokens["id_token"].as_str().unwrap());
+    assert_eq!(claims["acr"], "urn:civitas:loa:substantial");
+    assert_eq!(claims["amr"], serde_json::json!(["hwk", "mfa"]));
+    let stored = civitas::store::accounts::find_passkeys_of_account(&app.state.db, &account.id)
+        .await
+        .unwrap();
+    assert!(stored[0].sign_count > 0, "the sign counter is kept");
+
+    // The citizen's own history has the events.
+    let events = civitas::store::accounts::find_security_events(&app.state.db, &person)
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
+    for kind in [
+        "activation_code_issued",
+        "activated",
+        "passkey_added",
+        "signed_in",
+    ] {
+        assert!(kinds.contains(&kind), "{kind} missing from {kinds:?}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn activation_never_tells_whether_a_national_id_exists_and_locks_after_repeated_failures() {
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn(&db).await;
+    let (_, c) = citizen(&app).await;
+    let browser = client();
+    let attempt = |national_id: &str, code: &str| {
+        from_page(&app, &browser, "/activate")
+            .form(&[
+                ("national_id", national_id),
+                ("code", code),
+                ("continue", ""),
+            ])
+            .send()
+    };
+    let wrong_code = attempt(&c.national_id, "AAAA-AAAA-AAAA-AAAA")
+        .await
+        .unwrap();
+    let status = wrong_code.status();
+    let wrong_code = wrong_code.text().await.unwrap();
+    let unknown = attempt("1234567897", "AAAA-AAAA-AAAA-AAAA")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(status, 422);
+    let message = "do not match";
+    assert!(wrong_code.contains(message) && unknown.contains(message));
+    for _ in 0..3 {
+        attempt(&c.national_id, "AAAA-AAAA-AAAA-AAAA")
+            .await
+            .unwrap();
+    }
+    // The sixth failure locks this national ID, and says when to try again.
+    let locked = attempt(&c.national_id, "AAAA-AAAA-AAAA-AAAA")
+        .await
+        .unwrap();
+    assert_eq!(locked.status(), 429);
+    assert!(locked.headers().contains_key("retry-after"));
+    // Even the right code waits for the lock to end.
+    assert_eq!(
+        attempt(&c.national_id, &c.code).await.unwrap().status(),
+        429
+    );
+    app.clock.advance(61);
+    let r = attempt(&c.national_id, &c.code).await.unwrap();
+    assert_eq!(r.status(), 303, "the lock lifts");
+    // The code works once (an hour later, when this address's own lock has also ended).
+    app.clock.advance(3601);
+    let again = client();
+    let r = from_page(&app, &again, "/activate")
+        .form(&[
+            ("national_id", c.national_id.as_str()),
+            ("code", c.code.as_str()),
+            ("continue", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_passkey_made_for_another_origin_is_refused() {
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn(&db).await;
+    let (_, c) = citizen(&app).await;
+    let browser = client();
+    from_page(&app, &browser, "/activate")
+        .form(&[
+            ("national_id", c.national_id.as_str()),
+            ("code", c.code.as_str()),
+            ("continue", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let options: CreationChallengeResponse = from_page(&app, &browser, "/passkeys/register/start")
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    // A phishing page on a look-alike host relays the ceremony.
+    let port = url::Url::parse(&app.base).unwrap().port().unwrap();
+    let look_alike = url::Url::parse(&format!("http://badlocalhost:{port}")).unwrap();
+    let mut authenticator = SoftPasskey::new(true);
+    let credential = authenticator
+        .perform_register(look_alike, options.public_key, 60_000)
+        .unwrap();
+    let r = from_page(&app, &browser, "/passkeys/register/finish")
+        .json(&credential)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(
+        civitas::store::accounts::find_account_by_person(&app.state.db, &seeded_person(&app).await)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    app.stop().await;
+}

@@ -29,6 +29,7 @@ use crate::{
     authn,
     clock::{SharedClock, SystemClock},
     config::Config,
+    consent,
     crypto::{KeyDir, Keyring, keyring, secrets::random_token},
     oidc::{
         self,
@@ -151,6 +152,7 @@ fn routes(state: AppState) -> Router {
         .route("/", get(pages::home))
         .route("/language", post(pages::language))
         .route("/authorize/resume", get(oidc::authorize::resume))
+        .route("/consent", get(consent::consent_page).post(consent::decide))
         .route("/signin", get(authn::signin::signin_page))
         .route("/signout", post(authn::signin::signout))
         .route(

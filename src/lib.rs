@@ -12,6 +12,8 @@ pub mod cli;
 pub mod clock;
 /// Configuration: defaults, then `civitas.toml`, then `CIVITAS_*` environment variables.
 pub mod config;
+/// The consent step: what a service asks for, with the citizen's values; allow or decline.
+pub mod consent;
 /// Signing keys (ES256, RS256), JWK thumbprints, random values and constant-time comparison.
 pub mod crypto;
 /// The synthetic population that `serve --demo` seeds.

@@ -41,7 +41,7 @@ use crate::{
 /// How long a request may wait for sign-in and consent.
 const PENDING_LIFETIME: i64 = 600;
 
-fn pending_key(id: &str) -> String {
+pub fn pending_key(id: &str) -> String {
     format!("civitas.pending.{id}")
 }
 
@@ -225,7 +225,7 @@ async fn decide(
     issue_code(state, &who, &pending, now).await
 }
 
-fn redirect_error(
+pub fn redirect_error(
     r: &AuthorizationRequest,
     error: &'static str,
     description: &str,
@@ -286,7 +286,7 @@ async fn issue_code(
 }
 
 /// An error for a verified client, with `state` and `iss` (RFC 9207).
-fn error_response(state: &AppState, e: ErrorRedirect) -> Response {
+pub fn error_response(state: &AppState, e: ErrorRedirect) -> Response {
     let mut params = vec![
         ("error", e.error),
         ("error_description", e.description.as_str()),

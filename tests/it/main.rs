@@ -5,6 +5,7 @@ mod support;
 
 mod clients;
 mod config;
+mod consent;
 mod discovery;
 mod keys;
 mod migrations;

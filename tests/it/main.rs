@@ -3,6 +3,7 @@
 
 mod support;
 
+mod browser;
 mod clients;
 mod config;
 mod consent;

@@ -1,0 +1,231 @@
+//! The real pages and the real JavaScript in headless Chromium, with a virtual WebAuthn
+//! authenticator added over the DevTools protocol: activation, passkey creation, consent and a
+//! later usernameless sign-in, each ending at the relying party's redirect URI with a code.
+//!
+//! Needs Debian's `chromium` (`.ci/run` installs it). Without it the test says so loudly and
+//! passes, unless `CIVITAS_REQUIRE_BROWSER=1` (as in CI).
+
+use std::{
+    path::Path,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use chromiumoxide::{
+    Browser, BrowserConfig, Page,
+    cdp::browser_protocol::web_authn::{
+        AddVirtualAuthenticatorParams, AuthenticatorProtocol, AuthenticatorTransport, EnableParams,
+        VirtualAuthenticatorOptions,
+    },
+};
+use futures_util::StreamExt;
+
+use crate::support::{
+    TestApp, TestDb,
+    oidc::{authorize_url, pkce, register, seeded_person},
+};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// A stand-in relying party: records the codes that arrive at its redirect URI.
+async fn relying_party() -> (String, Arc<Mutex<Vec<String>>>) {
+    let codes = Arc::new(Mutex::new(Vec::new()));
+    let seen = codes.clone();
+    let app = axum::Router::new().route(
+        "/callback",
+        axum::routing::get(
+            move |q: axum::extract::Query<std::collections::HashMap<String, String>>| {
+                let seen = seen.clone();
+                async move {
+                    if let Some(code) = q.get("code") {
+                        seen.lock().unwrap().push(code.clone());
+                    }
+                    "Demo Agency: signed in"
+                }
+            },
+        ),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://localhost:{}", listener.local_addr().unwrap().port());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (base, codes)
+}
+
+async fn wait_for_url(page: &Page, what: &str, contains: &str) -> String {
+    for _ in 0..150 {
+        if let Ok(Some(url)) = page.url().await
+            && url.contains(contains)
+        {
+            return url;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let url = page.url().await.ok().flatten().unwrap_or_default();
+    let html = page.content().await.unwrap_or_default();
+    panic!("{what}: still at {url}\n{html}");
+}
+
+async fn wait_for_codes(codes: &Arc<Mutex<Vec<String>>>, n: usize) {
+    for _ in 0..150 {
+        if codes.lock().unwrap().len() >= n {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the relying party did not receive code number {n}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_citizen_activates_and_signs_in_with_a_passkey_in_a_real_browser() {
+    if !Path::new(CHROMIUM).exists() {
+        if std::env::var("CIVITAS_REQUIRE_BROWSER").as_deref() == Ok("1") {
+            panic!("CIVITAS_REQUIRE_BROWSER=1 but {CHROMIUM} is missing");
+        }
+        eprintln!(
+            "\n!!! SKIPPING the browser test: {CHROMIUM} is missing (apt-get install chromium)\n"
+        );
+        return;
+    }
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn(&db).await;
+    let person = seeded_person(&app).await;
+    let national_id = civitas::demo::population()[0]
+        .national_id
+        .as_str()
+        .to_owned();
+    let code =
+        civitas::authn::activation::issue_code(&app.state.db, &national_id, app.state.clock.now())
+            .await
+            .unwrap();
+    let (rp, codes) = relying_party().await;
+    let (client_id, _) = register(
+        &app,
+        civitas::oidc::clients::ClientRequest {
+            display_name: "Demo Agency".into(),
+            purpose: "Permits".into(),
+            redirect_uris: vec![format!("{rp}/callback")],
+            scope: Some("profile".into()),
+            ..Default::default()
+        },
+    )
+    .await;
+
+    let profile = tempfile::tempdir().unwrap();
+    let config = BrowserConfig::builder()
+        .chrome_executable(CHROMIUM)
+        .no_sandbox()
+        .new_headless_mode()
+        .user_data_dir(profile.path())
+        .args([
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .build()
+        .unwrap();
+    let (mut browser, mut handler) = Browser::launch(config).await.expect("chromium starts");
+    let events = tokio::spawn(async move { while handler.next().await.is_some() {} });
+    let page = browser.new_page("about:blank").await.unwrap();
+    page.execute(EnableParams::builder().enable_ui(false).build())
+        .await
+        .unwrap();
+    let options = VirtualAuthenticatorOptions::builder()
+        .protocol(AuthenticatorProtocol::Ctap2)
+        .transport(AuthenticatorTransport::Internal)
+        .has_resident_key(true)
+        .has_user_verification(true)
+        .is_user_verified(true)
+        .automatic_presence_simulation(true)
+        .build()
+        .unwrap();
+    page.execute(AddVirtualAuthenticatorParams::new(options))
+        .await
+        .unwrap();
+
+    // The relying party sends the citizen to Civitas.
+    let redirect = format!("{rp}/callback");
+    let (_, challenge) = pkce();
+    let url = authorize_url(&app, &client_id, &challenge, &[("redirect_uri", &redirect)]);
+    page.goto(url.as_str()).await.unwrap();
+    wait_for_url(&page, "sign-in page", "/signin?continue=").await;
+
+    // First time: activate with national ID and code, through the real form.
+    page.find_element("a[href^='/activate']")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_url(&page, "activation page", "/activate").await;
+    page.find_element("#national_id")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap()
+        .type_str(&national_id)
+        .await
+        .unwrap();
+    page.find_element("#code")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap()
+        .type_str(&code)
+        .await
+        .unwrap();
+    page.find_element("form[action='/activate'] button")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_url(&page, "passkey page", "/activate/passkey").await;
+
+    // The real JS creates a passkey on the virtual authenticator.
+    page.find_element("button[data-passkey='register']")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_url(&page, "consent page", "/consent?continue=").await;
+    page.find_element("button[value='allow']")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_codes(&codes, 1).await;
+
+    // Sign out, then come back: usernameless sign-in with the discoverable passkey.
+    let signed_in_before = civitas::store::accounts::find_account_by_person(&app.state.db, &person)
+        .await
+        .unwrap();
+    assert!(signed_in_before.is_some(), "activation created the account");
+    let (_, challenge) = pkce();
+    let url = authorize_url(
+        &app,
+        &client_id,
+        &challenge,
+        &[("redirect_uri", &redirect), ("prompt", "login")],
+    );
+    page.goto(url.as_str()).await.unwrap();
+    wait_for_url(&page, "sign-in page", "/signin?continue=").await;
+    page.find_element("button[data-passkey='signin']")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_codes(&codes, 2).await;
+
+    browser.close().await.unwrap();
+    let _ = browser.wait().await;
+    events.abort();
+    app.stop().await;
+}

@@ -62,6 +62,8 @@ pub struct AppState {
     pub client_keys: Arc<oidc::client_keys::ClientKeys>,
     /// The WebAuthn relying party (`None` when the issuer's host is an IP address).
     pub webauthn: Option<Arc<webauthn_rs::Webauthn>>,
+    /// Mail delivery (`None`: no SMTP configured and not in demo mode).
+    pub mailer: Option<Arc<dyn crate::mail::Mailer>>,
 }
 
 /// A built application: its state and its router, ready to serve.
@@ -106,6 +108,7 @@ pub async fn build_with_clock(config: Config, clock: SharedClock) -> anyhow::Res
         jwks_cache_control: oidc::jwks::cache_control(&config.keys),
         discovery: oidc::discovery::metadata(&config.issuer),
         webauthn: authn::webauthn(&config.issuer),
+        mailer: crate::mail::from_config(&config.mail)?,
         pairwise,
         client_keys: Arc::new(oidc::client_keys::ClientKeys::new(
             clock.clone(),
@@ -155,6 +158,15 @@ fn routes(state: AppState) -> Router {
         .route("/consent", get(consent::consent_page).post(consent::decide))
         .route("/signin", get(authn::signin::signin_page))
         .route("/signout", post(authn::signin::signout))
+        .route(
+            "/signin/code",
+            get(authn::otp::request_page).post(authn::otp::request),
+        )
+        .route(
+            "/signin/code/verify",
+            get(authn::otp::verify_page).post(authn::otp::verify),
+        )
+        .route("/demo/outbox", get(authn::otp::outbox))
         .route(
             "/activate",
             get(authn::activation::activate_page).post(authn::activation::activate),
@@ -228,7 +240,11 @@ fn routes(state: AppState) -> Router {
         .fallback(pages::not_found)
         .layer(sessions::layer(
             &state.config,
-            DbSessionStore::new(state.db.clone(), state.clock.clone()),
+            DbSessionStore::new(
+                state.db.clone(),
+                state.clock.clone(),
+                state.config.sessions.idle_timeout,
+            ),
         ))
         .layer(middleware::from_fn(pages::render_errors))
         .layer(middleware::from_fn_with_state(

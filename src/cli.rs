@@ -238,13 +238,17 @@ impl Cli {
     }
 }
 
-async fn serve(config: Config, demo_mode: bool) -> anyhow::Result<()> {
+async fn serve(mut config: Config, demo_mode: bool) -> anyhow::Result<()> {
+    if demo_mode {
+        // Demo mode sends no mail: one-time codes appear at /demo/outbox.
+        config.mail.outbox = true;
+    }
     let listen = config.listen;
     let issuer = config.issuer.as_str().to_owned();
     let grace = config.http.shutdown_grace;
     let app = app::build(config).await?;
     if demo_mode {
-        seed_demo(&app.state.db).await?;
+        seed_demo(&app.state.db, &issuer).await?;
     }
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -267,7 +271,7 @@ async fn serve(config: Config, demo_mode: bool) -> anyhow::Result<()> {
     }
 }
 
-async fn seed_demo(db: &Db) -> anyhow::Result<()> {
+async fn seed_demo(db: &Db, issuer: &str) -> anyhow::Result<()> {
     let now = SystemClock.now();
     let summary = demo::seed(db, now).await?;
     let first = &demo::population()[0];
@@ -277,12 +281,14 @@ async fn seed_demo(db: &Db) -> anyhow::Result<()> {
         "Demo mode: {summary} ({}).\n  Try the person {} {} with national ID {} and activation code {code}.\n  \
          Demo Agency, a relying party to sign in to, in a second terminal:\n    \
          cargo run --example relying_party -- --client-id {} --client-secret {secret}\n  \
-         then open http://127.0.0.1:8081",
+         then open http://127.0.0.1:8081\n  \
+         Mail Civitas would send (one-time codes) appears at {}/demo/outbox",
         db.kind(),
         first.given_names,
         first.family_name,
         first.national_id.as_str(),
         demo::DEMO_CLIENT_ID,
+        issuer,
     );
     Ok(())
 }

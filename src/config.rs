@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 /// Environment variables with the `CIVITAS_` prefix that are not configuration keys.
-const NON_CONFIG_ENV: &[&str] = &["config", "require_postgres"];
+const NON_CONFIG_ENV: &[&str] = &["config", "require_postgres", "require_browser"];
 
 /// The whole configuration, validated.
 #[derive(Clone, Debug)]
@@ -31,7 +31,29 @@ pub struct Config {
     pub keys: KeysConfig,
     pub http: HttpConfig,
     pub sessions: SessionsConfig,
+    pub mail: MailConfig,
     pub log: LogConfig,
+}
+
+/// `[mail]`
+#[derive(Clone)]
+pub struct MailConfig {
+    /// `smtp://…` or `smtps://user:password@host` (lettre's URL form); `None`: no SMTP.
+    pub smtp_url: Option<String>,
+    /// The sender, e.g. `Civitas <no-reply@id.example.gov>`.
+    pub from: String,
+    /// Keep mail in memory and show it at `/demo/outbox` instead of sending it (demo only).
+    pub outbox: bool,
+}
+
+impl fmt::Debug for MailConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MailConfig")
+            .field("smtp_url", &self.smtp_url.as_ref().map(|_| "[redacted]"))
+            .field("from", &self.from)
+            .field("outbox", &self.outbox)
+            .finish()
+    }
 }
 
 /// `[sessions]`
@@ -184,7 +206,17 @@ struct Raw {
     keys: RawKeys,
     http: RawHttp,
     sessions: RawSessions,
+    mail: RawMail,
     log: RawLog,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMail {
+    smtp_url: Option<String>,
+    smtp_url_file: Option<PathBuf>,
+    from: String,
+    outbox: bool,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -260,6 +292,12 @@ impl Default for Raw {
             sessions: RawSessions {
                 idle_timeout_secs: 15 * 60,
                 absolute_lifetime_secs: 12 * 3600,
+            },
+            mail: RawMail {
+                smtp_url: None,
+                smtp_url_file: None,
+                from: "Civitas <no-reply@localhost>".into(),
+                outbox: false,
             },
             log: RawLog {
                 format: LogFormat::Text,
@@ -420,6 +458,41 @@ impl Config {
                 "must not exceed sessions.absolute_lifetime_secs",
             ));
         }
+        let smtp_url = match (raw.mail.smtp_url, raw.mail.smtp_url_file) {
+            (Some(_), Some(_)) => {
+                return Err(invalid(
+                    "mail.smtp_url_file",
+                    "set either mail.smtp_url or mail.smtp_url_file, not both",
+                ));
+            }
+            (Some(u), None) => Some(u),
+            (None, Some(path)) => Some(
+                std::fs::read_to_string(&path)
+                    .map_err(|e| invalid("mail.smtp_url_file", format!("{}: {e}", path.display())))?
+                    .trim_end()
+                    .to_owned(),
+            ),
+            (None, None) => None,
+        };
+        if let Some(u) = &smtp_url
+            && !(u.starts_with("smtp://") || u.starts_with("smtps://"))
+        {
+            return Err(invalid(
+                "mail.smtp_url",
+                "expected smtp://HOST or smtps://USER:PASSWORD@HOST",
+            ));
+        }
+        if raw.mail.from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(invalid(
+                "mail.from",
+                "expected an address such as Civitas <no-reply@id.example.gov>",
+            ));
+        }
+        let mail = MailConfig {
+            smtp_url,
+            from: raw.mail.from,
+            outbox: raw.mail.outbox,
+        };
         tracing_subscriber::EnvFilter::try_new(&raw.log.filter)
             .map_err(|e| invalid("log.filter", e.to_string()))?;
 
@@ -437,6 +510,7 @@ impl Config {
             keys,
             http,
             sessions,
+            mail,
             log: LogConfig {
                 format: raw.log.format,
                 filter: raw.log.filter,

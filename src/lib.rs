@@ -20,6 +20,8 @@ pub mod crypto;
 pub mod demo;
 /// The page error type and how it renders.
 pub mod error;
+/// Mail delivery: SMTP, or the demo outbox.
+pub mod mail;
 /// OpenID Connect endpoints (for now the JWKS).
 pub mod oidc;
 /// The population registry: person records, the CSV format and its import.

@@ -3,6 +3,7 @@
 //! read in their own history.
 
 pub mod activation;
+pub mod otp;
 pub mod passkeys;
 pub mod signin;
 pub mod throttle;

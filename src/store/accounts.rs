@@ -275,3 +275,79 @@ pub async fn find_security_events(
     .fetch_all(p)
     .await)
 }
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct OtpRow {
+    pub id: String,
+    pub account_id: String,
+    pub code_hash: String,
+    pub attempts: i64,
+    pub expires_at: i64,
+    pub used_at: Option<i64>,
+}
+
+pub async fn insert_otp(
+    db: &Db,
+    id: &str,
+    account_id: &str,
+    code_hash: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    on_db!(db, |p| sqlx::query(
+        "INSERT INTO otp_challenges (id, account_id, code_hash, attempts, created_at, expires_at) \
+         VALUES ($1, $2, $3, 0, $4, $5)"
+    )
+    .bind(id)
+    .bind(account_id)
+    .bind(code_hash)
+    .bind(now)
+    .bind(expires_at)
+    .execute(p)
+    .await
+    .map(drop))
+}
+
+/// How many codes an account was sent since `since`.
+pub async fn count_otps_since(db: &Db, account_id: &str, since: i64) -> Result<i64, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM otp_challenges WHERE account_id = $1 AND created_at >= $2"
+    )
+    .bind(account_id)
+    .bind(since)
+    .fetch_one(p)
+    .await)
+}
+
+pub async fn find_otp(db: &Db, id: &str) -> Result<Option<OtpRow>, sqlx::Error> {
+    on_db!(db, |p| {
+        sqlx::query_as(
+        "SELECT id, account_id, code_hash, attempts, expires_at, used_at FROM otp_challenges WHERE id = $1"
+    )
+    .bind(id)
+    .fetch_optional(p)
+    .await
+    })
+}
+
+/// Counts one attempt at a code; returns the attempts made so far (this one included).
+pub async fn update_otp_attempt(db: &Db, id: &str) -> Result<i64, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_scalar(
+        "UPDATE otp_challenges SET attempts = attempts + 1 WHERE id = $1 RETURNING attempts"
+    )
+    .bind(id)
+    .fetch_one(p)
+    .await)
+}
+
+/// Marks a code used, once; false if it already was.
+pub async fn update_otp_used(db: &Db, id: &str, now: i64) -> Result<bool, sqlx::Error> {
+    on_db!(db, |p| sqlx::query(
+        "UPDATE otp_challenges SET used_at = $1 WHERE id = $2 AND used_at IS NULL"
+    )
+    .bind(now)
+    .bind(id)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected() == 1))
+}

@@ -162,6 +162,22 @@ pub struct Messages {
     pub claim_address: &'static str,
     pub claim_national_id: &'static str,
     pub claim_other: &'static str,
+    pub signin_code_heading: &'static str,
+    pub signin_code_link: &'static str,
+    pub otp_title: &'static str,
+    pub otp_intro: &'static str,
+    pub otp_send: &'static str,
+    pub otp_unavailable: &'static str,
+    pub otp_verify_title: &'static str,
+    pub otp_verify_intro: &'static str,
+    pub otp_code: &'static str,
+    pub otp_verify_button: &'static str,
+    pub otp_resend: &'static str,
+    pub otp_wrong: &'static str,
+    pub otp_expired: &'static str,
+    pub otp_mail_subject: &'static str,
+    /// `{code}`: the code.
+    pub otp_mail_body: &'static str,
 }
 
 static EN: Messages = Messages {
@@ -231,6 +247,21 @@ static EN: Messages = Messages {
     claim_address: "Address",
     claim_national_id: "National ID number",
     claim_other: "Other",
+    signin_code_heading: "With a code by e-mail",
+    signin_code_link: "Get a one-time code by e-mail (some services need a passkey)",
+    otp_title: "Sign in with a code by e-mail",
+    otp_intro: "We send a code to the e-mail address the population registry holds for you.",
+    otp_send: "Send me a code",
+    otp_unavailable: "Codes by e-mail are not available at the moment. Sign in with a passkey, or contact the helpdesk.",
+    otp_verify_title: "Enter your code",
+    otp_verify_intro: "If your national ID number has an activated identity with an e-mail address, we have sent you an 8-digit code. It works once, for 10 minutes.",
+    otp_code: "Code",
+    otp_verify_button: "Sign in",
+    otp_resend: "Send a new code",
+    otp_wrong: "That code is not right. Check it and try again.",
+    otp_expired: "That code can no longer be used. Ask for a new one.",
+    otp_mail_subject: "Your Civitas sign-in code",
+    otp_mail_body: "Your Civitas sign-in code is {code}.\n\nIt works once, for 10 minutes. If you did not ask for it, ignore this message and tell the helpdesk.",
 };
 
 static FR: Messages = Messages {
@@ -303,6 +334,21 @@ static FR: Messages = Messages {
     claim_address: "Adresse",
     claim_national_id: "Numéro d’identification national",
     claim_other: "Autre",
+    signin_code_heading: "Avec un code par e-mail",
+    signin_code_link: "Recevoir un code à usage unique par e-mail (certains services exigent une clé d’accès)",
+    otp_title: "Se connecter avec un code par e-mail",
+    otp_intro: "Nous envoyons un code à l’adresse e-mail que le registre de la population connaît pour vous.",
+    otp_send: "M’envoyer un code",
+    otp_unavailable: "Les codes par e-mail ne sont pas disponibles pour le moment. Connectez-vous avec une clé d’accès ou contactez l’assistance.",
+    otp_verify_title: "Saisissez votre code",
+    otp_verify_intro: "Si votre numéro d’identification a une identité activée avec une adresse e-mail, nous vous avons envoyé un code à 8 chiffres. Il fonctionne une fois, pendant 10 minutes.",
+    otp_code: "Code",
+    otp_verify_button: "Se connecter",
+    otp_resend: "Envoyer un nouveau code",
+    otp_wrong: "Ce code n’est pas le bon. Vérifiez-le et réessayez.",
+    otp_expired: "Ce code ne peut plus être utilisé. Demandez-en un nouveau.",
+    otp_mail_subject: "Votre code de connexion Civitas",
+    otp_mail_body: "Votre code de connexion Civitas est {code}.\n\nIl fonctionne une fois, pendant 10 minutes. Si vous ne l’avez pas demandé, ignorez ce message et prévenez l’assistance.",
 };
 
 #[cfg(test)]

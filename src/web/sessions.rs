@@ -40,11 +40,13 @@ pub struct SignedIn {
     pub sid: String,
 }
 
-/// The session store over `sessions`.
+/// The session store over `sessions`. It sets each session's expiry itself, from its clock and
+/// the idle timeout, so expiry follows the same time as everything else.
 #[derive(Clone)]
 pub struct DbSessionStore {
     db: Db,
     clock: SharedClock,
+    idle: i64,
 }
 
 impl std::fmt::Debug for DbSessionStore {
@@ -54,8 +56,12 @@ impl std::fmt::Debug for DbSessionStore {
 }
 
 impl DbSessionStore {
-    pub fn new(db: Db, clock: SharedClock) -> Self {
-        Self { db, clock }
+    pub fn new(db: Db, clock: SharedClock, idle: std::time::Duration) -> Self {
+        Self {
+            db,
+            clock,
+            idle: idle.as_secs() as i64,
+        }
     }
 }
 
@@ -86,8 +92,8 @@ impl SessionStore for DbSessionStore {
         };
         loop {
             let hash = sha256_b64(&record.id.to_string());
-            let expires = record.expiry_date.unix_timestamp();
-            if sessions::insert_session(&self.db, &hash, owner, &data, self.clock.now(), expires)
+            let now = self.clock.now();
+            if sessions::insert_session(&self.db, &hash, owner, &data, now, now + self.idle)
                 .await
                 .map_err(backend)?
             {
@@ -107,16 +113,10 @@ impl SessionStore for DbSessionStore {
             sid: sid.as_deref(),
         };
         let hash = sha256_b64(&record.id.to_string());
-        sessions::upsert_session(
-            &self.db,
-            &hash,
-            owner,
-            &data,
-            self.clock.now(),
-            record.expiry_date.unix_timestamp(),
-        )
-        .await
-        .map_err(backend)
+        let now = self.clock.now();
+        sessions::upsert_session(&self.db, &hash, owner, &data, now, now + self.idle)
+            .await
+            .map_err(backend)
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {

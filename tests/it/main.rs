@@ -12,6 +12,7 @@ mod keys;
 mod migrations;
 mod oidc_flow;
 mod oidc_rules;
+mod otp;
 mod passkeys;
 mod readiness;
 mod registration;

@@ -65,7 +65,11 @@ pub async fn signed_in_browser(
         auth_time: app.state.clock.now(),
         sid: civitas::crypto::secrets::random_token(16),
     };
-    let store = DbSessionStore::new(app.state.db.clone(), app.state.clock.clone());
+    let store = DbSessionStore::new(
+        app.state.db.clone(),
+        app.state.clock.clone(),
+        app.state.config.sessions.idle_timeout,
+    );
     let mut record = Record {
         id: Default::default(),
         data: HashMap::from([(

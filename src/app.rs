@@ -173,6 +173,14 @@ fn routes(state: AppState) -> Router {
         )
         .route("/activate/passkey", get(authn::activation::passkey_page))
         .route(
+            "/recovery-codes",
+            get(authn::recovery::offer).post(authn::recovery::create),
+        )
+        .route(
+            "/recover",
+            get(authn::recovery::recover_page).post(authn::recovery::recover),
+        )
+        .route(
             "/passkeys/register/start",
             post(authn::passkeys::register_start),
         )

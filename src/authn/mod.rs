@@ -5,6 +5,7 @@
 pub mod activation;
 pub mod otp;
 pub mod passkeys;
+pub mod recovery;
 pub mod signin;
 pub mod throttle;
 

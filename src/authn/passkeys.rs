@@ -43,6 +43,8 @@ struct RegistrationState {
     person_id: String,
     /// A new account is created when the ceremony completes.
     is_activation: bool,
+    /// The right to register came from an activation or recovery code (used up now).
+    via_code: bool,
     continue_id: Option<String>,
     expires_at: i64,
 }
@@ -139,6 +141,7 @@ pub async fn register_start(
                 account_id,
                 person_id,
                 is_activation: is_activation && existing.is_none(),
+                via_code: is_activation,
                 continue_id,
                 expires_at: now + CEREMONY_LIFETIME,
             },
@@ -190,8 +193,10 @@ pub async fn register_finish(
         return Err(refused("This passkey is already registered."));
     }
     tx.commit().await?;
-    if ceremony.is_activation {
+    if ceremony.via_code {
         session.remove::<Activating>(ACTIVATION).await?;
+    }
+    if ceremony.is_activation {
         record_event(
             &state.db,
             &ceremony.person_id,
@@ -218,7 +223,16 @@ pub async fn register_finish(
         sid: random_token(16),
     };
     sign_in(&session, &who).await?;
-    Ok(Json(json!({ "redirect": after_sign_in(ceremony.continue_id.as_deref()) })).into_response())
+    // A new identity is offered recovery codes before it goes on.
+    let next = if ceremony.is_activation {
+        match ceremony.continue_id.as_deref() {
+            Some(id) => format!("/recovery-codes?continue={id}"),
+            None => "/recovery-codes".to_owned(),
+        }
+    } else {
+        after_sign_in(ceremony.continue_id.as_deref())
+    };
+    Ok(Json(json!({ "redirect": next })).into_response())
 }
 
 /// `POST /passkeys/signin/start`: usernameless; the browser offers the citizen's passkeys.

@@ -351,3 +351,65 @@ pub async fn update_otp_used(db: &Db, id: &str, now: i64) -> Result<bool, sqlx::
     .await
     .map(|r| r.rows_affected() == 1))
 }
+
+/// Replaces an account's recovery codes (hashes) with a new set.
+pub async fn replace_recovery_codes(
+    db: &Db,
+    account_id: &str,
+    hashes: &[String],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    on_tx!(&mut tx, |c| sqlx::query(
+        "DELETE FROM recovery_codes WHERE account_id = $1"
+    )
+    .bind(account_id)
+    .execute(&mut *c)
+    .await
+    .map(drop))?;
+    for hash in hashes {
+        on_tx!(&mut tx, |c| {
+            sqlx::query(
+            "INSERT INTO recovery_codes (id, account_id, code_hash, created_at) VALUES ($1, $2, $3, $4)"
+        )
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(account_id)
+        .bind(hash)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(drop)
+        })?;
+    }
+    tx.commit().await
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct RecoveryCodeRow {
+    pub id: String,
+    pub code_hash: String,
+}
+
+pub async fn find_unused_recovery_codes(
+    db: &Db,
+    account_id: &str,
+) -> Result<Vec<RecoveryCodeRow>, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_as(
+        "SELECT id, code_hash FROM recovery_codes WHERE account_id = $1 AND used_at IS NULL"
+    )
+    .bind(account_id)
+    .fetch_all(p)
+    .await)
+}
+
+/// Spends a recovery code, once.
+pub async fn update_recovery_code_used(db: &Db, id: &str, now: i64) -> Result<bool, sqlx::Error> {
+    on_db!(db, |p| sqlx::query(
+        "UPDATE recovery_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL"
+    )
+    .bind(now)
+    .bind(id)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected() == 1))
+}

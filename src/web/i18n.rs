@@ -178,6 +178,17 @@ pub struct Messages {
     pub otp_mail_subject: &'static str,
     /// `{code}`: the code.
     pub otp_mail_body: &'static str,
+    pub signin_recover_link: &'static str,
+    pub recovery_title: &'static str,
+    pub recovery_offer: &'static str,
+    pub recovery_create: &'static str,
+    pub recovery_skip: &'static str,
+    pub recovery_shown_once: &'static str,
+    pub recovery_done: &'static str,
+    pub recover_title: &'static str,
+    pub recover_intro: &'static str,
+    pub recover_code: &'static str,
+    pub recover_failed: &'static str,
 }
 
 static EN: Messages = Messages {
@@ -261,6 +272,17 @@ static EN: Messages = Messages {
     otp_wrong: "That code is not right. Check it and try again.",
     otp_expired: "That code can no longer be used. Ask for a new one.",
     otp_mail_subject: "Your Civitas sign-in code",
+    signin_recover_link: "Lost all your passkeys? Use a recovery code",
+    recovery_title: "Recovery codes",
+    recovery_offer: "If you lose every device with your passkey, a recovery code lets you create a new one. Print the codes and keep them somewhere safe. Each works once.",
+    recovery_create: "Make my recovery codes",
+    recovery_skip: "Not now, continue",
+    recovery_shown_once: "Print or write down these codes now: they are shown only once. Any codes you had before no longer work.",
+    recovery_done: "I have kept them, continue",
+    recover_title: "Use a recovery code",
+    recover_intro: "Enter your national ID number and one of your recovery codes. You will then create a new passkey.",
+    recover_code: "Recovery code",
+    recover_failed: "The national ID number and recovery code do not match, or the code was already used.",
     otp_mail_body: "Your Civitas sign-in code is {code}.\n\nIt works once, for 10 minutes. If you did not ask for it, ignore this message and tell the helpdesk.",
 };
 
@@ -348,6 +370,17 @@ static FR: Messages = Messages {
     otp_wrong: "Ce code n’est pas le bon. Vérifiez-le et réessayez.",
     otp_expired: "Ce code ne peut plus être utilisé. Demandez-en un nouveau.",
     otp_mail_subject: "Votre code de connexion Civitas",
+    signin_recover_link: "Vous avez perdu toutes vos clés d’accès ? Utilisez un code de secours",
+    recovery_title: "Codes de secours",
+    recovery_offer: "Si vous perdez tous les appareils avec votre clé d’accès, un code de secours vous permet d’en créer une nouvelle. Imprimez les codes et gardez-les en lieu sûr. Chacun fonctionne une fois.",
+    recovery_create: "Créer mes codes de secours",
+    recovery_skip: "Pas maintenant, continuer",
+    recovery_shown_once: "Imprimez ou notez ces codes maintenant : ils ne sont affichés qu’une fois. Vos anciens codes ne fonctionnent plus.",
+    recovery_done: "Je les ai conservés, continuer",
+    recover_title: "Utiliser un code de secours",
+    recover_intro: "Saisissez votre numéro d’identification national et l’un de vos codes de secours. Vous créerez ensuite une nouvelle clé d’accès.",
+    recover_code: "Code de secours",
+    recover_failed: "Le numéro d’identification et le code de secours ne correspondent pas, ou le code a déjà été utilisé.",
     otp_mail_body: "Votre code de connexion Civitas est {code}.\n\nIl fonctionne une fois, pendant 10 minutes. Si vous ne l’avez pas demandé, ignorez ce message et prévenez l’assistance.",
 };
 

@@ -193,6 +193,13 @@ async fn a_citizen_activates_and_signs_in_with_a_passkey_in_a_real_browser() {
         .click()
         .await
         .unwrap();
+    wait_for_url(&page, "recovery codes offer", "/recovery-codes").await;
+    page.find_element("main a[href^='/authorize/resume']")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_for_url(&page, "consent page", "/consent?continue=").await;
     page.find_element("button[value='allow']")
         .await

@@ -142,12 +142,28 @@ async fn a_citizen_activates_creates_a_passkey_and_signs_in_usernameless_to_a_re
     let done: Value = r.json().await.unwrap();
     assert_eq!(
         done["redirect"],
-        format!("/authorize/resume?continue={waiting}")
+        format!("/recovery-codes?continue={waiting}")
     );
+
+    // A new identity is offered recovery codes; the citizen makes them.
+    let r = from_page(&app, &browser, "/recovery-codes")
+        .form(&[("continue", waiting.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    let recovery_codes: Vec<String> = page
+        .split("<code>")
+        .skip(1)
+        .map(|p| p.split("</code>").next().unwrap().to_owned())
+        .collect();
+    assert_eq!(recovery_codes.len(), 10);
+    assert!(page.contains(&format!("/authorize/resume?continue={waiting}")));
 
     // Back to the relying party with a code: activation ends signed in.
     let r = browser
-        .get(app.url(done["redirect"].as_str().unwrap()))
+        .get(app.url(&format!("/authorize/resume?continue={waiting}")))
         .send()
         .await
         .unwrap();
@@ -248,6 +264,52 @@ async fn a_citizen_activates_creates_a_passkey_and_signs_in_usernameless_to_a_re
         .unwrap();
     assert!(stored[0].sign_count > 0, "the sign counter is kept");
 
+    // Every passkey lost: a recovery code (once) lets the citizen register a new one.
+    let browser = client();
+    let recover = |code: String| {
+        from_page(&app, &browser, "/recover")
+            .form(&[("national_id", c.national_id.clone()), ("code", code)])
+            .send()
+    };
+    assert_eq!(recover("AAAAA-AAAAA".into()).await.unwrap().status(), 422);
+    let r = recover(recovery_codes[3].to_lowercase()).await.unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/activate/passkey");
+    let mut new_device = SoftPasskey::new(true);
+    let options: CreationChallengeResponse = from_page(&app, &browser, "/passkeys/register/start")
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        options
+            .public_key
+            .exclude_credentials
+            .as_ref()
+            .map(Vec::len),
+        Some(1),
+        "the old passkey is excluded"
+    );
+    let credential = new_device.do_registration(origin.clone(), options).unwrap();
+    let r = from_page(&app, &browser, "/passkeys/register/finish")
+        .json(&credential)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let stored = civitas::store::accounts::find_passkeys_of_account(&app.state.db, &account.id)
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 2, "the same identity, a second passkey");
+    assert_eq!(
+        recover(recovery_codes[3].clone()).await.unwrap().status(),
+        422,
+        "a recovery code works once"
+    );
+
     // The citizen's own history has the events.
     let events = civitas::store::accounts::find_security_events(&app.state.db, &person)
         .await
@@ -258,6 +320,8 @@ async fn a_citizen_activates_creates_a_passkey_and_signs_in_usernameless_to_a_re
         "activated",
         "passkey_added",
         "signed_in",
+        "recovery_codes_created",
+        "recovery_code_used",
     ] {
         assert!(kinds.contains(&kind), "{kind} missing from {kinds:?}");
     }

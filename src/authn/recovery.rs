@@ -1,0 +1,252 @@
+//! Recovery codes: ten one-time codes a citizen prints at activation (or renews later); with
+//! one of them and their national ID they register a new passkey after losing all of theirs.
+//! Codes are stored as argon2id hashes (people type them; a leak must not reveal them), and
+//! attempts are throttled per national ID and per client address.
+
+use argon2::{
+    Argon2,
+    password_hash::{PasswordHasher, PasswordVerifier},
+};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Extension,
+    extract::{Form, Query, State, rejection::FormRejection},
+    response::{IntoResponse, Redirect, Response},
+};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::{
+    activation::{ACTIVATION, Activating, ContinueQuery, PASSKEY_WINDOW},
+    after_sign_in, record_event, throttle,
+};
+use crate::{
+    app::AppState,
+    error::AppError,
+    registry::NationalId,
+    store::{accounts, persons},
+    web::{client_ip::ClientIp, i18n::Lang, pages::Layout, sessions::signed_in},
+};
+
+const CODES: usize = 10;
+/// Crockford base32 without look-alikes.
+const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// `XXXXX-XXXXX`: 50 random bits.
+fn new_code() -> String {
+    let mut bytes = [0u8; 10];
+    getrandom::fill(&mut bytes).expect("the operating system's random source failed");
+    let s: String = bytes
+        .iter()
+        .map(|b| ALPHABET[(*b & 31) as usize] as char)
+        .collect();
+    format!("{}-{}", &s[..5], &s[5..])
+}
+
+fn normalise(code: &str) -> String {
+    code.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "authn/recovery_codes.html")]
+pub struct CodesPage {
+    pub layout: Layout,
+    pub continue_to: String,
+    pub continue_id: String,
+    /// Empty until the citizen asks for codes; then shown once.
+    pub codes: Vec<String>,
+}
+
+/// `GET /recovery-codes?continue=ID`: the offer, right after activation (or from the account).
+pub async fn offer(lang: Lang, Query(q): Query<ContinueQuery>) -> CodesPage {
+    let continue_id = q.continue_id.unwrap_or_default();
+    CodesPage {
+        layout: Layout::new(lang, "/recovery-codes"),
+        continue_to: after_sign_in(Some(&continue_id)),
+        continue_id,
+        codes: vec![],
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateForm {
+    #[serde(rename = "continue", default)]
+    continue_id: String,
+}
+
+/// `POST /recovery-codes`: makes a new set (the old one stops working) and shows it once.
+pub async fn create(
+    State(state): State<AppState>,
+    session: Session,
+    lang: Lang,
+    form: Result<Form<CreateForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let now = state.clock.now();
+    let Some(who) = signed_in(&session, &state.config.sessions, now).await? else {
+        return Ok(Redirect::to("/signin").into_response());
+    };
+    let account = accounts::find_account_by_person(&state.db, &who.person_id)
+        .await?
+        .ok_or(AppError::Forbidden)?;
+    let codes: Vec<String> = (0..CODES).map(|_| new_code()).collect();
+    let to_hash = codes.iter().map(|c| normalise(c)).collect::<Vec<_>>();
+    let hashes = tokio::task::spawn_blocking(move || {
+        to_hash
+            .iter()
+            .map(|c| {
+                Argon2::default()
+                    .hash_password(c.as_bytes())
+                    .map(|h| h.to_string())
+            })
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))?
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("argon2: {e}")))?;
+    accounts::replace_recovery_codes(&state.db, &account.id, &hashes, now).await?;
+    record_event(
+        &state.db,
+        &who.person_id,
+        "recovery_codes_created",
+        "New recovery codes were made",
+        now,
+    )
+    .await;
+    Ok(CodesPage {
+        layout: Layout::new(lang, "/recovery-codes"),
+        continue_to: after_sign_in(Some(&form.continue_id)),
+        continue_id: form.continue_id,
+        codes,
+    }
+    .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "authn/recover.html")]
+pub struct RecoverPage {
+    pub layout: Layout,
+    pub error: Option<&'static str>,
+}
+
+/// `GET /recover`
+pub async fn recover_page(lang: Lang) -> RecoverPage {
+    RecoverPage {
+        layout: Layout::new(lang, "/recover"),
+        error: None,
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecoverForm {
+    national_id: String,
+    code: String,
+}
+
+/// `POST /recover`: a right code (used once) lets the citizen register a new passkey.
+pub async fn recover(
+    State(state): State<AppState>,
+    session: Session,
+    lang: Lang,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    form: Result<Form<RecoverForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let now = state.clock.now();
+    let national_id = form.national_id.trim().to_uppercase();
+    let by_id = throttle::key("recovery-id", &national_id);
+    let by_ip = throttle::key("recovery-ip", &ip.to_string());
+    for key in [&by_id, &by_ip] {
+        if let Err(wait) = throttle::check(&state.db, key, now).await? {
+            return Err(AppError::TooManyRequests {
+                retry_after_secs: wait,
+            });
+        }
+    }
+    let person = match NationalId::parse(&national_id) {
+        Ok(id) => persons::find_person_by_national_id(&state.db, id.as_str()).await?,
+        Err(_) => None,
+    };
+    let account = match &person {
+        Some(p) => accounts::find_account_by_person(&state.db, &p.id).await?,
+        None => None,
+    };
+    let mut matched = None;
+    if let Some(a) = &account {
+        let stored = accounts::find_unused_recovery_codes(&state.db, &a.id).await?;
+        let typed = normalise(&form.code);
+        matched = tokio::task::spawn_blocking(move || {
+            stored.into_iter().find(|row| {
+                Argon2::default()
+                    .verify_password(typed.as_bytes(), row.code_hash.as_str())
+                    .is_ok()
+            })
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    }
+    let (Some(account), Some(row)) = (account, matched) else {
+        let locks = [
+            throttle::fail(&state.db, &by_id, now).await?,
+            throttle::fail(&state.db, &by_ip, now).await?,
+        ];
+        if let Some(wait) = locks.into_iter().flatten().max() {
+            return Err(AppError::TooManyRequests {
+                retry_after_secs: wait,
+            });
+        }
+        return Ok((
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            RecoverPage {
+                layout: Layout::new(lang, "/recover"),
+                error: Some(lang.messages().recover_failed),
+            },
+        )
+            .into_response());
+    };
+    if account.status != "active" || account.locked_until.is_some_and(|u| u > now) {
+        return Err(AppError::Forbidden);
+    }
+    if !accounts::update_recovery_code_used(&state.db, &row.id, now).await? {
+        return Err(AppError::BadRequest(
+            lang.messages().recover_failed.to_owned(),
+        ));
+    }
+    throttle::clear(&state.db, &by_id).await?;
+    record_event(
+        &state.db,
+        &account.person_id,
+        "recovery_code_used",
+        "A recovery code was used to add a passkey",
+        now,
+    )
+    .await;
+    session
+        .insert(
+            ACTIVATION,
+            Activating {
+                person_id: account.person_id,
+                expires_at: now + PASSKEY_WINDOW,
+                continue_id: None,
+            },
+        )
+        .await?;
+    Ok(Redirect::to("/activate/passkey").into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn codes_are_two_groups_of_five() {
+        let c = super::new_code();
+        assert_eq!(c.len(), 11);
+        assert_eq!(&c[5..6], "-");
+        assert_eq!(super::normalise(" abcde-fghjk "), "ABCDEFGHJK");
+    }
+}

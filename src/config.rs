@@ -42,7 +42,9 @@ pub struct MailConfig {
     pub smtp_url: Option<String>,
     /// The sender, e.g. `Civitas <no-reply@id.example.gov>`.
     pub from: String,
-    /// Keep mail in memory and show it at `/demo/outbox` instead of sending it (demo only).
+    /// Keep mail in memory and show it at `/demo/outbox` instead of sending it. Not a
+    /// configuration key: only `civitas serve --demo` sets it, so no real deployment can
+    /// publish citizens' codes.
     pub outbox: bool,
 }
 
@@ -216,7 +218,6 @@ struct RawMail {
     smtp_url: Option<String>,
     smtp_url_file: Option<PathBuf>,
     from: String,
-    outbox: bool,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -297,7 +298,6 @@ impl Default for Raw {
                 smtp_url: None,
                 smtp_url_file: None,
                 from: "Civitas <no-reply@localhost>".into(),
-                outbox: false,
             },
             log: RawLog {
                 format: LogFormat::Text,
@@ -491,7 +491,7 @@ impl Config {
         let mail = MailConfig {
             smtp_url,
             from: raw.mail.from,
-            outbox: raw.mail.outbox,
+            outbox: false,
         };
         tracing_subscriber::EnvFilter::try_new(&raw.log.filter)
             .map_err(|e| invalid("log.filter", e.to_string()))?;

@@ -39,6 +39,9 @@ pub struct Activating {
     pub person_id: String,
     pub expires_at: i64,
     pub continue_id: Option<String>,
+    /// The activation code, spent when the first passkey is stored (so a cancelled ceremony
+    /// does not burn it). `None` for a recovery code, which is spent on entry.
+    pub code_hash: Option<String>,
 }
 
 /// Crockford base32 without look-alikes (no I, L, O, U).
@@ -141,12 +144,10 @@ pub async fn activate(
     let national_id = form.national_id.trim().to_uppercase();
     let by_id = throttle::key("activation-id", &national_id);
     let by_ip = throttle::key("activation-ip", &ip.to_string());
-    for key in [&by_id, &by_ip] {
-        if let Err(wait) = throttle::check(&state.db, key, now).await? {
-            return Err(AppError::TooManyRequests {
-                retry_after_secs: wait,
-            });
-        }
+    if let Err(wait) = throttle::check(&state.db, &by_ip, now).await? {
+        return Err(AppError::TooManyRequests {
+            retry_after_secs: wait,
+        });
     }
     let page = |error: &str| ActivatePage {
         layout: Layout::new(lang, "/activate"),
@@ -159,19 +160,14 @@ pub async fn activate(
         Ok(id) => persons::find_person_by_national_id(&state.db, id.as_str()).await?,
         Err(_) => None,
     };
-    let spent = match &person {
-        Some(p) => {
-            accounts::update_activation_code_used(
-                &state.db,
-                &sha256_b64(&normalise(&form.code)),
-                &p.id,
-                now,
-            )
-            .await?
-        }
+    let code_hash = sha256_b64(&normalise(&form.code));
+    let valid = match &person {
+        Some(p) => accounts::find_activation_code_valid(&state.db, &code_hash, &p.id, now).await?,
         None => false,
     };
-    let Some(person) = person.filter(|_| spent) else {
+    let Some(person) = person.filter(|_| valid) else {
+        // A locked national ID still lets the right code through (80 random bits cannot be
+        // guessed); the lock only stops wrong ones, so nobody can lock a citizen out.
         let lock_id = throttle::fail(&state.db, &by_id, now).await?;
         let lock_ip = throttle::fail(&state.db, &by_ip, now).await?;
         if let Some(p) = persons::find_person_by_national_id(&state.db, &national_id).await? {
@@ -196,10 +192,18 @@ pub async fn activate(
             .into_response());
     };
     throttle::clear(&state.db, &by_id).await?;
-    if accounts::find_account_by_person(&state.db, &person.id)
-        .await?
-        .is_some()
-    {
+    if let Some(account) = accounts::find_account_by_person(&state.db, &person.id).await? {
+        if account.status != "active" || account.locked_until.is_some_and(|u| u > now) {
+            record_event(
+                &state.db,
+                &person.id,
+                "activation_refused_locked",
+                "Activation refused: the identity is locked",
+                now,
+            )
+            .await;
+            return Err(AppError::Forbidden);
+        }
         // Re-activation (recovery through the helpdesk) adds a passkey to the existing account.
         record_event(
             &state.db,
@@ -210,6 +214,9 @@ pub async fn activate(
         )
         .await;
     }
+    // A new session id: whatever session an attacker may have planted is not the one that
+    // registers the passkey.
+    session.cycle_id().await?;
     session
         .insert(
             ACTIVATION,
@@ -217,6 +224,7 @@ pub async fn activate(
                 person_id: person.id.clone(),
                 expires_at: now + PASSKEY_WINDOW,
                 continue_id: Some(form.continue_id.clone()).filter(|c| !c.is_empty()),
+                code_hash: Some(code_hash),
             },
         )
         .await?;

@@ -120,11 +120,12 @@ pub async fn request(
     let challenge = random_token(16);
     match (person, account) {
         (Some(p), Some(a)) if p.email.is_some() => {
+            // Over the hourly limit nothing is sent, and the answer looks the same (no hint
+            // that this national ID has an account).
             if accounts::count_otps_since(&state.db, &a.id, now - 3600).await? >= MAX_CODES_PER_HOUR
             {
-                return Err(AppError::TooManyRequests {
-                    retry_after_secs: 3600,
-                });
+                session.insert(CHALLENGE, &challenge).await?;
+                return Ok(Redirect::to(&verify_url(&form.continue_id)).into_response());
             }
             let code = new_code();
             accounts::insert_otp(
@@ -137,17 +138,17 @@ pub async fn request(
             )
             .await?;
             let t = lang.messages();
-            let sent = mailer
-                .send(Mail {
-                    to: p.email.clone().unwrap_or_default(),
-                    subject: t.otp_mail_subject.to_owned(),
-                    body: t.otp_mail_body.replace("{code}", &code),
-                })
-                .await;
-            if let Err(e) = sent {
-                tracing::error!(error = %e, "one-time code could not be sent");
-                return Err(AppError::Unavailable);
-            }
+            // Sent in the background: the answer takes as long for an unknown national ID.
+            let mail = Mail {
+                to: p.email.clone().unwrap_or_default(),
+                subject: t.otp_mail_subject.to_owned(),
+                body: t.otp_mail_body.replace("{code}", &code),
+            };
+            tokio::spawn(async move {
+                if let Err(e) = mailer.send(mail).await {
+                    tracing::error!(error = %e, "one-time code could not be sent");
+                }
+            });
             record_event(
                 &state.db,
                 &p.id,
@@ -163,14 +164,17 @@ pub async fn request(
         }
     }
     session.insert(CHALLENGE, &challenge).await?;
-    let next = match form.continue_id.as_str() {
+    Ok(Redirect::to(&verify_url(&form.continue_id)).into_response())
+}
+
+fn verify_url(continue_id: &str) -> String {
+    match continue_id {
         "" => "/signin/code/verify".to_owned(),
         id => format!(
             "/signin/code/verify?continue={}",
             url::form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
         ),
-    };
-    Ok(Redirect::to(&next).into_response())
+    }
 }
 
 /// `GET /signin/code/verify`
@@ -195,6 +199,7 @@ pub async fn verify(
     State(state): State<AppState>,
     session: Session,
     lang: Lang,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
     form: Result<Form<VerifyForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form.map_err(|e| AppError::BadRequest(e.body_text()))?;
@@ -220,7 +225,9 @@ pub async fn verify(
     let account = accounts::find_account(&state.db, &challenge.account_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let by_account = throttle::key("otp-account", &account.id);
+    // Failures count per account and address: someone guessing from elsewhere cannot lock
+    // the citizen out of their own sign-in.
+    let by_account = throttle::key("otp-account", &format!("{}\0{ip}", account.id));
     if let Err(wait) = throttle::check(&state.db, &by_account, now).await? {
         return Err(AppError::TooManyRequests {
             retry_after_secs: wait,

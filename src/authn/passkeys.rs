@@ -35,6 +35,8 @@ use crate::{
 const REGISTRATION: &str = "civitas.webauthn.registration";
 const AUTHENTICATION: &str = "civitas.webauthn.authentication";
 const CEREMONY_LIFETIME: i64 = 300;
+/// How recent a passkey sign-in must be to add another passkey.
+const ADD_PASSKEY_WITHIN: i64 = 300;
 
 #[derive(Serialize, Deserialize)]
 struct RegistrationState {
@@ -45,6 +47,8 @@ struct RegistrationState {
     is_activation: bool,
     /// The right to register came from an activation or recovery code (used up now).
     via_code: bool,
+    /// The activation code to spend with the passkey's row.
+    code_hash: Option<String>,
     continue_id: Option<String>,
     expires_at: i64,
 }
@@ -99,10 +103,20 @@ pub async fn register_start(
     let wa = webauthn(&state)?;
     let now = state.clock.now();
     let activating: Option<Activating> = session.get(ACTIVATION).await?;
-    let (person_id, is_activation, continue_id) = match activating.filter(|a| a.expires_at > now) {
-        Some(a) => (a.person_id, true, a.continue_id),
+    let (person_id, is_activation, continue_id, code_hash) = match activating
+        .filter(|a| a.expires_at > now)
+    {
+        Some(a) => (a.person_id, true, a.continue_id, a.code_hash),
+        // Adding a passkey to an identity needs a recent passkey sign-in: a one-time code
+        // (e-mail) must never turn into a lasting, higher-assurance credential.
         None => match signed_in(&session, &state.config.sessions, now).await? {
-            Some(who) => (who.person_id, false, None),
+            Some(who) if who.acr != ACR_SUBSTANTIAL || now - who.auth_time > ADD_PASSKEY_WITHIN => {
+                return Err(CeremonyError(
+                    StatusCode::FORBIDDEN,
+                    "To add a passkey, sign in again with an existing passkey first.".into(),
+                ));
+            }
+            Some(who) => (who.person_id, false, None, None),
             None => return Err(refused("Activate your identity or sign in first.")),
         },
     };
@@ -142,6 +156,7 @@ pub async fn register_start(
                 person_id,
                 is_activation: is_activation && existing.is_none(),
                 via_code: is_activation,
+                code_hash,
                 continue_id,
                 expires_at: now + CEREMONY_LIFETIME,
             },
@@ -167,7 +182,23 @@ pub async fn register_finish(
         .finish_passkey_registration(&credential, &ceremony.state)
         .map_err(|_| refused("The passkey could not be verified. Please try again."))?;
     let credential_id = B64.encode(passkey.cred_id());
+    if let Some(account) = accounts::find_account(&state.db, &ceremony.account_id).await?
+        && (account.status != "active" || account.locked_until.is_some_and(|u| u > now))
+    {
+        return Err(CeremonyError(
+            StatusCode::FORBIDDEN,
+            "This identity is locked. Contact the helpdesk.".into(),
+        ));
+    }
     let mut tx = state.db.begin().await?;
+    // The activation code is spent together with the passkey it let in: both or neither.
+    if let Some(hash) = &ceremony.code_hash
+        && !accounts::update_activation_code_used(&mut tx, hash, &ceremony.person_id, now).await?
+    {
+        return Err(refused(
+            "This activation code has already been used or has expired.",
+        ));
+    }
     if ceremony.is_activation {
         accounts::insert_account(&mut tx, &ceremony.account_id, &ceremony.person_id, now).await?;
     }
@@ -214,15 +245,18 @@ pub async fn register_finish(
         now,
     )
     .await;
-    // Activation ends signed in: the passkey was just created with user verification.
-    let who = SignedIn {
-        person_id: ceremony.person_id.clone(),
-        acr: ACR_SUBSTANTIAL.into(),
-        amr: vec!["hwk".into(), "mfa".into()],
-        auth_time: now,
-        sid: random_token(16),
-    };
-    sign_in(&session, &who).await?;
+    // Registration by code ends signed in (the passkey was just made with user
+    // verification); a signed-in citizen adding a passkey stays signed in as they were.
+    if ceremony.via_code {
+        let who = SignedIn {
+            person_id: ceremony.person_id.clone(),
+            acr: ACR_SUBSTANTIAL.into(),
+            amr: vec!["hwk".into(), "mfa".into()],
+            auth_time: now,
+            sid: random_token(16),
+        };
+        sign_in(&session, &who).await?;
+    }
     // A new identity is offered recovery codes before it goes on.
     let next = if ceremony.is_activation {
         match ceremony.continue_id.as_deref() {
@@ -297,20 +331,6 @@ pub async fn signin_finish(
     let account = accounts::find_account(&state.db, &row.account_id)
         .await?
         .ok_or_else(unknown)?;
-    if account.status != "active" || account.locked_until.is_some_and(|u| u > now) {
-        record_event(
-            &state.db,
-            &account.person_id,
-            "signin_refused_locked",
-            "Sign-in refused: the account is locked",
-            now,
-        )
-        .await;
-        return Err(CeremonyError(
-            StatusCode::FORBIDDEN,
-            "This identity is locked. Contact the helpdesk.".into(),
-        ));
-    }
     let mut passkey: Passkey = serde_json::from_str(&row.passkey)?;
     let result =
         match wa.finish_discoverable_authentication_v2(&credential, ceremony.state, &passkey) {
@@ -331,6 +351,22 @@ pub async fn signin_finish(
                 ));
             }
         };
+    // Checked only after the signature: nobody learns whether an identity is locked, nor
+    // fills its history, without holding its passkey.
+    if account.status != "active" || account.locked_until.is_some_and(|u| u > now) {
+        record_event(
+            &state.db,
+            &account.person_id,
+            "signin_refused_locked",
+            "Sign-in refused: the account is locked",
+            now,
+        )
+        .await;
+        return Err(CeremonyError(
+            StatusCode::FORBIDDEN,
+            "This identity is locked. Contact the helpdesk.".into(),
+        ));
+    }
     passkey.update_credential(&result);
     accounts::update_passkey_used(
         &state.db,

@@ -219,6 +219,7 @@ pub async fn recover(
         ));
     }
     throttle::clear(&state.db, &by_id).await?;
+    session.cycle_id().await?;
     record_event(
         &state.db,
         &account.person_id,
@@ -234,6 +235,7 @@ pub async fn recover(
                 person_id: account.person_id,
                 expires_at: now + PASSKEY_WINDOW,
                 continue_id: None,
+                code_hash: None,
             },
         )
         .await?;

@@ -1,6 +1,7 @@
 //! Attempt throttling with growing back-off, per subject (a national ID, an account, a client
-//! address): five failures an hour are free; each one after that locks the subject for twice
-//! as long as the last (one minute, two, four … at most a day). A success clears it.
+//! address): five failures are free; each further failure within an hour of the previous one
+//! locks the subject for twice as long as the last (one minute, two, four … at most a day). An
+//! hour without failures starts the count again; a success clears it.
 
 use crate::{
     crypto::secrets::sha256_b64,
@@ -26,21 +27,16 @@ pub async fn check(db: &Db, key: &str, now: i64) -> Result<Result<(), u64>, sqlx
     })
 }
 
-/// Counts a failure; returns the lock it caused, in seconds, if any.
+/// Counts a failure (atomically: concurrent failures all count); returns the lock it caused,
+/// in seconds, if any.
 pub async fn fail(db: &Db, key: &str, now: i64) -> Result<Option<u64>, sqlx::Error> {
-    let previous = accounts::find_throttle(db, key).await?;
-    let failures = match &previous {
-        Some(t)
-            if now - t.updated_at < WINDOW || t.locked_until.is_some_and(|u| u > now - WINDOW) =>
-        {
-            t.failures + 1
-        }
-        _ => 1,
-    };
-    let lock = (failures > FREE_FAILURES)
-        .then(|| (60_i64 << (failures - FREE_FAILURES - 1).min(20)).min(MAX_LOCK));
-    accounts::upsert_throttle(db, key, failures, lock.map(|l| now + l), now).await?;
-    Ok(lock.map(|l| l as u64))
+    let failures = accounts::upsert_throttle_failure(db, key, now, WINDOW).await?;
+    if failures <= FREE_FAILURES {
+        return Ok(None);
+    }
+    let lock = (60_i64 << (failures - FREE_FAILURES - 1).min(20)).min(MAX_LOCK);
+    accounts::update_throttle_lock(db, key, now + lock).await?;
+    Ok(Some(lock as u64))
 }
 
 pub async fn clear(db: &Db, key: &str) -> Result<(), sqlx::Error> {

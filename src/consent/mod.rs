@@ -17,7 +17,7 @@ use crate::{
     error::AppError,
     oidc::{
         authorize::{Pending, error_response, pending_key, redirect_error},
-        claims::{identity_claims, scope_string},
+        claims::{identity_claims, scope_set, scope_string},
     },
     store::{clients, oauth, persons},
     web::{i18n::Lang, pages::Layout, sessions::signed_in},
@@ -25,8 +25,8 @@ use crate::{
 
 /// How long a remembered consent lasts.
 pub const REMEMBER_FOR: i64 = 365 * 86_400;
-/// A consent not remembered covers this sign-in only.
-const THIS_TIME_ONLY: i64 = 300;
+/// A consent not remembered covers this sign-in only: the life of its access token.
+const THIS_TIME_ONLY: i64 = crate::oidc::tokens::ACCESS_TOKEN_LIFETIME;
 
 /// One line of the consent page: what, and the citizen's value.
 pub struct Item {
@@ -167,20 +167,41 @@ pub async fn decide(
             Ok(error_response(&state, e))
         }
         "allow" => {
-            let lasts = if form.remember.as_deref() == Some("yes") {
-                REMEMBER_FOR
+            let existing =
+                oauth::find_consent(&state.db, &who.person_id, &p.request.client_id, now).await?;
+            if form.remember.as_deref() == Some("yes") {
+                // Remembered: what was agreed before, and this, for twelve months.
+                let mut scopes = existing.map(|c| scope_set(&c.scopes)).unwrap_or_default();
+                scopes.extend(p.scopes.iter().cloned());
+                oauth::upsert_consent(
+                    &state.db,
+                    &who.person_id,
+                    &p.request.client_id,
+                    &scope_string(&scopes),
+                    now,
+                    now + REMEMBER_FOR,
+                )
+                .await?;
+            } else if existing.is_some() {
+                // This time only, next to a remembered consent: the remembered one stays as it
+                // was; this request alone goes ahead.
+                let mut once = p.clone();
+                once.consented_once = true;
+                session
+                    .insert(&pending_key(&form.continue_id), &once)
+                    .await?;
             } else {
-                THIS_TIME_ONLY
-            };
-            oauth::upsert_consent(
-                &state.db,
-                &who.person_id,
-                &p.request.client_id,
-                &scope_string(&p.scopes),
-                now,
-                now + lasts,
-            )
-            .await?;
+                // This time only: long enough for the tokens of this sign-in, no refresh after.
+                oauth::upsert_consent(
+                    &state.db,
+                    &who.person_id,
+                    &p.request.client_id,
+                    &scope_string(&p.scopes),
+                    now,
+                    now + THIS_TIME_ONLY,
+                )
+                .await?;
+            }
             Ok(
                 Redirect::to(&format!("/authorize/resume?continue={}", form.continue_id))
                     .into_response(),

@@ -52,6 +52,9 @@ pub struct Pending {
     /// The scopes asked for, with those of individually requested claims.
     pub scopes: BTreeSet<String>,
     pub created_at: i64,
+    /// The citizen allowed this one release without remembering it.
+    #[serde(default)]
+    pub consented_once: bool,
 }
 
 /// `GET /authorize` and `POST /authorize`
@@ -103,6 +106,7 @@ pub async fn authorize(
         request,
         scopes,
         created_at: state.clock.now(),
+        consented_once: false,
     };
     decide(&state, &session, pending, false).await
 }
@@ -200,15 +204,16 @@ async fn decide(
         return park(session, pending, "/signin").await;
     };
     let consent = oauth::find_consent(&state.db, &who.person_id, &r.client_id, now).await?;
-    let consented = consent.as_ref().is_some_and(|c| {
-        let given = scope_set(&c.scopes);
-        let fresh = !r.prompt.consent || (resumed && c.granted_at >= pending.created_at);
-        fresh
-            && pending
-                .scopes
-                .iter()
-                .all(|s| s == "openid" || given.contains(s))
-    });
+    let consented = pending.consented_once
+        || consent.as_ref().is_some_and(|c| {
+            let given = scope_set(&c.scopes);
+            let fresh = !r.prompt.consent || (resumed && c.granted_at >= pending.created_at);
+            fresh
+                && pending
+                    .scopes
+                    .iter()
+                    .all(|s| s == "openid" || given.contains(s))
+        });
     if !consented {
         if r.prompt.none {
             return Ok(error_response(

@@ -90,14 +90,33 @@ pub async fn insert_activation_code(
     })
 }
 
-/// Spends an activation code of `person_id`, once; false if it is not theirs, used or expired.
-pub async fn update_activation_code_used(
+/// Whether an unused, unexpired activation code of `person_id` has this hash.
+pub async fn find_activation_code_valid(
     db: &Db,
     code_hash: &str,
     person_id: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    on_db!(db, |p| sqlx::query(
+    on_db!(db, |p| sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM activation_codes \
+         WHERE code_hash = $1 AND person_id = $2 AND used_at IS NULL AND expires_at > $3"
+    )
+    .bind(code_hash)
+    .bind(person_id)
+    .bind(now)
+    .fetch_one(p)
+    .await
+    .map(|n| n > 0))
+}
+
+/// Spends an activation code of `person_id`, once; false if it is not theirs, used or expired.
+pub async fn update_activation_code_used(
+    tx: &mut Tx,
+    code_hash: &str,
+    person_id: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    on_tx!(tx, |p| sqlx::query(
         "UPDATE activation_codes SET used_at = $1 \
          WHERE code_hash = $2 AND person_id = $3 AND used_at IS NULL AND expires_at > $1"
     )
@@ -205,22 +224,38 @@ pub async fn find_throttle(db: &Db, key: &str) -> Result<Option<ThrottleRow>, sq
     .await)
 }
 
-pub async fn upsert_throttle(
+/// Counts one failure for `key` in a single statement and returns the count: the count
+/// restarts when the last failure is older than `window` seconds.
+pub async fn upsert_throttle_failure(
     db: &Db,
     key: &str,
-    failures: i64,
-    locked_until: Option<i64>,
     now: i64,
-) -> Result<(), sqlx::Error> {
-    on_db!(db, |p| sqlx::query(
-        "INSERT INTO throttles (key, failures, locked_until, updated_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, \
-         locked_until = excluded.locked_until, updated_at = excluded.updated_at"
+    window: i64,
+) -> Result<i64, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_scalar(
+        "INSERT INTO throttles (key, failures, locked_until, updated_at) VALUES ($1, 1, NULL, $2) \
+         ON CONFLICT (key) DO UPDATE SET \
+         failures = CASE WHEN throttles.updated_at < $3 THEN 1 ELSE throttles.failures + 1 END, \
+         updated_at = excluded.updated_at \
+         RETURNING failures"
     )
     .bind(key)
-    .bind(failures)
-    .bind(locked_until)
     .bind(now)
+    .bind(now - window)
+    .fetch_one(p)
+    .await)
+}
+
+pub async fn update_throttle_lock(
+    db: &Db,
+    key: &str,
+    locked_until: i64,
+) -> Result<(), sqlx::Error> {
+    on_db!(db, |p| sqlx::query(
+        "UPDATE throttles SET locked_until = $1 WHERE key = $2"
+    )
+    .bind(locked_until)
+    .bind(key)
     .execute(p)
     .await
     .map(drop))

@@ -65,6 +65,17 @@ async fn wait_for_url(page: &Page, what: &str, contains: &str) -> String {
     panic!("{what}: still at {url}\n{html}");
 }
 
+/// The element once the page has it (navigation may still be under way).
+async fn element(page: &Page, selector: &str) -> chromiumoxide::Element {
+    for _ in 0..100 {
+        if let Ok(e) = page.find_element(selector).await {
+            return e;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no {selector} on {:?}", page.url().await.ok().flatten());
+}
+
 async fn wait_for_codes(codes: &Arc<Mutex<Vec<String>>>, n: usize) {
     for _ in 0..150 {
         if codes.lock().unwrap().len() >= n {
@@ -153,57 +164,50 @@ async fn a_citizen_activates_and_signs_in_with_a_passkey_in_a_real_browser() {
     wait_for_url(&page, "sign-in page", "/signin?continue=").await;
 
     // First time: activate with national ID and code, through the real form.
-    page.find_element("a[href^='/activate']")
+    element(&page, "a[href^='/activate']")
         .await
-        .unwrap()
         .click()
         .await
         .unwrap();
     wait_for_url(&page, "activation page", "/activate").await;
-    page.find_element("#national_id")
+    element(&page, "#national_id")
         .await
-        .unwrap()
         .click()
         .await
         .unwrap()
         .type_str(&national_id)
         .await
         .unwrap();
-    page.find_element("#code")
+    element(&page, "#code")
         .await
-        .unwrap()
         .click()
         .await
         .unwrap()
         .type_str(&code)
         .await
         .unwrap();
-    page.find_element("form[action='/activate'] button")
+    element(&page, "form[action='/activate'] button")
         .await
-        .unwrap()
         .click()
         .await
         .unwrap();
     wait_for_url(&page, "passkey page", "/activate/passkey").await;
 
     // The real JS creates a passkey on the virtual authenticator.
-    page.find_element("button[data-passkey='register']")
+    element(&page, "button[data-passkey='register']")
         .await
-        .unwrap()
         .click()
         .await
         .unwrap();
     wait_for_url(&page, "recovery codes offer", "/recovery-codes").await;
-    page.find_element("main a[href^='/authorize/resume']")
+    element(&page, "main a[href^='/authorize/resume']")
         .await
-        .unwrap()
         .click()
         .await
         .unwrap();
     wait_for_url(&page, "consent page", "/consent?continue=").await;
-    page.find_element("button[value='allow']")
+    element(&page, "button[value='allow']")
         .await
-        .unwrap()
         .click()
         .await
         .unwrap();
@@ -223,9 +227,8 @@ async fn a_citizen_activates_and_signs_in_with_a_passkey_in_a_real_browser() {
     );
     page.goto(url.as_str()).await.unwrap();
     wait_for_url(&page, "sign-in page", "/signin?continue=").await;
-    page.find_element("button[data-passkey='signin']")
+    element(&page, "button[data-passkey='signin']")
         .await
-        .unwrap()
         .click()
         .await
         .unwrap();

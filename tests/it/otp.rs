@@ -36,7 +36,7 @@ fn last_code(app: &TestApp) -> String {
 #[tokio::test]
 async fn a_one_time_code_signs_in_without_javascript_once_and_locks_after_too_many_tries() {
     let db = TestDb::sqlite();
-    let app = TestApp::spawn_with(&db, |f| f.merge(("mail.outbox", true))).await;
+    let app = TestApp::spawn_with_outbox(&db).await;
     let person = seeded_person(&app).await;
     activated(&app, &person).await;
     let (client_id, secret) = register(&app, web_client("Tax Board")).await;
@@ -149,6 +149,16 @@ async fn a_one_time_code_signs_in_without_javascript_once_and_locks_after_too_ma
     assert_eq!(claims["acr"], "urn:civitas:loa:low");
     assert_eq!(claims["amr"], serde_json::json!(["otp"]));
 
+    // A code session cannot make itself a passkey (which would lift it to substantial).
+    let r = browser
+        .post(app.url("/passkeys/register/start"))
+        .header("origin", app.base.clone())
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+
     // A passkey-level request after a code sign-in asks for a passkey: step-up.
     let r = browser
         .get(authorize_url(
@@ -232,13 +242,44 @@ async fn a_one_time_code_signs_in_without_javascript_once_and_locks_after_too_ma
         .await
         .unwrap();
     assert!(events.iter().any(|e| e.kind == "locked"));
+
+    // A locked identity (the helpdesk's lock) signs in by no method.
+    let account = civitas::store::accounts::find_account_by_person(&app.state.db, &person)
+        .await
+        .unwrap()
+        .unwrap();
+    civitas::store::accounts::update_account_lock(
+        &app.state.db,
+        &account.id,
+        Some(i64::MAX),
+        Some("reported stolen"),
+    )
+    .await
+    .unwrap();
+    post(
+        "/signin/code",
+        vec![
+            ("national_id", national_id.clone()),
+            ("continue", String::new()),
+        ],
+    )
+    .await
+    .unwrap();
+    let code = last_code(&app);
+    let r = post(
+        "/signin/code/verify",
+        vec![("code", code), ("continue", String::new())],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 403);
     app.stop().await;
 }
 
 #[tokio::test]
 async fn an_unknown_national_id_looks_the_same_and_sends_nothing() {
     let db = TestDb::sqlite();
-    let app = TestApp::spawn_with(&db, |f| f.merge(("mail.outbox", true))).await;
+    let app = TestApp::spawn_with_outbox(&db).await;
     seeded_person(&app).await;
     let r = client()
         .post(app.url("/signin/code"))

@@ -147,6 +147,20 @@ impl TestApp {
         db: &TestDb,
         tweak: impl FnOnce(figment::Figment) -> figment::Figment,
     ) -> Self {
+        Self::spawn_configured(db, tweak, |_| {}).await
+    }
+
+    /// Spawns with the demo outbox instead of SMTP (what `serve --demo` does).
+    pub async fn spawn_with_outbox(db: &TestDb) -> Self {
+        Self::spawn_configured(db, |f| f, |c| c.mail.outbox = true).await
+    }
+
+    /// Spawns with changes to the layered sources and then to the validated configuration.
+    pub async fn spawn_configured(
+        db: &TestDb,
+        tweak: impl FnOnce(figment::Figment) -> figment::Figment,
+        adjust: impl FnOnce(&mut Config),
+    ) -> Self {
         // Errors the server logs appear with a failing test's output.
         civitas::telemetry::init(&civitas::config::LogConfig {
             format: civitas::config::LogFormat::Text,
@@ -163,7 +177,8 @@ impl TestApp {
             .merge(Serialized::default("issuer", &base))
             .merge(Serialized::default("database.url", &db.url))
             .merge(Serialized::default("keys.dir", db.keys_dir()));
-        let config = Config::from_figment(tweak(figment)).expect("test config");
+        let mut config = Config::from_figment(tweak(figment)).expect("test config");
+        adjust(&mut config);
         let clock = Arc::new(ManualClock::default());
         let app = app::build_with_clock(config, clock.clone())
             .await

@@ -144,6 +144,9 @@ struct CreateClient {
     /// Sector for pairwise subject identifiers; needed when redirect URIs span several hosts.
     #[arg(long, value_name = "HOST")]
     sector_identifier: Option<String>,
+    /// The lowest assurance every sign-in for this client needs.
+    #[arg(long, value_parser = ["urn:civitas:loa:low", "urn:civitas:loa:substantial", "urn:civitas:loa:high"])]
+    min_acr: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -402,6 +405,7 @@ async fn client(config: Config, command: ClientCommand) -> anyhow::Result<()> {
                 id_token_alg: args.id_token_alg,
                 scope: Some(args.scope),
                 sector_id: args.sector_identifier,
+                min_acr: args.min_acr,
             };
             let valid = oidc::clients::validate(&request, true)
                 .map_err(|e| anyhow::anyhow!("the client was not created: {e}"))?;

@@ -154,6 +154,7 @@ async fn client_view(state: &AppState, id: &str) -> Result<Option<ClientView>, A
         application_type: app,
         redirect_uris,
         scopes: scope_set(&row.scopes),
+        min_acr: row.min_acr,
     }))
 }
 

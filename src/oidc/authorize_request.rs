@@ -42,6 +42,8 @@ pub struct ClientView {
     pub application_type: ApplicationType,
     pub redirect_uris: Vec<RedirectUri>,
     pub scopes: BTreeSet<String>,
+    /// The client's registered minimum assurance, added to every request's `acr_values`.
+    pub min_acr: Option<String>,
 }
 
 /// A checked authorization request: every field is what the client asked for and may ask for.
@@ -286,7 +288,7 @@ pub fn parse(
                 })?,
         ),
     };
-    let acr_values = map
+    let mut acr_values: Vec<String> = map
         .get("acr_values")
         .copied()
         .unwrap_or("")
@@ -294,6 +296,7 @@ pub fn parse(
         .filter(|v| ACR_VALUES.contains(v))
         .map(str::to_owned)
         .collect();
+    acr_values.extend(client.min_acr.clone());
     let claims = match map.get("claims") {
         None => BTreeMap::new(),
         Some(json) => parse_claims(json).map_err(|m| fail("invalid_request", m))?,
@@ -366,6 +369,7 @@ mod tests {
                 .into_iter()
                 .map(String::from)
                 .collect(),
+            min_acr: None,
         }
     }
 

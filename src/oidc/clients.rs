@@ -77,6 +77,8 @@ pub struct ClientRequest {
     pub scope: Option<String>,
     /// Sector for pairwise subjects; required when redirect URIs span several hosts.
     pub sector_id: Option<String>,
+    /// The lowest assurance every sign-in for this client needs (`urn:civitas:loa:…`).
+    pub min_acr: Option<String>,
 }
 
 /// A registration that failed: which field, and why.
@@ -110,6 +112,7 @@ pub struct ValidClient {
     pub scopes: BTreeSet<String>,
     /// `None`: the client gets a sector of its own.
     pub sector_id: Option<String>,
+    pub min_acr: Option<String>,
 }
 
 /// Checks a registration. `may_hold_restricted` is true only for the operator.
@@ -245,7 +248,22 @@ pub fn validate(
         }
     };
 
+    let min_acr = match &req.min_acr {
+        None => None,
+        Some(a) if super::authorize_request::ACR_VALUES.contains(&a.as_str()) => Some(a.clone()),
+        Some(_) => {
+            return Err(invalid(
+                "default_acr_values",
+                format!(
+                    "must be one of {}",
+                    super::authorize_request::ACR_VALUES.join(", ")
+                ),
+            ));
+        }
+    };
+
     Ok(ValidClient {
+        min_acr,
         display_name,
         purpose,
         logo_uri,
@@ -388,6 +406,7 @@ fn metadata_row(client: &ValidClient, now: i64) -> ClientRow {
         status_reason: None,
         created_at: now,
         updated_at: now,
+        min_acr: client.min_acr.clone(),
     }
 }
 

@@ -42,6 +42,7 @@ struct Metadata {
     grant_types: Option<Vec<String>>,
     response_types: Option<Vec<String>>,
     subject_type: Option<String>,
+    default_acr_values: Option<Vec<String>>,
 }
 
 fn metadata_error(error: &'static str, description: String) -> OAuthError {
@@ -108,6 +109,14 @@ fn parse_metadata(body: &[u8]) -> Result<ClientRequest, OAuthError> {
         id_token_alg: m.id_token_signed_response_alg,
         scope: m.scope,
         sector_id: None,
+        // The highest of the defaults: every sign-in for this client needs at least that.
+        min_acr: m.default_acr_values.and_then(|v| {
+            v.into_iter().max_by_key(|a| {
+                super::authorize_request::ACR_VALUES
+                    .iter()
+                    .position(|k| k == a)
+            })
+        }),
     })
 }
 

@@ -25,16 +25,18 @@ pub struct ClientRow {
     pub status_reason: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The registered minimum assurance (`urn:civitas:loa:…`), if any.
+    pub min_acr: Option<String>,
 }
 
 const COLUMNS: &str = "id, display_name, purpose, logo_uri, application_type, auth_method, \
      secret_hash, jwks, jwks_uri, id_token_alg, scopes, sector_id, status, status_reason, \
-     created_at, updated_at";
+     created_at, updated_at, min_acr";
 
 pub async fn insert_client(tx: &mut Tx, row: &ClientRow) -> Result<(), sqlx::Error> {
     let sql = format!(
         "INSERT INTO clients ({COLUMNS}) VALUES \
-         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
     );
     on_tx!(tx, |c| sqlx::query(AssertSqlSafe(sql))
         .bind(&row.id)
@@ -53,6 +55,7 @@ pub async fn insert_client(tx: &mut Tx, row: &ClientRow) -> Result<(), sqlx::Err
         .bind(&row.status_reason)
         .bind(row.created_at)
         .bind(row.updated_at)
+        .bind(&row.min_acr)
         .execute(c)
         .await
         .map(drop))
@@ -200,8 +203,8 @@ pub async fn update_client_metadata(tx: &mut Tx, row: &ClientRow) -> Result<(), 
     on_tx!(tx, |c| {
         sqlx::query(
         "UPDATE clients SET display_name = $1, purpose = $2, logo_uri = $3, application_type = $4, \
-         jwks = $5, jwks_uri = $6, id_token_alg = $7, scopes = $8, updated_at = $9 \
-         WHERE id = $10"
+         jwks = $5, jwks_uri = $6, id_token_alg = $7, scopes = $8, updated_at = $9, \
+         min_acr = $11 WHERE id = $10"
     )
     .bind(&row.display_name)
     .bind(&row.purpose)
@@ -213,6 +216,7 @@ pub async fn update_client_metadata(tx: &mut Tx, row: &ClientRow) -> Result<(), 
     .bind(&row.scopes)
     .bind(row.updated_at)
     .bind(&row.id)
+    .bind(&row.min_acr)
     .execute(c)
     .await
     .map(drop)

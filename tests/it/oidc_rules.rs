@@ -1098,3 +1098,38 @@ async fn a_jwks_uri_on_a_private_address_is_never_fetched() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_clients_registered_minimum_assurance_steps_a_weaker_sign_in_up() {
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn(&db).await;
+    let person = seeded_person(&app).await;
+    let (bank, _) = register(
+        &app,
+        ClientRequest {
+            min_acr: Some("urn:civitas:loa:substantial".into()),
+            ..web_client("Bank")
+        },
+    )
+    .await;
+    consent(&app, &person, &bank, "openid profile").await;
+    let (_, challenge) = pkce();
+    // A one-time-code sign-in (low) is not enough for this bank, even unasked.
+    let (low, _) = signed_in_browser(&app, &person, "urn:civitas:loa:low").await;
+    let r = low
+        .get(authorize_url(&app, &bank, &challenge, &[]))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/signin?continue=")
+    );
+    // A passkey sign-in is.
+    let (substantial, _) = signed_in_browser(&app, &person, "urn:civitas:loa:substantial").await;
+    let q = redirect_query(&substantial, &authorize_url(&app, &bank, &challenge, &[])).await;
+    assert!(q.contains_key("code"));
+    app.stop().await;
+}

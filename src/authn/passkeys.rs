@@ -59,6 +59,31 @@ struct AuthenticationState {
     expires_at: i64,
 }
 
+/// What the authenticator said about a new credential: its sign counter and whether it may be
+/// (and is) backed up, i.e. a synced passkey. Read from the stored form, which carries them.
+struct Flags {
+    counter: i64,
+    backup_eligible: bool,
+    backup_state: bool,
+}
+
+impl Flags {
+    fn of(passkey: &Passkey) -> Self {
+        let v = serde_json::to_value(passkey).unwrap_or_default();
+        let cred = &v["cred"];
+        Self {
+            counter: cred["counter"].as_i64().unwrap_or(0),
+            backup_eligible: cred["backup_eligible"].as_bool().unwrap_or(false),
+            backup_state: cred["backup_state"].as_bool().unwrap_or(false),
+        }
+    }
+}
+
+/// RFC 8176: a key that can leave its device (a synced passkey) is software-held.
+fn amr_key(backup_eligible: bool) -> &'static str {
+    if backup_eligible { "swk" } else { "hwk" }
+}
+
 /// A ceremony error: JSON `{"error": …}` with a message safe to show.
 pub struct CeremonyError(StatusCode, String);
 
@@ -182,6 +207,7 @@ pub async fn register_finish(
         .finish_passkey_registration(&credential, &ceremony.state)
         .map_err(|_| refused("The passkey could not be verified. Please try again."))?;
     let credential_id = B64.encode(passkey.cred_id());
+    let flags = Flags::of(&passkey);
     if let Some(account) = accounts::find_account(&state.db, &ceremony.account_id).await?
         && (account.status != "active" || account.locked_until.is_some_and(|u| u > now))
     {
@@ -212,9 +238,9 @@ pub async fn register_finish(
                 crate::clock::rfc3339(now).get(..10).unwrap_or("")
             ),
             passkey: serde_json::to_string(&passkey)?,
-            sign_count: 0,
-            backup_eligible: 0,
-            backup_state: 0,
+            sign_count: flags.counter,
+            backup_eligible: i64::from(flags.backup_eligible),
+            backup_state: i64::from(flags.backup_state),
             created_at: now,
             last_used_at: None,
         },
@@ -251,7 +277,7 @@ pub async fn register_finish(
         let who = SignedIn {
             person_id: ceremony.person_id.clone(),
             acr: ACR_SUBSTANTIAL.into(),
-            amr: vec!["hwk".into(), "mfa".into()],
+            amr: vec![amr_key(flags.backup_eligible).into(), "mfa".into()],
             auth_time: now,
             sid: random_token(16),
         };
@@ -381,15 +407,7 @@ pub async fn signin_finish(
     let who = SignedIn {
         person_id: account.person_id.clone(),
         acr: ACR_SUBSTANTIAL.into(),
-        amr: vec![
-            if result.backup_eligible() {
-                "swk"
-            } else {
-                "hwk"
-            }
-            .into(),
-            "mfa".into(),
-        ],
+        amr: vec![amr_key(result.backup_eligible()).into(), "mfa".into()],
         auth_time: now,
         sid: random_token(16),
     };

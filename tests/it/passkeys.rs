@@ -431,7 +431,7 @@ async fn a_passkey_made_for_another_origin_is_refused() {
     let look_alike = url::Url::parse(&format!("http://badlocalhost:{port}")).unwrap();
     let mut authenticator = SoftPasskey::new(true);
     let credential = authenticator
-        .perform_register(look_alike, options.public_key, 60_000)
+        .perform_register(look_alike.clone(), options.public_key, 60_000)
         .unwrap();
     let r = from_page(&app, &browser, "/passkeys/register/finish")
         .json(&credential)
@@ -444,6 +444,67 @@ async fn a_passkey_made_for_another_origin_is_refused() {
             .await
             .unwrap()
             .is_none()
+    );
+
+    // The real origin registers; a look-alike page relaying a sign-in is refused too.
+    let origin = url::Url::parse(&app.base).unwrap();
+    let options: CreationChallengeResponse = from_page(&app, &browser, "/passkeys/register/start")
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let credential = authenticator
+        .do_registration(origin.clone(), options)
+        .unwrap();
+    let r = from_page(&app, &browser, "/passkeys/register/finish")
+        .json(&credential)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let person = seeded_person(&app).await;
+    let account = civitas::store::accounts::find_account_by_person(&app.state.db, &person)
+        .await
+        .unwrap()
+        .unwrap();
+    let stored = civitas::store::accounts::find_passkeys_of_account(&app.state.db, &account.id)
+        .await
+        .unwrap();
+    let phished = client();
+    let mut options: RequestChallengeResponse = from_page(&app, &phished, "/passkeys/signin/start")
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    options.public_key.allow_credentials.push(AllowCredentials {
+        type_: "public-key".into(),
+        id: B64.decode(&stored[0].credential_id).unwrap(),
+        transports: None,
+    });
+    let mut assertion = authenticator
+        .perform_auth(look_alike.clone(), options.public_key, 60_000)
+        .unwrap();
+    assertion.response.user_handle = Some(
+        uuid::Uuid::parse_str(&account.id)
+            .unwrap()
+            .as_bytes()
+            .to_vec(),
+    );
+    let r = from_page(&app, &phished, "/passkeys/signin/finish")
+        .json(&assertion)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        400,
+        "an assertion made for another origin does not sign in"
     );
     app.stop().await;
 }

@@ -57,12 +57,22 @@
     });
   }
 
-  function signin(continueId) {
+  // A conditional (autofill) request waiting on page load; a button press cancels it.
+  var pending = null;
+
+  function signin(continueId, conditional) {
+    if (pending) { pending.abort(); pending = null; }
+    var request = {};
+    if (conditional) {
+      pending = new AbortController();
+      request = { mediation: "conditional", signal: pending.signal };
+    }
     return post("/passkeys/signin/start").then(function (options) {
       var pk = options.publicKey;
       pk.challenge = toBytes(pk.challenge);
       (pk.allowCredentials || []).forEach(function (c) { c.id = toBytes(c.id); });
-      return navigator.credentials.get({ publicKey: pk });
+      request.publicKey = pk;
+      return navigator.credentials.get(request);
     }).then(function (cred) {
       var url = "/passkeys/signin/finish" + (continueId ? "?continue=" + encodeURIComponent(continueId) : "");
       return post(url, {
@@ -80,8 +90,25 @@
     });
   }
 
+  // Conditional UI: where the browser supports it, the sign-in page's field offers the
+  // citizen's passkeys as autofill suggestions.
+  function offerAutofill(error) {
+    var field = document.querySelector("[data-passkey-autofill]");
+    if (!field || !window.PublicKeyCredential || !PublicKeyCredential.isConditionalMediationAvailable) { return; }
+    PublicKeyCredential.isConditionalMediationAvailable().then(function (available) {
+      if (!available) { return; }
+      field.hidden = false;
+      signin(field.dataset.continue, true).then(function (done) {
+        window.location.assign(done.redirect);
+      }).catch(function (e) {
+        if (e && e.name !== "AbortError" && error) { error.textContent = e.message || ""; }
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var error = document.querySelector("[data-passkey-error]");
+    offerAutofill(error);
     document.querySelectorAll("button[data-passkey]").forEach(function (button) {
       if (!window.PublicKeyCredential) {
         button.disabled = true;
@@ -91,7 +118,7 @@
       button.addEventListener("click", function () {
         button.disabled = true;
         if (error) { error.textContent = ""; }
-        var run = button.dataset.passkey === "register" ? register() : signin(button.dataset.continue);
+        var run = button.dataset.passkey === "register" ? register() : signin(button.dataset.continue, false);
         run.then(function (done) {
           window.location.assign(done.redirect);
         }).catch(function (e) {

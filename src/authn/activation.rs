@@ -156,10 +156,7 @@ pub async fn activate(
         national_id: national_id.clone(),
     };
     // One answer for every failure: the page never tells whether a national ID exists.
-    let person = match NationalId::parse(&national_id) {
-        Ok(id) => persons::find_person_by_national_id(&state.db, id.as_str()).await?,
-        Err(_) => None,
-    };
+    let person = super::person_by_typed_national_id(&state.db, &national_id).await?;
     let code_hash = sha256_b64(&normalise(&form.code));
     let valid = match &person {
         Some(p) => accounts::find_activation_code_valid(&state.db, &code_hash, &p.id, now).await?,

@@ -41,6 +41,17 @@ pub async fn record_event(db: &Db, person_id: &str, kind: &str, detail: &str, no
     }
 }
 
+/// The person a typed national ID names: `None` for a malformed number or nobody.
+pub async fn person_by_typed_national_id(
+    db: &Db,
+    typed: &str,
+) -> Result<Option<crate::store::persons::PersonRow>, sqlx::Error> {
+    match crate::registry::NationalId::parse(typed.trim()) {
+        Ok(id) => crate::store::persons::find_person_by_national_id(db, id.as_str()).await,
+        Err(_) => Ok(None),
+    }
+}
+
 /// Where a completed sign-in continues: the waiting authorization request, or the home page.
 pub fn after_sign_in(continue_id: Option<&str>) -> String {
     match continue_id.filter(|c| {

@@ -19,8 +19,7 @@ use crate::{
     crypto::secrets::{constant_time_eq, random_token, sha256_b64},
     error::AppError,
     mail::Mail,
-    registry::NationalId,
-    store::{accounts, persons},
+    store::accounts,
     web::{
         client_ip::ClientIp,
         i18n::Lang,
@@ -107,10 +106,7 @@ pub async fn request(
         });
     }
     let national_id = form.national_id.trim().to_uppercase();
-    let person = match NationalId::parse(&national_id) {
-        Ok(id) => persons::find_person_by_national_id(&state.db, id.as_str()).await?,
-        Err(_) => None,
-    };
+    let person = super::person_by_typed_national_id(&state.db, &national_id).await?;
     let account = match &person {
         Some(p) => accounts::find_account_by_person(&state.db, &p.id).await?,
         None => None,

@@ -24,8 +24,7 @@ use super::{
 use crate::{
     app::AppState,
     error::AppError,
-    registry::NationalId,
-    store::{accounts, persons},
+    store::accounts,
     web::{client_ip::ClientIp, i18n::Lang, pages::Layout, sessions::signed_in},
 };
 
@@ -169,10 +168,7 @@ pub async fn recover(
             });
         }
     }
-    let person = match NationalId::parse(&national_id) {
-        Ok(id) => persons::find_person_by_national_id(&state.db, id.as_str()).await?,
-        Err(_) => None,
-    };
+    let person = super::person_by_typed_national_id(&state.db, &national_id).await?;
     let account = match &person {
         Some(p) => accounts::find_account_by_person(&state.db, &p.id).await?,
         None => None,

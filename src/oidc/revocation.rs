@@ -17,8 +17,26 @@ use super::{
 use crate::{
     app::AppState,
     crypto::secrets::sha256_b64,
-    store::{clients, oauth},
+    store::{
+        clients::{self, ClientRow},
+        oauth,
+    },
 };
+
+/// The common start of both endpoints: a form, an authenticated client, and the hash of the
+/// token it names.
+async fn token_request(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: &[u8],
+    path: &str,
+) -> Result<(ClientRow, String), OAuthError> {
+    require_form(headers)?;
+    let form = parse_form(body)?;
+    let client = authenticate(state, headers, &form, &state.config.issuer.endpoint(path)).await?;
+    let hash = sha256_b64(token_param(&form)?);
+    Ok((client, hash))
+}
 
 fn token_param(form: &std::collections::BTreeMap<String, String>) -> Result<&str, OAuthError> {
     if let Some(hint) = form.get("token_type_hint")
@@ -42,16 +60,7 @@ pub async fn revoke(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, OAuthError> {
-    require_form(&headers)?;
-    let form = parse_form(&body)?;
-    let client = authenticate(
-        &state,
-        &headers,
-        &form,
-        &state.config.issuer.endpoint("/revoke"),
-    )
-    .await?;
-    let hash = sha256_b64(token_param(&form)?);
+    let (client, hash) = token_request(&state, &headers, &body, "/revoke").await?;
     let now = state.clock.now();
     if let Some(t) = oauth::find_token(&state.db, &hash).await?
         && t.client_id == client.id
@@ -75,16 +84,7 @@ pub async fn introspect(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, OAuthError> {
-    require_form(&headers)?;
-    let form = parse_form(&body)?;
-    let client = authenticate(
-        &state,
-        &headers,
-        &form,
-        &state.config.issuer.endpoint("/introspect"),
-    )
-    .await?;
-    let hash = sha256_b64(token_param(&form)?);
+    let (client, hash) = token_request(&state, &headers, &body, "/introspect").await?;
     let now = state.clock.now();
     let active = oauth::find_token(&state.db, &hash).await?.filter(|t| {
         t.client_id == client.id

@@ -62,6 +62,10 @@ pub struct AppState {
     pub client_keys: Arc<oidc::client_keys::ClientKeys>,
     /// The WebAuthn relying party (`None` when the issuer's host is an IP address).
     pub webauthn: Option<Arc<webauthn_rs::Webauthn>>,
+    /// Attestation CAs of allow-listed authenticators, for assurance high.
+    pub attestation_cas: Option<webauthn_rs::prelude::AttestationCaList>,
+    /// Their AAGUIDs: an attested passkey gives high only while its model is listed.
+    pub high_assurance_aaguids: Arc<[uuid::Uuid]>,
     /// Mail delivery (`None`: no SMTP configured and not in demo mode).
     pub mailer: Option<Arc<dyn crate::mail::Mailer>>,
 }
@@ -108,6 +112,13 @@ pub async fn build_with_clock(config: Config, clock: SharedClock) -> anyhow::Res
         jwks_cache_control: oidc::jwks::cache_control(&config.keys),
         discovery: oidc::discovery::metadata(&config.issuer),
         webauthn: authn::webauthn(&config.issuer),
+        attestation_cas: authn::high_assurance_cas(&config.passkeys)?,
+        high_assurance_aaguids: config
+            .passkeys
+            .high_assurance
+            .iter()
+            .map(|d| d.aaguid)
+            .collect(),
         mailer: crate::mail::from_config(&config.mail)?,
         pairwise,
         client_keys: Arc::new(oidc::client_keys::ClientKeys::new(

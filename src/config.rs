@@ -32,7 +32,23 @@ pub struct Config {
     pub http: HttpConfig,
     pub sessions: SessionsConfig,
     pub mail: MailConfig,
+    pub passkeys: PasskeysConfig,
     pub log: LogConfig,
+}
+
+/// `[passkeys]`
+#[derive(Clone, Debug, Default)]
+pub struct PasskeysConfig {
+    /// Device-bound authenticators whose attested passkeys give `urn:civitas:loa:high`.
+    pub high_assurance: Vec<HighAssuranceDevice>,
+}
+
+/// One authenticator model on the high-assurance allow-list: its attestation CA and AAGUID.
+#[derive(Clone, Debug)]
+pub struct HighAssuranceDevice {
+    pub ca_pem: Vec<u8>,
+    pub aaguid: uuid::Uuid,
+    pub name: String,
 }
 
 /// `[mail]`
@@ -209,7 +225,22 @@ struct Raw {
     http: RawHttp,
     sessions: RawSessions,
     mail: RawMail,
+    passkeys: RawPasskeys,
     log: RawLog,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPasskeys {
+    high_assurance: Vec<RawDevice>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDevice {
+    ca_file: PathBuf,
+    aaguid: String,
+    name: String,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -294,6 +325,7 @@ impl Default for Raw {
                 idle_timeout_secs: 15 * 60,
                 absolute_lifetime_secs: 12 * 3600,
             },
+            passkeys: RawPasskeys::default(),
             mail: RawMail {
                 smtp_url: None,
                 smtp_url_file: None,
@@ -493,6 +525,26 @@ impl Config {
             from: raw.mail.from,
             outbox: false,
         };
+        let mut high_assurance = Vec::new();
+        for d in raw.passkeys.high_assurance {
+            let ca_pem = std::fs::read(&d.ca_file).map_err(|e| {
+                invalid(
+                    "passkeys.high_assurance.ca_file",
+                    format!("{}: {e}", d.ca_file.display()),
+                )
+            })?;
+            let aaguid = uuid::Uuid::parse_str(&d.aaguid).map_err(|_| {
+                invalid(
+                    "passkeys.high_assurance.aaguid",
+                    format!("`{}` is not a UUID", d.aaguid),
+                )
+            })?;
+            high_assurance.push(HighAssuranceDevice {
+                ca_pem,
+                aaguid,
+                name: d.name,
+            });
+        }
         tracing_subscriber::EnvFilter::try_new(&raw.log.filter)
             .map_err(|e| invalid("log.filter", e.to_string()))?;
 
@@ -511,6 +563,7 @@ impl Config {
             http,
             sessions,
             mail,
+            passkeys: PasskeysConfig { high_assurance },
             log: LogConfig {
                 format: raw.log.format,
                 filter: raw.log.filter,

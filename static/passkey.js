@@ -35,8 +35,8 @@
     });
   }
 
-  function register() {
-    return post("/passkeys/register/start").then(function (options) {
+  function register(high) {
+    return post("/passkeys/register/start" + (high ? "?high=1" : "")).then(function (options) {
       var pk = options.publicKey;
       pk.challenge = toBytes(pk.challenge);
       pk.user.id = toBytes(pk.user.id);
@@ -118,7 +118,7 @@
       button.addEventListener("click", function () {
         button.disabled = true;
         if (error) { error.textContent = ""; }
-        var run = button.dataset.passkey === "register" ? register() : signin(button.dataset.continue, false);
+        var run = button.dataset.passkey === "register" ? register(button.dataset.high === "1") : signin(button.dataset.continue, false);
         run.then(function (done) {
           window.location.assign(done.redirect);
         }).catch(function (e) {

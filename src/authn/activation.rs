@@ -237,6 +237,8 @@ pub async fn activate(
 #[template(path = "authn/activate_passkey.html")]
 pub struct PasskeyPage {
     pub layout: Layout,
+    /// Whether device-bound security keys for assurance high are offered.
+    pub high_available: bool,
 }
 
 /// `GET /activate/passkey`: create the first passkey (needs JavaScript and an authenticator).
@@ -251,6 +253,7 @@ pub async fn passkey_page(
     }
     Ok(PasskeyPage {
         layout: Layout::new(lang, "/activate/passkey"),
+        high_available: state.attestation_cas.is_some(),
     }
     .into_response())
 }

@@ -17,6 +17,29 @@ use crate::{config::Issuer, store::Db};
 
 /// Assurance a passkey with user verification gives (eIDAS substantial).
 pub const ACR_SUBSTANTIAL: &str = "urn:civitas:loa:substantial";
+/// Assurance an attested, device-bound passkey from an allow-listed authenticator gives.
+pub const ACR_HIGH: &str = "urn:civitas:loa:high";
+
+/// The attestation CAs of the authenticators on the high-assurance allow-list, if any.
+pub fn high_assurance_cas(
+    config: &crate::config::PasskeysConfig,
+) -> anyhow::Result<Option<webauthn_rs::prelude::AttestationCaList>> {
+    if config.high_assurance.is_empty() {
+        return Ok(None);
+    }
+    let mut builder = webauthn_rs::prelude::AttestationCaListBuilder::new();
+    for d in &config.high_assurance {
+        builder
+            .insert_device_pem(&d.ca_pem, d.aaguid, d.name.clone(), Default::default())
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "passkeys.high_assurance ({}): the CA file is not a PEM certificate: {e:?}",
+                    d.name
+                )
+            })?;
+    }
+    Ok(Some(builder.build()))
+}
 
 /// The WebAuthn relying party: RP ID is the issuer's host, the origin the issuer's origin.
 /// `None` when the issuer's host is an IP address, which browsers refuse as an RP ID.

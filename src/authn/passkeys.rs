@@ -13,12 +13,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tower_sessions::Session;
 use webauthn_rs::prelude::{
+    AttestationMetadata, AttestedPasskey, AttestedPasskeyRegistration, AuthenticationResult,
     DiscoverableAuthentication, Passkey, PasskeyRegistration, PublicKeyCredential,
-    RegisterPublicKeyCredential, Uuid,
+    RegisterPublicKeyCredential, Uuid, WebauthnError,
 };
 
 use super::{
-    ACR_SUBSTANTIAL,
+    ACR_HIGH, ACR_SUBSTANTIAL,
     activation::{ACTIVATION, Activating, ContinueQuery},
     after_sign_in, record_event, throttle,
 };
@@ -40,7 +41,7 @@ const ADD_PASSKEY_WITHIN: i64 = 300;
 
 #[derive(Serialize, Deserialize)]
 struct RegistrationState {
-    state: PasskeyRegistration,
+    state: Ceremony,
     account_id: String,
     person_id: String,
     /// A new account is created when the ceremony completes.
@@ -51,6 +52,74 @@ struct RegistrationState {
     code_hash: Option<String>,
     continue_id: Option<String>,
     expires_at: i64,
+}
+
+/// Which kind of passkey a registration makes.
+#[derive(Serialize, Deserialize)]
+enum Ceremony {
+    /// Any passkey (synced or not): assurance substantial.
+    Passkey(PasskeyRegistration),
+    /// An attested, device-bound passkey from an allow-listed authenticator: assurance high.
+    Attested(AttestedPasskeyRegistration),
+}
+
+/// A stored credential of either kind.
+enum StoredKey {
+    Plain(Passkey),
+    Attested(AttestedPasskey),
+}
+
+impl StoredKey {
+    fn load(kind: &str, json: &str) -> serde_json::Result<Self> {
+        Ok(match kind {
+            "attested" => StoredKey::Attested(serde_json::from_str(json)?),
+            _ => StoredKey::Plain(serde_json::from_str(json)?),
+        })
+    }
+
+    fn finish(
+        &self,
+        wa: &webauthn_rs::Webauthn,
+        credential: &PublicKeyCredential,
+        state: DiscoverableAuthentication,
+    ) -> Result<AuthenticationResult, WebauthnError> {
+        match self {
+            StoredKey::Plain(k) => wa.finish_discoverable_authentication_v2(credential, state, k),
+            StoredKey::Attested(k) => {
+                wa.finish_discoverable_authentication_v2(credential, state, k)
+            }
+        }
+    }
+
+    fn update(&mut self, result: &AuthenticationResult) {
+        match self {
+            StoredKey::Plain(k) => k.update_credential(result),
+            StoredKey::Attested(k) => k.update_credential(result),
+        };
+    }
+
+    fn to_json(&self) -> serde_json::Result<String> {
+        match self {
+            StoredKey::Plain(k) => serde_json::to_string(k),
+            StoredKey::Attested(k) => serde_json::to_string(k),
+        }
+    }
+}
+
+/// The authenticator model an attestation names.
+fn aaguid_of(metadata: &AttestationMetadata) -> Option<Uuid> {
+    match metadata {
+        AttestationMetadata::Packed { aaguid } | AttestationMetadata::Tpm { aaguid, .. } => {
+            Some(*aaguid)
+        }
+        _ => None,
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct RegisterQuery {
+    /// `1`: an attested, device-bound passkey for assurance high.
+    high: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -68,7 +137,7 @@ struct Flags {
 }
 
 impl Flags {
-    fn of(passkey: &Passkey) -> Self {
+    fn of(passkey: &impl Serialize) -> Self {
         let v = serde_json::to_value(passkey).unwrap_or_default();
         let cred = &v["cred"];
         Self {
@@ -124,6 +193,7 @@ fn webauthn(state: &AppState) -> Result<&webauthn_rs::Webauthn, CeremonyError> {
 pub async fn register_start(
     State(state): State<AppState>,
     session: Session,
+    Query(q): Query<RegisterQuery>,
 ) -> Result<Response, CeremonyError> {
     let wa = webauthn(&state)?;
     let now = state.clock.now();
@@ -162,12 +232,19 @@ pub async fn register_start(
     };
     let uuid = Uuid::parse_str(&account_id)?;
     let display = format!("{} {}", person.given_names, person.family_name);
-    let (mut options, registration) = wa.start_passkey_registration(
-        uuid,
-        &display,
-        &display,
-        Some(exclude).filter(|e| !e.is_empty()),
-    )?;
+    let exclude = Some(exclude).filter(|e| !e.is_empty());
+    let (mut options, registration) = if q.high.as_deref() == Some("1") {
+        let list = state
+            .attestation_cas
+            .clone()
+            .ok_or_else(|| refused("High-assurance security keys are not offered here."))?;
+        let (o, r) =
+            wa.start_attested_passkey_registration(uuid, &display, &display, exclude, list, None)?;
+        (o, Ceremony::Attested(r))
+    } else {
+        let (o, r) = wa.start_passkey_registration(uuid, &display, &display, exclude)?;
+        (o, Ceremony::Passkey(r))
+    };
     // A discoverable credential, for usernameless sign-in.
     if let Some(selection) = options.public_key.authenticator_selection.as_mut() {
         selection.resident_key = Some(webauthn_rs_proto::ResidentKeyRequirement::Required);
@@ -203,11 +280,36 @@ pub async fn register_finish(
         .await?
         .filter(|c: &RegistrationState| c.expires_at > now)
         .ok_or_else(|| refused("This passkey request has expired. Please start again."))?;
-    let passkey: Passkey = wa
-        .finish_passkey_registration(&credential, &ceremony.state)
-        .map_err(|_| refused("The passkey could not be verified. Please try again."))?;
-    let credential_id = B64.encode(passkey.cred_id());
-    let flags = Flags::of(&passkey);
+    let not_verified = |_| refused("The passkey could not be verified. Please try again.");
+    let (stored_json, credential_id, flags, kind, aaguid) = match &ceremony.state {
+        Ceremony::Passkey(r) => {
+            let k = wa
+                .finish_passkey_registration(&credential, r)
+                .map_err(not_verified)?;
+            (
+                serde_json::to_string(&k)?,
+                B64.encode(k.cred_id()),
+                Flags::of(&k),
+                "passkey",
+                None,
+            )
+        }
+        Ceremony::Attested(r) => {
+            let k = wa
+                .finish_attested_passkey_registration(&credential, r)
+                .map_err(|_| {
+                    refused("This security key is not one Civitas accepts for high assurance.")
+                })?;
+            let aaguid = aaguid_of(&k.attestation().metadata).map(|u| u.to_string());
+            (
+                serde_json::to_string(&k)?,
+                B64.encode(k.cred_id()),
+                Flags::of(&k),
+                "attested",
+                aaguid,
+            )
+        }
+    };
     if let Some(account) = accounts::find_account(&state.db, &ceremony.account_id).await?
         && (account.status != "active" || account.locked_until.is_some_and(|u| u > now))
     {
@@ -237,12 +339,14 @@ pub async fn register_finish(
                 "Passkey added {}",
                 crate::clock::rfc3339(now).get(..10).unwrap_or("")
             ),
-            passkey: serde_json::to_string(&passkey)?,
+            passkey: stored_json,
             sign_count: flags.counter,
             backup_eligible: i64::from(flags.backup_eligible),
             backup_state: i64::from(flags.backup_state),
             created_at: now,
             last_used_at: None,
+            kind: kind.to_owned(),
+            aaguid,
         },
     )
     .await?;
@@ -276,7 +380,12 @@ pub async fn register_finish(
     if ceremony.via_code {
         let who = SignedIn {
             person_id: ceremony.person_id.clone(),
-            acr: ACR_SUBSTANTIAL.into(),
+            acr: if kind == "attested" {
+                ACR_HIGH
+            } else {
+                ACR_SUBSTANTIAL
+            }
+            .into(),
             amr: vec![amr_key(flags.backup_eligible).into(), "mfa".into()],
             auth_time: now,
             sid: random_token(16),
@@ -357,26 +466,25 @@ pub async fn signin_finish(
     let account = accounts::find_account(&state.db, &row.account_id)
         .await?
         .ok_or_else(unknown)?;
-    let mut passkey: Passkey = serde_json::from_str(&row.passkey)?;
-    let result =
-        match wa.finish_discoverable_authentication_v2(&credential, ceremony.state, &passkey) {
-            Ok(r) => r,
-            Err(e) => {
-                throttle::fail(&state.db, &by_ip, now).await?;
-                record_event(
-                    &state.db,
-                    &account.person_id,
-                    "signin_failed",
-                    "A passkey sign-in failed",
-                    now,
-                )
-                .await;
-                tracing::warn!(error = %e, "passkey assertion refused");
-                return Err(refused(
-                    "The passkey could not be verified. Please try again.",
-                ));
-            }
-        };
+    let mut passkey = StoredKey::load(&row.kind, &row.passkey)?;
+    let result = match passkey.finish(wa, &credential, ceremony.state) {
+        Ok(r) => r,
+        Err(e) => {
+            throttle::fail(&state.db, &by_ip, now).await?;
+            record_event(
+                &state.db,
+                &account.person_id,
+                "signin_failed",
+                "A passkey sign-in failed",
+                now,
+            )
+            .await;
+            tracing::warn!(error = %e, "passkey assertion refused");
+            return Err(refused(
+                "The passkey could not be verified. Please try again.",
+            ));
+        }
+    };
     // Checked only after the signature: nobody learns whether an identity is locked, nor
     // fills its history, without holding its passkey.
     if account.status != "active" || account.locked_until.is_some_and(|u| u > now) {
@@ -393,11 +501,11 @@ pub async fn signin_finish(
             "This identity is locked. Contact the helpdesk.".into(),
         ));
     }
-    passkey.update_credential(&result);
+    passkey.update(&result);
     accounts::update_passkey_used(
         &state.db,
         &row.credential_id,
-        &serde_json::to_string(&passkey)?,
+        &passkey.to_json()?,
         i64::from(result.counter()),
         i64::from(result.backup_state()),
         now,
@@ -406,7 +514,19 @@ pub async fn signin_finish(
     throttle::clear(&state.db, &by_ip).await?;
     let who = SignedIn {
         person_id: account.person_id.clone(),
-        acr: ACR_SUBSTANTIAL.into(),
+        // High only while the key's model is still on the operator's allow-list.
+        acr: if row.kind == "attested"
+            && row.aaguid.as_deref().is_some_and(|a| {
+                state
+                    .high_assurance_aaguids
+                    .iter()
+                    .any(|u| u.to_string() == a)
+            }) {
+            ACR_HIGH
+        } else {
+            ACR_SUBSTANTIAL
+        }
+        .into(),
         amr: vec![amr_key(result.backup_eligible()).into(), "mfa".into()],
         auth_time: now,
         sid: random_token(16),

@@ -139,15 +139,18 @@ pub struct PasskeyRow {
     pub backup_state: i64,
     pub created_at: i64,
     pub last_used_at: Option<i64>,
+    /// `passkey`, or `attested` (device-bound, from an allow-listed authenticator).
+    pub kind: String,
+    pub aaguid: Option<String>,
 }
 
 const PASSKEY_COLUMNS: &str = "credential_id, account_id, name, passkey, sign_count, \
-     backup_eligible, backup_state, created_at, last_used_at";
+     backup_eligible, backup_state, created_at, last_used_at, kind, aaguid";
 
 /// Inserts a passkey; false if the credential id is already registered (to anyone).
 pub async fn insert_passkey(tx: &mut Tx, row: &PasskeyRow) -> Result<bool, sqlx::Error> {
     let sql = format!(
-        "INSERT INTO passkeys ({PASSKEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+        "INSERT INTO passkeys ({PASSKEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
          ON CONFLICT (credential_id) DO NOTHING"
     );
     on_tx!(tx, |c| sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -160,6 +163,8 @@ pub async fn insert_passkey(tx: &mut Tx, row: &PasskeyRow) -> Result<bool, sqlx:
         .bind(row.backup_state)
         .bind(row.created_at)
         .bind(row.last_used_at)
+        .bind(&row.kind)
+        .bind(&row.aaguid)
         .execute(c)
         .await
         .map(|r| r.rows_affected() == 1))

@@ -508,3 +508,182 @@ async fn a_passkey_made_for_another_origin_is_refused() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_attested_security_key_on_the_allow_list_gives_high_assurance() {
+    use crypto_glue::traits::{EncodePem, LineEndingPem};
+    use webauthn_authenticator_rs::softtoken::{AAGUID, SoftToken};
+
+    let (mut token, ca) = SoftToken::new(true).unwrap();
+    let db = TestDb::sqlite();
+    let ca_file = db.dir.path().join("vendor-ca.pem");
+    std::fs::write(&ca_file, ca.to_pem(LineEndingPem::LF).unwrap()).unwrap();
+    let device = serde_json::json!([{
+        "ca_file": ca_file.display().to_string(),
+        "aaguid": AAGUID.to_string(),
+        "name": "Certified key"
+    }]);
+    let app = TestApp::spawn_with(&db, |f| f.merge(("passkeys.high_assurance", device))).await;
+    let origin = url::Url::parse(&app.base).unwrap();
+    let (person, c) = citizen(&app).await;
+    let (client_id, secret) = register(&app, web_client("Land Registry")).await;
+    consent(&app, &person, &client_id, "openid profile").await;
+
+    // The service needs the highest level.
+    let browser = client();
+    let (verifier, challenge) = pkce();
+    let r = browser
+        .get(authorize_url(
+            &app,
+            &client_id,
+            &challenge,
+            &[("acr_values", "urn:civitas:loa:high")],
+        ))
+        .send()
+        .await
+        .unwrap();
+    let waiting = continue_id(r.headers()["location"].to_str().unwrap());
+    from_page(&app, &browser, "/activate")
+        .form(&[
+            ("national_id", c.national_id.as_str()),
+            ("code", c.code.as_str()),
+            ("continue", waiting.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let page = browser
+        .get(app.url(&format!("/activate/passkey?continue={waiting}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("data-high=\"1\""),
+        "the certified-key option is offered"
+    );
+
+    // An ordinary passkey cannot pass for a certified key.
+    let options: CreationChallengeResponse =
+        from_page(&app, &browser, "/passkeys/register/start?high=1")
+            .json(&serde_json::json!({}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    let mut ordinary = SoftPasskey::new(true);
+    let credential = ordinary.do_registration(origin.clone(), options).unwrap();
+    let r = from_page(&app, &browser, "/passkeys/register/finish")
+        .json(&credential)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+
+    // The certified key can.
+    let options: CreationChallengeResponse =
+        from_page(&app, &browser, "/passkeys/register/start?high=1")
+            .json(&serde_json::json!({}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    let credential = token.do_registration(origin.clone(), options).unwrap();
+    let r = from_page(&app, &browser, "/passkeys/register/finish")
+        .json(&credential)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap_or_default());
+    let account = civitas::store::accounts::find_account_by_person(&app.state.db, &person)
+        .await
+        .unwrap()
+        .unwrap();
+    let stored = civitas::store::accounts::find_passkeys_of_account(&app.state.db, &account.id)
+        .await
+        .unwrap();
+    assert_eq!(stored[0].kind, "attested");
+    assert_eq!(
+        stored[0].aaguid.as_deref(),
+        Some(AAGUID.to_string().as_str())
+    );
+
+    // Back at the service: assurance high.
+    let r = browser
+        .get(app.url(&format!("/authorize/resume?continue={waiting}")))
+        .send()
+        .await
+        .unwrap();
+    let back = url::Url::parse(r.headers()["location"].to_str().unwrap()).unwrap();
+    let q: HashMap<String, String> = back.query_pairs().into_owned().collect();
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", &q["code"]),
+        ("redirect_uri", REDIRECT),
+        ("code_verifier", &verifier),
+    ];
+    let (status, tokens) = token_request(&app, &client_id, secret.as_deref().unwrap(), &form).await;
+    assert_eq!(status, 200, "{tokens}");
+    assert_eq!(
+        jwt_claims(tokens["id_token"].as_str().unwrap())["acr"],
+        "urn:civitas:loa:high"
+    );
+
+    // Signing in later with the certified key gives high again.
+    let browser = client();
+    let mut options: RequestChallengeResponse = from_page(&app, &browser, "/passkeys/signin/start")
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    options.public_key.allow_credentials.push(AllowCredentials {
+        type_: "public-key".into(),
+        id: B64.decode(&stored[0].credential_id).unwrap(),
+        transports: None,
+    });
+    let mut assertion = token.do_authentication(origin, options).unwrap();
+    assertion.response.user_handle = Some(
+        uuid::Uuid::parse_str(&account.id)
+            .unwrap()
+            .as_bytes()
+            .to_vec(),
+    );
+    let r = from_page(&app, &browser, "/passkeys/signin/finish")
+        .json(&assertion)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap_or_default());
+    let (verifier, challenge) = pkce();
+    let q = crate::support::oidc::redirect_query(
+        &browser,
+        &authorize_url(
+            &app,
+            &client_id,
+            &challenge,
+            &[("acr_values", "urn:civitas:loa:high")],
+        ),
+    )
+    .await;
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", &q["code"]),
+        ("redirect_uri", REDIRECT),
+        ("code_verifier", &verifier),
+    ];
+    let (_, tokens) = token_request(&app, &client_id, secret.as_deref().unwrap(), &form).await;
+    assert_eq!(
+        jwt_claims(tokens["id_token"].as_str().unwrap())["acr"],
+        "urn:civitas:loa:high"
+    );
+    app.stop().await;
+}

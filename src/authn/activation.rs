@@ -113,9 +113,10 @@ pub struct ContinueQuery {
 
 /// `GET /activate`
 pub async fn activate_page(lang: Lang, Query(q): Query<ContinueQuery>) -> ActivatePage {
+    let continue_id = q.continue_id.unwrap_or_default();
     ActivatePage {
-        layout: Layout::new(lang, "/activate"),
-        continue_id: q.continue_id.unwrap_or_default(),
+        layout: Layout::new(lang, &super::here("/activate", &continue_id)),
+        continue_id,
         error: None,
         national_id: String::new(),
     }
@@ -150,7 +151,7 @@ pub async fn activate(
         });
     }
     let page = |error: &str| ActivatePage {
-        layout: Layout::new(lang, "/activate"),
+        layout: Layout::new(lang, &super::here("/activate", &form.continue_id)),
         continue_id: form.continue_id.clone(),
         error: Some(error.to_owned()),
         national_id: national_id.clone(),
@@ -248,11 +249,12 @@ pub async fn passkey_page(
     lang: Lang,
 ) -> Result<Response, AppError> {
     let pending: Option<Activating> = session.get(ACTIVATION).await?;
-    if pending.is_none_or(|a| a.expires_at <= state.clock.now()) {
+    let Some(pending) = pending.filter(|a| a.expires_at > state.clock.now()) else {
         return Ok(Redirect::to("/activate").into_response());
-    }
+    };
+    let continue_id = pending.continue_id.unwrap_or_default();
     Ok(PasskeyPage {
-        layout: Layout::new(lang, "/activate/passkey"),
+        layout: Layout::new(lang, &super::here("/activate/passkey", &continue_id)),
         high_available: state.attestation_cas.is_some(),
     }
     .into_response())

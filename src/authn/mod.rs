@@ -75,6 +75,19 @@ pub async fn person_by_typed_national_id(
     }
 }
 
+/// A page's own address with the waiting request's id, so that switching language on it keeps
+/// the citizen's place in the sign-in.
+pub fn here(path: &str, continue_id: &str) -> String {
+    if continue_id.is_empty() {
+        path.to_owned()
+    } else {
+        format!(
+            "{path}?continue={}",
+            url::form_urlencoded::byte_serialize(continue_id.as_bytes()).collect::<String>()
+        )
+    }
+}
+
 /// Where a completed sign-in continues: the waiting authorization request, or the home page.
 pub fn after_sign_in(continue_id: Option<&str>) -> String {
     match continue_id.filter(|c| {

@@ -57,9 +57,10 @@ pub async fn request_page(
     lang: Lang,
     Query(q): Query<ContinueQuery>,
 ) -> RequestPage {
+    let continue_id = q.continue_id.unwrap_or_default();
     RequestPage {
-        layout: Layout::new(lang, "/signin/code"),
-        continue_id: q.continue_id.unwrap_or_default(),
+        layout: Layout::new(lang, &super::here("/signin/code", &continue_id)),
+        continue_id,
         available: state.mailer.is_some(),
     }
 }
@@ -175,9 +176,10 @@ fn verify_url(continue_id: &str) -> String {
 
 /// `GET /signin/code/verify`
 pub async fn verify_page(lang: Lang, Query(q): Query<ContinueQuery>) -> VerifyPage {
+    let continue_id = q.continue_id.unwrap_or_default();
     VerifyPage {
-        layout: Layout::new(lang, "/signin/code/verify"),
-        continue_id: q.continue_id.unwrap_or_default(),
+        layout: Layout::new(lang, &super::here("/signin/code/verify", &continue_id)),
+        continue_id,
         error: None,
     }
 }
@@ -205,7 +207,7 @@ pub async fn verify(
         (
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             VerifyPage {
-                layout: Layout::new(lang, "/signin/code/verify"),
+                layout: Layout::new(lang, &super::here("/signin/code/verify", &form.continue_id)),
                 continue_id: form.continue_id.clone(),
                 error: Some(error),
             },

@@ -34,9 +34,10 @@ pub async fn signin_page(
     lang: Lang,
     Query(q): Query<ContinueQuery>,
 ) -> SigninPage {
+    let continue_id = q.continue_id.unwrap_or_default();
     SigninPage {
-        layout: Layout::new(lang, "/signin"),
-        continue_id: q.continue_id.unwrap_or_default(),
+        layout: Layout::new(lang, &super::here("/signin", &continue_id)),
+        continue_id,
         passkeys_available: state.webauthn.is_some(),
     }
 }

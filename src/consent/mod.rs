@@ -123,7 +123,7 @@ pub async fn consent_page(
         })
         .collect();
     Ok(ConsentPage {
-        layout: Layout::new(lang, "/"),
+        layout: Layout::new(lang, &crate::authn::here("/consent", &q.continue_id)),
         continue_id: q.continue_id,
         service: client.display_name,
         purpose: client.purpose,

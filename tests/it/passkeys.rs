@@ -97,6 +97,12 @@ async fn a_citizen_activates_creates_a_passkey_and_signs_in_usernameless_to_a_re
         .await
         .unwrap();
     assert!(page.contains("data-passkey=\"signin\"") && page.contains("/activate?continue="));
+    assert!(
+        page.contains(&format!(
+            r#"name="next" value="/signin?continue={waiting}""#
+        )),
+        "switching language keeps the citizen's place"
+    );
 
     // Activation with national ID and code.
     let r = from_page(&app, &browser, "/activate")

@@ -26,7 +26,7 @@ use tower_http::{
 };
 
 use crate::{
-    authn,
+    account, authn,
     clock::{SharedClock, SystemClock},
     config::Config,
     consent,
@@ -167,6 +167,9 @@ fn routes(state: AppState) -> Router {
         .route("/language", post(pages::language))
         .route("/authorize/resume", get(oidc::authorize::resume))
         .route("/consent", get(consent::consent_page).post(consent::decide))
+        .route("/account", get(account::account))
+        .route("/account/services/withdraw", post(account::withdraw))
+        .route("/account/sessions/end", post(account::end_session))
         .route("/signin", get(authn::signin::signin_page))
         .route("/signout", post(authn::signin::signout))
         .route(

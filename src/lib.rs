@@ -2,6 +2,8 @@
 //!
 //! This file is the map of the crate; `docs/ARCHITECTURE.md` says how the parts fit.
 
+/// The citizen's own pages: services and consent withdrawal, passkeys, sessions, history, details.
+pub mod account;
 /// The route table, shared state and the one startup path: `build(config)` and `serve`.
 pub mod app;
 /// Who the citizen is: activation, passkeys, attempt throttling, security events.

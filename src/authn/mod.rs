@@ -88,7 +88,7 @@ pub fn here(path: &str, continue_id: &str) -> String {
     }
 }
 
-/// Where a completed sign-in continues: the waiting authorization request, or the home page.
+/// Where a completed sign-in continues: the waiting authorization request, or the account.
 pub fn after_sign_in(continue_id: Option<&str>) -> String {
     match continue_id.filter(|c| {
         !c.is_empty()
@@ -97,7 +97,7 @@ pub fn after_sign_in(continue_id: Option<&str>) -> String {
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     }) {
         Some(id) => format!("/authorize/resume?continue={id}"),
-        None => "/".to_owned(),
+        None => "/account".to_owned(),
     }
 }
 
@@ -111,9 +111,9 @@ mod tests {
             after_sign_in(Some("abc_-1")),
             "/authorize/resume?continue=abc_-1"
         );
-        assert_eq!(after_sign_in(Some("https://evil.example")), "/");
-        assert_eq!(after_sign_in(Some("a&b=c")), "/");
-        assert_eq!(after_sign_in(None), "/");
+        assert_eq!(after_sign_in(Some("https://evil.example")), "/account");
+        assert_eq!(after_sign_in(Some("a&b=c")), "/account");
+        assert_eq!(after_sign_in(None), "/account");
     }
 
     #[test]

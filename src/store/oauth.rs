@@ -416,3 +416,70 @@ pub async fn ensure_server_secret(
     .fetch_one(p)
     .await)
 }
+
+/// A consent with the relying party's name, for the citizen's own page.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ConsentListRow {
+    pub client_id: String,
+    pub display_name: String,
+    pub purpose: String,
+    pub scopes: String,
+    pub granted_at: i64,
+    pub expires_at: i64,
+}
+
+pub async fn find_consents_of_person(
+    db: &Db,
+    person_id: &str,
+    now: i64,
+) -> Result<Vec<ConsentListRow>, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_as(
+        "SELECT c.client_id, k.display_name, k.purpose, c.scopes, c.granted_at, c.expires_at \
+         FROM consents c JOIN clients k ON k.id = c.client_id \
+         WHERE c.person_id = $1 AND c.expires_at > $2 ORDER BY k.display_name"
+    )
+    .bind(person_id)
+    .bind(now)
+    .fetch_all(p)
+    .await)
+}
+
+/// Withdraws a consent: the consent goes, and every grant and token of that relying party
+/// for this person is revoked in the same transaction.
+pub async fn delete_consent_and_revoke(
+    tx: &mut Tx,
+    person_id: &str,
+    client_id: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let removed = on_tx!(tx, |c| sqlx::query(
+        "DELETE FROM consents WHERE person_id = $1 AND client_id = $2"
+    )
+    .bind(person_id)
+    .bind(client_id)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected() == 1))?;
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE tokens SET revoked_at = $3 WHERE revoked_at IS NULL AND grant_id IN \
+         (SELECT id FROM grants WHERE person_id = $1 AND client_id = $2)"
+    )
+    .bind(person_id)
+    .bind(client_id)
+    .bind(now)
+    .execute(&mut *c)
+    .await
+    .map(drop))?;
+    on_tx!(tx, |c| {
+        sqlx::query(
+        "UPDATE grants SET revoked_at = $3 WHERE person_id = $1 AND client_id = $2 AND revoked_at IS NULL"
+    )
+    .bind(person_id)
+    .bind(client_id)
+    .bind(now)
+    .execute(c)
+    .await
+    .map(drop)
+    })?;
+    Ok(removed)
+}

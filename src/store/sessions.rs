@@ -109,3 +109,42 @@ pub async fn delete_expired_sessions(db: &Db, now: i64) -> Result<u64, sqlx::Err
     .await
     .map(|r| r.rows_affected()))
 }
+
+/// A signed-in session of a person, for their own page.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PersonSessionRow {
+    pub sid: Option<String>,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+pub async fn find_sessions_of_person(
+    db: &Db,
+    person_id: &str,
+    now: i64,
+) -> Result<Vec<PersonSessionRow>, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_as(
+        "SELECT sid, created_at, expires_at FROM sessions WHERE person_id = $1 AND expires_at > $2 \
+         ORDER BY created_at DESC"
+    )
+    .bind(person_id)
+    .bind(now)
+    .fetch_all(p)
+    .await)
+}
+
+/// Ends one of a person's sessions by its OIDC session id; false if it is not theirs.
+pub async fn delete_session_of_person(
+    db: &Db,
+    person_id: &str,
+    sid: &str,
+) -> Result<bool, sqlx::Error> {
+    on_db!(db, |p| sqlx::query(
+        "DELETE FROM sessions WHERE person_id = $1 AND sid = $2"
+    )
+    .bind(person_id)
+    .bind(sid)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected() > 0))
+}

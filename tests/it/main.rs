@@ -3,6 +3,7 @@
 
 mod support;
 
+mod account;
 mod browser;
 mod clients;
 mod config;

@@ -1,0 +1,162 @@
+//! The citizen's own pages: what they show, withdrawal taking effect at once, signing out a
+//! session elsewhere.
+
+use crate::support::{
+    TestApp, TestDb, client,
+    oidc::{
+        REDIRECT, consent, get_code, pkce, register, seeded_person, signed_in_browser,
+        token_request, web_client,
+    },
+};
+
+#[tokio::test]
+async fn the_account_page_shows_services_sessions_history_and_details_and_withdrawal_works_at_once()
+{
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn(&db).await;
+    let person = seeded_person(&app).await;
+    let mut tx = app.state.db.begin().await.unwrap();
+    civitas::store::accounts::insert_account(
+        &mut tx,
+        &uuid::Uuid::new_v4().to_string(),
+        &person,
+        app.state.clock.now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let (client_id, secret) = register(&app, web_client("Tax Board")).await;
+    let secret = secret.unwrap();
+    consent(&app, &person, &client_id, "openid profile email").await;
+    let (browser, _) = signed_in_browser(&app, &person, "urn:civitas:loa:substantial").await;
+    let (laptop, _) = signed_in_browser(&app, &person, "urn:civitas:loa:substantial").await;
+
+    // The service holds tokens.
+    let (verifier, challenge) = pkce();
+    let code = get_code(&app, &browser, &client_id, &challenge).await;
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("redirect_uri", REDIRECT),
+        ("code_verifier", verifier.as_str()),
+    ];
+    let (status, tokens) = token_request(&app, &client_id, &secret, &form).await;
+    assert_eq!(status, 200);
+
+    assert_eq!(
+        client()
+            .get(app.url("/account"))
+            .send()
+            .await
+            .unwrap()
+            .headers()["location"],
+        "/signin"
+    );
+    let page = browser
+        .get(app.url("/account"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let me = &civitas::demo::population()[0];
+    assert!(page.contains("Tax Board"), "services");
+    assert!(
+        page.contains(&me.given_names) && page.contains(me.national_id.as_str()),
+        "details"
+    );
+    assert_eq!(
+        page.matches("action=\"/account/sessions/end\"").count(),
+        2,
+        "both sessions listed"
+    );
+    assert!(page.contains("(this device)"));
+
+    // Withdrawal: the consent goes and the service's tokens stop working, at once.
+    let r = browser
+        .post(app.url("/account/services/withdraw"))
+        .header("origin", app.base.clone())
+        .form(&[("client_id", client_id.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let userinfo = app
+        .client
+        .get(app.url("/userinfo"))
+        .bearer_auth(tokens["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(userinfo.status(), 401);
+    let (status, _) = token_request(
+        &app,
+        &client_id,
+        &secret,
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", tokens["refresh_token"].as_str().unwrap()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 400);
+    let page = browser
+        .get(app.url("/account"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("Tax Board"));
+    assert!(
+        page.contains("Consent for a service was withdrawn"),
+        "it is in the citizen's history"
+    );
+
+    // Signing the laptop out from here: the other session's entry, not "this device".
+    let other_sid = page
+        .split("<li>")
+        .filter(|item| item.contains("name=\"sid\"") && !item.contains("(this device)"))
+        .map(|item| {
+            item.split("name=\"sid\" value=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .to_owned()
+        })
+        .next()
+        .expect("the laptop's session is listed");
+    let r = browser
+        .post(app.url("/account/sessions/end"))
+        .header("origin", app.base.clone())
+        .form(&[("sid", other_sid.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"], "/account#sessions");
+    assert_eq!(
+        laptop
+            .get(app.url("/account"))
+            .send()
+            .await
+            .unwrap()
+            .headers()["location"],
+        "/signin",
+        "signed out elsewhere"
+    );
+    assert_eq!(
+        browser
+            .get(app.url("/account"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200,
+        "this device stays signed in"
+    );
+    app.stop().await;
+}

@@ -51,6 +51,22 @@ fn from_page(app: &TestApp, browser: &reqwest::Client, path: &str) -> reqwest::R
         .header("origin", app.base.clone())
 }
 
+/// Starts a ceremony from our own page and returns the options the browser would get.
+async fn ceremony_options<T: serde::de::DeserializeOwned>(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    path: &str,
+) -> T {
+    from_page(app, browser, path)
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 fn session_cookie(r: &reqwest::Response) -> Option<String> {
     r.headers()
         .get_all("set-cookie")
@@ -122,14 +138,8 @@ async fn a_citizen_activates_creates_a_passkey_and_signs_in_usernameless_to_a_re
 
     // The first passkey.
     let mut authenticator = SoftPasskey::new(true);
-    let options: CreationChallengeResponse = from_page(&app, &browser, "/passkeys/register/start")
-        .json(&serde_json::json!({}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let options: CreationChallengeResponse =
+        ceremony_options(&app, &browser, "/passkeys/register/start").await;
     let selection = options.public_key.authenticator_selection.as_ref().unwrap();
     assert_eq!(
         serde_json::to_value(selection.resident_key).unwrap(),
@@ -208,14 +218,8 @@ async fn a_citizen_activates_creates_a_passkey_and_signs_in_usernameless_to_a_re
         .unwrap();
     let anonymous_cookie = session_cookie(&r).expect("the waiting request opened a session");
     let waiting = continue_id(r.headers()["location"].to_str().unwrap());
-    let mut options: RequestChallengeResponse = from_page(&app, &browser, "/passkeys/signin/start")
-        .json(&serde_json::json!({}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let mut options: RequestChallengeResponse =
+        ceremony_options(&app, &browser, "/passkeys/signin/start").await;
     assert!(
         options.public_key.allow_credentials.is_empty(),
         "usernameless: no account named"
@@ -294,14 +298,8 @@ async fn a_citizen_activates_creates_a_passkey_and_signs_in_usernameless_to_a_re
     assert_eq!(r.status(), 303);
     assert_eq!(r.headers()["location"], "/activate/passkey");
     let mut new_device = SoftPasskey::new(true);
-    let options: CreationChallengeResponse = from_page(&app, &browser, "/passkeys/register/start")
-        .json(&serde_json::json!({}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let options: CreationChallengeResponse =
+        ceremony_options(&app, &browser, "/passkeys/register/start").await;
     assert_eq!(
         options
             .public_key
@@ -424,14 +422,8 @@ async fn a_passkey_made_for_another_origin_is_refused() {
         .send()
         .await
         .unwrap();
-    let options: CreationChallengeResponse = from_page(&app, &browser, "/passkeys/register/start")
-        .json(&serde_json::json!({}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let options: CreationChallengeResponse =
+        ceremony_options(&app, &browser, "/passkeys/register/start").await;
     // A phishing page on a look-alike host relays the ceremony.
     let port = url::Url::parse(&app.base).unwrap().port().unwrap();
     let look_alike = url::Url::parse(&format!("http://badlocalhost:{port}")).unwrap();
@@ -454,14 +446,8 @@ async fn a_passkey_made_for_another_origin_is_refused() {
 
     // The real origin registers; a look-alike page relaying a sign-in is refused too.
     let origin = url::Url::parse(&app.base).unwrap();
-    let options: CreationChallengeResponse = from_page(&app, &browser, "/passkeys/register/start")
-        .json(&serde_json::json!({}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let options: CreationChallengeResponse =
+        ceremony_options(&app, &browser, "/passkeys/register/start").await;
     let credential = authenticator
         .do_registration(origin.clone(), options)
         .unwrap();
@@ -480,14 +466,8 @@ async fn a_passkey_made_for_another_origin_is_refused() {
         .await
         .unwrap();
     let phished = client();
-    let mut options: RequestChallengeResponse = from_page(&app, &phished, "/passkeys/signin/start")
-        .json(&serde_json::json!({}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let mut options: RequestChallengeResponse =
+        ceremony_options(&app, &phished, "/passkeys/signin/start").await;
     options.public_key.allow_credentials.push(AllowCredentials {
         type_: "public-key".into(),
         id: B64.decode(&stored[0].credential_id).unwrap(),
@@ -573,14 +553,7 @@ async fn an_attested_security_key_on_the_allow_list_gives_high_assurance() {
 
     // An ordinary passkey cannot pass for a certified key.
     let options: CreationChallengeResponse =
-        from_page(&app, &browser, "/passkeys/register/start?high=1")
-            .json(&serde_json::json!({}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        ceremony_options(&app, &browser, "/passkeys/register/start?high=1").await;
     let mut ordinary = SoftPasskey::new(true);
     let credential = ordinary.do_registration(origin.clone(), options).unwrap();
     let r = from_page(&app, &browser, "/passkeys/register/finish")
@@ -592,14 +565,7 @@ async fn an_attested_security_key_on_the_allow_list_gives_high_assurance() {
 
     // The certified key can.
     let options: CreationChallengeResponse =
-        from_page(&app, &browser, "/passkeys/register/start?high=1")
-            .json(&serde_json::json!({}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        ceremony_options(&app, &browser, "/passkeys/register/start?high=1").await;
     let credential = token.do_registration(origin.clone(), options).unwrap();
     let r = from_page(&app, &browser, "/passkeys/register/finish")
         .json(&credential)
@@ -643,14 +609,8 @@ async fn an_attested_security_key_on_the_allow_list_gives_high_assurance() {
 
     // Signing in later with the certified key gives high again.
     let browser = client();
-    let mut options: RequestChallengeResponse = from_page(&app, &browser, "/passkeys/signin/start")
-        .json(&serde_json::json!({}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let mut options: RequestChallengeResponse =
+        ceremony_options(&app, &browser, "/passkeys/signin/start").await;
     options.public_key.allow_credentials.push(AllowCredentials {
         type_: "public-key".into(),
         id: B64.decode(&stored[0].credential_id).unwrap(),

@@ -56,11 +56,22 @@ enum Command {
         #[command(subcommand)]
         command: ActivationCommand,
     },
+    /// Check the data-release ledger: every citizen's hash chain, record by record.
+    Ledger {
+        #[command(subcommand)]
+        command: LedgerCommand,
+    },
     /// Register and manage relying parties (OpenID Connect clients).
     Client {
         #[command(subcommand)]
         command: ClientCommand,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum LedgerCommand {
+    /// Verify every chain; names the first broken record and exits non-zero if one is found.
+    Verify,
 }
 
 #[derive(Debug, Subcommand)]
@@ -222,6 +233,34 @@ impl Cli {
                 command: RegistryCommand::Import { file },
             } => import(config, file).await,
             Command::Client { command } => client(config, command).await,
+            Command::Ledger {
+                command: LedgerCommand::Verify,
+            } => {
+                let db = Db::connect(&config.database).await?;
+                db.migrate().await?;
+                let rows = crate::store::releases::find_all_releases(&db).await?;
+                let progress = ProgressBar::new(rows.len() as u64);
+                let checked = crate::ledger::verify(&rows, || progress.inc(1));
+                progress.finish_and_clear();
+                db.close().await;
+                match checked {
+                    Ok(n) => {
+                        let chains = rows
+                            .iter()
+                            .map(|r| r.person_id.as_str())
+                            .collect::<std::collections::BTreeSet<_>>()
+                            .len();
+                        println!("Ledger intact: {n} records in {chains} chains verified.");
+                        Ok(())
+                    }
+                    Err(b) => anyhow::bail!(
+                        "ledger broken at record {} (number {} of its chain): {}",
+                        b.record_id,
+                        b.seq,
+                        b.why
+                    ),
+                }
+            }
             Command::Activation {
                 command: ActivationCommand::Issue { national_id },
             } => {

@@ -22,6 +22,8 @@ pub mod crypto;
 pub mod demo;
 /// The page error type and how it renders.
 pub mod error;
+/// The tamper-evident data-release ledger: a hash chain per citizen.
+pub mod ledger;
 /// Mail delivery: SMTP, or the demo outbox.
 pub mod mail;
 /// OpenID Connect endpoints (for now the JWKS).

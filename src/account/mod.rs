@@ -46,6 +46,16 @@ pub struct SessionItem {
     pub is_this_one: bool,
 }
 
+pub struct ReleaseItem {
+    pub when: String,
+    pub service: String,
+    pub claims: String,
+    pub purpose: String,
+    pub acr: String,
+    pub channel: &'static str,
+    pub receipt: String,
+}
+
 pub struct EventItem {
     pub when: String,
     pub what: String,
@@ -60,6 +70,7 @@ pub struct AccountPage {
     pub passkeys: Vec<PasskeyItem>,
     pub sessions: Vec<SessionItem>,
     pub events: Vec<EventItem>,
+    pub releases: Vec<ReleaseItem>,
 }
 
 /// The date part of an RFC 3339 time, for lists people read.
@@ -147,7 +158,25 @@ pub async fn account(
             what: e.detail,
         })
         .collect();
+    let releases = crate::store::releases::find_releases_of_person(&state.db, &me.person_id, 50)
+        .await?
+        .into_iter()
+        .map(|r| ReleaseItem {
+            when: day(r.created_at),
+            service: r.client_name,
+            claims: r.claims,
+            purpose: r.purpose,
+            acr: r.acr,
+            channel: match r.channel.as_str() {
+                "id_token" => "sign-in",
+                "userinfo" => "userinfo",
+                _ => "SAML",
+            },
+            receipt: r.hash,
+        })
+        .collect();
     Ok(AccountPage {
+        releases,
         layout: Layout::new(lang, "/account"),
         person,
         services,

@@ -14,7 +14,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::{
-    claims::{allowed_now, scope_set, scope_string},
+    claims::{self, allowed_now, scope_set, scope_string},
     client_auth::{authenticate, parse_form, require_form},
     error::{OAuthError, no_store},
     tokens::{self, SignInFacts},
@@ -284,6 +284,24 @@ async fn issue(
     )
     .await?;
     let id_token = tokens::id_token(state, client, &person, scopes, facts, &access, now).await?;
+    // The release and its ledger record commit together, or neither does.
+    let released = claims::identity_claims(&person, scopes);
+    let mut names: Vec<&str> = vec!["sub"];
+    names.extend(released.keys().map(String::as_str));
+    crate::ledger::append(
+        tx,
+        &crate::ledger::Release {
+            person_id: &person.id,
+            client_id: &client.id,
+            client_name: &client.display_name,
+            purpose: &client.purpose,
+            claims: names,
+            acr: facts.acr,
+            channel: "id_token",
+            at: now,
+        },
+    )
+    .await?;
     let mut body = json!({
         "access_token": access,
         "token_type": "Bearer",

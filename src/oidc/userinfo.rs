@@ -80,9 +80,28 @@ pub async fn userinfo(
     let person = persons::find_person(&state.db, &row.person_id)
         .await?
         .ok_or_else(|| OAuthError::invalid_token("the person of this token no longer exists"))?;
+    let released = identity_claims(&person, &scopes);
+    let mut names: Vec<&str> = vec!["sub"];
+    names.extend(released.keys().map(String::as_str));
+    let mut tx = state.db.begin().await?;
+    crate::ledger::append(
+        &mut tx,
+        &crate::ledger::Release {
+            person_id: &person.id,
+            client_id: &client.id,
+            client_name: &client.display_name,
+            purpose: &client.purpose,
+            claims: names,
+            acr: &row.acr,
+            channel: "userinfo",
+            at: now,
+        },
+    )
+    .await?;
+    tx.commit().await?;
     let mut body = json!({ "sub": state.pairwise.subject(&client.sector_id, &person.id) });
     if let Value::Object(map) = &mut body {
-        map.extend(identity_claims(&person, &scopes));
+        map.extend(released);
     }
     let mut response = Json(body).into_response();
     no_store(&mut response);

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod clients;
 pub mod oauth;
 pub mod persons;
+pub mod releases;
 pub mod sessions;
 pub mod signing_keys;
 

@@ -109,7 +109,24 @@ async fn the_account_page_shows_services_sessions_history_and_details_and_withdr
         .text()
         .await
         .unwrap();
-    assert!(!page.contains("Tax Board"));
+    let services = page
+        .split("id=\"services\"")
+        .nth(1)
+        .unwrap()
+        .split("id=\"releases\"")
+        .next()
+        .unwrap();
+    assert!(
+        !services.contains("Tax Board"),
+        "no longer among the services"
+    );
+    assert!(
+        page.split("id=\"releases\"")
+            .nth(1)
+            .unwrap()
+            .contains("Tax Board"),
+        "the past release stays in the history"
+    );
     assert!(
         page.contains("Consent for a service was withdrawn"),
         "it is in the citizen's history"

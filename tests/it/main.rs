@@ -10,6 +10,7 @@ mod config;
 mod consent;
 mod discovery;
 mod keys;
+mod ledger;
 mod migrations;
 mod oidc_flow;
 mod oidc_rules;

@@ -170,6 +170,13 @@ fn routes(state: AppState) -> Router {
         .route("/account", get(account::account))
         .route("/account/services/withdraw", post(account::withdraw))
         .route("/account/sessions/end", post(account::end_session))
+        .route("/account/passkeys/rename", post(account::rename_passkey))
+        .route("/account/passkeys/remove", post(account::remove_passkey))
+        .route(
+            "/account/passkeys/add",
+            get(authn::activation::add_passkey_page),
+        )
+        .route("/account/report", post(account::report))
         .route("/signin", get(authn::signin::signin_page))
         .route("/signout", post(authn::signin::signout))
         .route(

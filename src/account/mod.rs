@@ -34,6 +34,7 @@ pub struct ServiceItem {
 }
 
 pub struct PasskeyItem {
+    pub credential_id: String,
     pub name: String,
     pub added: String,
     pub last_used: String,
@@ -47,6 +48,7 @@ pub struct SessionItem {
 }
 
 pub struct ReleaseItem {
+    pub id: String,
     pub when: String,
     pub service: String,
     pub claims: String,
@@ -129,6 +131,7 @@ pub async fn account(
             .await?
             .into_iter()
             .map(|p| PasskeyItem {
+                credential_id: p.credential_id,
                 name: p.name,
                 added: day(p.created_at),
                 last_used: p.last_used_at.map(day).unwrap_or_else(|| "—".into()),
@@ -162,6 +165,7 @@ pub async fn account(
         .await?
         .into_iter()
         .map(|r| ReleaseItem {
+            id: r.id,
             when: day(r.created_at),
             service: r.client_name,
             claims: r.claims,
@@ -253,4 +257,157 @@ pub async fn end_session(
         return Ok(Redirect::to("/").into_response());
     }
     Ok(Redirect::to("/account#sessions").into_response())
+}
+
+/// The signed-in person's account, for changes that need a passkey sign-in (substantial or
+/// higher): a one-time code session may look, not change passkeys.
+async fn passkey_owner(
+    state: &AppState,
+    session: &Session,
+) -> Result<Result<(SignedIn, accounts::AccountRow), Response>, AppError> {
+    let Some(me) = who(state, session).await? else {
+        return Ok(Err(Redirect::to("/signin").into_response()));
+    };
+    if me.acr == crate::authn::otp::ACR_LOW {
+        return Err(AppError::BadRequest(
+            "To change your passkeys, sign in with a passkey (or a recovery code) first.".into(),
+        ));
+    }
+    let account = accounts::find_account_by_person(&state.db, &me.person_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Ok((me, account)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RenameForm {
+    credential_id: String,
+    name: String,
+}
+
+/// `POST /account/passkeys/rename`
+pub async fn rename_passkey(
+    State(state): State<AppState>,
+    session: Session,
+    form: Result<Form<RenameForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let (_, account) = match passkey_owner(&state, &session).await? {
+        Ok(found) => found,
+        Err(redirect) => return Ok(redirect),
+    };
+    let name = form.name.trim();
+    if name.is_empty() || name.chars().count() > 60 || name.chars().any(char::is_control) {
+        return Err(AppError::BadRequest(
+            "A passkey name has 1 to 60 characters.".into(),
+        ));
+    }
+    if !accounts::update_passkey_name(&state.db, &account.id, &form.credential_id, name).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(Redirect::to("/account#security").into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemoveForm {
+    credential_id: String,
+    #[serde(default)]
+    confirm_last: Option<String>,
+}
+
+/// `POST /account/passkeys/remove`: the last passkey only with an explicit confirmation (the
+/// citizen then needs a recovery code or the helpdesk to sign in with a passkey again).
+pub async fn remove_passkey(
+    State(state): State<AppState>,
+    session: Session,
+    form: Result<Form<RemoveForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let (me, account) = match passkey_owner(&state, &session).await? {
+        Ok(found) => found,
+        Err(redirect) => return Ok(redirect),
+    };
+    let count = accounts::find_passkeys_of_account(&state.db, &account.id)
+        .await?
+        .len();
+    if count <= 1 && form.confirm_last.as_deref() != Some("yes") {
+        return Err(AppError::BadRequest(
+            "This is your last passkey. Without it you need a recovery code or the helpdesk to sign in with a passkey again. Tick the confirmation to remove it anyway.".into(),
+        ));
+    }
+    if !accounts::delete_passkey(&state.db, &account.id, &form.credential_id).await? {
+        return Err(AppError::NotFound);
+    }
+    record_event(
+        &state.db,
+        &me.person_id,
+        "passkey_removed",
+        "A passkey was removed",
+        state.clock.now(),
+    )
+    .await;
+    Ok(Redirect::to("/account#security").into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportForm {
+    /// The release or event the citizen does not recognise, if one.
+    #[serde(default)]
+    entry: String,
+    #[serde(default)]
+    lock: Option<String>,
+}
+
+/// `POST /account/report`: "this wasn't me". Recorded in the citizen's history for the
+/// helpdesk; with `lock`, the identity is locked at once and every session ends.
+pub async fn report(
+    State(state): State<AppState>,
+    session: Session,
+    form: Result<Form<ReportForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let Some(me) = who(&state, &session).await? else {
+        return Ok(Redirect::to("/signin").into_response());
+    };
+    let now = state.clock.now();
+    let entry: String = form
+        .entry
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(64)
+        .collect();
+    let detail = if entry.is_empty() {
+        "The citizen reported activity that was not theirs".to_owned()
+    } else {
+        format!("The citizen reported entry {entry} as not theirs")
+    };
+    record_event(&state.db, &me.person_id, "reported_not_me", &detail, now).await;
+    if form.lock.as_deref() == Some("yes") {
+        if let Some(account) = accounts::find_account_by_person(&state.db, &me.person_id).await? {
+            accounts::update_account_lock(
+                &state.db,
+                &account.id,
+                Some(i64::MAX),
+                Some("locked by the citizen: activity not theirs"),
+            )
+            .await?;
+        }
+        accounts::delete_sessions_of_person(&state.db, &me.person_id).await?;
+        record_event(
+            &state.db,
+            &me.person_id,
+            "locked",
+            "Identity locked at the citizen's request",
+            now,
+        )
+        .await;
+        session.flush().await?;
+        return Err(AppError::BadRequest(
+            "Your identity is now locked and you are signed out everywhere. The helpdesk will check with you and unlock it.".into(),
+        ));
+    }
+    Ok(Redirect::to("/account#security").into_response())
 }

@@ -260,6 +260,26 @@ pub async fn passkey_page(
     .into_response())
 }
 
+/// `GET /account/passkeys/add`: a signed-in citizen adds a passkey (the ceremony asks for a
+/// recent passkey sign-in).
+pub async fn add_passkey_page(
+    State(state): State<AppState>,
+    session: Session,
+    lang: Lang,
+) -> Result<Response, AppError> {
+    let signed_in =
+        crate::web::sessions::signed_in(&session, &state.config.sessions, state.clock.now())
+            .await?;
+    if signed_in.is_none() {
+        return Ok(Redirect::to("/signin").into_response());
+    }
+    Ok(PasskeyPage {
+        layout: Layout::new(lang, "/account/passkeys/add"),
+        high_available: state.attestation_cas.is_some(),
+    }
+    .into_response())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -453,3 +453,48 @@ pub async fn update_recovery_code_used(db: &Db, id: &str, now: i64) -> Result<bo
     .await
     .map(|r| r.rows_affected() == 1))
 }
+
+/// Renames one of an account's passkeys; false if it is not theirs.
+pub async fn update_passkey_name(
+    db: &Db,
+    account_id: &str,
+    credential_id: &str,
+    name: &str,
+) -> Result<bool, sqlx::Error> {
+    on_db!(db, |p| sqlx::query(
+        "UPDATE passkeys SET name = $1 WHERE account_id = $2 AND credential_id = $3"
+    )
+    .bind(name)
+    .bind(account_id)
+    .bind(credential_id)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected() == 1))
+}
+
+/// Removes one of an account's passkeys; false if it is not theirs.
+pub async fn delete_passkey(
+    db: &Db,
+    account_id: &str,
+    credential_id: &str,
+) -> Result<bool, sqlx::Error> {
+    on_db!(db, |p| sqlx::query(
+        "DELETE FROM passkeys WHERE account_id = $1 AND credential_id = $2"
+    )
+    .bind(account_id)
+    .bind(credential_id)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected() == 1))
+}
+
+/// Ends every session of a person (a lock on request).
+pub async fn delete_sessions_of_person(db: &Db, person_id: &str) -> Result<u64, sqlx::Error> {
+    on_db!(db, |p| sqlx::query(
+        "DELETE FROM sessions WHERE person_id = $1"
+    )
+    .bind(person_id)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))
+}

@@ -177,3 +177,115 @@ async fn the_account_page_shows_services_sessions_history_and_details_and_withdr
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn passkeys_are_renamed_and_removed_and_this_wasnt_me_locks_at_once() {
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn(&db).await;
+    let person = seeded_person(&app).await;
+    let account_id = uuid::Uuid::new_v4().to_string();
+    let mut tx = app.state.db.begin().await.unwrap();
+    civitas::store::accounts::insert_account(&mut tx, &account_id, &person, app.state.clock.now())
+        .await
+        .unwrap();
+    civitas::store::accounts::insert_passkey(
+        &mut tx,
+        &civitas::store::accounts::PasskeyRow {
+            credential_id: "cred-1".into(),
+            account_id: account_id.clone(),
+            name: "Phone".into(),
+            passkey: "{}".into(),
+            sign_count: 0,
+            backup_eligible: 1,
+            backup_state: 1,
+            created_at: 0,
+            last_used_at: None,
+            kind: "passkey".into(),
+            aaguid: None,
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let (browser, _) = signed_in_browser(&app, &person, "urn:civitas:loa:substantial").await;
+    let post = |path: &'static str, form: Vec<(&'static str, &'static str)>| {
+        browser
+            .post(app.url(path))
+            .header("origin", app.base.clone())
+            .form(&form)
+            .send()
+    };
+
+    let r = post(
+        "/account/passkeys/rename",
+        vec![("credential_id", "cred-1"), ("name", "My phone")],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 303);
+    let page = browser
+        .get(app.url("/account"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("My phone") && page.contains("synced between your devices"));
+
+    // The last passkey goes only with an explicit confirmation.
+    let r = post(
+        "/account/passkeys/remove",
+        vec![("credential_id", "cred-1")],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 400);
+    let r = post(
+        "/account/passkeys/remove",
+        vec![("credential_id", "cred-1"), ("confirm_last", "yes")],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 303);
+    let left = civitas::store::accounts::find_passkeys_of_account(&app.state.db, &account_id)
+        .await
+        .unwrap();
+    assert!(left.is_empty());
+
+    // A one-time-code session may look but not change passkeys.
+    let (low, _) = signed_in_browser(&app, &person, "urn:civitas:loa:low").await;
+    let r = low
+        .post(app.url("/account/passkeys/rename"))
+        .header("origin", app.base.clone())
+        .form(&[("credential_id", "cred-1"), ("name", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+
+    // "This wasn't me", with the lock: recorded, locked, signed out everywhere.
+    let r = post(
+        "/account/report",
+        vec![("entry", "some-release"), ("lock", "yes")],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("locked"));
+    let account = civitas::store::accounts::find_account_by_person(&app.state.db, &person)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(account.locked_until.is_some());
+    assert_eq!(
+        low.get(app.url("/account")).send().await.unwrap().headers()["location"],
+        "/signin"
+    );
+    let events = civitas::store::accounts::find_security_events(&app.state.db, &person)
+        .await
+        .unwrap();
+    assert!(events.iter().any(|e| e.kind == "reported_not_me"));
+    assert!(events.iter().any(|e| e.kind == "passkey_removed"));
+    app.stop().await;
+}

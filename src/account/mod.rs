@@ -366,6 +366,7 @@ pub struct ReportForm {
 pub async fn report(
     State(state): State<AppState>,
     session: Session,
+    lang: Lang,
     form: Result<Form<ReportForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form.map_err(|e| AppError::BadRequest(e.body_text()))?;
@@ -405,9 +406,13 @@ pub async fn report(
         )
         .await;
         session.flush().await?;
-        return Err(AppError::BadRequest(
-            "Your identity is now locked and you are signed out everywhere. The helpdesk will check with you and unlock it.".into(),
-        ));
+        let t = lang.messages();
+        return Ok(crate::web::pages::ErrorPage::new(
+            lang,
+            t.account_locked_title,
+            t.account_locked_text.to_owned(),
+        )
+        .into_response());
     }
     Ok(Redirect::to("/account#security").into_response())
 }

@@ -271,8 +271,8 @@ async fn passkeys_are_renamed_and_removed_and_this_wasnt_me_locks_at_once() {
     )
     .await
     .unwrap();
-    assert_eq!(r.status(), 400);
-    assert!(r.text().await.unwrap().contains("locked"));
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("Your identity is locked"));
     let account = civitas::store::accounts::find_account_by_person(&app.state.db, &person)
         .await
         .unwrap()

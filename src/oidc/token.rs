@@ -283,9 +283,9 @@ async fn issue(
         now,
     )
     .await?;
-    let id_token = tokens::id_token(state, client, &person, scopes, facts, &access, now).await?;
-    // The release and its ledger record commit together, or neither does.
     let released = claims::identity_claims(&person, scopes);
+    let id_token = tokens::id_token(state, client, &person, &released, facts, &access, now).await?;
+    // The release and its ledger record commit together, or neither does.
     let mut names: Vec<&str> = vec!["sub"];
     names.extend(released.keys().map(String::as_str));
     crate::ledger::append(

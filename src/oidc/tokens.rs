@@ -1,13 +1,11 @@
 //! What the token endpoint hands out: opaque access and refresh tokens (stored as hashes) and
 //! signed ID tokens (OIDC Core §2).
 
-use std::collections::BTreeSet;
-
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD as B64};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use super::{claims, error::OAuthError};
+use super::error::OAuthError;
 use crate::{
     app::AppState,
     crypto::{Alg, jws},
@@ -35,12 +33,13 @@ pub fn at_hash(access_token: &str) -> String {
     B64.encode(&digest[..16])
 }
 
-/// Builds and signs an ID token for `client` with the algorithm it registered.
+/// Builds and signs an ID token for `client` with the algorithm it registered, carrying the
+/// identity claims being released.
 pub async fn id_token(
     state: &AppState,
     client: &ClientRow,
     person: &PersonRow,
-    scopes: &BTreeSet<String>,
+    released: &serde_json::Map<String, Value>,
     facts: &SignInFacts<'_>,
     access_token: &str,
     now: i64,
@@ -66,7 +65,7 @@ pub async fn id_token(
         map.insert("nonce".into(), json!(nonce));
     }
     if let Value::Object(map) = &mut body {
-        map.extend(claims::identity_claims(person, scopes));
+        map.extend(released.clone());
     }
     jws::sign(&signer, &kid, &body).map_err(|e| {
         tracing::error!(error = %e, "ID token could not be serialised");

@@ -12,21 +12,21 @@ pub struct ConsentRow {
     pub expires_at: i64,
 }
 
+const CONSENT_SELECT: &str = "SELECT scopes, granted_at, expires_at FROM consents \
+     WHERE person_id = $1 AND client_id = $2 AND expires_at > $3";
+
 pub async fn find_consent(
     db: &Db,
     person_id: &str,
     client_id: &str,
     now: i64,
 ) -> Result<Option<ConsentRow>, sqlx::Error> {
-    on_db!(db, |p| sqlx::query_as(
-        "SELECT scopes, granted_at, expires_at FROM consents \
-         WHERE person_id = $1 AND client_id = $2 AND expires_at > $3"
-    )
-    .bind(person_id)
-    .bind(client_id)
-    .bind(now)
-    .fetch_optional(p)
-    .await)
+    on_db!(db, |p| sqlx::query_as(CONSENT_SELECT)
+        .bind(person_id)
+        .bind(client_id)
+        .bind(now)
+        .fetch_optional(p)
+        .await)
 }
 
 pub async fn find_consent_in_tx(
@@ -35,15 +35,12 @@ pub async fn find_consent_in_tx(
     client_id: &str,
     now: i64,
 ) -> Result<Option<ConsentRow>, sqlx::Error> {
-    on_tx!(tx, |c| sqlx::query_as(
-        "SELECT scopes, granted_at, expires_at FROM consents \
-         WHERE person_id = $1 AND client_id = $2 AND expires_at > $3"
-    )
-    .bind(person_id)
-    .bind(client_id)
-    .bind(now)
-    .fetch_optional(c)
-    .await)
+    on_tx!(tx, |c| sqlx::query_as(CONSENT_SELECT)
+        .bind(person_id)
+        .bind(client_id)
+        .bind(now)
+        .fetch_optional(c)
+        .await)
 }
 
 /// Records (or replaces) what a citizen agreed a client may receive.

@@ -105,6 +105,13 @@ pub async fn build_with_clock(config: Config, clock: SharedClock) -> anyhow::Res
             .await?;
     let pairwise = Arc::new(PairwiseKey::from_stored(&pairwise)?);
     spawn_housekeeping(db.clone(), clock.clone());
+    spawn_ledger_checkpoints(
+        db.clone(),
+        keys.clone(),
+        clock.clone(),
+        config.issuer.as_str().to_owned(),
+        config.ledger.clone(),
+    );
 
     let state = AppState {
         origin: config.issuer.origin().into(),
@@ -159,6 +166,46 @@ fn spawn_housekeeping(db: Db, clock: SharedClock) {
     });
 }
 
+/// Signs a ledger checkpoint every `checkpoint_interval` (when a chain changed) and, when a
+/// retention period is configured, prunes older records. Several instances may run this: a
+/// lock admits one checkpoint at a time.
+fn spawn_ledger_checkpoints(
+    db: Db,
+    keys: Arc<Keyring>,
+    clock: SharedClock,
+    issuer: String,
+    config: crate::config::LedgerConfig,
+) {
+    let keys = Arc::downgrade(&keys);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(config.checkpoint_interval);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            let Some(keys) = keys.upgrade() else { break };
+            let now = clock.now();
+            if let Some(keep) = config.retention {
+                let before = now - keep.as_secs() as i64;
+                match crate::ledger::prune(&db, before, now).await {
+                    Ok((chains, removed)) if removed > 0 => {
+                        tracing::info!(chains, removed, "ledger records past retention pruned");
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "ledger pruning failed"),
+                }
+            }
+            match crate::ledger::checkpoint(&db, &keys, &issuer, now).await {
+                Ok(Some(c)) => {
+                    tracing::info!(seq = c.seq, chains = c.chains, "ledger checkpoint signed")
+                }
+                Ok(None) => {}
+                Err(e) => tracing::error!(error = %e, "ledger checkpoint failed"),
+            }
+        }
+    });
+}
+
 /// THE route table.
 fn routes(state: AppState) -> Router {
     // Pages people use in a browser: cross-site form posts are refused.
@@ -168,6 +215,12 @@ fn routes(state: AppState) -> Router {
         .route("/authorize/resume", get(oidc::authorize::resume))
         .route("/consent", get(consent::consent_page).post(consent::decide))
         .route("/account", get(account::account))
+        .route(
+            "/account/releases.json",
+            get(account::history::download_json),
+        )
+        .route("/account/releases.csv", get(account::history::download_csv))
+        .route("/account/releases/{id}", get(account::history::receipt))
         .route("/account/services/withdraw", post(account::withdraw))
         .route("/account/sessions/end", post(account::end_session))
         .route("/account/passkeys/rename", post(account::rename_passkey))
@@ -257,6 +310,7 @@ fn routes(state: AppState) -> Router {
                 .delete(oidc::registration::delete),
         )
         .route("/jwks", get(oidc::jwks::jwks))
+        .route("/clients/{id}/logo", get(consent::logo))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::metrics));

@@ -56,7 +56,8 @@ enum Command {
         #[command(subcommand)]
         command: ActivationCommand,
     },
-    /// Check the data-release ledger: every citizen's hash chain, record by record.
+    /// The tamper-evident ledger of data releases and account events: verify, checkpoint,
+    /// prune.
     Ledger {
         #[command(subcommand)]
         command: LedgerCommand,
@@ -70,8 +71,15 @@ enum Command {
 
 #[derive(Debug, Subcommand)]
 enum LedgerCommand {
-    /// Verify every chain; names the first broken record and exits non-zero if one is found.
+    /// Verify every signed checkpoint (signature, link, Merkle root) and every chain record
+    /// by record; names the first broken record and exits non-zero if one is found.
     Verify,
+    /// Sign a checkpoint over every chain head now (servers do it every
+    /// ledger.checkpoint_interval_secs).
+    Checkpoint,
+    /// Remove records older than ledger.retention_days (servers do it with each checkpoint).
+    /// Refused when retention is 0 (keep records).
+    Prune,
 }
 
 #[derive(Debug, Subcommand)]
@@ -106,6 +114,18 @@ enum ClientCommand {
         /// Days until it expires unused.
         #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=90))]
         valid_days: u32,
+    },
+    /// Set the logo citizens see at consent (PNG or JPEG, at most 100 KB), checked by the
+    /// operator: a relying party's own logo_uri is never shown.
+    Logo {
+        /// The client_id.
+        client_id: String,
+        /// The image file; omit it with --remove.
+        #[arg(required_unless_present = "remove")]
+        file: Option<PathBuf>,
+        /// Remove the logo.
+        #[arg(long, conflicts_with = "file")]
+        remove: bool,
     },
     /// Disable a relying party: it can no longer sign anyone in.
     Disable {
@@ -155,6 +175,9 @@ struct CreateClient {
     /// Sector for pairwise subject identifiers; needed when redirect URIs span several hosts.
     #[arg(long, value_name = "HOST")]
     sector_identifier: Option<String>,
+    /// Scopes among --scope the citizen may leave out at consent, space-separated.
+    #[arg(long, value_name = "SCOPES")]
+    optional_scope: Option<String>,
     /// The lowest assurance every sign-in for this client needs.
     #[arg(long, value_parser = ["urn:civitas:loa:low", "urn:civitas:loa:substantial", "urn:civitas:loa:high"])]
     min_acr: Option<String>,
@@ -233,34 +256,7 @@ impl Cli {
                 command: RegistryCommand::Import { file },
             } => import(config, file).await,
             Command::Client { command } => client(config, command).await,
-            Command::Ledger {
-                command: LedgerCommand::Verify,
-            } => {
-                let db = Db::connect(&config.database).await?;
-                db.migrate().await?;
-                let rows = crate::store::releases::find_all_releases(&db).await?;
-                let progress = ProgressBar::new(rows.len() as u64);
-                let checked = crate::ledger::verify(&rows, || progress.inc(1));
-                progress.finish_and_clear();
-                db.close().await;
-                match checked {
-                    Ok(n) => {
-                        let chains = rows
-                            .iter()
-                            .map(|r| r.person_id.as_str())
-                            .collect::<std::collections::BTreeSet<_>>()
-                            .len();
-                        println!("Ledger intact: {n} records in {chains} chains verified.");
-                        Ok(())
-                    }
-                    Err(b) => anyhow::bail!(
-                        "ledger broken at record {} (number {} of its chain): {}",
-                        b.record_id,
-                        b.seq,
-                        b.why
-                    ),
-                }
-            }
+            Command::Ledger { command } => ledger(config, command).await,
             Command::Activation {
                 command: ActivationCommand::Issue { national_id },
             } => {
@@ -333,6 +329,65 @@ async fn seed_demo(db: &Db, issuer: &str) -> anyhow::Result<()> {
         issuer,
     );
     Ok(())
+}
+
+async fn ledger(config: Config, command: LedgerCommand) -> anyhow::Result<()> {
+    let db = Db::connect(&config.database).await?;
+    db.migrate().await?;
+    let now = SystemClock.now();
+    let result = match command {
+        LedgerCommand::Verify => {
+            let total = crate::store::releases::count_records(&db).await?;
+            let progress = ProgressBar::new(total as u64);
+            let checked = crate::ledger::verify_all(&db, config.issuer.as_str(), |n| {
+                progress.inc(n);
+            })
+            .await?;
+            progress.finish_and_clear();
+            match checked {
+                Ok(v) => {
+                    println!(
+                        "Ledger intact: {} records in {} chains and {} signed checkpoints verified.",
+                        v.records, v.chains, v.checkpoints
+                    );
+                    Ok(())
+                }
+                Err(why) => Err(anyhow::anyhow!(
+                    "ledger broken at {why}. Restore the ledger tables from a backup and report \
+                     the incident; do not write to the ledger until then."
+                )),
+            }
+        }
+        LedgerCommand::Checkpoint => {
+            let dir = KeyDir::open(&config.keys.dir)?;
+            let clock: crate::clock::SharedClock = std::sync::Arc::new(SystemClock);
+            let ring = crate::crypto::Keyring::load(db.clone(), dir, clock).await?;
+            match crate::ledger::checkpoint(&db, &ring, config.issuer.as_str(), now).await? {
+                Some(c) => println!(
+                    "Checkpoint {} signed over {} chains (root {}).",
+                    c.seq, c.chains, c.root
+                ),
+                None => println!("No chain changed since the last checkpoint: none signed."),
+            }
+            Ok(())
+        }
+        LedgerCommand::Prune => match config.ledger.retention {
+            None => Err(anyhow::anyhow!(
+                "ledger.retention_days is 0 (records are kept): set it to prune"
+            )),
+            Some(keep) => {
+                let before = now - keep.as_secs() as i64;
+                let (chains, removed) = crate::ledger::prune(&db, before, now).await?;
+                println!(
+                    "Pruned {removed} records older than {} from {chains} chains (each pruning recorded in its chain).",
+                    rfc3339(before)
+                );
+                Ok(())
+            }
+        },
+    };
+    db.close().await;
+    result
 }
 
 async fn keys(config: Config, command: KeysCommand) -> anyhow::Result<()> {
@@ -445,6 +500,7 @@ async fn client(config: Config, command: ClientCommand) -> anyhow::Result<()> {
                 scope: Some(args.scope),
                 sector_id: args.sector_identifier,
                 min_acr: args.min_acr,
+                optional_scope: args.optional_scope,
             };
             let valid = oidc::clients::validate(&request, true)
                 .map_err(|e| anyhow::anyhow!("the client was not created: {e}"))?;
@@ -495,6 +551,15 @@ async fn client(config: Config, command: ClientCommand) -> anyhow::Result<()> {
             println!("auth_method:      {}", r.auth_method);
             println!("id_token_alg:     {}", r.id_token_alg);
             println!("scopes:           {}", r.scopes);
+            if !r.optional_scopes.is_empty() {
+                println!("optional scopes:  {}", r.optional_scopes);
+            }
+            println!(
+                "logo:             {}",
+                r.logo_type
+                    .as_deref()
+                    .unwrap_or("none (civitas client logo)")
+            );
             println!("sector:           {}", r.sector_id);
             for uri in clients::find_client_redirect_uris(&db, &r.id, "login").await? {
                 println!("redirect_uri:     {uri}");
@@ -525,6 +590,38 @@ async fn client(config: Config, command: ClientCommand) -> anyhow::Result<()> {
                 config.issuer.endpoint("/register"),
                 rfc3339(expires)
             );
+        }
+        ClientCommand::Logo {
+            client_id,
+            file,
+            remove,
+        } => {
+            let logo = match (&file, remove) {
+                (Some(path), false) => {
+                    let bytes = std::fs::read(path)
+                        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                    let media_type = oidc::clients::check_logo(&bytes)
+                        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                    Some((bytes, media_type))
+                }
+                _ => None,
+            };
+            let found = clients::update_client_logo(
+                &db,
+                &client_id,
+                logo.as_ref().map(|(b, t)| (b.as_slice(), *t)),
+            )
+            .await?;
+            if !found {
+                anyhow::bail!("no client {client_id}: `civitas client list` shows them");
+            }
+            match logo {
+                Some((bytes, t)) => println!(
+                    "Logo of {client_id} set ({t}, {} bytes): citizens see it at consent.",
+                    bytes.len()
+                ),
+                None => println!("Logo of {client_id} removed."),
+            }
         }
         ClientCommand::Disable { client_id, reason } => {
             let reason = reason.trim();

@@ -33,7 +33,18 @@ pub struct Config {
     pub sessions: SessionsConfig,
     pub mail: MailConfig,
     pub passkeys: PasskeysConfig,
+    pub ledger: LedgerConfig,
     pub log: LogConfig,
+}
+
+/// `[ledger]`
+#[derive(Clone, Debug)]
+pub struct LedgerConfig {
+    /// How often a server signs a checkpoint over every chain head (when any changed).
+    pub checkpoint_interval: Duration,
+    /// Records older than this are pruned (each chain keeps its newest record, and the
+    /// pruning is itself recorded). `None`, the default: records are kept.
+    pub retention: Option<Duration>,
 }
 
 /// `[passkeys]`
@@ -226,7 +237,16 @@ struct Raw {
     sessions: RawSessions,
     mail: RawMail,
     passkeys: RawPasskeys,
+    ledger: RawLedger,
     log: RawLog,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLedger {
+    checkpoint_interval_secs: u64,
+    /// 0: keep records for ever.
+    retention_days: u64,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -326,6 +346,10 @@ impl Default for Raw {
                 absolute_lifetime_secs: 12 * 3600,
             },
             passkeys: RawPasskeys::default(),
+            ledger: RawLedger {
+                checkpoint_interval_secs: 300,
+                retention_days: 0,
+            },
             mail: RawMail {
                 smtp_url: None,
                 smtp_url_file: None,
@@ -564,6 +588,22 @@ impl Config {
             sessions,
             mail,
             passkeys: PasskeysConfig { high_assurance },
+            ledger: LedgerConfig {
+                checkpoint_interval: positive(
+                    "ledger.checkpoint_interval_secs",
+                    raw.ledger.checkpoint_interval_secs,
+                )?,
+                retention: match raw.ledger.retention_days {
+                    0 => None,
+                    d if d < 30 => {
+                        return Err(invalid(
+                            "ledger.retention_days",
+                            "must be 0 (keep records) or at least 30 days",
+                        ));
+                    }
+                    d => Some(Duration::from_secs(d * 86_400)),
+                },
+            },
             log: LogConfig {
                 format: raw.log.format,
                 filter: raw.log.filter,

@@ -2,10 +2,15 @@
 //! withdrawal of that consent, at once), their passkeys, their signed-in sessions (sign any
 //! out), their security history, and the registry data held about them.
 
+pub mod history;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
-    extract::{Form, State, rejection::FormRejection},
+    extract::{
+        Form, Query, State,
+        rejection::{FormRejection, QueryRejection},
+    },
     response::{IntoResponse, Redirect, Response},
 };
 use serde::Deserialize;
@@ -47,17 +52,6 @@ pub struct SessionItem {
     pub is_this_one: bool,
 }
 
-pub struct ReleaseItem {
-    pub id: String,
-    pub when: String,
-    pub service: String,
-    pub claims: String,
-    pub purpose: String,
-    pub acr: String,
-    pub channel: &'static str,
-    pub receipt: String,
-}
-
 pub struct EventItem {
     pub when: String,
     pub what: String,
@@ -72,11 +66,11 @@ pub struct AccountPage {
     pub passkeys: Vec<PasskeyItem>,
     pub sessions: Vec<SessionItem>,
     pub events: Vec<EventItem>,
-    pub releases: Vec<ReleaseItem>,
+    pub history: history::History,
 }
 
 /// The date part of an RFC 3339 time, for lists people read.
-fn day(unix: i64) -> String {
+pub(crate) fn day(unix: i64) -> String {
     let t = rfc3339(unix);
     format!(
         "{} {}",
@@ -85,7 +79,7 @@ fn day(unix: i64) -> String {
     )
 }
 
-async fn who(state: &AppState, session: &Session) -> Result<Option<SignedIn>, AppError> {
+pub(crate) async fn who(state: &AppState, session: &Session) -> Result<Option<SignedIn>, AppError> {
     Ok(signed_in(session, &state.config.sessions, state.clock.now()).await?)
 }
 
@@ -94,7 +88,9 @@ pub async fn account(
     State(state): State<AppState>,
     session: Session,
     lang: Lang,
+    query: Result<Query<history::HistoryQuery>, QueryRejection>,
 ) -> Result<Response, AppError> {
+    let Query(q) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
     let Some(me) = who(&state, &session).await? else {
         return Ok(Redirect::to("/signin").into_response());
     };
@@ -102,7 +98,6 @@ pub async fn account(
     let person = persons::find_person(&state.db, &me.person_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let t = lang.messages();
     let services = oauth::find_consents_of_person(&state.db, &me.person_id, now)
         .await?
         .into_iter()
@@ -110,14 +105,7 @@ pub async fn account(
             data: scope_set(&c.scopes)
                 .iter()
                 .filter(|s| *s != "openid")
-                .map(|s| match s.as_str() {
-                    "profile" => t.claim_name,
-                    "email" => t.claim_email,
-                    "phone" => t.claim_phone,
-                    "address" => t.claim_address,
-                    "national_id" => t.claim_national_id,
-                    _ => t.claim_other,
-                })
+                .map(|s| crate::consent::scope_label(lang, s))
                 .collect::<Vec<_>>()
                 .join(", "),
             client_id: c.client_id,
@@ -161,26 +149,9 @@ pub async fn account(
             what: e.detail,
         })
         .collect();
-    let releases = crate::store::releases::find_releases_of_person(&state.db, &me.person_id, 50)
-        .await?
-        .into_iter()
-        .map(|r| ReleaseItem {
-            id: r.id,
-            when: day(r.created_at),
-            service: r.client_name,
-            claims: r.claims,
-            purpose: r.purpose,
-            acr: r.acr,
-            channel: match r.channel.as_str() {
-                "id_token" => "sign-in",
-                "userinfo" => "userinfo",
-                _ => "SAML",
-            },
-            receipt: r.hash,
-        })
-        .collect();
+    let history = history::page(&state, &me.person_id, &q).await?;
     Ok(AccountPage {
-        releases,
+        history,
         layout: Layout::new(lang, "/account"),
         person,
         services,

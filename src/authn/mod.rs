@@ -54,12 +54,26 @@ pub fn webauthn(issuer: &Issuer) -> Option<Arc<Webauthn>> {
         .map(Arc::new)
 }
 
-/// Records an event in the citizen's own security history. Failing to record is logged, never
-/// hidden: the event itself has happened.
+/// Records an event in the citizen's own security history and appends it to their ledger
+/// chain, both in one transaction. Failing to record is logged, never hidden: the event
+/// itself has happened.
 pub async fn record_event(db: &Db, person_id: &str, kind: &str, detail: &str, now: i64) {
-    if let Err(e) =
-        crate::store::accounts::insert_security_event(db, person_id, kind, detail, now).await
-    {
+    let recorded = async {
+        let mut tx = db.begin().await?;
+        crate::store::accounts::insert_security_event(&mut tx, person_id, kind, detail, now)
+            .await?;
+        crate::ledger::append_event(
+            &mut tx,
+            person_id,
+            crate::ledger::EventChannel::Security,
+            kind,
+            detail,
+            now,
+        )
+        .await?;
+        tx.commit().await
+    };
+    if let Err(e) = recorded.await {
         tracing::error!(error = %e, kind, "security event could not be recorded");
     }
 }

@@ -1,7 +1,9 @@
 //! The consent step between sign-in and the return to the relying party: the service's name
-//! and purpose, and each piece of data it asks for with the citizen's own value beside it.
-//! "Allow" records the consent (remembered 12 months, or for this sign-in only); "Do not
-//! share" returns `access_denied` to the service. Works without JavaScript.
+//! and purpose, and each piece of data it asks for with the citizen's own value beside it;
+//! data the service marked optional can be left out (required data cannot: the citizen then
+//! declines, and the service gets `access_denied`). "Allow" records the consent (remembered
+//! 12 months, or for this sign-in only); "Do not share" returns `access_denied` to the
+//! service. Works without JavaScript.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -9,6 +11,8 @@ use axum::{
     extract::{Form, Query, State, rejection::FormRejection},
     response::{IntoResponse, Redirect, Response},
 };
+use std::collections::BTreeSet;
+
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -17,7 +21,7 @@ use crate::{
     error::AppError,
     oidc::{
         authorize::{Pending, error_response, pending_key, redirect_error},
-        claims::{identity_claims, scope_set, scope_string},
+        claims::{identity_claims, scope_claims, scope_set, scope_string},
     },
     store::{clients, oauth, persons},
     web::{i18n::Lang, pages::Layout, sessions::signed_in},
@@ -34,6 +38,15 @@ pub struct Item {
     pub value: String,
 }
 
+/// The data one scope releases, which the citizen may leave out when the client marked the
+/// scope optional.
+pub struct Group {
+    pub scope: String,
+    pub title: &'static str,
+    pub items: Vec<Item>,
+    pub optional: bool,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "consent/consent.html")]
 pub struct ConsentPage {
@@ -41,7 +54,9 @@ pub struct ConsentPage {
     pub continue_id: String,
     pub service: String,
     pub purpose: String,
-    pub items: Vec<Item>,
+    /// Our own address of the operator-set logo, when the client has one.
+    pub logo: Option<String>,
+    pub groups: Vec<Group>,
 }
 
 #[derive(Deserialize)]
@@ -63,6 +78,22 @@ fn label(lang: Lang, claim: &str) -> &'static str {
         _ => t.claim_other,
     }
 }
+
+/// What a scope is called on the citizen's pages.
+pub fn scope_label(lang: Lang, scope: &str) -> &'static str {
+    let t = lang.messages();
+    match scope {
+        "profile" => t.claim_name,
+        "email" => t.claim_email,
+        "phone" => t.claim_phone,
+        "address" => t.claim_address,
+        "national_id" => t.claim_national_id,
+        _ => t.claim_other,
+    }
+}
+
+/// The scopes that release data, in the order the page shows them.
+const DATA_SCOPES: [&str; 5] = ["profile", "email", "phone", "address", "national_id"];
 
 async fn pending(session: &Session, id: &str) -> Result<Pending, AppError> {
     session
@@ -93,41 +124,49 @@ pub async fn consent_page(
     let person = persons::find_person(&state.db, &who.person_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let claims = identity_claims(&person, &p.scopes);
-    let shown = [
-        "name",
-        "birthdate",
-        "gender",
-        "email",
-        "phone_number",
-        "address",
-        "national_id",
-    ];
-    let items = shown
+    let optional = scope_set(&client.optional_scopes);
+    let groups = DATA_SCOPES
         .iter()
-        .filter_map(|c| {
-            let v = claims.get(*c)?;
-            let value = match v {
-                serde_json::Value::String(s) => s.clone(),
-                serde_json::Value::Object(o) => o
-                    .get("formatted")
-                    .and_then(|f| f.as_str())
-                    .unwrap_or("")
-                    .replace('\n', ", "),
-                other => other.to_string(),
-            };
-            Some(Item {
-                label: label(lang, c),
-                value,
+        .filter(|s| p.scopes.contains(**s))
+        .filter_map(|scope| {
+            let claims = identity_claims(&person, &BTreeSet::from([scope.to_string()]));
+            let items: Vec<Item> = scope_claims(scope)
+                .iter()
+                .filter(|c| !c.ends_with("_verified") && !c.ends_with("_name"))
+                .filter_map(|c| {
+                    let value = match claims.get(*c)? {
+                        serde_json::Value::String(s) => s.clone(),
+                        serde_json::Value::Object(o) => o
+                            .get("formatted")
+                            .and_then(|f| f.as_str())
+                            .unwrap_or("")
+                            .replace('\n', ", "),
+                        other => other.to_string(),
+                    };
+                    Some(Item {
+                        label: label(lang, c),
+                        value,
+                    })
+                })
+                .collect();
+            (!items.is_empty()).then(|| Group {
+                scope: scope.to_string(),
+                title: scope_label(lang, scope),
+                items,
+                optional: optional.contains(*scope),
             })
         })
         .collect();
     Ok(ConsentPage {
         layout: Layout::new(lang, &crate::authn::here("/consent", &q.continue_id)),
         continue_id: q.continue_id,
+        logo: client
+            .logo_type
+            .is_some()
+            .then(|| format!("/clients/{}/logo", client.id)),
         service: client.display_name,
         purpose: client.purpose,
-        items,
+        groups,
     }
     .into_response())
 }
@@ -140,6 +179,31 @@ pub struct ConsentForm {
     decision: String,
     #[serde(default)]
     remember: Option<String>,
+    #[serde(default)]
+    share_profile: Option<String>,
+    #[serde(default)]
+    share_email: Option<String>,
+    #[serde(default)]
+    share_phone: Option<String>,
+    #[serde(default)]
+    share_address: Option<String>,
+    #[serde(default)]
+    share_national_id: Option<String>,
+}
+
+impl ConsentForm {
+    /// Whether the box to share `scope` was ticked.
+    fn shares(&self, scope: &str) -> bool {
+        let ticked = match scope {
+            "profile" => &self.share_profile,
+            "email" => &self.share_email,
+            "phone" => &self.share_phone,
+            "address" => &self.share_address,
+            "national_id" => &self.share_national_id,
+            _ => &None,
+        };
+        ticked.as_deref() == Some("yes")
+    }
 }
 
 /// `POST /consent`
@@ -167,26 +231,56 @@ pub async fn decide(
             Ok(error_response(&state, e))
         }
         "allow" => {
+            let client = clients::find_client(&state.db, &p.request.client_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            // Optional scopes left unticked are declined; required ones cannot be.
+            let declined: BTreeSet<String> = scope_set(&client.optional_scopes)
+                .into_iter()
+                .filter(|s| p.scopes.contains(s) && !form.shares(s))
+                .collect();
+            let agreed: BTreeSet<String> = p.scopes.difference(&declined).cloned().collect();
             let existing =
                 oauth::find_consent(&state.db, &who.person_id, &p.request.client_id, now).await?;
+            let merge = |before: &str, add: &BTreeSet<String>, remove: &BTreeSet<String>| {
+                let mut set = scope_set(before);
+                set.extend(add.iter().cloned());
+                scope_string(&set.difference(remove).cloned().collect())
+            };
             if form.remember.as_deref() == Some("yes") {
-                // Remembered: what was agreed before, and this, for twelve months.
-                let mut scopes = existing.map(|c| scope_set(&c.scopes)).unwrap_or_default();
-                scopes.extend(p.scopes.iter().cloned());
+                // Remembered: what was agreed before and this, less what was left out now,
+                // for twelve months.
+                let (scopes, before_declined) = existing
+                    .map(|c| (c.scopes, c.declined_scopes))
+                    .unwrap_or_default();
                 oauth::upsert_consent(
                     &state.db,
                     &who.person_id,
                     &p.request.client_id,
-                    &scope_string(&scopes),
+                    &merge(&scopes, &agreed, &declined),
+                    &merge(&before_declined, &declined, &agreed),
                     now,
                     now + REMEMBER_FOR,
                 )
                 .await?;
-            } else if existing.is_some() {
+            } else if let Some(c) = existing {
                 // This time only, next to a remembered consent: the remembered one stays as it
-                // was; this request alone goes ahead.
+                // was, less anything left out now; this request alone goes ahead.
+                if !declined.is_empty() {
+                    oauth::upsert_consent(
+                        &state.db,
+                        &who.person_id,
+                        &p.request.client_id,
+                        &merge(&c.scopes, &BTreeSet::new(), &declined),
+                        &merge(&c.declined_scopes, &declined, &BTreeSet::new()),
+                        c.granted_at,
+                        c.expires_at,
+                    )
+                    .await?;
+                }
                 let mut once = p.clone();
                 once.consented_once = true;
+                once.scopes = agreed;
                 session
                     .insert(&pending_key(&form.continue_id), &once)
                     .await?;
@@ -196,7 +290,8 @@ pub async fn decide(
                     &state.db,
                     &who.person_id,
                     &p.request.client_id,
-                    &scope_string(&p.scopes),
+                    &scope_string(&agreed),
+                    &scope_string(&declined),
                     now,
                     now + THIS_TIME_ONLY,
                 )
@@ -211,4 +306,26 @@ pub async fn decide(
             "Choose whether to share your data.".into(),
         )),
     }
+}
+
+/// `GET /clients/{id}/logo`: the logo the operator set for a relying party, served from our
+/// own origin (the pages' CSP admits images from nowhere else).
+pub async fn logo(
+    State(state): State<AppState>,
+    axum::extract::Path(client_id): axum::extract::Path<String>,
+) -> Result<Response, AppError> {
+    let (bytes, media_type) = clients::find_client_logo(&state.db, &client_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, media_type),
+            (
+                axum::http::header::CACHE_CONTROL,
+                "public, max-age=3600".to_owned(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }

@@ -208,12 +208,14 @@ async fn decide(
     let consented = pending.consented_once
         || consent.as_ref().is_some_and(|c| {
             let given = scope_set(&c.scopes);
+            // Optional data the citizen left out counts as answered: not asked again.
+            let declined = scope_set(&c.declined_scopes);
             let fresh = !r.prompt.consent || (resumed && c.granted_at >= pending.created_at);
             fresh
                 && pending
                     .scopes
                     .iter()
-                    .all(|s| s == "openid" || given.contains(s))
+                    .all(|s| s == "openid" || given.contains(s) || declined.contains(s))
         });
     if !consented {
         if r.prompt.none {
@@ -228,7 +230,15 @@ async fn decide(
         }
         return park(session, pending, "/consent").await;
     }
-    issue_code(state, &who, &pending, now).await
+    // The code carries what the citizen agreed to: optional data they left out stays out.
+    let mut scopes = pending.scopes.clone();
+    if !pending.consented_once
+        && let Some(c) = &consent
+    {
+        let given = scope_set(&c.scopes);
+        scopes.retain(|s| s == "openid" || given.contains(s));
+    }
+    issue_code(state, &who, &pending, &scopes, now).await
 }
 
 pub fn redirect_error(
@@ -256,6 +266,7 @@ async fn issue_code(
     state: &AppState,
     who: &SignedIn,
     pending: &Pending,
+    scopes: &std::collections::BTreeSet<String>,
     now: i64,
 ) -> Result<Response, AppError> {
     let r = &pending.request;
@@ -269,7 +280,7 @@ async fn issue_code(
             redirect_uri: r.redirect_uri.clone(),
             code_challenge: r.code_challenge.clone(),
             nonce: r.nonce.clone(),
-            scopes: scope_string(&pending.scopes),
+            scopes: scope_string(scopes),
             claims: serde_json::to_string(&r.claims).unwrap_or_else(|_| "{}".into()),
             acr: who.acr.clone(),
             amr: who.amr.join(" "),

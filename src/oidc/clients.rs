@@ -79,6 +79,8 @@ pub struct ClientRequest {
     pub sector_id: Option<String>,
     /// The lowest assurance every sign-in for this client needs (`urn:civitas:loa:…`).
     pub min_acr: Option<String>,
+    /// Space-separated scopes (among `scope`) the citizen may leave out at consent.
+    pub optional_scope: Option<String>,
 }
 
 /// A registration that failed: which field, and why.
@@ -113,6 +115,7 @@ pub struct ValidClient {
     /// `None`: the client gets a sector of its own.
     pub sector_id: Option<String>,
     pub min_acr: Option<String>,
+    pub optional_scopes: BTreeSet<String>,
 }
 
 /// Checks a registration. `may_hold_restricted` is true only for the operator.
@@ -262,8 +265,26 @@ pub fn validate(
         }
     };
 
+    let mut optional_scopes = BTreeSet::new();
+    for s in req
+        .optional_scope
+        .as_deref()
+        .unwrap_or("")
+        .split(' ')
+        .filter(|s| !s.is_empty())
+    {
+        if s == "openid" || !scopes.contains(s) {
+            return Err(invalid(
+                "optional_scope",
+                format!("{s} is not one of the client's scopes (openid cannot be optional)"),
+            ));
+        }
+        optional_scopes.insert(s.to_owned());
+    }
+
     Ok(ValidClient {
         min_acr,
+        optional_scopes,
         display_name,
         purpose,
         logo_uri,
@@ -277,6 +298,27 @@ pub fn validate(
         scopes,
         sector_id,
     })
+}
+
+/// The largest logo accepted.
+pub const LOGO_MAX_BYTES: usize = 100 * 1024;
+
+/// A logo must be a PNG or JPEG image (by its signature, not its name) of at most
+/// [`LOGO_MAX_BYTES`]; returns its media type. SVG is refused: it can carry scripts.
+pub fn check_logo(bytes: &[u8]) -> Result<&'static str, String> {
+    if bytes.len() > LOGO_MAX_BYTES {
+        return Err(format!(
+            "the logo has {} bytes; at most {LOGO_MAX_BYTES} are accepted",
+            bytes.len()
+        ));
+    }
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Ok("image/png")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Ok("image/jpeg")
+    } else {
+        Err("the logo must be a PNG or JPEG image".into())
+    }
 }
 
 /// An inline JWKS must be a JSON object with a non-empty `keys` array of public EC P-256 or
@@ -407,6 +449,13 @@ fn metadata_row(client: &ValidClient, now: i64) -> ClientRow {
         created_at: now,
         updated_at: now,
         min_acr: client.min_acr.clone(),
+        optional_scopes: client
+            .optional_scopes
+            .iter()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" "),
+        logo_type: None,
     }
 }
 

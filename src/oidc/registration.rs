@@ -43,6 +43,8 @@ struct Metadata {
     response_types: Option<Vec<String>>,
     subject_type: Option<String>,
     default_acr_values: Option<Vec<String>>,
+    /// Civitas extension: scopes (among `scope`) the citizen may leave out at consent.
+    optional_scope: Option<String>,
 }
 
 fn metadata_error(error: &'static str, description: String) -> OAuthError {
@@ -109,6 +111,7 @@ fn parse_metadata(body: &[u8]) -> Result<ClientRequest, OAuthError> {
         id_token_alg: m.id_token_signed_response_alg,
         scope: m.scope,
         sector_id: None,
+        optional_scope: m.optional_scope,
         // The highest of the defaults: every sign-in for this client needs at least that.
         min_acr: m.default_acr_values.and_then(|v| {
             v.into_iter().max_by_key(|a| {
@@ -151,6 +154,9 @@ async fn describe(state: &AppState, row: &ClientRow) -> Result<Value, OAuthError
         "registration_client_uri": state.config.issuer.endpoint(&format!("/register/{}", row.id)),
     });
     if let Value::Object(map) = &mut v {
+        if !row.optional_scopes.is_empty() {
+            map.insert("optional_scope".into(), json!(row.optional_scopes));
+        }
         if let Some(logo) = &row.logo_uri {
             map.insert("logo_uri".into(), json!(logo));
         }

@@ -275,13 +275,13 @@ pub async fn delete_throttle(db: &Db, key: &str) -> Result<(), sqlx::Error> {
 }
 
 pub async fn insert_security_event(
-    db: &Db,
+    tx: &mut Tx,
     person_id: &str,
     kind: &str,
     detail: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    on_db!(db, |p| {
+    on_tx!(tx, |c| {
         sqlx::query(
         "INSERT INTO security_events (id, person_id, kind, detail, created_at) VALUES ($1, $2, $3, $4, $5)"
     )
@@ -290,7 +290,7 @@ pub async fn insert_security_event(
     .bind(kind)
     .bind(detail)
     .bind(now)
-    .execute(p)
+    .execute(c)
     .await
     .map(drop)
     })

@@ -27,16 +27,20 @@ pub struct ClientRow {
     pub updated_at: i64,
     /// The registered minimum assurance (`urn:civitas:loa:…`), if any.
     pub min_acr: Option<String>,
+    /// Scopes the citizen may leave out at consent, space-separated.
+    pub optional_scopes: String,
+    /// The media type of the operator-set logo, when there is one.
+    pub logo_type: Option<String>,
 }
 
 const COLUMNS: &str = "id, display_name, purpose, logo_uri, application_type, auth_method, \
      secret_hash, jwks, jwks_uri, id_token_alg, scopes, sector_id, status, status_reason, \
-     created_at, updated_at, min_acr";
+     created_at, updated_at, min_acr, optional_scopes, logo_type";
 
 pub async fn insert_client(tx: &mut Tx, row: &ClientRow) -> Result<(), sqlx::Error> {
     let sql = format!(
         "INSERT INTO clients ({COLUMNS}) VALUES \
-         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
+         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
     );
     on_tx!(tx, |c| sqlx::query(AssertSqlSafe(sql))
         .bind(&row.id)
@@ -56,9 +60,47 @@ pub async fn insert_client(tx: &mut Tx, row: &ClientRow) -> Result<(), sqlx::Err
         .bind(row.created_at)
         .bind(row.updated_at)
         .bind(&row.min_acr)
+        .bind(&row.optional_scopes)
+        .bind(&row.logo_type)
         .execute(c)
         .await
         .map(drop))
+}
+
+/// Sets (or, with `None`, removes) a client's logo: image bytes and media type.
+pub async fn update_client_logo(
+    db: &Db,
+    client_id: &str,
+    logo: Option<(&[u8], &str)>,
+) -> Result<bool, sqlx::Error> {
+    let (bytes, media_type) = match logo {
+        Some((b, t)) => (Some(b.to_vec()), Some(t.to_owned())),
+        None => (None, None),
+    };
+    on_db!(db, |p| sqlx::query(
+        "UPDATE clients SET logo = $2, logo_type = $3 WHERE id = $1"
+    )
+    .bind(client_id)
+    .bind(bytes)
+    .bind(media_type)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected() == 1))
+}
+
+/// A client's logo: bytes and media type.
+pub async fn find_client_logo(
+    db: &Db,
+    client_id: &str,
+) -> Result<Option<(Vec<u8>, String)>, sqlx::Error> {
+    on_db!(db, |p| {
+        sqlx::query_as(
+        "SELECT logo, logo_type FROM clients WHERE id = $1 AND logo IS NOT NULL          AND logo_type IS NOT NULL"
+    )
+    .bind(client_id)
+    .fetch_optional(p)
+    .await
+    })
 }
 
 pub async fn insert_client_redirect_uri(
@@ -204,7 +246,7 @@ pub async fn update_client_metadata(tx: &mut Tx, row: &ClientRow) -> Result<(), 
         sqlx::query(
         "UPDATE clients SET display_name = $1, purpose = $2, logo_uri = $3, application_type = $4, \
          jwks = $5, jwks_uri = $6, id_token_alg = $7, scopes = $8, updated_at = $9, \
-         min_acr = $11 WHERE id = $10"
+         min_acr = $11, optional_scopes = $12 WHERE id = $10"
     )
     .bind(&row.display_name)
     .bind(&row.purpose)
@@ -217,6 +259,7 @@ pub async fn update_client_metadata(tx: &mut Tx, row: &ClientRow) -> Result<(), 
     .bind(row.updated_at)
     .bind(&row.id)
     .bind(&row.min_acr)
+    .bind(&row.optional_scopes)
     .execute(c)
     .await
     .map(drop)

@@ -178,6 +178,8 @@ impl Db {
 pub enum Lock {
     /// Creating or rotating signing keys.
     SigningKeys = 1,
+    /// Making a ledger checkpoint.
+    LedgerCheckpoint = 2,
 }
 
 impl Tx {

@@ -10,9 +10,11 @@ pub struct ConsentRow {
     pub scopes: String,
     pub granted_at: i64,
     pub expires_at: i64,
+    /// Optional scopes the citizen left out: not asked about again while the consent lasts.
+    pub declined_scopes: String,
 }
 
-const CONSENT_SELECT: &str = "SELECT scopes, granted_at, expires_at FROM consents \
+const CONSENT_SELECT: &str = "SELECT scopes, granted_at, expires_at, declined_scopes FROM consents \
      WHERE person_id = $1 AND client_id = $2 AND expires_at > $3";
 
 pub async fn find_consent(
@@ -49,20 +51,23 @@ pub async fn upsert_consent(
     person_id: &str,
     client_id: &str,
     scopes: &str,
+    declined_scopes: &str,
     now: i64,
     expires_at: i64,
 ) -> Result<(), sqlx::Error> {
     on_db!(db, |p| {
         sqlx::query(
-        "INSERT INTO consents (person_id, client_id, scopes, granted_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (person_id, client_id) DO UPDATE SET \
-         scopes = excluded.scopes, granted_at = excluded.granted_at, expires_at = excluded.expires_at"
+        "INSERT INTO consents (person_id, client_id, scopes, granted_at, expires_at, declined_scopes) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (person_id, client_id) DO UPDATE SET \
+         scopes = excluded.scopes, granted_at = excluded.granted_at, expires_at = excluded.expires_at, \
+         declined_scopes = excluded.declined_scopes"
     )
     .bind(person_id)
     .bind(client_id)
     .bind(scopes)
     .bind(now)
     .bind(expires_at)
+    .bind(declined_scopes)
     .execute(p)
     .await
     .map(drop)

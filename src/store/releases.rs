@@ -1,4 +1,7 @@
-//! `releases`: the data-release ledger, one hash chain per citizen.
+//! `releases`, `ledger_heads`, `ledger_checkpoints`, `ledger_checkpoint_heads`: the ledger,
+//! one hash chain per citizen, and the signed checkpoints over every chain's head.
+
+use sqlx::AssertSqlSafe;
 
 use super::{Db, Tx};
 use crate::{on_db, on_tx};
@@ -17,29 +20,65 @@ pub struct ReleaseRow {
     pub created_at: i64,
     pub prev_hash: String,
     pub hash: String,
+    /// Empty for releases; the event's name for security, staff and retention records.
+    pub event: String,
 }
 
 const COLUMNS: &str = "id, person_id, seq, client_id, client_name, purpose, claims, acr, channel, \
-     created_at, prev_hash, hash";
+     created_at, prev_hash, hash, event";
 
-/// The head of a person's chain: its last sequence number and hash.
-pub async fn find_chain_head(
-    tx: &mut Tx,
-    person_id: &str,
-) -> Result<Option<(i64, String)>, sqlx::Error> {
-    on_tx!(tx, |c| sqlx::query_as(
-        "SELECT seq, hash FROM releases WHERE person_id = $1 ORDER BY seq DESC LIMIT 1"
+/// The channels that are releases of data (the rest are events on the account).
+pub const RELEASE_CHANNELS: &str = "('id_token', 'userinfo', 'saml')";
+
+/// Locks the head of a person's chain for this transaction and returns it (sequence number
+/// and hash; 0 and "" for a chain with no record yet). Creates the head row when missing.
+/// Only this person's row is locked: other citizens' appends go on.
+pub async fn lock_chain_head(tx: &mut Tx, person_id: &str) -> Result<(i64, String), sqlx::Error> {
+    const LOCK: &str = "UPDATE ledger_heads SET seq = seq WHERE person_id = $1 RETURNING seq, hash";
+    let found: Option<(i64, String)> = on_tx!(tx, |c| sqlx::query_as(LOCK)
+        .bind(person_id)
+        .fetch_optional(c)
+        .await)?;
+    if let Some(head) = found {
+        return Ok(head);
+    }
+    on_tx!(tx, |c| sqlx::query(
+        "INSERT INTO ledger_heads (person_id, seq, hash) VALUES ($1, 0, '') \
+         ON CONFLICT (person_id) DO NOTHING"
     )
     .bind(person_id)
-    .fetch_optional(c)
-    .await)
+    .execute(c)
+    .await
+    .map(drop))?;
+    on_tx!(tx, |c| sqlx::query_as(LOCK)
+        .bind(person_id)
+        .fetch_one(c)
+        .await)
+}
+
+pub async fn update_chain_head(
+    tx: &mut Tx,
+    person_id: &str,
+    seq: i64,
+    hash: &str,
+) -> Result<(), sqlx::Error> {
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE ledger_heads SET seq = $2, hash = $3 WHERE person_id = $1"
+    )
+    .bind(person_id)
+    .bind(seq)
+    .bind(hash)
+    .execute(c)
+    .await
+    .map(drop))
 }
 
 pub async fn insert_release(tx: &mut Tx, r: &ReleaseRow) -> Result<(), sqlx::Error> {
     let sql = format!(
-        "INSERT INTO releases ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+        "INSERT INTO releases ({COLUMNS}) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
     );
-    on_tx!(tx, |c| sqlx::query(sqlx::AssertSqlSafe(sql))
+    on_tx!(tx, |c| sqlx::query(AssertSqlSafe(sql))
         .bind(&r.id)
         .bind(&r.person_id)
         .bind(r.seq)
@@ -52,30 +91,268 @@ pub async fn insert_release(tx: &mut Tx, r: &ReleaseRow) -> Result<(), sqlx::Err
         .bind(r.created_at)
         .bind(&r.prev_hash)
         .bind(&r.hash)
+        .bind(&r.event)
         .execute(c)
         .await
         .map(drop))
 }
 
-/// A person's releases, newest first.
+/// One page of a person's releases (not events), newest first: those before `before_seq`,
+/// of one service when `client_id` is given.
 pub async fn find_releases_of_person(
     db: &Db,
     person_id: &str,
+    client_id: Option<&str>,
+    before_seq: Option<i64>,
     limit: i64,
 ) -> Result<Vec<ReleaseRow>, sqlx::Error> {
-    let sql =
-        format!("SELECT {COLUMNS} FROM releases WHERE person_id = $1 ORDER BY seq DESC LIMIT $2");
-    on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
+    let sql = format!(
+        "SELECT {COLUMNS} FROM releases WHERE person_id = $1 AND channel IN {RELEASE_CHANNELS} \
+         AND ($2 = '' OR client_id = $2) AND seq < $3 ORDER BY seq DESC LIMIT $4"
+    );
+    on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql))
         .bind(person_id)
+        .bind(client_id.unwrap_or(""))
+        .bind(before_seq.unwrap_or(i64::MAX))
         .bind(limit)
         .fetch_all(p)
         .await)
 }
 
-/// Every release in chain order (person, then sequence), for verification.
-pub async fn find_all_releases(db: &Db) -> Result<Vec<ReleaseRow>, sqlx::Error> {
-    let sql = format!("SELECT {COLUMNS} FROM releases ORDER BY person_id, seq");
-    on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
+/// One of a person's records.
+pub async fn find_record_of_person(
+    db: &Db,
+    person_id: &str,
+    id: &str,
+) -> Result<Option<ReleaseRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM releases WHERE person_id = $1 AND id = $2");
+    on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql))
+        .bind(person_id)
+        .bind(id)
+        .fetch_optional(p)
+        .await)
+}
+
+/// The services a person's data was released to, by name, for the history's filter.
+pub async fn find_release_services_of_person(
+    db: &Db,
+    person_id: &str,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    let sql = format!(
+        "SELECT client_id, MAX(client_name) FROM releases \
+         WHERE person_id = $1 AND channel IN {RELEASE_CHANNELS} \
+         GROUP BY client_id ORDER BY MAX(client_name)"
+    );
+    on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql))
+        .bind(person_id)
         .fetch_all(p)
         .await)
+}
+
+/// Every record after `after` (person, sequence) in chain order, at most `limit`: verification
+/// walks the whole ledger page by page without holding it in memory.
+pub async fn find_records_page(
+    db: &Db,
+    after: Option<(&str, i64)>,
+    limit: i64,
+) -> Result<Vec<ReleaseRow>, sqlx::Error> {
+    let (person, seq) = after.unwrap_or(("", 0));
+    let sql = format!(
+        "SELECT {COLUMNS} FROM releases WHERE person_id > $1 OR (person_id = $1 AND seq > $2) \
+         ORDER BY person_id, seq LIMIT $3"
+    );
+    on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql))
+        .bind(person)
+        .bind(seq)
+        .bind(limit)
+        .fetch_all(p)
+        .await)
+}
+
+pub async fn count_records(db: &Db) -> Result<i64, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_scalar("SELECT COUNT(*) FROM releases")
+        .fetch_one(p)
+        .await)
+}
+
+/// A chain head as a checkpoint sees it.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct HeadRow {
+    pub person_id: String,
+    pub seq: i64,
+    pub hash: String,
+    pub checkpointed_seq: i64,
+}
+
+/// Every chain head, in person order, read in one statement (one consistent snapshot).
+pub async fn find_chain_heads(tx: &mut Tx) -> Result<Vec<HeadRow>, sqlx::Error> {
+    on_tx!(tx, |c| sqlx::query_as(
+        "SELECT person_id, seq, hash, checkpointed_seq FROM ledger_heads WHERE seq > 0 \
+         ORDER BY person_id"
+    )
+    .fetch_all(c)
+    .await)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct CheckpointRow {
+    pub seq: i64,
+    pub created_at: i64,
+    pub chains: i64,
+    pub root: String,
+    pub jws: String,
+}
+
+/// A head a checkpoint covered that had changed since the checkpoint before.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct CheckpointHeadRow {
+    pub checkpoint_seq: i64,
+    pub person_id: String,
+    pub seq: i64,
+    pub hash: String,
+}
+
+pub async fn find_last_checkpoint(tx: &mut Tx) -> Result<Option<CheckpointRow>, sqlx::Error> {
+    on_tx!(tx, |c| sqlx::query_as(
+        "SELECT seq, created_at, chains, root, jws FROM ledger_checkpoints \
+         ORDER BY seq DESC LIMIT 1"
+    )
+    .fetch_optional(c)
+    .await)
+}
+
+pub async fn find_checkpoints(db: &Db) -> Result<Vec<CheckpointRow>, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_as(
+        "SELECT seq, created_at, chains, root, jws FROM ledger_checkpoints ORDER BY seq"
+    )
+    .fetch_all(p)
+    .await)
+}
+
+pub async fn find_checkpoint(db: &Db, seq: i64) -> Result<Option<CheckpointRow>, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_as(
+        "SELECT seq, created_at, chains, root, jws FROM ledger_checkpoints WHERE seq = $1"
+    )
+    .bind(seq)
+    .fetch_optional(p)
+    .await)
+}
+
+pub async fn find_checkpoint_heads(db: &Db) -> Result<Vec<CheckpointHeadRow>, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_as(
+        "SELECT checkpoint_seq, person_id, seq, hash FROM ledger_checkpoint_heads \
+         ORDER BY checkpoint_seq, person_id"
+    )
+    .fetch_all(p)
+    .await)
+}
+
+/// The first checkpoint that covers record `seq` of a person's chain, if one does yet.
+pub async fn find_covering_checkpoint(
+    db: &Db,
+    person_id: &str,
+    seq: i64,
+) -> Result<Option<CheckpointRow>, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_as(
+        "SELECT c.seq, c.created_at, c.chains, c.root, c.jws FROM ledger_checkpoints c \
+         WHERE c.seq = (SELECT MIN(h.checkpoint_seq) FROM ledger_checkpoint_heads h \
+                        WHERE h.person_id = $1 AND h.seq >= $2)"
+    )
+    .bind(person_id)
+    .bind(seq)
+    .fetch_optional(p)
+    .await)
+}
+
+/// Records a checkpoint and the heads it covered that changed, and marks those heads covered.
+pub async fn insert_checkpoint(
+    tx: &mut Tx,
+    row: &CheckpointRow,
+    changed: &[HeadRow],
+) -> Result<(), sqlx::Error> {
+    on_tx!(tx, |c| sqlx::query(
+        "INSERT INTO ledger_checkpoints (seq, created_at, chains, root, jws) \
+         VALUES ($1, $2, $3, $4, $5)"
+    )
+    .bind(row.seq)
+    .bind(row.created_at)
+    .bind(row.chains)
+    .bind(&row.root)
+    .bind(&row.jws)
+    .execute(c)
+    .await
+    .map(drop))?;
+    // Multi-row inserts: a checkpoint after a busy hour covers many heads.
+    for chunk in changed.chunks(250) {
+        let values = (0..chunk.len())
+            .map(|i| {
+                let b = i * 3;
+                format!("($1, ${}, ${}, ${})", b + 2, b + 3, b + 4)
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO ledger_checkpoint_heads (checkpoint_seq, person_id, seq, hash) \
+             VALUES {values}"
+        );
+        on_tx!(tx, |c| {
+            let mut q = sqlx::query(AssertSqlSafe(sql)).bind(row.seq);
+            for h in chunk {
+                q = q.bind(&h.person_id).bind(h.seq).bind(&h.hash);
+            }
+            q.execute(c).await.map(drop)
+        })?;
+    }
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE ledger_heads SET checkpointed_seq = (SELECT h.seq FROM ledger_checkpoint_heads h \
+             WHERE h.checkpoint_seq = $1 AND h.person_id = ledger_heads.person_id) \
+         WHERE person_id IN (SELECT person_id FROM ledger_checkpoint_heads \
+                             WHERE checkpoint_seq = $1)"
+    )
+    .bind(row.seq)
+    .execute(c)
+    .await
+    .map(drop))
+}
+
+/// Removes a person's records up to and including `through_seq` (retention). The chain's
+/// head is never among them: the caller appends a marker first.
+pub async fn delete_records_through(
+    tx: &mut Tx,
+    person_id: &str,
+    through_seq: i64,
+) -> Result<u64, sqlx::Error> {
+    on_tx!(tx, |c| sqlx::query(
+        "DELETE FROM releases WHERE person_id = $1 AND seq <= $2"
+    )
+    .bind(person_id)
+    .bind(through_seq)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))
+}
+
+/// The people with records older than `before` (retention), and the newest such record's
+/// sequence number and hash for each.
+pub async fn find_expired_records(db: &Db, before: i64) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_as(
+        "SELECT person_id, MAX(seq) FROM releases WHERE created_at < $1 GROUP BY person_id"
+    )
+    .bind(before)
+    .fetch_all(p)
+    .await)
+}
+
+pub async fn find_record_hash(
+    tx: &mut Tx,
+    person_id: &str,
+    seq: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    on_tx!(tx, |c| sqlx::query_scalar(
+        "SELECT hash FROM releases WHERE person_id = $1 AND seq = $2"
+    )
+    .bind(person_id)
+    .bind(seq)
+    .fetch_optional(c)
+    .await)
 }

@@ -90,7 +90,7 @@ async fn the_account_page_shows_services_sessions_history_and_details_and_withdr
         .await
         .unwrap();
     assert_eq!(userinfo.status(), 401);
-    let (status, _) = token_request(
+    let (status, body) = token_request(
         &app,
         &client_id,
         &secret,
@@ -100,7 +100,23 @@ async fn the_account_page_shows_services_sessions_history_and_details_and_withdr
         ],
     )
     .await;
-    assert_eq!(status, 400);
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant"))
+    );
+    // The next sign-in to that service asks for consent again.
+    let again = browser
+        .get(civitas_authorize(&app, &client_id))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        again.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/consent?continue="),
+        "consent is asked again after withdrawal"
+    );
     let page = browser
         .get(app.url("/account"))
         .send()
@@ -288,4 +304,8 @@ async fn passkeys_are_renamed_and_removed_and_this_wasnt_me_locks_at_once() {
     assert!(events.iter().any(|e| e.kind == "reported_not_me"));
     assert!(events.iter().any(|e| e.kind == "passkey_removed"));
     app.stop().await;
+}
+
+fn civitas_authorize(app: &TestApp, client_id: &str) -> String {
+    crate::support::oidc::authorize_url(app, client_id, &pkce().1, &[])
 }

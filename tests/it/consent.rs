@@ -128,3 +128,165 @@ async fn the_citizen_sees_what_leaves_and_decides() {
     assert_eq!(forged.status(), 403);
     app.stop().await;
 }
+
+crate::on_both_databases!(an_optional_claim_left_out_never_leaves_and_the_ledger_says_what_did,);
+
+/// The payload of a compact JWS, unverified (the RP tests verify signatures).
+fn jwt_payload(jwt: &str) -> serde_json::Value {
+    use base64::Engine;
+    let part = jwt.split('.').nth(1).unwrap();
+    serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(part)
+            .unwrap(),
+    )
+    .unwrap()
+}
+
+async fn an_optional_claim_left_out_never_leaves_and_the_ledger_says_what_did(db: TestDb) {
+    use crate::support::oidc::{REDIRECT, token_request};
+    let app = crate::support::TestApp::spawn(&db).await;
+    let person = seeded_person(&app).await;
+    let mut request = web_client("Housing Benefits");
+    request.purpose = "To pay housing benefit to your address".into();
+    request.scope = Some("profile email address phone".into());
+    request.optional_scope = Some("email phone".into());
+    let (client_id, secret) = register(&app, request).await;
+    let secret = secret.unwrap();
+    let (browser, _) = signed_in_browser(&app, &person, "urn:civitas:loa:substantial").await;
+    let (verifier, challenge) = pkce();
+    let scope = [("scope", "openid profile email address")];
+
+    let r = browser
+        .get(authorize_url(&app, &client_id, &challenge, &scope))
+        .send()
+        .await
+        .unwrap();
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    let waiting = location.split("continue=").nth(1).unwrap().to_owned();
+    let page = browser
+        .get(app.url(&location))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(r#"name="share_email""#) && page.contains(r#"<label for="share-email""#),
+        "the optional e-mail can be left out, with a label"
+    );
+    assert!(
+        !page.contains(r#"name="share_profile""#) && !page.contains(r#"name="share_address""#),
+        "required data cannot be left out"
+    );
+
+    // Allow, remembered, with e-mail unticked (the address box does not exist: required).
+    let r = browser
+        .post(app.url("/consent"))
+        .header("origin", app.base.clone())
+        .form(&[
+            ("continue", waiting.as_str()),
+            ("decision", "allow"),
+            ("remember", "yes"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let q = redirect_query(
+        &browser,
+        &app.url(r.headers()["location"].to_str().unwrap()),
+    )
+    .await;
+    let code = q.get("code").expect("a code").clone();
+    let (status, tokens) = token_request(
+        &app,
+        &client_id,
+        &secret,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", REDIRECT),
+            ("code_verifier", verifier.as_str()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{tokens}");
+    let id_token = jwt_payload(tokens["id_token"].as_str().unwrap());
+    assert!(id_token.get("email").is_none(), "{id_token}");
+    assert!(id_token["address"].is_object() && id_token["given_name"].is_string());
+    let info: serde_json::Value = app
+        .client
+        .get(app.url("/userinfo"))
+        .bearer_auth(tokens["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        info.get("email").is_none() && info["address"].is_object(),
+        "{info}"
+    );
+
+    // The ledger records exactly what left, why, and at what assurance.
+    let rows = civitas::store::releases::find_releases_of_person(
+        &app.state.db,
+        &person,
+        Some(&client_id),
+        None,
+        10,
+    )
+    .await
+    .unwrap();
+    let released = |channel: &str| {
+        rows.iter()
+            .find(|r| r.channel == channel)
+            .unwrap_or_else(|| panic!("a {channel} record"))
+    };
+    for r in [released("id_token"), released("userinfo")] {
+        let mut names: Vec<&str> = r.claims.split(' ').collect();
+        names.sort_unstable();
+        let mut expected = vec![
+            "address",
+            "birthdate",
+            "family_name",
+            "gender",
+            "given_name",
+            "name",
+            "sub",
+        ];
+        expected.sort_unstable();
+        assert_eq!(names, expected, "{} released exactly these", r.channel);
+        assert_eq!(r.purpose, "To pay housing benefit to your address");
+        assert_eq!(r.acr, "urn:civitas:loa:substantial");
+    }
+
+    // Remembered, the e-mail left out included: no question next time.
+    let q = redirect_query(
+        &browser,
+        &authorize_url(&app, &client_id, &challenge, &scope),
+    )
+    .await;
+    assert!(q.contains_key("code"), "remembered: {q:?}");
+    // A claim not asked for before asks again.
+    let r = browser
+        .get(authorize_url(
+            &app,
+            &client_id,
+            &challenge,
+            &[("scope", "openid profile email address phone")],
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/consent?continue="),
+        "the phone number is new: asked again"
+    );
+    app.stop().await;
+}

@@ -50,7 +50,7 @@ async fn every_release_is_chained_shown_to_the_citizen_and_tampering_is_found(db
         .unwrap();
     assert_eq!(r.status(), 200);
 
-    let rows = releases::find_releases_of_person(&app.state.db, &person, 10)
+    let rows = releases::find_releases_of_person(&app.state.db, &person, None, None, 10)
         .await
         .unwrap();
     assert_eq!(rows.len(), 2);
@@ -80,9 +80,18 @@ async fn every_release_is_chained_shown_to_the_citizen_and_tampering_is_found(db
         .await
         .unwrap();
     assert!(
-        page.contains(&rows[0].hash),
-        "the citizen sees a receipt for each release"
+        page.contains(&format!("/account/releases/{}", rows[0].id)),
+        "each release links to its receipt"
     );
+    let receipt = browser
+        .get(app.url(&format!("/account/releases/{}", rows[0].id)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(receipt.contains(&rows[0].hash) && receipt.contains(&rows[0].prev_hash));
 
     let verify = || db.civitas(&["ledger", "verify"]);
     let ok = verify();
@@ -91,7 +100,10 @@ async fn every_release_is_chained_shown_to_the_citizen_and_tampering_is_found(db
         "{}",
         String::from_utf8_lossy(&ok.stderr)
     );
-    assert!(String::from_utf8_lossy(&ok.stdout).contains("2 records in 1 chains"));
+    assert!(
+        String::from_utf8_lossy(&ok.stdout)
+            .contains("2 records in 1 chains and 0 signed checkpoints")
+    );
 
     // Someone edits a record in the database: verification names it.
     exec(

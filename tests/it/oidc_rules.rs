@@ -1009,6 +1009,7 @@ async fn withdrawn_consent_stops_refreshes_and_userinfo_and_a_refresh_can_narrow
         &s.person,
         &s.client_id,
         "openid profile email",
+        "",
         0,
         1,
     )

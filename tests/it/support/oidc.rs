@@ -100,6 +100,7 @@ pub async fn consent(app: &TestApp, person_id: &str, client_id: &str, scopes: &s
         person_id,
         client_id,
         scopes,
+        "",
         now,
         now + 365 * 86400,
     )

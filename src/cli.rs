@@ -339,7 +339,7 @@ async fn ledger(config: Config, command: LedgerCommand) -> anyhow::Result<()> {
         LedgerCommand::Verify => {
             let total = crate::store::releases::count_records(&db).await?;
             let progress = ProgressBar::new(total as u64);
-            let checked = crate::ledger::verify_all(&db, config.issuer.as_str(), |n| {
+            let checked = crate::ledger::verify_all(&db, |n| {
                 progress.inc(n);
             })
             .await?;

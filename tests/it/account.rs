@@ -309,3 +309,110 @@ async fn passkeys_are_renamed_and_removed_and_this_wasnt_me_locks_at_once() {
 fn civitas_authorize(app: &TestApp, client_id: &str) -> String {
     crate::support::oidc::authorize_url(app, client_id, &pkce().1, &[])
 }
+
+#[tokio::test]
+async fn the_release_history_pages_filters_and_downloads() {
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn(&db).await;
+    let person = seeded_person(&app).await;
+    let now = app.state.clock.now();
+    // 25 releases: 15 to the Tax Board, 10 to a bank, alternating.
+    for i in 0..25 {
+        let (client_id, name) = if i % 5 < 3 {
+            ("tax", "Tax Board")
+        } else {
+            ("bank", "First Bank")
+        };
+        let mut tx = app.state.db.begin().await.unwrap();
+        civitas::ledger::append(
+            &mut tx,
+            &civitas::ledger::Release {
+                person_id: &person,
+                client_id,
+                client_name: name,
+                purpose: "Checking",
+                claims: vec!["sub", "name"],
+                acr: "urn:civitas:loa:substantial",
+                channel: if i % 2 == 0 { "id_token" } else { "userinfo" },
+                at: now + i,
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+    let (browser, _) = signed_in_browser(&app, &person, "urn:civitas:loa:substantial").await;
+    let get = |path: String| {
+        let browser = browser.clone();
+        let url = app.url(&path);
+        async move {
+            let r = browser.get(url).send().await.unwrap();
+            let status = r.status().as_u16();
+            let headers = r.headers().clone();
+            (status, headers, r.text().await.unwrap())
+        }
+    };
+    let rows = |page: &str| page.matches("/account/releases/").count();
+
+    let (_, _, page) = get("/account".into()).await;
+    assert_eq!(rows(&page), 20, "a page of 20, newest first");
+    let older = page
+        .split("href=\"/account?before=")
+        .nth(1)
+        .and_then(|p| p.split('"').next())
+        .expect("a link to older releases");
+    let (_, _, page2) = get(format!("/account?before={older}")).await;
+    assert_eq!(rows(&page2), 5, "the rest");
+    assert!(page2.contains("Back to the newest"));
+    assert!(
+        page.contains(r#"<option value="tax">Tax Board</option>"#),
+        "the services to filter by"
+    );
+
+    let (_, _, bank) = get("/account?service=bank".into()).await;
+    assert_eq!(rows(&bank), 10);
+    let table = bank.split("<tbody>").nth(1).unwrap();
+    assert!(!table.contains("Tax Board") && table.contains("First Bank"));
+
+    let (status, headers, json) = get("/account/releases.json".into()).await;
+    assert_eq!(status, 200);
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    let all: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
+    assert_eq!(all.len(), 25);
+    assert_eq!(all[0]["claims"], serde_json::json!(["sub", "name"]));
+    assert_eq!(all[0]["record"], 25, "newest first");
+    let (status, headers, csv) = get("/account/releases.csv?service=tax".into()).await;
+    assert_eq!(status, 200);
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("time,service,service_id,claims,purpose,acr,channel,record,record_hash")
+    );
+    assert_eq!(lines.count(), 15);
+
+    // Strict parameters; and only the citizen's own records.
+    let (status, _, _) = get("/account?before=soon".into()).await;
+    assert_eq!(status, 400);
+    let (status, _, _) = get("/account?colour=red".into()).await;
+    assert_eq!(status, 400);
+    let (status, _, _) = get("/account/releases/not-a-record".into()).await;
+    assert_eq!(status, 404);
+    let r = client()
+        .get(app.url("/account/releases.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"], "/signin", "signed in only");
+    app.stop().await;
+}

@@ -290,3 +290,83 @@ async fn an_optional_claim_left_out_never_leaves_and_the_ledger_says_what_did(db
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_operator_sets_a_logo_that_the_consent_page_shows_from_our_origin() {
+    let db = TestDb::sqlite();
+    let app = crate::support::TestApp::spawn(&db).await;
+    let person = seeded_person(&app).await;
+    let (client_id, _) = register(&app, web_client("Tax Board")).await;
+    // A 1×1 PNG.
+    let png: Vec<u8> = [
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000",
+        "1f15c4890000000d49444154789c6360f8cf00000301010018dd8db000",
+        "00000049454e44ae426082",
+    ]
+    .concat()
+    .as_bytes()
+    .chunks(2)
+    .map(|h| u8::from_str_radix(std::str::from_utf8(h).unwrap(), 16).unwrap())
+    .collect();
+    let file = db.dir.path().join("logo.png");
+    std::fs::write(&file, &png).unwrap();
+    let svg = crate::support::write_file(db.dir.path(), "logo.svg", "<svg onload=\"alert(1)\"/>");
+    let run = |args: &[&str]| db.civitas(args);
+
+    let refused = run(&["client", "logo", &client_id, svg.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        err.contains("logo.svg") && err.contains("PNG or JPEG"),
+        "{err}"
+    );
+    let set = run(&["client", "logo", &client_id, file.to_str().unwrap()]);
+    assert!(
+        set.status.success() && String::from_utf8_lossy(&set.stdout).contains("image/png"),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
+
+    let (browser, _) = signed_in_browser(&app, &person, "urn:civitas:loa:substantial").await;
+    let (_, challenge) = pkce();
+    let r = browser
+        .get(authorize_url(&app, &client_id, &challenge, &[]))
+        .send()
+        .await
+        .unwrap();
+    let page = browser
+        .get(app.url(r.headers()["location"].to_str().unwrap()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!(
+            r#"<img src="/clients/{client_id}/logo" alt="Logo of Tax Board""#
+        )),
+        "{page}"
+    );
+    let logo = app
+        .client
+        .get(app.url(&format!("/clients/{client_id}/logo")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logo.status(), 200);
+    assert_eq!(logo.headers()["content-type"], "image/png");
+    assert_eq!(logo.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(logo.bytes().await.unwrap().to_vec(), png);
+    let none = app
+        .client
+        .get(app.url("/clients/nobody/logo"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(none.status(), 404);
+
+    let removed = run(&["client", "logo", &client_id, "--remove"]);
+    assert!(removed.status.success());
+    app.stop().await;
+}

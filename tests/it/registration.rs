@@ -32,6 +32,7 @@ fn metadata() -> Value {
         "post_logout_redirect_uris": ["https://tax.example.gov/"],
         "token_endpoint_auth_method": "client_secret_basic",
         "scope": "openid profile email",
+        "optional_scope": "email",
         "some_extension_we_do_not_know": true
     })
 }
@@ -61,6 +62,16 @@ async fn a_relying_party_registers_reads_updates_and_deletes_itself(db: TestDb) 
     assert_eq!(
         r.json::<Value>().await.unwrap()["error"],
         "invalid_redirect_uri"
+    );
+    let mut not_held = metadata();
+    not_held["optional_scope"] = json!("phone");
+    let r = post(Some(&token), not_held).await.unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(
+        r.json::<Value>().await.unwrap()["error_description"]
+            .as_str()
+            .unwrap()
+            .starts_with("optional_scope")
     );
     let mut restricted = metadata();
     restricted["scope"] = json!("openid national_id");
@@ -99,6 +110,10 @@ async fn a_relying_party_registers_reads_updates_and_deletes_itself(db: TestDb) 
     assert_eq!(read.status(), 200);
     let read: Value = read.json().await.unwrap();
     assert_eq!(read["client_name"], "Tax Board");
+    assert_eq!(
+        read["optional_scope"], "email",
+        "the citizen may leave the e-mail out"
+    );
     assert!(
         read.get("client_secret").is_none(),
         "the secret is shown once only"

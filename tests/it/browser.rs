@@ -22,7 +22,7 @@ use futures_util::StreamExt;
 
 use crate::support::{
     TestApp, TestDb,
-    oidc::{authorize_url, pkce, register, seeded_person},
+    oidc::{authorize_url, pkce, register, seeded_person, token_request},
 };
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -109,17 +109,19 @@ async fn a_citizen_activates_and_signs_in_with_a_passkey_in_a_real_browser() {
             .await
             .unwrap();
     let (rp, codes) = relying_party().await;
-    let (client_id, _) = register(
+    let (client_id, secret) = register(
         &app,
         civitas::oidc::clients::ClientRequest {
             display_name: "Demo Agency".into(),
             purpose: "Permits".into(),
             redirect_uris: vec![format!("{rp}/callback")],
-            scope: Some("profile".into()),
+            scope: Some("profile email".into()),
+            optional_scope: Some("email".into()),
             ..Default::default()
         },
     )
     .await;
+    let secret = secret.unwrap();
 
     let profile = tempfile::tempdir().unwrap();
     let config = BrowserConfig::builder()
@@ -158,8 +160,16 @@ async fn a_citizen_activates_and_signs_in_with_a_passkey_in_a_real_browser() {
 
     // The relying party sends the citizen to Civitas.
     let redirect = format!("{rp}/callback");
-    let (_, challenge) = pkce();
-    let url = authorize_url(&app, &client_id, &challenge, &[("redirect_uri", &redirect)]);
+    let (verifier, challenge) = pkce();
+    let url = authorize_url(
+        &app,
+        &client_id,
+        &challenge,
+        &[
+            ("redirect_uri", &redirect),
+            ("scope", "openid profile email"),
+        ],
+    );
     page.goto(url.as_str()).await.unwrap();
     wait_for_url(&page, "sign-in page", "/signin?continue=").await;
 
@@ -206,12 +216,46 @@ async fn a_citizen_activates_and_signs_in_with_a_passkey_in_a_real_browser() {
         .await
         .unwrap();
     wait_for_url(&page, "consent page", "/consent?continue=").await;
+    // The e-mail address is optional: the citizen unticks it, then allows.
+    let share_email = element(&page, "#share-email").await;
+    share_email.click().await.unwrap();
+    let ticked = share_email
+        .call_js_fn("function() { return this.checked; }", false)
+        .await
+        .unwrap();
+    assert_eq!(ticked.result.value, Some(serde_json::json!(false)));
     element(&page, "button[value='allow']")
         .await
         .click()
         .await
         .unwrap();
     wait_for_codes(&codes, 1).await;
+    // The relying party redeems the code: the ID token has no e-mail address.
+    let code = codes.lock().unwrap()[0].clone();
+    let (status, tokens) = token_request(
+        &app,
+        &client_id,
+        &secret,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", redirect.as_str()),
+            ("code_verifier", verifier.as_str()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{tokens}");
+    let id_token = tokens["id_token"].as_str().unwrap();
+    let payload: serde_json::Value = {
+        use base64::Engine;
+        serde_json::from_slice(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(id_token.split('.').nth(1).unwrap())
+                .unwrap(),
+        )
+        .unwrap()
+    };
+    assert!(payload.get("email").is_none() && payload["given_name"].is_string());
 
     // Sign out, then come back: usernameless sign-in with the discoverable passkey.
     let signed_in_before = civitas::store::accounts::find_account_by_person(&app.state.db, &person)
@@ -234,6 +278,26 @@ async fn a_citizen_activates_and_signs_in_with_a_passkey_in_a_real_browser() {
         let _ = button.click().await;
     }
     wait_for_codes(&codes, 2).await;
+
+    // The data-release page shows the release: the service, the details by name, no e-mail.
+    page.goto(app.url("/account#releases").as_str())
+        .await
+        .unwrap();
+    wait_for_url(&page, "account page", "/account").await;
+    let row = element(&page, "#releases tbody tr").await;
+    let text = row.inner_text().await.unwrap().unwrap_or_default();
+    assert!(
+        text.contains("Demo Agency") && text.contains("given_name") && !text.contains("email"),
+        "{text}"
+    );
+    element(&page, "#releases tbody tr a[href^='/account/releases/']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for_url(&page, "receipt", "/account/releases/").await;
+    let receipt = page.content().await.unwrap();
+    assert!(receipt.contains("Record hash"), "{receipt}");
 
     browser.close().await.unwrap();
     let _ = browser.wait().await;

@@ -48,11 +48,13 @@ pub struct PasskeyItem {
 
 pub struct SessionItem {
     pub sid: String,
+    pub device: String,
     pub started: String,
     pub is_this_one: bool,
 }
 
 pub struct EventItem {
+    pub id: String,
     pub when: String,
     pub what: String,
 }
@@ -133,7 +135,16 @@ pub async fn account(
         .into_iter()
         .filter_map(|s| {
             let sid = s.sid?;
+            let device = serde_json::from_str::<serde_json::Value>(&s.data)
+                .ok()
+                .and_then(|d| {
+                    d.get(crate::web::sessions::DEVICE)?
+                        .as_str()
+                        .map(str::to_owned)
+                })
+                .unwrap_or_else(|| "—".into());
             Some(SessionItem {
+                device,
                 is_this_one: sid == me.sid,
                 sid,
                 started: day(s.created_at),
@@ -145,6 +156,7 @@ pub async fn account(
         .into_iter()
         .take(50)
         .map(|e| EventItem {
+            id: e.id,
             when: day(e.created_at),
             what: e.detail,
         })

@@ -198,6 +198,7 @@ pub async fn verify(
     session: Session,
     lang: Lang,
     Extension(ClientIp(ip)): Extension<ClientIp>,
+    device: crate::web::device::Device,
     form: Result<Form<VerifyForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form.map_err(|e| AppError::BadRequest(e.body_text()))?;
@@ -287,6 +288,7 @@ pub async fn verify(
             auth_time: now,
             sid: random_token(16),
         },
+        &device,
     )
     .await?;
     record_event(

@@ -271,6 +271,7 @@ pub async fn register_start(
 pub async fn register_finish(
     State(state): State<AppState>,
     session: Session,
+    device: crate::web::device::Device,
     Json(credential): Json<RegisterPublicKeyCredential>,
 ) -> Result<Response, CeremonyError> {
     let wa = webauthn(&state)?;
@@ -390,7 +391,7 @@ pub async fn register_finish(
             auth_time: now,
             sid: random_token(16),
         };
-        sign_in(&session, &who).await?;
+        sign_in(&session, &who, &device).await?;
     }
     // A new identity is offered recovery codes before it goes on.
     let next = if ceremony.is_activation {
@@ -428,6 +429,7 @@ pub async fn signin_finish(
     State(state): State<AppState>,
     session: Session,
     axum::Extension(ClientIp(ip)): axum::Extension<ClientIp>,
+    device: crate::web::device::Device,
     Query(q): Query<ContinueQuery>,
     Json(credential): Json<PublicKeyCredential>,
 ) -> Result<Response, CeremonyError> {
@@ -531,7 +533,7 @@ pub async fn signin_finish(
         auth_time: now,
         sid: random_token(16),
     };
-    sign_in(&session, &who).await?;
+    sign_in(&session, &who, &device).await?;
     record_event(
         &state.db,
         &account.person_id,

@@ -298,6 +298,7 @@ pub async fn insert_security_event(
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct SecurityEventRow {
+    pub id: String,
     pub kind: String,
     pub detail: String,
     pub created_at: i64,
@@ -308,7 +309,7 @@ pub async fn find_security_events(
     person_id: &str,
 ) -> Result<Vec<SecurityEventRow>, sqlx::Error> {
     on_db!(db, |p| sqlx::query_as(
-        "SELECT kind, detail, created_at FROM security_events WHERE person_id = $1 \
+        "SELECT id, kind, detail, created_at FROM security_events WHERE person_id = $1 \
          ORDER BY created_at DESC, id"
     )
     .bind(person_id)

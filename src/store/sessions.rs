@@ -114,6 +114,8 @@ pub async fn delete_expired_sessions(db: &Db, now: i64) -> Result<u64, sqlx::Err
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct PersonSessionRow {
     pub sid: Option<String>,
+    /// The session's data (JSON), for the device it was signed in from.
+    pub data: String,
     pub created_at: i64,
     pub expires_at: i64,
 }
@@ -123,14 +125,16 @@ pub async fn find_sessions_of_person(
     person_id: &str,
     now: i64,
 ) -> Result<Vec<PersonSessionRow>, sqlx::Error> {
-    on_db!(db, |p| sqlx::query_as(
-        "SELECT sid, created_at, expires_at FROM sessions WHERE person_id = $1 AND expires_at > $2 \
+    on_db!(db, |p| {
+        sqlx::query_as(
+        "SELECT sid, data, created_at, expires_at FROM sessions WHERE person_id = $1 AND expires_at > $2 \
          ORDER BY created_at DESC"
     )
     .bind(person_id)
     .bind(now)
     .fetch_all(p)
-    .await)
+    .await
+    })
 }
 
 /// Ends one of a person's sessions by its OIDC session id; false if it is not theirs.

@@ -187,10 +187,15 @@ pub async fn signed_in(
 pub async fn sign_in(
     session: &Session,
     who: &SignedIn,
+    device: &super::device::Device,
 ) -> Result<(), tower_sessions::session::Error> {
     session.cycle_id().await?;
+    session.insert(DEVICE, &device.0).await?;
     session.insert(SIGNED_IN, who).await
 }
+
+/// The session key of the coarse device description shown on the account page.
+pub const DEVICE: &str = "civitas.device";
 
 /// Ends the session everywhere: data gone, cookie cleared.
 pub async fn sign_out(session: &Session) -> Result<(), tower_sessions::session::Error> {

@@ -284,6 +284,12 @@ async fn a_citizen_activates_and_signs_in_with_a_passkey_in_a_real_browser() {
         .await
         .unwrap();
     wait_for_url(&page, "account page", "/account").await;
+    let sessions = element(&page, "#sessions + ul").await;
+    let sessions = sessions.inner_text().await.unwrap().unwrap_or_default();
+    assert!(
+        sessions.contains("Chrome on Linux"),
+        "each session says which device: {sessions}"
+    );
     let row = element(&page, "#releases tbody tr").await;
     let text = row.inner_text().await.unwrap().unwrap_or_default();
     assert!(

@@ -1,0 +1,210 @@
+//! Micro-benchmarks of the hot path's parts: `cargo bench --bench micro`.
+//!
+//! ID-token signing (ES256, RS256), access-token generation and hashing, PKCE verification,
+//! pairwise `sub` derivation, a ledger append (SQLite, WAL, synchronous=FULL: one transaction
+//! per append, as the token endpoint does it), chain verification, and argon2id with the
+//! production parameters (the argon2 crate's defaults: m = 19 MiB, t = 2, p = 1, the OWASP
+//! minimum) as recovery codes use it.
+
+use std::{hint::black_box, time::Duration};
+
+use argon2::{
+    Argon2,
+    password_hash::{PasswordHasher, PasswordVerifier},
+};
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD as B64};
+use civitas::{
+    config::DatabaseConfig,
+    crypto::{
+        Alg, PrivateKey,
+        jws::{Signer, sign},
+        secrets::{constant_time_eq, random_token, sha256_b64},
+    },
+    ledger,
+    oidc::subject::PairwiseKey,
+    store::{Db, releases::ReleaseRow},
+};
+use criterion::{Criterion, criterion_group, criterion_main};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+/// An ID token's claims, as the token endpoint builds them (profile scope).
+fn id_token_claims() -> serde_json::Value {
+    json!({
+        "iss": "https://id.example.gov",
+        "sub": "UVGF42TKdfEpQIReyPzYWSx_sxGEYmavj5GzT2TThJQ",
+        "aud": "7f1c8a78f58af47d25d6c87d21058fc2",
+        "exp": 1_795_680_680,
+        "iat": 1_795_680_380,
+        "auth_time": 1_795_680_380,
+        "acr": "urn:civitas:loa:substantial",
+        "amr": ["hwk", "user"],
+        "at_hash": "Jh3HHBV6Vj_yIFP8W5r8RA",
+        "sid": "ZO6otRs_JW9aQK_C_J3aVQ",
+        "nonce": "n0nce",
+        "name": "Louis Mensah",
+        "given_name": "Louis",
+        "family_name": "Mensah",
+        "birthdate": "2002-03-07",
+        "gender": "male",
+    })
+}
+
+fn tokens(c: &mut Criterion) {
+    let claims = id_token_claims();
+    for alg in [Alg::Es256, Alg::Rs256] {
+        let key = PrivateKey::generate(alg).unwrap();
+        let kid = key.public_jwk().kid.clone();
+        let signer = Signer::new(&key);
+        c.bench_function(&format!("id_token_sign_{}", alg.as_str()), |b| {
+            b.iter(|| sign(&signer, &kid, black_box(&claims)).unwrap())
+        });
+    }
+    c.bench_function("access_token_generate_and_hash", |b| {
+        b.iter(|| {
+            let token = random_token(32);
+            black_box(sha256_b64(&token))
+        })
+    });
+    let verifier = random_token(32);
+    let challenge = B64.encode(Sha256::digest(verifier.as_bytes()));
+    c.bench_function("pkce_s256_verify", |b| {
+        b.iter(|| {
+            let computed = B64.encode(Sha256::digest(black_box(&verifier).as_bytes()));
+            assert!(constant_time_eq(computed.as_bytes(), challenge.as_bytes()))
+        })
+    });
+    let pairwise = PairwiseKey::from_stored(&random_token(32)).unwrap();
+    c.bench_function("pairwise_sub", |b| {
+        b.iter(|| {
+            pairwise.subject(
+                black_box("tax.example.gov"),
+                "0b7f0d3c-6d3e-4d55-9a43-0b0c1e2f3a4b",
+            )
+        })
+    });
+}
+
+fn chain(persons: usize, per_person: i64) -> Vec<ReleaseRow> {
+    let mut rows = Vec::with_capacity(persons * per_person as usize);
+    for p in 0..persons {
+        let mut prev = String::new();
+        for seq in 1..=per_person {
+            let mut r = ReleaseRow {
+                id: format!("{p}-{seq}"),
+                person_id: format!("person-{p:06}"),
+                seq,
+                client_id: "client".into(),
+                client_name: "Tax Board".into(),
+                purpose: "To prefill your tax return".into(),
+                claims: "sub name given_name family_name birthdate".into(),
+                acr: "urn:civitas:loa:substantial".into(),
+                channel: "id_token".into(),
+                created_at: 1_795_680_380 + seq,
+                prev_hash: prev.clone(),
+                hash: String::new(),
+                event: String::new(),
+            };
+            r.hash = ledger::record_hash(&r);
+            prev = r.hash.clone();
+            rows.push(r);
+        }
+    }
+    rows
+}
+
+fn ledger_benches(c: &mut Criterion) {
+    let rows = chain(1_000, 10);
+    let mut group = c.benchmark_group("ledger");
+    group.throughput(criterion::Throughput::Elements(rows.len() as u64));
+    group.bench_function("verify_10k_records", |b| {
+        b.iter(|| ledger::verify(black_box(&rows), || {}).unwrap())
+    });
+    group.finish();
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = rt.block_on(async {
+        let db = Db::connect(&DatabaseConfig {
+            url: format!("sqlite:{}", dir.path().join("bench.db").display()),
+            max_connections: 4,
+            acquire_timeout: Duration::from_secs(5),
+        })
+        .await
+        .unwrap();
+        db.migrate().await.unwrap();
+        civitas::demo::seed(&db, 1_795_680_380).await.unwrap();
+        db
+    });
+    let people: Vec<String> = rt.block_on(async {
+        let mut ids = Vec::new();
+        for p in civitas::demo::population().into_iter().take(100) {
+            ids.push(
+                civitas::store::persons::find_person_by_national_id(&db, p.national_id.as_str())
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .id,
+            );
+        }
+        ids
+    });
+    let mut next = 0usize;
+    c.bench_function("ledger_append_sqlite_full", |b| {
+        b.iter(|| {
+            next += 1;
+            let person = &people[next % people.len()];
+            rt.block_on(async {
+                let mut tx = db.begin().await.unwrap();
+                ledger::append(
+                    &mut tx,
+                    &ledger::Release {
+                        person_id: person,
+                        client_id: "client",
+                        client_name: "Tax Board",
+                        purpose: "To prefill your tax return",
+                        claims: vec!["sub", "name"],
+                        acr: "urn:civitas:loa:substantial",
+                        channel: "id_token",
+                        at: 1_795_680_380,
+                    },
+                )
+                .await
+                .unwrap();
+                tx.commit().await.unwrap();
+            })
+        })
+    });
+    rt.block_on(db.close());
+}
+
+fn argon2_production(c: &mut Criterion) {
+    let mut group = c.benchmark_group("argon2id");
+    group.sample_size(10);
+    let hasher = Argon2::default();
+    let params = hasher.params().clone();
+    let hash = hasher.hash_password(b"ABCDE-FGHJK").unwrap().to_string();
+    let name = format!(
+        "m{}KiB_t{}_p{}",
+        params.m_cost(),
+        params.t_cost(),
+        params.p_cost()
+    );
+    group.bench_function(format!("hash_{name}"), |b| {
+        b.iter(|| hasher.hash_password(black_box(b"ABCDE-FGHJK")).unwrap())
+    });
+    group.bench_function(format!("verify_{name}"), |b| {
+        b.iter(|| {
+            hasher
+                .verify_password(black_box(b"ABCDE-FGHJK"), hash.as_str())
+                .unwrap()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, tokens, ledger_benches, argon2_production);
+criterion_main!(benches);

@@ -47,6 +47,8 @@ use crate::{
 pub struct AppState {
     pub config: Arc<Config>,
     pub db: Db,
+    /// Group commit for the hot paths' writes (see `store::writer`).
+    pub writer: store::writer::Writer,
     pub keys: Arc<Keyring>,
     pub clock: SharedClock,
     pub metrics: Arc<metrics::Metrics>,
@@ -133,6 +135,7 @@ pub async fn build_with_clock(config: Config, clock: SharedClock) -> anyhow::Res
             config.http.allow_private_outbound,
         )?),
         config: Arc::new(config),
+        writer: store::writer::Writer::new(db.clone()),
         db,
         keys,
         clock,

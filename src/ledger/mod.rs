@@ -38,6 +38,34 @@ pub struct Release<'a> {
     pub at: i64,
 }
 
+/// A release owned, for a write job that may run twice (see `store::writer`).
+#[derive(Clone, Debug)]
+pub struct ReleaseRecord {
+    pub person_id: String,
+    pub client_id: String,
+    pub client_name: String,
+    pub purpose: String,
+    pub claims: Vec<String>,
+    pub acr: String,
+    pub channel: &'static str,
+    pub at: i64,
+}
+
+impl ReleaseRecord {
+    pub fn as_release(&self) -> Release<'_> {
+        Release {
+            person_id: &self.person_id,
+            client_id: &self.client_id,
+            client_name: &self.client_name,
+            purpose: &self.purpose,
+            claims: self.claims.iter().map(String::as_str).collect(),
+            acr: &self.acr,
+            channel: self.channel,
+            at: self.at,
+        }
+    }
+}
+
 /// The hash of a record: SHA-256 over the previous hash and the record's fields in a fixed
 /// JSON form. Releases leave `event` out (it is empty for them).
 pub fn record_hash(r: &ReleaseRow) -> String {

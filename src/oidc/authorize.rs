@@ -271,28 +271,32 @@ async fn issue_code(
 ) -> Result<Response, AppError> {
     let r = &pending.request;
     let code = random_token(32);
-    oauth::insert_code(
-        &state.db,
-        &CodeRow {
-            code_hash: sha256_b64(&code),
-            client_id: r.client_id.clone(),
-            person_id: who.person_id.clone(),
-            redirect_uri: r.redirect_uri.clone(),
-            code_challenge: r.code_challenge.clone(),
-            nonce: r.nonce.clone(),
-            scopes: scope_string(scopes),
-            claims: serde_json::to_string(&r.claims).unwrap_or_else(|_| "{}".into()),
-            acr: who.acr.clone(),
-            amr: who.amr.join(" "),
-            auth_time: who.auth_time,
-            sid: who.sid.clone(),
-            created_at: now,
-            expires_at: now + CODE_LIFETIME,
-            used_at: None,
-            grant_id: None,
-        },
-    )
-    .await?;
+    let row = CodeRow {
+        code_hash: sha256_b64(&code),
+        client_id: r.client_id.clone(),
+        person_id: who.person_id.clone(),
+        redirect_uri: r.redirect_uri.clone(),
+        code_challenge: r.code_challenge.clone(),
+        nonce: r.nonce.clone(),
+        scopes: scope_string(scopes),
+        claims: serde_json::to_string(&r.claims).unwrap_or_else(|_| "{}".into()),
+        acr: who.acr.clone(),
+        amr: who.amr.join(" "),
+        auth_time: who.auth_time,
+        sid: who.sid.clone(),
+        created_at: now,
+        expires_at: now + CODE_LIFETIME,
+        used_at: None,
+        grant_id: None,
+    };
+    // Answered only once the code is committed; written with other requests' writes.
+    state
+        .writer
+        .write(move |tx| {
+            let row = row.clone();
+            Box::pin(async move { oauth::insert_code(tx, &row).await })
+        })
+        .await?;
     let mut params = vec![("code", code.as_str())];
     if let Some(s) = &r.state {
         params.push(("state", s));

@@ -74,10 +74,63 @@ fn is_valid_verifier(v: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
 }
 
-/// Commits what happened so far (a code marked used stays used), then fails.
-async fn burn(tx: Tx, error: OAuthError) -> Result<Response, OAuthError> {
-    tx.commit().await?;
-    Err(error)
+/// Marks a code used (a code that failed a check is spent all the same).
+async fn burn_code(state: &AppState, code_hash: &str, now: i64) -> Result<(), OAuthError> {
+    let code_hash = code_hash.to_owned();
+    state
+        .writer
+        .write(move |tx| {
+            let code_hash = code_hash.clone();
+            Box::pin(async move { oauth::update_code_used(tx, &code_hash, now).await.map(drop) })
+        })
+        .await?;
+    Ok(())
+}
+
+/// A code presented again: the tokens issued from it are revoked (RFC 6749 §4.1.2).
+async fn replayed(
+    state: &AppState,
+    client: &ClientRow,
+    code_hash: &str,
+    now: i64,
+) -> Result<Response, OAuthError> {
+    let code_hash = code_hash.to_owned();
+    let revoked = state
+        .writer
+        .write(move |tx| {
+            let code_hash = code_hash.clone();
+            Box::pin(async move {
+                let grant = oauth::find_used_code_grant(tx, &code_hash).await?;
+                if let Some(Some(grant_id)) = &grant {
+                    oauth::update_grant_revoked(tx, grant_id, now).await?;
+                }
+                Ok(grant.is_some())
+            })
+        })
+        .await?;
+    if revoked {
+        tracing::warn!(client_id = %client.id, "authorization code replayed; its grant is revoked");
+        Err(OAuthError::invalid_grant(
+            "the authorization code was already used; the tokens issued from it are revoked",
+        ))
+    } else {
+        Err(OAuthError::invalid_grant(
+            "the authorization code is not valid",
+        ))
+    }
+}
+
+/// Revokes a whole grant (a reused refresh token, an ended consent).
+async fn revoke_grant(state: &AppState, grant_id: &str, now: i64) -> Result<(), OAuthError> {
+    let grant_id = grant_id.to_owned();
+    state
+        .writer
+        .write(move |tx| {
+            let grant_id = grant_id.clone();
+            Box::pin(async move { oauth::update_grant_revoked(tx, &grant_id, now).await })
+        })
+        .await?;
+    Ok(())
 }
 
 async fn redeem_code(
@@ -94,51 +147,29 @@ async fn redeem_code(
     }
     let now = state.clock.now();
     let code_hash = sha256_b64(code);
-    let mut tx = state.db.begin().await?;
-    let Some(row) = oauth::update_code_used(&mut tx, &code_hash, now).await? else {
-        return match oauth::find_used_code_grant(&mut tx, &code_hash).await? {
-            Some(grant) => {
-                if let Some(grant_id) = grant {
-                    oauth::update_grant_revoked(&mut tx, &grant_id, now).await?;
-                }
-                tracing::warn!(client_id = %client.id, "authorization code replayed; its grant is revoked");
-                burn(tx, OAuthError::invalid_grant("the authorization code was already used; the tokens issued from it are revoked")).await
-            }
-            None => Err(OAuthError::invalid_grant(
-                "the authorization code is not valid",
-            )),
-        };
+    let Some(row) = oauth::find_code(&state.db, &code_hash).await? else {
+        return Err(OAuthError::invalid_grant(
+            "the authorization code is not valid",
+        ));
     };
-    if row.client_id != client.id {
-        return burn(
-            tx,
-            OAuthError::invalid_grant("the authorization code was issued to another client"),
-        )
-        .await;
-    }
-    if row.expires_at <= now {
-        return burn(
-            tx,
-            OAuthError::invalid_grant("the authorization code has expired"),
-        )
-        .await;
-    }
-    if row.redirect_uri != redirect_uri {
-        return burn(
-            tx,
-            OAuthError::invalid_grant(
-                "redirect_uri differs from the one in the authorization request",
-            ),
-        )
-        .await;
+    if row.used_at.is_some() {
+        return replayed(state, client, &code_hash, now).await;
     }
     let computed = B64.encode(Sha256::digest(verifier.as_bytes()));
-    if !constant_time_eq(computed.as_bytes(), row.code_challenge.as_bytes()) {
-        return burn(
-            tx,
-            OAuthError::invalid_grant("code_verifier does not match the code_challenge"),
-        )
-        .await;
+    let failed = if row.client_id != client.id {
+        Some("the authorization code was issued to another client")
+    } else if row.expires_at <= now {
+        Some("the authorization code has expired")
+    } else if row.redirect_uri != redirect_uri {
+        Some("redirect_uri differs from the one in the authorization request")
+    } else if !constant_time_eq(computed.as_bytes(), row.code_challenge.as_bytes()) {
+        Some("code_verifier does not match the code_challenge")
+    } else {
+        None
+    };
+    if let Some(why) = failed {
+        burn_code(state, &code_hash, now).await?;
+        return Err(OAuthError::invalid_grant(why));
     }
 
     let grant = GrantRow {
@@ -154,8 +185,6 @@ async fn redeem_code(
         created_at: now,
         revoked_at: None,
     };
-    oauth::insert_grant(&mut tx, &grant).await?;
-    oauth::update_code_grant(&mut tx, &code_hash, &grant.id).await?;
     let facts = SignInFacts {
         acr: &row.acr,
         amr: &row.amr,
@@ -164,9 +193,31 @@ async fn redeem_code(
         nonce: row.nonce.as_deref(),
     };
     let scopes = scope_set(&grant.scopes);
-    let response = issue(state, &mut tx, client, &grant, &scopes, &facts, now).await?;
-    tx.commit().await?;
-    Ok(response)
+    let issued = prepare(state, client, &grant, &scopes, &facts, now).await?;
+    let writes = issued.writes.clone();
+    let redeemed = state
+        .writer
+        .write(move |tx| {
+            let (code_hash, grant, writes) = (code_hash.clone(), grant.clone(), writes.clone());
+            Box::pin(async move {
+                // Single use: only the first redemption finds the code unused.
+                if oauth::update_code_used(tx, &code_hash, now)
+                    .await?
+                    .is_none()
+                {
+                    return Ok(false);
+                }
+                oauth::insert_grant(tx, &grant).await?;
+                oauth::update_code_grant(tx, &code_hash, &grant.id).await?;
+                writes.apply(tx).await?;
+                Ok(true)
+            })
+        })
+        .await?;
+    if !redeemed {
+        return replayed(state, client, &sha256_b64(code), now).await;
+    }
+    Ok(issued.response())
 }
 
 async fn refresh(
@@ -177,8 +228,7 @@ async fn refresh(
 ) -> Result<Response, OAuthError> {
     let now = state.clock.now();
     let hash = sha256_b64(refresh_token);
-    let mut tx = state.db.begin().await?;
-    let token = oauth::find_token_in_tx(&mut tx, &hash)
+    let token = oauth::find_token(&state.db, &hash)
         .await?
         .filter(|t| t.kind == "refresh")
         .ok_or_else(|| OAuthError::invalid_grant("the refresh token is not valid"))?;
@@ -192,36 +242,26 @@ async fn refresh(
             "the refresh token has been revoked",
         ));
     }
-    if token.spent_at.is_some() || !oauth::update_refresh_spent(&mut tx, &hash, now).await? {
-        oauth::update_grant_revoked(&mut tx, &token.grant_id, now).await?;
+    let reused = || async {
+        revoke_grant(state, &token.grant_id, now).await?;
         tracing::warn!(client_id = %client.id, "refresh token reused; its grant is revoked");
-        return burn(
-            tx,
-            OAuthError::invalid_grant(
-                "the refresh token was already used; the whole grant is revoked",
-            ),
-        )
-        .await;
+        Err(OAuthError::invalid_grant(
+            "the refresh token was already used; the whole grant is revoked",
+        ))
+    };
+    if token.spent_at.is_some() {
+        return reused().await;
     }
     if token.expires_at <= now {
-        return burn(
-            tx,
-            OAuthError::invalid_grant("the refresh token has expired"),
-        )
-        .await;
+        return Err(OAuthError::invalid_grant("the refresh token has expired"));
     }
     // Data flows only while the citizen's consent and the client's registration allow it.
-    let Some(consent) =
-        oauth::find_consent_in_tx(&mut tx, &token.person_id, &client.id, now).await?
+    let Some(consent) = oauth::find_consent(&state.db, &token.person_id, &client.id, now).await?
     else {
-        oauth::update_grant_revoked(&mut tx, &token.grant_id, now).await?;
-        return burn(
-            tx,
-            OAuthError::invalid_grant(
-                "the citizen's consent for this service has ended; sign the citizen in again",
-            ),
-        )
-        .await;
+        revoke_grant(state, &token.grant_id, now).await?;
+        return Err(OAuthError::invalid_grant(
+            "the citizen's consent for this service has ended; sign the citizen in again",
+        ));
     };
     let mut scopes: std::collections::BTreeSet<String> = scope_set(&token.scopes)
         .intersection(&allowed_now(&consent.scopes, &client.scopes))
@@ -239,7 +279,7 @@ async fn refresh(
         }
         scopes = asked;
     }
-    let grant = oauth::find_grant(&mut tx, &token.grant_id)
+    let grant = oauth::find_grant_by_id(&state.db, &token.grant_id)
         .await?
         .ok_or_else(OAuthError::server_error)?;
     let facts = SignInFacts {
@@ -249,59 +289,110 @@ async fn refresh(
         sid: &grant.sid,
         nonce: None,
     };
-    let response = issue(state, &mut tx, client, &grant, &scopes, &facts, now).await?;
-    tx.commit().await?;
-    Ok(response)
+    let issued = prepare(state, client, &grant, &scopes, &facts, now).await?;
+    let writes = issued.writes.clone();
+    let spent = state
+        .writer
+        .write(move |tx| {
+            let (hash, writes) = (hash.clone(), writes.clone());
+            Box::pin(async move {
+                // Rotation: only the first use finds the token unspent, and only while its
+                // grant stands.
+                if !oauth::update_refresh_spent(tx, &hash, now).await? {
+                    return Ok(false);
+                }
+                writes.apply(tx).await?;
+                Ok(true)
+            })
+        })
+        .await?;
+    if !spent {
+        return reused().await;
+    }
+    Ok(issued.response())
 }
 
-/// New access and refresh tokens for a grant, and an ID token; written in `tx`. A refresh
-/// token never outlives its grant's first refresh-token lifetime: rotation does not extend it.
-async fn issue(
+/// What issuing writes: the new tokens and the ledger record of the ID token's release.
+#[derive(Clone)]
+struct Writes {
+    grant_id: String,
+    scopes: String,
+    access: (String, i64),
+    refresh: Option<(String, i64)>,
+    now: i64,
+    release: crate::ledger::ReleaseRecord,
+}
+
+impl Writes {
+    /// The release and its ledger record commit together, or neither does.
+    async fn apply(&self, tx: &mut Tx) -> Result<(), sqlx::Error> {
+        oauth::insert_tokens(
+            tx,
+            &self.grant_id,
+            &self.scopes,
+            (&self.access.0, self.access.1),
+            self.refresh.as_ref().map(|(h, e)| (h.as_str(), *e)),
+            self.now,
+        )
+        .await?;
+        crate::ledger::append(tx, &self.release.as_release())
+            .await
+            .map(drop)
+    }
+}
+
+/// A token response ready to send once its writes have committed.
+struct Issued {
+    body: serde_json::Value,
+    writes: Writes,
+}
+
+impl Issued {
+    fn response(self) -> Response {
+        let mut response = Json(self.body).into_response();
+        no_store(&mut response);
+        response
+    }
+}
+
+/// New access and refresh tokens for a grant, and a signed ID token. A refresh token never
+/// outlives its grant's first refresh-token lifetime: rotation does not extend it. Nothing is
+/// written here: the caller commits `writes` before answering.
+async fn prepare(
     state: &AppState,
-    tx: &mut Tx,
     client: &ClientRow,
     grant: &GrantRow,
     scopes: &std::collections::BTreeSet<String>,
     facts: &SignInFacts<'_>,
     now: i64,
-) -> Result<Response, OAuthError> {
-    let person = persons::find_person_in_tx(tx, &grant.person_id)
+) -> Result<Issued, OAuthError> {
+    let person = persons::find_person(&state.db, &grant.person_id)
         .await?
         .ok_or_else(|| OAuthError::invalid_grant("the person of this grant no longer exists"))?;
     let access = random_token(32);
     let refresh = random_token(32);
     let refresh_expires = grant.created_at + tokens::REFRESH_TOKEN_LIFETIME;
-    oauth::insert_tokens(
-        tx,
-        &grant.id,
-        &scope_string(scopes),
-        (&sha256_b64(&access), now + tokens::ACCESS_TOKEN_LIFETIME),
-        (refresh_expires > now)
-            .then(|| (sha256_b64(&refresh), refresh_expires))
-            .as_ref()
-            .map(|(h, e)| (h.as_str(), *e)),
-        now,
-    )
-    .await?;
     let released = claims::identity_claims(&person, scopes);
     let id_token = tokens::id_token(state, client, &person, &released, facts, &access, now).await?;
-    // The release and its ledger record commit together, or neither does.
-    let mut names: Vec<&str> = vec!["sub"];
-    names.extend(released.keys().map(String::as_str));
-    crate::ledger::append(
-        tx,
-        &crate::ledger::Release {
-            person_id: &person.id,
-            client_id: &client.id,
-            client_name: &client.display_name,
-            purpose: &client.purpose,
-            claims: names,
-            acr: facts.acr,
+    let mut claims = vec!["sub".to_owned()];
+    claims.extend(released.keys().cloned());
+    let writes = Writes {
+        grant_id: grant.id.clone(),
+        scopes: scope_string(scopes),
+        access: (sha256_b64(&access), now + tokens::ACCESS_TOKEN_LIFETIME),
+        refresh: (refresh_expires > now).then(|| (sha256_b64(&refresh), refresh_expires)),
+        now,
+        release: crate::ledger::ReleaseRecord {
+            person_id: person.id.clone(),
+            client_id: client.id.clone(),
+            client_name: client.display_name.clone(),
+            purpose: client.purpose.clone(),
+            claims,
+            acr: facts.acr.to_owned(),
             channel: "id_token",
             at: now,
         },
-    )
-    .await?;
+    };
     let mut body = json!({
         "access_token": access,
         "token_type": "Bearer",
@@ -314,7 +405,5 @@ async fn issue(
     {
         map.insert("refresh_token".into(), json!(refresh));
     }
-    let mut response = Json(body).into_response();
-    no_store(&mut response);
-    Ok(response)
+    Ok(Issued { body, writes })
 }

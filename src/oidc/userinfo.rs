@@ -81,24 +81,30 @@ pub async fn userinfo(
         .await?
         .ok_or_else(|| OAuthError::invalid_token("the person of this token no longer exists"))?;
     let released = identity_claims(&person, &scopes);
-    let mut names: Vec<&str> = vec!["sub"];
-    names.extend(released.keys().map(String::as_str));
-    let mut tx = state.db.begin().await?;
-    crate::ledger::append(
-        &mut tx,
-        &crate::ledger::Release {
-            person_id: &person.id,
-            client_id: &client.id,
-            client_name: &client.display_name,
-            purpose: &client.purpose,
-            claims: names,
-            acr: &row.acr,
-            channel: "userinfo",
-            at: now,
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    let mut claims = vec!["sub".to_owned()];
+    claims.extend(released.keys().cloned());
+    let record = crate::ledger::ReleaseRecord {
+        person_id: person.id.clone(),
+        client_id: client.id.clone(),
+        client_name: client.display_name.clone(),
+        purpose: client.purpose.clone(),
+        claims,
+        acr: row.acr.clone(),
+        channel: "userinfo",
+        at: now,
+    };
+    // The answer leaves only once its ledger record is committed.
+    state
+        .writer
+        .write(move |tx| {
+            let record = record.clone();
+            Box::pin(async move {
+                crate::ledger::append(tx, &record.as_release())
+                    .await
+                    .map(drop)
+            })
+        })
+        .await?;
     let mut body = json!({ "sub": state.pairwise.subject(&client.sector_id, &person.id) });
     if let Value::Object(map) = &mut body {
         map.extend(released);

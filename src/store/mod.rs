@@ -10,6 +10,7 @@ pub mod persons;
 pub mod releases;
 pub mod sessions;
 pub mod signing_keys;
+pub mod writer;
 
 use std::{str::FromStr, time::Duration};
 

@@ -98,12 +98,12 @@ pub struct CodeRow {
 const CODE_COLUMNS: &str = "code_hash, client_id, person_id, redirect_uri, code_challenge, \
      nonce, scopes, claims, acr, amr, auth_time, sid, created_at, expires_at, used_at, grant_id";
 
-pub async fn insert_code(db: &Db, c: &CodeRow) -> Result<(), sqlx::Error> {
+pub async fn insert_code(tx: &mut Tx, c: &CodeRow) -> Result<(), sqlx::Error> {
     let sql = format!(
         "INSERT INTO authorization_codes ({CODE_COLUMNS}) VALUES \
          ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
     );
-    on_db!(db, |p| sqlx::query(sqlx::AssertSqlSafe(sql))
+    on_tx!(tx, |p| sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(&c.code_hash)
         .bind(&c.client_id)
         .bind(&c.person_id)
@@ -139,6 +139,15 @@ pub async fn update_code_used(
         .bind(now)
         .bind(code_hash)
         .fetch_optional(c)
+        .await)
+}
+
+/// A code, used or not.
+pub async fn find_code(db: &Db, code_hash: &str) -> Result<Option<CodeRow>, sqlx::Error> {
+    let sql = format!("SELECT {CODE_COLUMNS} FROM authorization_codes WHERE code_hash = $1");
+    on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(code_hash)
+        .fetch_optional(p)
         .await)
 }
 
@@ -208,6 +217,14 @@ pub async fn insert_grant(tx: &mut Tx, g: &GrantRow) -> Result<(), sqlx::Error> 
         .execute(c)
         .await
         .map(drop))
+}
+
+pub async fn find_grant_by_id(db: &Db, id: &str) -> Result<Option<GrantRow>, sqlx::Error> {
+    let sql = format!("SELECT {GRANT_COLUMNS} FROM grants WHERE id = $1");
+    on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(p)
+        .await)
 }
 
 pub async fn find_grant(tx: &mut Tx, id: &str) -> Result<Option<GrantRow>, sqlx::Error> {
@@ -327,7 +344,8 @@ pub async fn update_refresh_spent(
 ) -> Result<bool, sqlx::Error> {
     on_tx!(tx, |c| sqlx::query(
         "UPDATE tokens SET spent_at = $1 WHERE token_hash = $2 AND kind = 'refresh' \
-         AND spent_at IS NULL AND revoked_at IS NULL"
+         AND spent_at IS NULL AND revoked_at IS NULL \
+         AND grant_id IN (SELECT id FROM grants WHERE revoked_at IS NULL)"
     )
     .bind(now)
     .bind(token_hash)

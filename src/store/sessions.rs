@@ -40,7 +40,9 @@ pub async fn insert_session(
     .map(|r| r.rows_affected() == 1))
 }
 
-/// Writes a session's data and expiry, creating it if needed.
+/// Writes a session's data and expiry, creating it if needed. A save that changes nothing but
+/// moves the expiry by less than a minute writes nothing: every request of a signed-in citizen
+/// saves its session, and on SQLite each real write waits for the disk.
 pub async fn upsert_session(
     db: &Db,
     id_hash: &str,
@@ -53,7 +55,11 @@ pub async fn upsert_session(
         "INSERT INTO sessions (id_hash, person_id, sid, data, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5, $6) \
          ON CONFLICT (id_hash) DO UPDATE SET person_id = excluded.person_id, \
-         sid = excluded.sid, data = excluded.data, expires_at = excluded.expires_at"
+         sid = excluded.sid, data = excluded.data, expires_at = excluded.expires_at \
+         WHERE sessions.data <> excluded.data \
+            OR sessions.person_id IS DISTINCT FROM excluded.person_id \
+            OR sessions.sid IS DISTINCT FROM excluded.sid \
+            OR sessions.expires_at < excluded.expires_at - 60"
     )
     .bind(id_hash)
     .bind(owner.person_id)

@@ -21,6 +21,7 @@ on_both_databases!(
     a_replayed_code_fails_and_revokes_the_tokens_it_issued,
     a_reused_refresh_token_revokes_the_whole_grant,
     revoked_tokens_are_inactive_at_introspection_and_refused_by_userinfo,
+    the_same_code_or_refresh_token_presented_at_once_works_once,
 );
 
 /// A running app with one person signed in and one consented `client_secret_basic` client.
@@ -1133,4 +1134,62 @@ async fn a_clients_registered_minimum_assurance_steps_a_weaker_sign_in_up() {
     let q = redirect_query(&substantial, &authorize_url(&app, &bank, &challenge, &[])).await;
     assert!(q.contains_key("code"));
     app.stop().await;
+}
+
+/// Two presentations of one code, or of one refresh token, at the same moment (they may even
+/// land in the same group commit): exactly one succeeds; the other is treated as a replay.
+async fn the_same_code_or_refresh_token_presented_at_once_works_once(db: TestDb) {
+    let s = setup(db).await;
+    let (verifier, challenge) = pkce();
+    let code = get_code(&s.app, &s.browser, &s.client_id, &challenge).await;
+    let (a, b) = tokio::join!(s.redeem(&code, &verifier), s.redeem(&code, &verifier));
+    let mut statuses = [a.0, b.0];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 400], "{a:?} {b:?}");
+    let (winner, loser) = if a.0 == 200 { (a.1, b.1) } else { (b.1, a.1) };
+    assert_eq!(error_of(&loser), "invalid_grant");
+    // The replay revoked what the code issued.
+    assert_eq!(
+        s.userinfo_status(winner["access_token"].as_str().unwrap())
+            .await,
+        401
+    );
+
+    let tokens = s.tokens().await;
+    let refresh = tokens["refresh_token"].as_str().unwrap();
+    let form = [("grant_type", "refresh_token"), ("refresh_token", refresh)];
+    let (a, b) = tokio::join!(
+        token_request(&s.app, &s.client_id, &s.secret, &form),
+        token_request(&s.app, &s.client_id, &s.secret, &form)
+    );
+    let mut statuses = [a.0, b.0];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 400], "{a:?} {b:?}");
+    let rotated = if a.0 == 200 { a.1 } else { b.1 };
+    // Reuse revoked the whole grant: the new refresh token is dead too.
+    let (status, body) = token_request(
+        &s.app,
+        &s.client_id,
+        &s.secret,
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", rotated["refresh_token"].as_str().unwrap()),
+        ],
+    )
+    .await;
+    assert_eq!((status, error_of(&body)), (400, "invalid_grant"));
+    // The ledger has exactly the releases that were answered: no record without its release.
+    let released = civitas::store::releases::find_releases_of_person(
+        &s.app.state.db,
+        &s.person,
+        None,
+        None,
+        100,
+    )
+    .await
+    .unwrap()
+    .iter()
+    .filter(|r| r.channel == "id_token")
+    .count();
+    assert_eq!(released, 3, "one per successful token response");
 }

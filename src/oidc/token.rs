@@ -228,7 +228,8 @@ async fn refresh(
 ) -> Result<Response, OAuthError> {
     let now = state.clock.now();
     let hash = sha256_b64(refresh_token);
-    let token = oauth::find_token(&state.db, &hash)
+    // One read: the token, its grant and the citizen's consent.
+    let token = oauth::find_refresh_context(&state.db, &hash, now)
         .await?
         .filter(|t| t.kind == "refresh")
         .ok_or_else(|| OAuthError::invalid_grant("the refresh token is not valid"))?;
@@ -237,7 +238,7 @@ async fn refresh(
             "the refresh token was issued to another client",
         ));
     }
-    if token.revoked_at.is_some() || token.grant_revoked_at.is_some() {
+    if token.token_revoked_at.is_some() || token.grant_revoked_at.is_some() {
         return Err(OAuthError::invalid_grant(
             "the refresh token has been revoked",
         ));
@@ -256,15 +257,14 @@ async fn refresh(
         return Err(OAuthError::invalid_grant("the refresh token has expired"));
     }
     // Data flows only while the citizen's consent and the client's registration allow it.
-    let Some(consent) = oauth::find_consent(&state.db, &token.person_id, &client.id, now).await?
-    else {
+    let Some(consented) = &token.consent_scopes else {
         revoke_grant(state, &token.grant_id, now).await?;
         return Err(OAuthError::invalid_grant(
             "the citizen's consent for this service has ended; sign the citizen in again",
         ));
     };
-    let mut scopes: std::collections::BTreeSet<String> = scope_set(&token.scopes)
-        .intersection(&allowed_now(&consent.scopes, &client.scopes))
+    let mut scopes: std::collections::BTreeSet<String> = scope_set(&token.token_scopes)
+        .intersection(&allowed_now(consented, &client.scopes))
         .cloned()
         .collect();
     if let Some(asked) = scope {
@@ -279,9 +279,7 @@ async fn refresh(
         }
         scopes = asked;
     }
-    let grant = oauth::find_grant_by_id(&state.db, &token.grant_id)
-        .await?
-        .ok_or_else(OAuthError::server_error)?;
+    let grant = token.grant();
     let facts = SignInFacts {
         acr: &grant.acr,
         amr: &grant.amr,

@@ -336,6 +336,69 @@ pub async fn insert_tokens(
     }
 }
 
+/// What a refresh needs, read in one statement: the token, its grant, and the citizen's live
+/// consent for the grant's client (`None` once it has ended or been withdrawn).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct RefreshContext {
+    pub kind: String,
+    pub token_scopes: String,
+    pub expires_at: i64,
+    pub spent_at: Option<i64>,
+    pub token_revoked_at: Option<i64>,
+    pub grant_id: String,
+    pub person_id: String,
+    pub client_id: String,
+    pub grant_scopes: String,
+    pub claims: String,
+    pub acr: String,
+    pub amr: String,
+    pub auth_time: i64,
+    pub sid: String,
+    pub grant_created_at: i64,
+    pub grant_revoked_at: Option<i64>,
+    pub consent_scopes: Option<String>,
+}
+
+impl RefreshContext {
+    pub fn grant(&self) -> GrantRow {
+        GrantRow {
+            id: self.grant_id.clone(),
+            person_id: self.person_id.clone(),
+            client_id: self.client_id.clone(),
+            scopes: self.grant_scopes.clone(),
+            claims: self.claims.clone(),
+            acr: self.acr.clone(),
+            amr: self.amr.clone(),
+            auth_time: self.auth_time,
+            sid: self.sid.clone(),
+            created_at: self.grant_created_at,
+            revoked_at: self.grant_revoked_at,
+        }
+    }
+}
+
+pub async fn find_refresh_context(
+    db: &Db,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<RefreshContext>, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_as(
+        "SELECT t.kind, t.scopes AS token_scopes, t.expires_at, t.spent_at, \
+         t.revoked_at AS token_revoked_at, g.id AS grant_id, g.person_id, g.client_id, \
+         g.scopes AS grant_scopes, g.claims, g.acr, g.amr, g.auth_time, g.sid, \
+         g.created_at AS grant_created_at, g.revoked_at AS grant_revoked_at, \
+         c.scopes AS consent_scopes \
+         FROM tokens t JOIN grants g ON g.id = t.grant_id \
+         LEFT JOIN consents c ON c.person_id = g.person_id AND c.client_id = g.client_id \
+              AND c.expires_at > $2 \
+         WHERE t.token_hash = $1"
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(p)
+    .await)
+}
+
 /// Spends a refresh token, once: false if it was already spent (or is not a live refresh token).
 pub async fn update_refresh_spent(
     tx: &mut Tx,

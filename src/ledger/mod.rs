@@ -147,6 +147,47 @@ pub async fn append_event(
     chain(tx, row).await
 }
 
+/// Appends many releases at once (group commit): the heads of their chains are locked in one
+/// statement, the records written in one, the heads moved in one. Releases of one citizen
+/// follow each other in the order given.
+pub async fn append_many(tx: &mut Tx, releases: &[&ReleaseRecord]) -> Result<(), sqlx::Error> {
+    if releases.is_empty() {
+        return Ok(());
+    }
+    let mut people: Vec<&str> = releases.iter().map(|r| r.person_id.as_str()).collect();
+    people.sort_unstable();
+    people.dedup();
+    let mut heads: HashMap<String, (i64, String)> = releases::lock_chain_heads(tx, &people)
+        .await?
+        .into_iter()
+        .map(|(p, seq, hash)| (p, (seq, hash)))
+        .collect();
+    let mut rows = Vec::with_capacity(releases.len());
+    for r in releases {
+        let release = r.as_release();
+        let mut row = new_row(release.person_id, release.channel, release.at);
+        row.client_id = release.client_id.to_owned();
+        row.client_name = release.client_name.to_owned();
+        row.purpose = release.purpose.to_owned();
+        row.claims = release.claims.join(" ");
+        row.acr = release.acr.to_owned();
+        let head = heads
+            .get_mut(&row.person_id)
+            .ok_or_else(|| sqlx::Error::Protocol("a chain head was not locked".into()))?;
+        row.seq = head.0 + 1;
+        row.prev_hash = std::mem::take(&mut head.1);
+        row.hash = record_hash(&row);
+        *head = (row.seq, row.hash.clone());
+        rows.push(row);
+    }
+    releases::insert_releases(tx, &rows).await?;
+    let moved: Vec<(&str, i64, &str)> = people
+        .iter()
+        .filter_map(|p| heads.get(*p).map(|(seq, hash)| (*p, *seq, hash.as_str())))
+        .collect();
+    releases::update_chain_heads(tx, &moved).await
+}
+
 /// Links `row` to its chain's head, writes it, and moves the head.
 async fn chain(tx: &mut Tx, mut row: ReleaseRow) -> Result<ReleaseRow, sqlx::Error> {
     let (seq, prev_hash) = releases::lock_chain_head(tx, &row.person_id).await?;

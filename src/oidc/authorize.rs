@@ -290,13 +290,11 @@ async fn issue_code(
         grant_id: None,
     };
     // Answered only once the code is committed; written with other requests' writes.
-    state
-        .writer
-        .write(move |tx| {
-            let row = row.clone();
-            Box::pin(async move { oauth::insert_code(tx, &row).await })
-        })
-        .await?;
+    let write = crate::store::writer::Issue {
+        code: Some(row),
+        ..Default::default()
+    };
+    state.writer.issue(write, now).await?;
     let mut params = vec![("code", code.as_str())];
     if let Some(s) = &r.state {
         params.push(("state", s));

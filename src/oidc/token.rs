@@ -23,7 +23,6 @@ use crate::{
     app::AppState,
     crypto::secrets::{constant_time_eq, random_token, sha256_b64},
     store::{
-        Tx,
         clients::ClientRow,
         oauth::{self, GrantRow},
         persons,
@@ -194,26 +193,11 @@ async fn redeem_code(
     };
     let scopes = scope_set(&grant.scopes);
     let issued = prepare(state, client, &grant, &scopes, &facts, now).await?;
-    let writes = issued.writes.clone();
-    let redeemed = state
-        .writer
-        .write(move |tx| {
-            let (code_hash, grant, writes) = (code_hash.clone(), grant.clone(), writes.clone());
-            Box::pin(async move {
-                // Single use: only the first redemption finds the code unused.
-                if oauth::update_code_used(tx, &code_hash, now)
-                    .await?
-                    .is_none()
-                {
-                    return Ok(false);
-                }
-                oauth::insert_grant(tx, &grant).await?;
-                oauth::update_code_grant(tx, &code_hash, &grant.id).await?;
-                writes.apply(tx).await?;
-                Ok(true)
-            })
-        })
-        .await?;
+    // Single use: only the first redemption finds the code unused.
+    let mut writes = issued.writes.clone().issue();
+    writes.use_code = Some(code_hash);
+    writes.grant = Some(grant);
+    let redeemed = state.writer.issue(writes, now).await?;
     if !redeemed {
         return replayed(state, client, &sha256_b64(code), now).await;
     }
@@ -288,22 +272,10 @@ async fn refresh(
         nonce: None,
     };
     let issued = prepare(state, client, &grant, &scopes, &facts, now).await?;
-    let writes = issued.writes.clone();
-    let spent = state
-        .writer
-        .write(move |tx| {
-            let (hash, writes) = (hash.clone(), writes.clone());
-            Box::pin(async move {
-                // Rotation: only the first use finds the token unspent, and only while its
-                // grant stands.
-                if !oauth::update_refresh_spent(tx, &hash, now).await? {
-                    return Ok(false);
-                }
-                writes.apply(tx).await?;
-                Ok(true)
-            })
-        })
-        .await?;
+    // Rotation: only the first use finds the token unspent, and only while its grant stands.
+    let mut writes = issued.writes.clone().issue();
+    writes.spend_refresh = Some(hash);
+    let spent = state.writer.issue(writes, now).await?;
     if !spent {
         return reused().await;
     }
@@ -322,20 +294,25 @@ struct Writes {
 }
 
 impl Writes {
-    /// The release and its ledger record commit together, or neither does.
-    async fn apply(&self, tx: &mut Tx) -> Result<(), sqlx::Error> {
-        oauth::insert_tokens(
-            tx,
-            &self.grant_id,
-            &self.scopes,
-            (&self.access.0, self.access.1),
-            self.refresh.as_ref().map(|(h, e)| (h.as_str(), *e)),
-            self.now,
-        )
-        .await?;
-        crate::ledger::append(tx, &self.release.as_release())
-            .await
-            .map(drop)
+    /// The tokens and the release's ledger record, committed together or not at all.
+    fn issue(self) -> crate::store::writer::Issue {
+        let token = |kind, (hash, expires_at): (String, i64)| oauth::NewToken {
+            token_hash: hash,
+            grant_id: self.grant_id.clone(),
+            kind,
+            scopes: self.scopes.clone(),
+            created_at: self.now,
+            expires_at,
+        };
+        let mut tokens = vec![token("access", self.access.clone())];
+        if let Some(refresh) = self.refresh.clone() {
+            tokens.push(token("refresh", refresh));
+        }
+        crate::store::writer::Issue {
+            tokens,
+            release: Some(self.release),
+            ..Default::default()
+        }
     }
 }
 

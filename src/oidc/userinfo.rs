@@ -94,17 +94,11 @@ pub async fn userinfo(
         at: now,
     };
     // The answer leaves only once its ledger record is committed.
-    state
-        .writer
-        .write(move |tx| {
-            let record = record.clone();
-            Box::pin(async move {
-                crate::ledger::append(tx, &record.as_release())
-                    .await
-                    .map(drop)
-            })
-        })
-        .await?;
+    let release = crate::store::writer::Issue {
+        release: Some(record),
+        ..Default::default()
+    };
+    state.writer.issue(release, now).await?;
     let mut body = json!({ "sub": state.pairwise.subject(&client.sector_id, &person.id) });
     if let Value::Object(map) = &mut body {
         map.extend(released);

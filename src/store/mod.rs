@@ -204,3 +204,31 @@ impl Tx {
         }
     }
 }
+
+/// `($o+1, …, $o+cols), (…)` for a multi-row statement of `rows` rows.
+pub fn placeholders(rows: usize, cols: usize, offset: usize) -> String {
+    let mut out = String::with_capacity(rows * cols * 5);
+    for r in 0..rows {
+        if r > 0 {
+            out.push_str(", ");
+        }
+        out.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                out.push_str(", ");
+            }
+            out.push('$');
+            out.push_str(&(offset + r * cols + c + 1).to_string());
+        }
+        out.push(')');
+    }
+    out
+}
+
+/// `$o+1, …, $o+n`, for an `IN (…)` list.
+pub fn list(n: usize, offset: usize) -> String {
+    (1..=n)
+        .map(|i| format!("${}", offset + i))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -566,3 +566,164 @@ pub async fn delete_consent_and_revoke(
     })?;
     Ok(removed)
 }
+
+// ---------------------------------------------------------------------------------------
+// Multi-row forms, for group commit (`store::writer`): one statement for a whole batch.
+
+/// Spends the live refresh tokens among `hashes` (each once): the hashes spent.
+pub async fn spend_refresh_tokens(
+    tx: &mut Tx,
+    hashes: &[&str],
+    now: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    let sql = format!(
+        "UPDATE tokens SET spent_at = $1 WHERE token_hash IN ({}) AND kind = 'refresh' \
+         AND spent_at IS NULL AND revoked_at IS NULL \
+         AND grant_id IN (SELECT id FROM grants WHERE revoked_at IS NULL) RETURNING token_hash",
+        super::list(hashes.len(), 1)
+    );
+    on_tx!(tx, |c| {
+        let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(now);
+        for h in hashes {
+            q = q.bind(*h);
+        }
+        q.fetch_all(c).await
+    })
+}
+
+/// Marks the unused codes among `hashes` used (each once): the hashes marked.
+pub async fn use_codes(tx: &mut Tx, hashes: &[&str], now: i64) -> Result<Vec<String>, sqlx::Error> {
+    let sql = format!(
+        "UPDATE authorization_codes SET used_at = $1 WHERE code_hash IN ({}) \
+         AND used_at IS NULL RETURNING code_hash",
+        super::list(hashes.len(), 1)
+    );
+    on_tx!(tx, |c| {
+        let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(now);
+        for h in hashes {
+            q = q.bind(*h);
+        }
+        q.fetch_all(c).await
+    })
+}
+
+pub async fn insert_grants(tx: &mut Tx, grants: &[&GrantRow]) -> Result<(), sqlx::Error> {
+    if grants.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO grants ({GRANT_COLUMNS}) VALUES {}",
+        super::placeholders(grants.len(), 11, 0)
+    );
+    on_tx!(tx, |c| {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for g in grants {
+            q = q
+                .bind(&g.id)
+                .bind(&g.person_id)
+                .bind(&g.client_id)
+                .bind(&g.scopes)
+                .bind(&g.claims)
+                .bind(&g.acr)
+                .bind(&g.amr)
+                .bind(g.auth_time)
+                .bind(&g.sid)
+                .bind(g.created_at)
+                .bind(g.revoked_at);
+        }
+        q.execute(c).await.map(drop)
+    })
+}
+
+/// Points each redeemed code (hash) at the grant it became.
+pub async fn update_codes_grant(tx: &mut Tx, pairs: &[(&str, &str)]) -> Result<(), sqlx::Error> {
+    if pairs.is_empty() {
+        return Ok(());
+    }
+    let cases = (0..pairs.len())
+        .map(|i| format!("WHEN ${} THEN ${}", 2 * i + 1, 2 * i + 2))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let keys = (0..pairs.len())
+        .map(|i| format!("${}", 2 * i + 1))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "UPDATE authorization_codes SET grant_id = CASE code_hash {cases} END \
+         WHERE code_hash IN ({keys})"
+    );
+    on_tx!(tx, |c| {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (code, grant) in pairs {
+            q = q.bind(*code).bind(*grant);
+        }
+        q.execute(c).await.map(drop)
+    })
+}
+
+pub async fn insert_codes(tx: &mut Tx, codes: &[&CodeRow]) -> Result<(), sqlx::Error> {
+    if codes.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO authorization_codes ({CODE_COLUMNS}) VALUES {}",
+        super::placeholders(codes.len(), 16, 0)
+    );
+    on_tx!(tx, |p| {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for c in codes {
+            q = q
+                .bind(&c.code_hash)
+                .bind(&c.client_id)
+                .bind(&c.person_id)
+                .bind(&c.redirect_uri)
+                .bind(&c.code_challenge)
+                .bind(&c.nonce)
+                .bind(&c.scopes)
+                .bind(&c.claims)
+                .bind(&c.acr)
+                .bind(&c.amr)
+                .bind(c.auth_time)
+                .bind(&c.sid)
+                .bind(c.created_at)
+                .bind(c.expires_at)
+                .bind(c.used_at)
+                .bind(&c.grant_id);
+        }
+        q.execute(p).await.map(drop)
+    })
+}
+
+/// A token to insert: its hash, grant, kind (`access` or `refresh`), scopes and times.
+#[derive(Clone, Debug)]
+pub struct NewToken {
+    pub token_hash: String,
+    pub grant_id: String,
+    pub kind: &'static str,
+    pub scopes: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+pub async fn insert_new_tokens(tx: &mut Tx, tokens: &[&NewToken]) -> Result<(), sqlx::Error> {
+    if tokens.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO tokens (token_hash, grant_id, kind, scopes, created_at, expires_at) VALUES {}",
+        super::placeholders(tokens.len(), 6, 0)
+    );
+    on_tx!(tx, |c| {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for t in tokens {
+            q = q
+                .bind(&t.token_hash)
+                .bind(&t.grant_id)
+                .bind(t.kind)
+                .bind(&t.scopes)
+                .bind(t.created_at)
+                .bind(t.expires_at);
+        }
+        q.execute(c).await.map(drop)
+    })
+}

@@ -356,3 +356,90 @@ pub async fn find_record_hash(
     .fetch_optional(c)
     .await)
 }
+
+// ---------------------------------------------------------------------------------------
+// Multi-row forms, for group commit (`store::writer`).
+
+/// Creates the missing heads of `people` and locks them all: their (person, seq, hash).
+pub async fn lock_chain_heads(
+    tx: &mut Tx,
+    people: &[&str],
+) -> Result<Vec<(String, i64, String)>, sqlx::Error> {
+    let insert = format!(
+        "INSERT INTO ledger_heads (person_id, seq, hash) VALUES {} ON CONFLICT (person_id) DO NOTHING",
+        (0..people.len())
+            .map(|i| format!("(${}, 0, '')", i + 1))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    on_tx!(tx, |c| {
+        let mut q = sqlx::query(AssertSqlSafe(insert));
+        for p in people {
+            q = q.bind(*p);
+        }
+        q.execute(c).await.map(drop)
+    })?;
+    let lock = format!(
+        "UPDATE ledger_heads SET seq = seq WHERE person_id IN ({}) RETURNING person_id, seq, hash",
+        super::list(people.len(), 0)
+    );
+    on_tx!(tx, |c| {
+        let mut q = sqlx::query_as(AssertSqlSafe(lock));
+        for p in people {
+            q = q.bind(*p);
+        }
+        q.fetch_all(c).await
+    })
+}
+
+pub async fn insert_releases(tx: &mut Tx, rows: &[ReleaseRow]) -> Result<(), sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO releases ({COLUMNS}) VALUES {}",
+        super::placeholders(rows.len(), 13, 0)
+    );
+    on_tx!(tx, |c| {
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for r in rows {
+            q = q
+                .bind(&r.id)
+                .bind(&r.person_id)
+                .bind(r.seq)
+                .bind(&r.client_id)
+                .bind(&r.client_name)
+                .bind(&r.purpose)
+                .bind(&r.claims)
+                .bind(&r.acr)
+                .bind(&r.channel)
+                .bind(r.created_at)
+                .bind(&r.prev_hash)
+                .bind(&r.hash)
+                .bind(&r.event);
+        }
+        q.execute(c).await.map(drop)
+    })
+}
+
+/// Moves the heads of the chains just appended to.
+pub async fn update_chain_heads(
+    tx: &mut Tx,
+    heads: &[(&str, i64, &str)],
+) -> Result<(), sqlx::Error> {
+    if heads.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO ledger_heads (person_id, seq, hash) VALUES {} \
+         ON CONFLICT (person_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+        super::placeholders(heads.len(), 3, 0)
+    );
+    on_tx!(tx, |c| {
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for (p, s, h) in heads {
+            q = q.bind(*p).bind(*s).bind(*h);
+        }
+        q.execute(c).await.map(drop)
+    })
+}

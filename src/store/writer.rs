@@ -8,9 +8,11 @@
 //! On PostgreSQL each job runs in its own transaction on the pool: the server already flushes
 //! the WAL of concurrent commits together.
 //!
-//! A job is a closure over a transaction that may run twice: when any job of a batch fails,
-//! the batch is rolled back and each of its jobs is run again alone, so one bad job fails
-//! only its own request.
+//! Two kinds of job: an [`Issue`] (the writes of a token response, an authorization code or
+//! a userinfo answer), which a batch writes together with multi-row statements (a batch of
+//! any size costs about ten statements), and a closure over the transaction for everything
+//! else. Either may run twice: when anything in a batch fails, the batch is rolled back and
+//! each of its jobs is run again alone, so one bad job fails only its own request.
 
 use std::{
     future::Future,
@@ -20,15 +22,94 @@ use std::{
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::{Db, Tx};
+use super::{
+    Db, Tx,
+    oauth::{self, CodeRow, GrantRow, NewToken},
+};
+use crate::ledger::{self, ReleaseRecord};
+
+/// What one answer writes. Its gate, when it has one, decides whether it goes ahead: only the
+/// first presentation of a refresh token or a code in the batch (and at all) passes.
+#[derive(Clone, Debug, Default)]
+pub struct Issue {
+    /// Spend this refresh token (hash): it must be live, unspent, its grant standing.
+    pub spend_refresh: Option<String>,
+    /// Use this authorization code (hash): it must be unused; it then points at `grant`.
+    pub use_code: Option<String>,
+    pub grant: Option<GrantRow>,
+    pub tokens: Vec<NewToken>,
+    pub code: Option<CodeRow>,
+    pub release: Option<ReleaseRecord>,
+}
+
+/// Writes `issues` together; for each, whether its gate let it through.
+async fn apply_issues(tx: &mut Tx, issues: &[&Issue], now: i64) -> Result<Vec<bool>, sqlx::Error> {
+    let mut passed = vec![true; issues.len()];
+    let spends: Vec<&str> = issues
+        .iter()
+        .filter_map(|i| i.spend_refresh.as_deref())
+        .collect();
+    if !spends.is_empty() {
+        let mut spent = oauth::spend_refresh_tokens(tx, &spends, now).await?;
+        for (i, issue) in issues.iter().enumerate() {
+            if let Some(h) = &issue.spend_refresh {
+                // The first job with a hash takes it; a second one in the batch is a reuse.
+                match spent.iter().position(|s| s == h) {
+                    Some(k) => drop(spent.swap_remove(k)),
+                    None => passed[i] = false,
+                }
+            }
+        }
+    }
+    let uses: Vec<&str> = issues
+        .iter()
+        .filter_map(|i| i.use_code.as_deref())
+        .collect();
+    if !uses.is_empty() {
+        let mut used = oauth::use_codes(tx, &uses, now).await?;
+        for (i, issue) in issues.iter().enumerate() {
+            if let Some(h) = &issue.use_code {
+                match used.iter().position(|s| s == h) {
+                    Some(k) => drop(used.swap_remove(k)),
+                    None => passed[i] = false,
+                }
+            }
+        }
+    }
+    let going: Vec<&Issue> = issues
+        .iter()
+        .zip(&passed)
+        .filter(|(_, ok)| **ok)
+        .map(|(i, _)| *i)
+        .collect();
+    let grants: Vec<&GrantRow> = going.iter().filter_map(|i| i.grant.as_ref()).collect();
+    oauth::insert_grants(tx, &grants).await?;
+    let pointed: Vec<(&str, &str)> = going
+        .iter()
+        .filter_map(|i| Some((i.use_code.as_deref()?, i.grant.as_ref()?.id.as_str())))
+        .collect();
+    oauth::update_codes_grant(tx, &pointed).await?;
+    let codes: Vec<&CodeRow> = going.iter().filter_map(|i| i.code.as_ref()).collect();
+    oauth::insert_codes(tx, &codes).await?;
+    let tokens: Vec<&NewToken> = going.iter().flat_map(|i| i.tokens.iter()).collect();
+    oauth::insert_new_tokens(tx, &tokens).await?;
+    let releases: Vec<&ReleaseRecord> = going.iter().filter_map(|i| i.release.as_ref()).collect();
+    ledger::append_many(tx, &releases).await?;
+    Ok(passed)
+}
 
 /// A future borrowing the transaction.
 pub type TxFuture<'t, T> = Pin<Box<dyn Future<Output = Result<T, sqlx::Error>> + Send + 't>>;
 
 type Run = Box<dyn for<'t> FnMut(&'t mut Tx) -> TxFuture<'t, ()> + Send>;
 
+enum Work {
+    Run(Run),
+    Issue(Box<Issue>, i64, Arc<Mutex<bool>>),
+}
+
 struct Job {
-    run: Run,
+    work: Work,
     done: oneshot::Sender<Result<(), sqlx::Error>>,
 }
 
@@ -56,6 +137,29 @@ impl Writer {
                 Writer(Inner::Batched(send))
             }
             Db::Postgres(_) => Writer(Inner::Direct(db)),
+        }
+    }
+
+    /// Writes `issue` (with others, on SQLite) and returns whether its gate let it through,
+    /// once committed.
+    pub async fn issue(&self, issue: Issue, now: i64) -> Result<bool, sqlx::Error> {
+        match &self.0 {
+            Inner::Direct(db) => {
+                let mut tx = db.begin().await?;
+                let passed = apply_issues(&mut tx, &[&issue], now).await?;
+                tx.commit().await?;
+                Ok(passed[0])
+            }
+            Inner::Batched(send) => {
+                let passed = Arc::new(Mutex::new(false));
+                let (done, wait) = oneshot::channel();
+                let work = Work::Issue(Box::new(issue), now, passed.clone());
+                send.send(Job { work, done })
+                    .await
+                    .map_err(|_| sqlx::Error::PoolClosed)?;
+                wait.await.map_err(|_| sqlx::Error::PoolClosed)??;
+                Ok(*passed.lock().unwrap_or_else(|p| p.into_inner()))
+            }
         }
     }
 
@@ -87,9 +191,12 @@ impl Writer {
                     })
                 });
                 let (done, wait) = oneshot::channel();
-                send.send(Job { run, done })
-                    .await
-                    .map_err(|_| sqlx::Error::PoolClosed)?;
+                send.send(Job {
+                    work: Work::Run(run),
+                    done,
+                })
+                .await
+                .map_err(|_| sqlx::Error::PoolClosed)?;
                 wait.await.map_err(|_| sqlx::Error::PoolClosed)??;
                 slot.lock()
                     .unwrap_or_else(|p| p.into_inner())
@@ -133,8 +240,26 @@ async fn batches(db: Db, mut receive: mpsc::Receiver<Job>) {
 
 async fn run_together(db: &Db, batch: &mut [Job]) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
+    let mut issues = Vec::new();
     for job in batch.iter_mut() {
-        (job.run)(&mut tx).await?;
+        match &mut job.work {
+            Work::Run(run) => run(&mut tx).await?,
+            Work::Issue(issue, now, passed) => issues.push((&**issue, *now, passed.clone())),
+        }
+    }
+    if !issues.is_empty() {
+        // One clock for the batch's gates: the latest of its jobs' (they are milliseconds
+        // apart).
+        let now = issues
+            .iter()
+            .map(|(_, now, _)| *now)
+            .max()
+            .unwrap_or_default();
+        let list: Vec<&Issue> = issues.iter().map(|(i, _, _)| *i).collect();
+        let passed = apply_issues(&mut tx, &list, now).await?;
+        for ((_, _, slot), ok) in issues.iter().zip(passed) {
+            *slot.lock().unwrap_or_else(|p| p.into_inner()) = ok;
+        }
     }
     tx.commit().await
 }

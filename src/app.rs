@@ -328,6 +328,7 @@ fn routes(state: AppState) -> Router {
             &state.config,
             DbSessionStore::new(
                 state.db.clone(),
+                state.writer.clone(),
                 state.clock.clone(),
                 state.config.sessions.idle_timeout,
             ),

@@ -197,7 +197,7 @@ pub async fn withdraw(
     tx.commit().await?;
     if removed {
         record_event(
-            &state.db,
+            &state.writer,
             &me.person_id,
             "consent_withdrawn",
             "Consent for a service was withdrawn",
@@ -227,7 +227,7 @@ pub async fn end_session(
     let now = state.clock.now();
     if session_rows::delete_session_of_person(&state.db, &me.person_id, &form.sid).await? {
         record_event(
-            &state.db,
+            &state.writer,
             &me.person_id,
             "session_ended",
             "A session was signed out from the account page",
@@ -324,7 +324,7 @@ pub async fn remove_passkey(
         return Err(AppError::NotFound);
     }
     record_event(
-        &state.db,
+        &state.writer,
         &me.person_id,
         "passkey_removed",
         "A passkey was removed",
@@ -368,7 +368,14 @@ pub async fn report(
     } else {
         format!("The citizen reported entry {entry} as not theirs")
     };
-    record_event(&state.db, &me.person_id, "reported_not_me", &detail, now).await;
+    record_event(
+        &state.writer,
+        &me.person_id,
+        "reported_not_me",
+        &detail,
+        now,
+    )
+    .await;
     if form.lock.as_deref() == Some("yes") {
         if let Some(account) = accounts::find_account_by_person(&state.db, &me.person_id).await? {
             accounts::update_account_lock(
@@ -381,7 +388,7 @@ pub async fn report(
         }
         accounts::delete_sessions_of_person(&state.db, &me.person_id).await?;
         record_event(
-            &state.db,
+            &state.writer,
             &me.person_id,
             "locked",
             "Identity locked at the citizen's request",

@@ -86,7 +86,7 @@ pub async fn issue_code(db: &Db, national_id: &str, now: i64) -> anyhow::Result<
     )
     .await?;
     record_event(
-        db,
+        &crate::store::writer::Writer::new(db.clone()),
         &person.id,
         "activation_code_issued",
         "An activation code was issued",
@@ -170,7 +170,7 @@ pub async fn activate(
         let lock_ip = throttle::fail(&state.db, &by_ip, now).await?;
         if let Some(p) = persons::find_person_by_national_id(&state.db, &national_id).await? {
             record_event(
-                &state.db,
+                &state.writer,
                 &p.id,
                 "activation_failed",
                 "A wrong activation code was entered",
@@ -193,7 +193,7 @@ pub async fn activate(
     if let Some(account) = accounts::find_account_by_person(&state.db, &person.id).await? {
         if account.status != "active" || account.locked_until.is_some_and(|u| u > now) {
             record_event(
-                &state.db,
+                &state.writer,
                 &person.id,
                 "activation_refused_locked",
                 "Activation refused: the identity is locked",
@@ -204,7 +204,7 @@ pub async fn activate(
         }
         // Re-activation (recovery through the helpdesk) adds a passkey to the existing account.
         record_event(
-            &state.db,
+            &state.writer,
             &person.id,
             "reactivation_started",
             "Activation code used to add a passkey",

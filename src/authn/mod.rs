@@ -55,25 +55,36 @@ pub fn webauthn(issuer: &Issuer) -> Option<Arc<Webauthn>> {
 }
 
 /// Records an event in the citizen's own security history and appends it to their ledger
-/// chain, both in one transaction. Failing to record is logged, never hidden: the event
-/// itself has happened.
-pub async fn record_event(db: &Db, person_id: &str, kind: &str, detail: &str, now: i64) {
-    let recorded = async {
-        let mut tx = db.begin().await?;
-        crate::store::accounts::insert_security_event(&mut tx, person_id, kind, detail, now)
-            .await?;
-        crate::ledger::append_event(
-            &mut tx,
-            person_id,
-            crate::ledger::EventChannel::Security,
-            kind,
-            detail,
-            now,
-        )
-        .await?;
-        tx.commit().await
-    };
-    if let Err(e) = recorded.await {
+/// chain, both in one transaction (committed with other requests' writes). Failing to record
+/// is logged, never hidden: the event itself has happened.
+pub async fn record_event(
+    writer: &crate::store::writer::Writer,
+    person_id: &str,
+    kind: &str,
+    detail: &str,
+    now: i64,
+) {
+    let (person, kind_owned, detail) = (person_id.to_owned(), kind.to_owned(), detail.to_owned());
+    let recorded = writer
+        .write(move |tx| {
+            let (person, kind, detail) = (person.clone(), kind_owned.clone(), detail.clone());
+            Box::pin(async move {
+                crate::store::accounts::insert_security_event(tx, &person, &kind, &detail, now)
+                    .await?;
+                crate::ledger::append_event(
+                    tx,
+                    &person,
+                    crate::ledger::EventChannel::Security,
+                    &kind,
+                    &detail,
+                    now,
+                )
+                .await
+                .map(drop)
+            })
+        })
+        .await;
+    if let Err(e) = recorded {
         tracing::error!(error = %e, kind, "security event could not be recorded");
     }
 }

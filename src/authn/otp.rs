@@ -147,7 +147,7 @@ pub async fn request(
                 }
             });
             record_event(
-                &state.db,
+                &state.writer,
                 &p.id,
                 "otp_sent",
                 "A one-time sign-in code was sent by e-mail",
@@ -248,7 +248,7 @@ pub async fn verify(
     if !right {
         let lock = throttle::fail(&state.db, &by_account, now).await?;
         record_event(
-            &state.db,
+            &state.writer,
             &account.person_id,
             "otp_failed",
             "A wrong one-time code was entered",
@@ -257,7 +257,7 @@ pub async fn verify(
         .await;
         if let Some(wait) = lock {
             record_event(
-                &state.db,
+                &state.writer,
                 &account.person_id,
                 "locked",
                 "Sign-in locked after repeated failures",
@@ -292,7 +292,7 @@ pub async fn verify(
     )
     .await?;
     record_event(
-        &state.db,
+        &state.writer,
         &account.person_id,
         "signed_in",
         "Signed in with a one-time code",

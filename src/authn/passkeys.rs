@@ -360,7 +360,7 @@ pub async fn register_finish(
     }
     if ceremony.is_activation {
         record_event(
-            &state.db,
+            &state.writer,
             &ceremony.person_id,
             "activated",
             "Digital identity activated with a passkey",
@@ -369,7 +369,7 @@ pub async fn register_finish(
         .await;
     }
     record_event(
-        &state.db,
+        &state.writer,
         &ceremony.person_id,
         "passkey_added",
         "A passkey was added",
@@ -474,7 +474,7 @@ pub async fn signin_finish(
         Err(e) => {
             throttle::fail(&state.db, &by_ip, now).await?;
             record_event(
-                &state.db,
+                &state.writer,
                 &account.person_id,
                 "signin_failed",
                 "A passkey sign-in failed",
@@ -491,7 +491,7 @@ pub async fn signin_finish(
     // fills its history, without holding its passkey.
     if account.status != "active" || account.locked_until.is_some_and(|u| u > now) {
         record_event(
-            &state.db,
+            &state.writer,
             &account.person_id,
             "signin_refused_locked",
             "Sign-in refused: the account is locked",
@@ -504,15 +504,21 @@ pub async fn signin_finish(
         ));
     }
     passkey.update(&result);
-    accounts::update_passkey_used(
-        &state.db,
-        &row.credential_id,
-        &passkey.to_json()?,
+    let (credential_id, stored) = (row.credential_id.clone(), passkey.to_json()?);
+    let (counter, backup) = (
         i64::from(result.counter()),
         i64::from(result.backup_state()),
-        now,
-    )
-    .await?;
+    );
+    state
+        .writer
+        .write(move |tx| {
+            let (credential_id, stored) = (credential_id.clone(), stored.clone());
+            Box::pin(async move {
+                accounts::update_passkey_used(tx, &credential_id, &stored, counter, backup, now)
+                    .await
+            })
+        })
+        .await?;
     throttle::clear(&state.db, &by_ip).await?;
     let who = SignedIn {
         person_id: account.person_id.clone(),
@@ -535,7 +541,7 @@ pub async fn signin_finish(
     };
     sign_in(&session, &who, &device).await?;
     record_event(
-        &state.db,
+        &state.writer,
         &account.person_id,
         "signed_in",
         "Signed in with a passkey",

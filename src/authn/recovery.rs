@@ -110,7 +110,7 @@ pub async fn create(
     .map_err(|e| AppError::Internal(anyhow::anyhow!("argon2: {e}")))?;
     accounts::replace_recovery_codes(&state.db, &account.id, &hashes, now).await?;
     record_event(
-        &state.db,
+        &state.writer,
         &who.person_id,
         "recovery_codes_created",
         "New recovery codes were made",
@@ -217,7 +217,7 @@ pub async fn recover(
     throttle::clear(&state.db, &by_id).await?;
     session.cycle_id().await?;
     record_event(
-        &state.db,
+        &state.writer,
         &account.person_id,
         "recovery_code_used",
         "A recovery code was used to add a passkey",

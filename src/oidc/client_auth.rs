@@ -276,7 +276,18 @@ async fn verify_assertion(
         .and_then(|j| j.as_str())
         .filter(|j| !j.is_empty() && j.len() <= 256)
         .ok_or_else(|| OAuthError::invalid_client("client_assertion needs a jti"))?;
-    if !oauth::insert_assertion_jti(&state.db, &client.id, jti, exp + 60).await? {
+    // Recorded with other requests' writes (group commit), before the client is trusted.
+    let (client_id, jti_owned) = (client.id.clone(), jti.to_owned());
+    let fresh = state
+        .writer
+        .write(move |tx| {
+            let (client_id, jti) = (client_id.clone(), jti_owned.clone());
+            Box::pin(
+                async move { oauth::insert_assertion_jti(tx, &client_id, &jti, exp + 60).await },
+            )
+        })
+        .await?;
+    if !fresh {
         return Err(OAuthError::invalid_client(
             "client_assertion jti was already used",
         ));

@@ -192,14 +192,14 @@ pub async fn find_passkeys_of_account(
 
 /// Stores a passkey's new state after a sign-in (counter, backup state).
 pub async fn update_passkey_used(
-    db: &Db,
+    tx: &mut Tx,
     credential_id: &str,
     passkey: &str,
     sign_count: i64,
     backup_state: i64,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    on_db!(db, |p| sqlx::query(
+    on_tx!(tx, |p| sqlx::query(
         "UPDATE passkeys SET passkey = $1, sign_count = $2, backup_state = $3, last_used_at = $4 \
          WHERE credential_id = $5"
     )

@@ -431,12 +431,12 @@ pub async fn update_token_revoked(db: &Db, token_hash: &str, now: i64) -> Result
 
 /// Records a client assertion's `jti`; false if this client already used it (a replay).
 pub async fn insert_assertion_jti(
-    db: &Db,
+    tx: &mut Tx,
     client_id: &str,
     jti: &str,
     expires_at: i64,
 ) -> Result<bool, sqlx::Error> {
-    on_db!(db, |p| sqlx::query(
+    on_tx!(tx, |p| sqlx::query(
         "INSERT INTO client_assertion_jtis (client_id, jti, expires_at) VALUES ($1, $2, $3) \
          ON CONFLICT (client_id, jti) DO NOTHING"
     )

@@ -1,7 +1,7 @@
 //! `sessions`: browser sessions, keyed by the SHA-256 of the session id.
 
-use super::Db;
-use crate::on_db;
+use super::{Db, Tx};
+use crate::{on_db, on_tx};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct SessionRow {
@@ -18,14 +18,14 @@ pub struct SessionOwner<'a> {
 
 /// Inserts a new session; false if the id is taken (the caller draws another).
 pub async fn insert_session(
-    db: &Db,
+    tx: &mut Tx,
     id_hash: &str,
     owner: SessionOwner<'_>,
     data: &str,
     now: i64,
     expires_at: i64,
 ) -> Result<bool, sqlx::Error> {
-    on_db!(db, |p| sqlx::query(
+    on_tx!(tx, |p| sqlx::query(
         "INSERT INTO sessions (id_hash, person_id, sid, data, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id_hash) DO NOTHING"
     )
@@ -44,14 +44,14 @@ pub async fn insert_session(
 /// moves the expiry by less than a minute writes nothing: every request of a signed-in citizen
 /// saves its session, and on SQLite each real write waits for the disk.
 pub async fn upsert_session(
-    db: &Db,
+    tx: &mut Tx,
     id_hash: &str,
     owner: SessionOwner<'_>,
     data: &str,
     now: i64,
     expires_at: i64,
 ) -> Result<(), sqlx::Error> {
-    on_db!(db, |p| sqlx::query(
+    on_tx!(tx, |p| sqlx::query(
         "INSERT INTO sessions (id_hash, person_id, sid, data, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5, $6) \
          ON CONFLICT (id_hash) DO UPDATE SET person_id = excluded.person_id, \
@@ -87,8 +87,8 @@ pub async fn find_session(
     .await)
 }
 
-pub async fn delete_session(db: &Db, id_hash: &str) -> Result<(), sqlx::Error> {
-    on_db!(db, |p| sqlx::query(
+pub async fn delete_session(tx: &mut Tx, id_hash: &str) -> Result<(), sqlx::Error> {
+    on_tx!(tx, |p| sqlx::query(
         "DELETE FROM sessions WHERE id_hash = $1"
     )
     .bind(id_hash)

@@ -22,6 +22,7 @@ use crate::{
     store::{
         Db,
         sessions::{self, SessionOwner},
+        writer::Writer,
     },
 };
 
@@ -45,6 +46,8 @@ pub struct SignedIn {
 #[derive(Clone)]
 pub struct DbSessionStore {
     db: Db,
+    /// Session writes go through group commit with the other hot writes.
+    writer: Writer,
     clock: SharedClock,
     idle: i64,
 }
@@ -56,9 +59,10 @@ impl std::fmt::Debug for DbSessionStore {
 }
 
 impl DbSessionStore {
-    pub fn new(db: Db, clock: SharedClock, idle: std::time::Duration) -> Self {
+    pub fn new(db: Db, writer: Writer, clock: SharedClock, idle: std::time::Duration) -> Self {
         Self {
             db,
+            writer,
             clock,
             idle: idle.as_secs() as i64,
         }
@@ -86,17 +90,27 @@ impl SessionStore for DbSessionStore {
         let data = serde_json::to_string(&record.data)
             .map_err(|e| session_store::Error::Encode(e.to_string()))?;
         let (person_id, sid) = owner(record);
-        let owner = SessionOwner {
-            person_id: person_id.as_deref(),
-            sid: sid.as_deref(),
-        };
         loop {
             let hash = sha256_b64(&record.id.to_string());
             let now = self.clock.now();
-            if sessions::insert_session(&self.db, &hash, owner, &data, now, now + self.idle)
+            let expires = now + self.idle;
+            let (person_id, sid, data) = (person_id.clone(), sid.clone(), data.clone());
+            let created = self
+                .writer
+                .write(move |tx| {
+                    let (hash, person_id, sid, data) =
+                        (hash.clone(), person_id.clone(), sid.clone(), data.clone());
+                    Box::pin(async move {
+                        let owner = SessionOwner {
+                            person_id: person_id.as_deref(),
+                            sid: sid.as_deref(),
+                        };
+                        sessions::insert_session(tx, &hash, owner, &data, now, expires).await
+                    })
+                })
                 .await
-                .map_err(backend)?
-            {
+                .map_err(backend)?;
+            if created {
                 return Ok(());
             }
             // 128 random bits collided: draw again.
@@ -108,13 +122,21 @@ impl SessionStore for DbSessionStore {
         let data = serde_json::to_string(&record.data)
             .map_err(|e| session_store::Error::Encode(e.to_string()))?;
         let (person_id, sid) = owner(record);
-        let owner = SessionOwner {
-            person_id: person_id.as_deref(),
-            sid: sid.as_deref(),
-        };
         let hash = sha256_b64(&record.id.to_string());
         let now = self.clock.now();
-        sessions::upsert_session(&self.db, &hash, owner, &data, now, now + self.idle)
+        let expires = now + self.idle;
+        self.writer
+            .write(move |tx| {
+                let (hash, person_id, sid, data) =
+                    (hash.clone(), person_id.clone(), sid.clone(), data.clone());
+                Box::pin(async move {
+                    let owner = SessionOwner {
+                        person_id: person_id.as_deref(),
+                        sid: sid.as_deref(),
+                    };
+                    sessions::upsert_session(tx, &hash, owner, &data, now, expires).await
+                })
+            })
             .await
             .map_err(backend)
     }
@@ -139,7 +161,12 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        sessions::delete_session(&self.db, &sha256_b64(&id.to_string()))
+        let hash = sha256_b64(&id.to_string());
+        self.writer
+            .write(move |tx| {
+                let hash = hash.clone();
+                Box::pin(async move { sessions::delete_session(tx, &hash).await })
+            })
             .await
             .map_err(backend)
     }

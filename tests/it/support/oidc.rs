@@ -67,6 +67,7 @@ pub async fn signed_in_browser(
     };
     let store = DbSessionStore::new(
         app.state.db.clone(),
+        app.state.writer.clone(),
         app.state.clock.clone(),
         app.state.config.sessions.idle_timeout,
     );

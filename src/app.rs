@@ -290,10 +290,6 @@ fn routes(state: AppState) -> Router {
             "/.well-known/oauth-authorization-server",
             get(oidc::discovery::discovery),
         )
-        .route(
-            "/authorize",
-            get(oidc::authorize::authorize).post(oidc::authorize::authorize),
-        )
         .route("/token", post(oidc::token::token))
         .route(
             "/userinfo",
@@ -301,10 +297,7 @@ fn routes(state: AppState) -> Router {
         )
         .route("/revoke", post(oidc::revocation::revoke))
         .route("/introspect", post(oidc::revocation::introspect))
-        .route(
-            "/logout",
-            get(oidc::logout::logout).post(oidc::logout::logout),
-        )
+
         .route("/register", post(oidc::registration::register))
         .route(
             "/register/{client_id}",
@@ -319,11 +312,18 @@ fn routes(state: AppState) -> Router {
         .route("/metrics", get(metrics::metrics));
 
     let http = &state.config.http;
-    Router::new()
+    // Browser sessions only where a browser's session is used: the pages, authorization and
+    // logout. Protocol endpoints called by relying parties' servers pay nothing for them.
+    let with_sessions = Router::new()
         .merge(pages)
-        .merge(protocol)
-        .route("/static/{name}", get(assets::asset))
-        .fallback(pages::not_found)
+        .route(
+            "/authorize",
+            get(oidc::authorize::authorize).post(oidc::authorize::authorize),
+        )
+        .route(
+            "/logout",
+            get(oidc::logout::logout).post(oidc::logout::logout),
+        )
         .layer(sessions::layer(
             &state.config,
             DbSessionStore::new(
@@ -332,7 +332,12 @@ fn routes(state: AppState) -> Router {
                 state.clock.clone(),
                 state.config.sessions.idle_timeout,
             ),
-        ))
+        ));
+    Router::new()
+        .merge(with_sessions)
+        .merge(protocol)
+        .route("/static/{name}", get(assets::asset))
+        .fallback(pages::not_found)
         .layer(middleware::from_fn(pages::render_errors))
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -297,7 +297,6 @@ fn routes(state: AppState) -> Router {
         )
         .route("/revoke", post(oidc::revocation::revoke))
         .route("/introspect", post(oidc::revocation::introspect))
-
         .route("/register", post(oidc::registration::register))
         .route(
             "/register/{client_id}",

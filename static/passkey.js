@@ -59,6 +59,17 @@
 
   // A conditional (autofill) request waiting on page load; a button press cancels it.
   var pending = null;
+  // Ceremony starts one after the other: the server keeps one ceremony per session, so a
+  // button press during the autofill request's start must reach the server after it.
+  var starts = Promise.resolve();
+  // Set once a passkey answered: the sign-in is being finished, another must not start (it
+  // would replace the first and spend the request it continues).
+  var finishing = false;
+  function start() {
+    var next = starts.then(function () { return post("/passkeys/signin/start"); });
+    starts = next.catch(function () {});
+    return next;
+  }
 
   function signin(continueId, conditional) {
     if (pending) { pending.abort(); pending = null; }
@@ -67,13 +78,14 @@
       pending = new AbortController();
       request = { mediation: "conditional", signal: pending.signal };
     }
-    return post("/passkeys/signin/start").then(function (options) {
+    return start().then(function (options) {
       var pk = options.publicKey;
       pk.challenge = toBytes(pk.challenge);
       (pk.allowCredentials || []).forEach(function (c) { c.id = toBytes(c.id); });
       request.publicKey = pk;
       return navigator.credentials.get(request);
     }).then(function (cred) {
+      finishing = true;
       var url = "/passkeys/signin/finish" + (continueId ? "?continue=" + encodeURIComponent(continueId) : "");
       return post(url, {
         id: cred.id,
@@ -86,7 +98,7 @@
           signature: toB64url(cred.response.signature),
           userHandle: toB64url(cred.response.userHandle)
         }
-      });
+      }).catch(function (e) { finishing = false; throw e; });
     });
   }
 
@@ -116,6 +128,7 @@
         return;
       }
       button.addEventListener("click", function () {
+        if (finishing) { return; }
         button.disabled = true;
         if (error) { error.textContent = ""; }
         var run = button.dataset.passkey === "register" ? register(button.dataset.high === "1") : signin(button.dataset.continue, false);

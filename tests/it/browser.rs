@@ -76,6 +76,16 @@ async fn element(page: &Page, selector: &str) -> chromiumoxide::Element {
     panic!("no {selector} on {:?}", page.url().await.ok().flatten());
 }
 
+/// Clicks an element from inside the page. The sign-in page reveals its autofill field once
+/// the browser says it supports it, which moves what is below; a click at coordinates taken
+/// before that can land on another element.
+async fn js_click(element: &chromiumoxide::Element) {
+    element
+        .call_js_fn("function() { this.click(); }", false)
+        .await
+        .expect("click");
+}
+
 async fn wait_for_codes(codes: &Arc<Mutex<Vec<String>>>, n: usize) {
     for _ in 0..150 {
         if codes.lock().unwrap().len() >= n {
@@ -174,11 +184,7 @@ async fn a_citizen_activates_and_signs_in_with_a_passkey_in_a_real_browser() {
     wait_for_url(&page, "sign-in page", "/signin?continue=").await;
 
     // First time: activate with national ID and code, through the real form.
-    element(&page, "a[href^='/activate']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    js_click(&element(&page, "a[href^='/activate']").await).await;
     wait_for_url(&page, "activation page", "/activate").await;
     element(&page, "#national_id")
         .await
@@ -274,10 +280,27 @@ async fn a_citizen_activates_and_signs_in_with_a_passkey_in_a_real_browser() {
     // Where Chromium offers conditional UI, the page's autofill request may already complete
     // with the virtual authenticator before the button is pressed; either way the real JS
     // signs the citizen in.
-    if let Ok(button) = page.find_element("button[data-passkey='signin']").await {
-        let _ = button.click().await;
+    // Give that a moment first: pressing the button while an autofill answer is on its way
+    // races two ceremonies on one session (the page then refuses the second).
+    if tokio::time::timeout(Duration::from_secs(3), wait_for_codes(&codes, 2))
+        .await
+        .is_err()
+        && let Ok(button) = page.find_element("button[data-passkey='signin']").await
+    {
+        let _ = button
+            .call_js_fn("function() { this.click(); }", false)
+            .await;
     }
-    wait_for_codes(&codes, 2).await;
+    if tokio::time::timeout(Duration::from_secs(15), wait_for_codes(&codes, 2))
+        .await
+        .is_err()
+    {
+        panic!(
+            "no second code; the page: {:?}\n{}",
+            page.url().await.ok().flatten(),
+            page.content().await.unwrap_or_default()
+        );
+    }
 
     // The data-release page shows the release: the service, the details by name, no e-mail.
     page.goto(app.url("/account#releases").as_str())

@@ -94,9 +94,12 @@ impl Db {
                     anyhow::anyhow!("cannot create database folder {}: {e}", parent.display())
                 })?;
             }
+            // A local file does not go stale: no ping before each use (it would double the
+            // round trips of every statement through the driver's connection thread).
             let pool = SqlitePoolOptions::new()
                 .max_connections(config.max_connections)
                 .acquire_timeout(config.acquire_timeout)
+                .test_before_acquire(false)
                 .connect_with(options)
                 .await?;
             Ok(Db::Sqlite(pool))

@@ -131,9 +131,14 @@ impl Writer {
     /// `Writer` clone is dropped.
     pub fn new(db: Db) -> Self {
         match &db {
-            Db::Sqlite(_) => {
+            Db::Sqlite(pool) => {
+                // Its own connection: the writer never waits behind readers for one.
+                let own = sqlx::sqlite::SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .test_before_acquire(false)
+                    .connect_lazy_with((*pool.connect_options()).clone());
                 let (send, receive) = mpsc::channel(4 * MAX_BATCH);
-                tokio::spawn(batches(db, receive));
+                tokio::spawn(batches(Db::Sqlite(own), receive));
                 Writer(Inner::Batched(send))
             }
             Db::Postgres(_) => Writer(Inner::Direct(db)),

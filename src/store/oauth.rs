@@ -31,20 +31,6 @@ pub async fn find_consent(
         .await)
 }
 
-pub async fn find_consent_in_tx(
-    tx: &mut Tx,
-    person_id: &str,
-    client_id: &str,
-    now: i64,
-) -> Result<Option<ConsentRow>, sqlx::Error> {
-    on_tx!(tx, |c| sqlx::query_as(CONSENT_SELECT)
-        .bind(person_id)
-        .bind(client_id)
-        .bind(now)
-        .fetch_optional(c)
-        .await)
-}
-
 /// Records (or replaces) what a citizen agreed a client may receive.
 pub async fn upsert_consent(
     db: &Db,
@@ -98,33 +84,6 @@ pub struct CodeRow {
 const CODE_COLUMNS: &str = "code_hash, client_id, person_id, redirect_uri, code_challenge, \
      nonce, scopes, claims, acr, amr, auth_time, sid, created_at, expires_at, used_at, grant_id";
 
-pub async fn insert_code(tx: &mut Tx, c: &CodeRow) -> Result<(), sqlx::Error> {
-    let sql = format!(
-        "INSERT INTO authorization_codes ({CODE_COLUMNS}) VALUES \
-         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
-    );
-    on_tx!(tx, |p| sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(&c.code_hash)
-        .bind(&c.client_id)
-        .bind(&c.person_id)
-        .bind(&c.redirect_uri)
-        .bind(&c.code_challenge)
-        .bind(&c.nonce)
-        .bind(&c.scopes)
-        .bind(&c.claims)
-        .bind(&c.acr)
-        .bind(&c.amr)
-        .bind(c.auth_time)
-        .bind(&c.sid)
-        .bind(c.created_at)
-        .bind(c.expires_at)
-        .bind(c.used_at)
-        .bind(&c.grant_id)
-        .execute(p)
-        .await
-        .map(drop))
-}
-
 /// Marks a code used, once: `None` if there is no such unused code.
 pub async fn update_code_used(
     tx: &mut Tx,
@@ -164,21 +123,6 @@ pub async fn find_used_code_grant(
     .await)
 }
 
-pub async fn update_code_grant(
-    tx: &mut Tx,
-    code_hash: &str,
-    grant_id: &str,
-) -> Result<(), sqlx::Error> {
-    on_tx!(tx, |c| sqlx::query(
-        "UPDATE authorization_codes SET grant_id = $1 WHERE code_hash = $2"
-    )
-    .bind(grant_id)
-    .bind(code_hash)
-    .execute(c)
-    .await
-    .map(drop))
-}
-
 /// A grant: one sign-in's authorization of one client.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct GrantRow {
@@ -197,43 +141,6 @@ pub struct GrantRow {
 
 const GRANT_COLUMNS: &str =
     "id, person_id, client_id, scopes, claims, acr, amr, auth_time, sid, created_at, revoked_at";
-
-pub async fn insert_grant(tx: &mut Tx, g: &GrantRow) -> Result<(), sqlx::Error> {
-    let sql = format!(
-        "INSERT INTO grants ({GRANT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-    );
-    on_tx!(tx, |c| sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(&g.id)
-        .bind(&g.person_id)
-        .bind(&g.client_id)
-        .bind(&g.scopes)
-        .bind(&g.claims)
-        .bind(&g.acr)
-        .bind(&g.amr)
-        .bind(g.auth_time)
-        .bind(&g.sid)
-        .bind(g.created_at)
-        .bind(g.revoked_at)
-        .execute(c)
-        .await
-        .map(drop))
-}
-
-pub async fn find_grant_by_id(db: &Db, id: &str) -> Result<Option<GrantRow>, sqlx::Error> {
-    let sql = format!("SELECT {GRANT_COLUMNS} FROM grants WHERE id = $1");
-    on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(id)
-        .fetch_optional(p)
-        .await)
-}
-
-pub async fn find_grant(tx: &mut Tx, id: &str) -> Result<Option<GrantRow>, sqlx::Error> {
-    let sql = format!("SELECT {GRANT_COLUMNS} FROM grants WHERE id = $1");
-    on_tx!(tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(id)
-        .fetch_optional(c)
-        .await)
-}
 
 /// Revokes a grant, and with it every token issued under it.
 pub async fn update_grant_revoked(tx: &mut Tx, id: &str, now: i64) -> Result<(), sqlx::Error> {
@@ -285,55 +192,6 @@ pub async fn find_token(db: &Db, token_hash: &str) -> Result<Option<TokenGrantRo
         .bind(token_hash)
         .fetch_optional(p)
         .await)
-}
-
-pub async fn find_token_in_tx(
-    tx: &mut Tx,
-    token_hash: &str,
-) -> Result<Option<TokenGrantRow>, sqlx::Error> {
-    on_tx!(tx, |c| sqlx::query_as(TOKEN_GRANT_SELECT)
-        .bind(token_hash)
-        .fetch_optional(c)
-        .await)
-}
-
-/// Inserts an access token and, optionally, a refresh token for a grant in one statement.
-pub async fn insert_tokens(
-    tx: &mut Tx,
-    grant_id: &str,
-    scopes: &str,
-    access: (&str, i64),
-    refresh: Option<(&str, i64)>,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    match refresh {
-        Some((refresh_hash, refresh_expires)) => on_tx!(tx, |c| sqlx::query(
-            "INSERT INTO tokens (token_hash, grant_id, kind, scopes, created_at, expires_at) \
-             VALUES ($1, $2, 'access', $7, $3, $4), ($5, $2, 'refresh', $7, $3, $6)"
-        )
-        .bind(access.0)
-        .bind(grant_id)
-        .bind(now)
-        .bind(access.1)
-        .bind(refresh_hash)
-        .bind(refresh_expires)
-        .bind(scopes)
-        .execute(c)
-        .await
-        .map(drop)),
-        None => on_tx!(tx, |c| sqlx::query(
-            "INSERT INTO tokens (token_hash, grant_id, kind, scopes, created_at, expires_at) \
-             VALUES ($1, $2, 'access', $5, $3, $4)"
-        )
-        .bind(access.0)
-        .bind(grant_id)
-        .bind(now)
-        .bind(access.1)
-        .bind(scopes)
-        .execute(c)
-        .await
-        .map(drop)),
-    }
 }
 
 /// What a refresh needs, read in one statement: the token, its grant, and the citizen's live
@@ -397,24 +255,6 @@ pub async fn find_refresh_context(
     .bind(now)
     .fetch_optional(p)
     .await)
-}
-
-/// Spends a refresh token, once: false if it was already spent (or is not a live refresh token).
-pub async fn update_refresh_spent(
-    tx: &mut Tx,
-    token_hash: &str,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
-    on_tx!(tx, |c| sqlx::query(
-        "UPDATE tokens SET spent_at = $1 WHERE token_hash = $2 AND kind = 'refresh' \
-         AND spent_at IS NULL AND revoked_at IS NULL \
-         AND grant_id IN (SELECT id FROM grants WHERE revoked_at IS NULL)"
-    )
-    .bind(now)
-    .bind(token_hash)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected() == 1))
 }
 
 /// Revokes one token.

@@ -229,15 +229,6 @@ pub async fn find_checkpoints(db: &Db) -> Result<Vec<CheckpointRow>, sqlx::Error
     .await)
 }
 
-pub async fn find_checkpoint(db: &Db, seq: i64) -> Result<Option<CheckpointRow>, sqlx::Error> {
-    on_db!(db, |p| sqlx::query_as(
-        "SELECT seq, created_at, chains, root, jws FROM ledger_checkpoints WHERE seq = $1"
-    )
-    .bind(seq)
-    .fetch_optional(p)
-    .await)
-}
-
 pub async fn find_checkpoint_heads(db: &Db) -> Result<Vec<CheckpointHeadRow>, sqlx::Error> {
     on_db!(db, |p| sqlx::query_as(
         "SELECT checkpoint_seq, person_id, seq, hash FROM ledger_checkpoint_heads \

@@ -422,13 +422,7 @@ pub async fn spend_refresh_tokens(
          AND grant_id IN (SELECT id FROM grants WHERE revoked_at IS NULL) RETURNING token_hash",
         super::list(hashes.len(), 1)
     );
-    on_tx!(tx, |c| {
-        let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(now);
-        for h in hashes {
-            q = q.bind(*h);
-        }
-        q.fetch_all(c).await
-    })
+    update_returning_hashes(tx, sql, hashes, now).await
 }
 
 /// Marks the unused codes among `hashes` used (each once): the hashes marked.
@@ -438,6 +432,16 @@ pub async fn use_codes(tx: &mut Tx, hashes: &[&str], now: i64) -> Result<Vec<Str
          AND used_at IS NULL RETURNING code_hash",
         super::list(hashes.len(), 1)
     );
+    update_returning_hashes(tx, sql, hashes, now).await
+}
+
+/// Runs a gate `UPDATE … SET x = $1 WHERE hash IN ($2 …) RETURNING hash`.
+async fn update_returning_hashes(
+    tx: &mut Tx,
+    sql: String,
+    hashes: &[&str],
+    now: i64,
+) -> Result<Vec<String>, sqlx::Error> {
     on_tx!(tx, |c| {
         let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(now);
         for h in hashes {

@@ -42,6 +42,24 @@ pub struct Issue {
     pub release: Option<ReleaseRecord>,
 }
 
+/// Lets through, for each hash the gate statement returned, the first job presenting it; a
+/// second job with the same hash in the batch is a replay.
+fn gate(
+    issues: &[&Issue],
+    passed: &mut [bool],
+    mut won: Vec<String>,
+    hash: impl Fn(&Issue) -> Option<&str>,
+) {
+    for (i, issue) in issues.iter().enumerate() {
+        if let Some(h) = hash(issue) {
+            match won.iter().position(|w| w == h) {
+                Some(k) => drop(won.swap_remove(k)),
+                None => passed[i] = false,
+            }
+        }
+    }
+}
+
 /// Writes `issues` together; for each, whether its gate let it through.
 async fn apply_issues(tx: &mut Tx, issues: &[&Issue], now: i64) -> Result<Vec<bool>, sqlx::Error> {
     let mut passed = vec![true; issues.len()];
@@ -50,31 +68,16 @@ async fn apply_issues(tx: &mut Tx, issues: &[&Issue], now: i64) -> Result<Vec<bo
         .filter_map(|i| i.spend_refresh.as_deref())
         .collect();
     if !spends.is_empty() {
-        let mut spent = oauth::spend_refresh_tokens(tx, &spends, now).await?;
-        for (i, issue) in issues.iter().enumerate() {
-            if let Some(h) = &issue.spend_refresh {
-                // The first job with a hash takes it; a second one in the batch is a reuse.
-                match spent.iter().position(|s| s == h) {
-                    Some(k) => drop(spent.swap_remove(k)),
-                    None => passed[i] = false,
-                }
-            }
-        }
+        let spent = oauth::spend_refresh_tokens(tx, &spends, now).await?;
+        gate(issues, &mut passed, spent, |i| i.spend_refresh.as_deref());
     }
     let uses: Vec<&str> = issues
         .iter()
         .filter_map(|i| i.use_code.as_deref())
         .collect();
     if !uses.is_empty() {
-        let mut used = oauth::use_codes(tx, &uses, now).await?;
-        for (i, issue) in issues.iter().enumerate() {
-            if let Some(h) = &issue.use_code {
-                match used.iter().position(|s| s == h) {
-                    Some(k) => drop(used.swap_remove(k)),
-                    None => passed[i] = false,
-                }
-            }
-        }
+        let used = oauth::use_codes(tx, &uses, now).await?;
+        gate(issues, &mut passed, used, |i| i.use_code.as_deref());
     }
     let going: Vec<&Issue> = issues
         .iter()

@@ -108,15 +108,20 @@ fn new_row(person_id: &str, channel: &str, at: i64) -> ReleaseRow {
     }
 }
 
-/// Appends a release to the citizen's chain inside `tx`.
-pub async fn append(tx: &mut Tx, release: &Release<'_>) -> Result<ReleaseRow, sqlx::Error> {
+/// A release's record, not yet linked to its chain.
+fn release_row(release: &Release<'_>) -> ReleaseRow {
     let mut row = new_row(release.person_id, release.channel, release.at);
     row.client_id = release.client_id.to_owned();
     row.client_name = release.client_name.to_owned();
     row.purpose = release.purpose.to_owned();
     row.claims = release.claims.join(" ");
     row.acr = release.acr.to_owned();
-    chain(tx, row).await
+    row
+}
+
+/// Appends a release to the citizen's chain inside `tx`.
+pub async fn append(tx: &mut Tx, release: &Release<'_>) -> Result<ReleaseRow, sqlx::Error> {
+    chain(tx, release_row(release)).await
 }
 
 /// The kinds of account events the ledger keeps beside releases.
@@ -164,13 +169,7 @@ pub async fn append_many(tx: &mut Tx, releases: &[&ReleaseRecord]) -> Result<(),
         .collect();
     let mut rows = Vec::with_capacity(releases.len());
     for r in releases {
-        let release = r.as_release();
-        let mut row = new_row(release.person_id, release.channel, release.at);
-        row.client_id = release.client_id.to_owned();
-        row.client_name = release.client_name.to_owned();
-        row.purpose = release.purpose.to_owned();
-        row.claims = release.claims.join(" ");
-        row.acr = release.acr.to_owned();
+        let mut row = release_row(&r.as_release());
         let head = heads
             .get_mut(&row.person_id)
             .ok_or_else(|| sqlx::Error::Protocol("a chain head was not locked".into()))?;

@@ -181,6 +181,10 @@ struct CreateClient {
     /// The lowest assurance every sign-in for this client needs.
     #[arg(long, value_parser = ["urn:civitas:loa:low", "urn:civitas:loa:substantial", "urn:civitas:loa:high"])]
     min_acr: Option<String>,
+    /// Register the refresh_token grant too: the client then receives refresh tokens (ending
+    /// with the citizen's session, or living 30 days when it asks for offline_access).
+    #[arg(long)]
+    refresh_tokens: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -501,6 +505,13 @@ async fn client(config: Config, command: ClientCommand) -> anyhow::Result<()> {
                 sector_id: args.sector_identifier,
                 min_acr: args.min_acr,
                 optional_scope: args.optional_scope,
+                grant_types: Some(
+                    ["authorization_code", "refresh_token"]
+                        .into_iter()
+                        .take(if args.refresh_tokens { 2 } else { 1 })
+                        .map(str::to_owned)
+                        .collect(),
+                ),
             };
             let valid = oidc::clients::validate(&request, true)
                 .map_err(|e| anyhow::anyhow!("the client was not created: {e}"))?;
@@ -551,6 +562,7 @@ async fn client(config: Config, command: ClientCommand) -> anyhow::Result<()> {
             println!("auth_method:      {}", r.auth_method);
             println!("id_token_alg:     {}", r.id_token_alg);
             println!("scopes:           {}", r.scopes);
+            println!("grant types:      {}", r.grant_types);
             if !r.optional_scopes.is_empty() {
                 println!("optional scopes:  {}", r.optional_scopes);
             }

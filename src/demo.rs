@@ -171,6 +171,7 @@ pub async fn ensure_demo_client(db: &Db, now: i64) -> anyhow::Result<String> {
         redirect_uris: vec!["http://127.0.0.1:8081/callback".into()],
         post_logout_redirect_uris: vec!["http://127.0.0.1:8081/".into()],
         scope: Some("profile email".into()),
+        grant_types: Some(vec!["authorization_code".into(), "refresh_token".into()]),
         ..Default::default()
     };
     let valid = oidc::clients::validate(&request, false)

@@ -57,6 +57,8 @@ pub struct ConsentPage {
     /// Our own address of the operator-set logo, when the client has one.
     pub logo: Option<String>,
     pub groups: Vec<Group>,
+    /// The service asks for access while the citizen is away (`offline_access`).
+    pub offline: bool,
 }
 
 #[derive(Deserialize)]
@@ -68,7 +70,7 @@ pub struct ConsentQuery {
 fn label(lang: Lang, claim: &str) -> &'static str {
     let t = lang.messages();
     match claim {
-        "name" => t.claim_name,
+        "name" | "given_name" | "family_name" => t.claim_name,
         "birthdate" => t.claim_birthdate,
         "gender" => t.claim_gender,
         "email" => t.claim_email,
@@ -125,6 +127,13 @@ pub async fn consent_page(
         .await?
         .ok_or(AppError::NotFound)?;
     let optional = scope_set(&client.optional_scopes);
+    // A scope added only because some of its claims were asked for by name shows just those.
+    let named: BTreeSet<&str> = p
+        .request
+        .claims
+        .values()
+        .flat_map(|m| m.keys().map(String::as_str))
+        .collect();
     let groups = DATA_SCOPES
         .iter()
         .filter(|s| p.scopes.contains(**s))
@@ -132,7 +141,13 @@ pub async fn consent_page(
             let claims = identity_claims(&person, &BTreeSet::from([scope.to_string()]));
             let items: Vec<Item> = scope_claims(scope)
                 .iter()
-                .filter(|c| !c.ends_with("_verified") && !c.ends_with("_name"))
+                .filter(|c| {
+                    if p.request.scopes.contains(*scope) {
+                        !c.ends_with("_verified") && !c.ends_with("_name")
+                    } else {
+                        named.contains(*c) && !c.ends_with("_verified")
+                    }
+                })
                 .filter_map(|c| {
                     let value = match claims.get(*c)? {
                         serde_json::Value::String(s) => s.clone(),
@@ -167,6 +182,7 @@ pub async fn consent_page(
         service: client.display_name,
         purpose: client.purpose,
         groups,
+        offline: p.scopes.contains(crate::oidc::clients::OFFLINE_ACCESS),
     }
     .into_response())
 }
@@ -240,62 +256,72 @@ pub async fn decide(
                 .filter(|s| p.scopes.contains(s) && !form.shares(s))
                 .collect();
             let agreed: BTreeSet<String> = p.scopes.difference(&declined).cloned().collect();
+            // A consent given "only this time" before answers nothing now.
             let existing =
-                oauth::find_consent(&state.db, &who.person_id, &p.request.client_id, now).await?;
+                oauth::find_consent(&state.db, &who.person_id, &p.request.client_id, now)
+                    .await?
+                    .filter(oauth::ConsentRow::is_remembered);
             let merge = |before: &str, add: &BTreeSet<String>, remove: &BTreeSet<String>| {
                 let mut set = scope_set(before);
                 set.extend(add.iter().cloned());
                 scope_string(&set.difference(remove).cloned().collect())
             };
-            if form.remember.as_deref() == Some("yes") {
+            // What to record: (scopes, declined, granted_at, expires_at, once_only).
+            let record = if form.remember.as_deref() == Some("yes") {
                 // Remembered: what was agreed before and this, less what was left out now,
                 // for twelve months.
                 let (scopes, before_declined) = existing
                     .map(|c| (c.scopes, c.declined_scopes))
                     .unwrap_or_default();
-                oauth::upsert_consent(
-                    &state.db,
-                    &who.person_id,
-                    &p.request.client_id,
-                    &merge(&scopes, &agreed, &declined),
-                    &merge(&before_declined, &declined, &agreed),
+                Some((
+                    merge(&scopes, &agreed, &declined),
+                    merge(&before_declined, &declined, &agreed),
                     now,
                     now + REMEMBER_FOR,
-                )
-                .await?;
-            } else if let Some(c) = existing {
-                // This time only, next to a remembered consent: the remembered one stays as it
-                // was, less anything left out now; this request alone goes ahead.
-                if !declined.is_empty() {
-                    oauth::upsert_consent(
-                        &state.db,
-                        &who.person_id,
-                        &p.request.client_id,
-                        &merge(&c.scopes, &BTreeSet::new(), &declined),
-                        &merge(&c.declined_scopes, &declined, &BTreeSet::new()),
+                    false,
+                ))
+            } else {
+                let record = match existing {
+                    // This time only, next to a remembered consent: the remembered one stays
+                    // as it was, less anything left out now.
+                    Some(c) if !declined.is_empty() => Some((
+                        merge(&c.scopes, &BTreeSet::new(), &declined),
+                        merge(&c.declined_scopes, &declined, &BTreeSet::new()),
                         c.granted_at,
                         c.expires_at,
-                    )
-                    .await?;
-                }
+                        false,
+                    )),
+                    Some(_) => None,
+                    // This time only: the tokens of this one request work for the access
+                    // token's life, no refresh after; no other request is answered by it.
+                    None => Some((
+                        scope_string(&agreed),
+                        scope_string(&declined),
+                        now,
+                        now + THIS_TIME_ONLY,
+                        true,
+                    )),
+                };
+                // Only the request the citizen saw goes ahead.
                 let mut once = p.clone();
                 once.consented_once = true;
                 once.scopes = agreed;
                 session
                     .insert(&pending_key(&form.continue_id), &once)
                     .await?;
-            } else {
-                // This time only: long enough for the tokens of this sign-in, no refresh after.
-                oauth::upsert_consent(
-                    &state.db,
-                    &who.person_id,
-                    &p.request.client_id,
-                    &scope_string(&agreed),
-                    &scope_string(&declined),
-                    now,
-                    now + THIS_TIME_ONLY,
-                )
-                .await?;
+                record
+            };
+            if let Some((scopes, declined_scopes, granted_at, expires_at, once_only)) = record {
+                let consent = oauth::NewConsent {
+                    person_id: &who.person_id,
+                    client_id: &p.request.client_id,
+                    scopes: &scopes,
+                    declined_scopes: &declined_scopes,
+                    granted_at,
+                    expires_at,
+                    once_only,
+                };
+                oauth::upsert_consent(&state.db, &consent).await?;
             }
             Ok(
                 Redirect::to(&format!("/authorize/resume?continue={}", form.continue_id))

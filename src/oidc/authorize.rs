@@ -149,11 +149,11 @@ async fn client_view(state: &AppState, id: &str) -> Result<Option<ClientView>, A
         .filter_map(|u| RedirectUri::parse(u, app).ok())
         .collect();
     Ok(Some(ClientView {
+        scopes: super::clients::permitted_scopes(&row),
         id: row.id,
         is_active: row.status == "active",
         application_type: app,
         redirect_uris,
-        scopes: scope_set(&row.scopes),
         min_acr: row.min_acr,
     }))
 }
@@ -204,7 +204,10 @@ async fn decide(
     let Some(who) = who else {
         return park(session, pending, "/signin").await;
     };
-    let consent = oauth::find_consent(&state.db, &who.person_id, &r.client_id, now).await?;
+    // "Only this time" answered one request; it answers no other.
+    let consent = oauth::find_consent(&state.db, &who.person_id, &r.client_id, now)
+        .await?
+        .filter(oauth::ConsentRow::is_remembered);
     let consented = pending.consented_once
         || consent.as_ref().is_some_and(|c| {
             let given = scope_set(&c.scopes);
@@ -270,6 +273,27 @@ async fn issue_code(
     now: i64,
 ) -> Result<Response, AppError> {
     let r = &pending.request;
+    // Scopes added only because one of their claims was asked for by name release that claim
+    // alone: the code keeps the requested scopes, and the named claims the citizen agreed to.
+    let claims: std::collections::BTreeMap<_, std::collections::BTreeMap<_, _>> = r
+        .claims
+        .iter()
+        .map(|(target, names)| {
+            let names = names
+                .iter()
+                .filter(|(name, _)| {
+                    super::claims::claim_scope(name).is_some_and(|s| scopes.contains(s))
+                })
+                .map(|(name, essential)| (name.clone(), *essential))
+                .collect();
+            (target.clone(), names)
+        })
+        .collect();
+    let scopes: std::collections::BTreeSet<String> = scopes
+        .iter()
+        .filter(|s| r.scopes.contains(*s))
+        .cloned()
+        .collect();
     let code = random_token(32);
     let row = CodeRow {
         code_hash: sha256_b64(&code),
@@ -278,8 +302,8 @@ async fn issue_code(
         redirect_uri: r.redirect_uri.clone(),
         code_challenge: r.code_challenge.clone(),
         nonce: r.nonce.clone(),
-        scopes: scope_string(scopes),
-        claims: serde_json::to_string(&r.claims).unwrap_or_else(|_| "{}".into()),
+        scopes: scope_string(&scopes),
+        claims: serde_json::to_string(&claims).unwrap_or_else(|_| "{}".into()),
         acr: who.acr.clone(),
         amr: who.amr.join(" "),
         auth_time: who.auth_time,

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    clients::{RESTRICTED_SCOPES, SCOPES},
+    clients::{OFFLINE_ACCESS, RESTRICTED_SCOPES, SCOPES},
     redirect_uri::{ApplicationType, RedirectUri},
 };
 
@@ -188,11 +188,16 @@ pub fn parse(
     }
 
     let scope = map.get("scope").copied().unwrap_or("");
-    let scopes: BTreeSet<String> = scope
+    let mut scopes: BTreeSet<String> = scope
         .split(' ')
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
         .collect();
+    // OIDC Core §11: offline_access from a client that may not hold refresh tokens is
+    // ignored, not refused (many relying-party libraries send it by default).
+    if !client.scopes.contains(OFFLINE_ACCESS) {
+        scopes.remove(OFFLINE_ACCESS);
+    }
     if !scopes.contains("openid") {
         return Err(fail("invalid_scope", "scope must include openid".into()));
     }
@@ -512,6 +517,16 @@ mod tests {
         assert_eq!(
             redirect_error(params(&[("scope", "openid admin")], &[])).0,
             "invalid_scope"
+        );
+    }
+
+    #[test]
+    fn offline_access_is_ignored_for_a_client_without_the_refresh_grant() {
+        // The test client registered no refresh grant: the request goes on without it.
+        let r = check(params(&[("scope", "openid profile offline_access")], &[])).unwrap();
+        assert_eq!(
+            r.scopes.iter().map(String::as_str).collect::<Vec<_>>(),
+            ["openid", "profile"]
         );
     }
 

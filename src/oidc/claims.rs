@@ -43,6 +43,40 @@ pub fn with_requested_claims(
     out
 }
 
+/// The names of the claims a `claims` request parameter (stored as JSON) asked for one by
+/// one in `target` (`id_token` or `userinfo`) whose scope is in `allowed`.
+pub fn requested_claims(json: &str, target: &str, allowed: &BTreeSet<String>) -> BTreeSet<String> {
+    serde_json::from_str::<BTreeMap<String, BTreeMap<String, bool>>>(json)
+        .unwrap_or_default()
+        .remove(target)
+        .unwrap_or_default()
+        .into_keys()
+        .filter(|name| claim_scope(name).is_some_and(|s| allowed.contains(s)))
+        .collect()
+}
+
+/// What a relying party receives: every claim of the granted `scopes`, and of the claims
+/// asked for one by one (OIDC Core §5.5) exactly those, not the rest of their scope.
+pub fn released(
+    person: &PersonRow,
+    scopes: &BTreeSet<String>,
+    individual: &BTreeSet<String>,
+) -> Map<String, Value> {
+    let mut out = identity_claims(person, scopes);
+    let extra: BTreeSet<String> = individual
+        .iter()
+        .filter_map(|name| claim_scope(name))
+        .filter(|s| !scopes.contains(*s))
+        .map(str::to_owned)
+        .collect();
+    for (name, value) in identity_claims(person, &extra) {
+        if individual.contains(&name) {
+            out.insert(name, value);
+        }
+    }
+    out
+}
+
 /// The person's claims for the granted scopes. The registry is authoritative for the person
 /// data; e-mail and phone come from it too but were not proven by the citizen, so they are
 /// not marked verified.
@@ -107,13 +141,59 @@ pub fn scope_string(s: &BTreeSet<String>) -> String {
 }
 
 /// The scopes a client may receive now: what the citizen consented to and what the client is
-/// still registered for (an operator may have withdrawn a restricted scope). `openid` always.
-pub fn allowed_now(consented: &str, registered: &str) -> BTreeSet<String> {
-    let registered = scope_set(registered);
+/// still registered for (an operator may have withdrawn a restricted scope; see
+/// `clients::permitted_scopes`). `openid` always.
+pub fn allowed_now(consented: &str, registered: &BTreeSet<String>) -> BTreeSet<String> {
     let mut allowed: BTreeSet<String> = scope_set(consented)
-        .intersection(&registered)
+        .intersection(registered)
         .cloned()
         .collect();
     allowed.insert("openid".into());
     allowed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person() -> PersonRow {
+        let text = |s: &str| s.to_owned();
+        PersonRow {
+            id: text("p1"),
+            national_id: text("X1"),
+            family_name: text("Example"),
+            given_names: text("Ana"),
+            birth_date: text("1980-01-02"),
+            sex: text("F"),
+            nationality: text("XX"),
+            street_address: text("1 Main Street"),
+            postal_code: text("1000"),
+            locality: text("Capital"),
+            country: text("XX"),
+            email: Some(text("ana@example.org")),
+            phone: None,
+            source: text("test"),
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+
+    #[test]
+    fn a_claim_asked_for_alone_comes_without_the_rest_of_its_scope() {
+        let json = r#"{"userinfo":{"email":null},"id_token":{"birthdate":{"essential":true}}}"#;
+        let all = BTreeSet::from(["profile".to_owned(), "email".to_owned()]);
+        let userinfo = requested_claims(json, "userinfo", &all);
+        assert_eq!(userinfo, BTreeSet::from(["email".to_owned()]));
+        let out = released(&person(), &BTreeSet::from(["openid".to_owned()]), &userinfo);
+        assert_eq!(out.keys().collect::<Vec<_>>(), ["email"], "no email_verified");
+        let id_token = requested_claims(json, "id_token", &all);
+        let out = released(&person(), &BTreeSet::new(), &id_token);
+        assert_eq!(out.keys().collect::<Vec<_>>(), ["birthdate"], "not the whole profile");
+        // A claim whose scope the citizen did not agree to is not released.
+        let only_profile = BTreeSet::from(["profile".to_owned()]);
+        assert!(requested_claims(json, "userinfo", &only_profile).is_empty());
+        // A granted scope still releases all of its claims.
+        let out = released(&person(), &BTreeSet::from(["email".to_owned()]), &userinfo);
+        assert_eq!(out.len(), 2);
+    }
 }

@@ -23,7 +23,15 @@ pub const SCOPES: &[&str] = &[
     "phone",
     "address",
     "national_id",
+    "offline_access",
 ];
+
+/// OIDC Core §11: asks for access while the citizen is away (refresh tokens that outlive the
+/// sign-in session). Granted only to clients registered for the `refresh_token` grant.
+pub const OFFLINE_ACCESS: &str = "offline_access";
+
+/// Grant types a client may register (RFC 7591 §2); `authorization_code` is always needed.
+pub const GRANT_TYPES: &[&str] = &["authorization_code", "refresh_token"];
 
 /// Scopes a client may hold only with the operator's approval (never by self-registration).
 pub const RESTRICTED_SCOPES: &[&str] = &["national_id"];
@@ -81,6 +89,8 @@ pub struct ClientRequest {
     pub min_acr: Option<String>,
     /// Space-separated scopes (among `scope`) the citizen may leave out at consent.
     pub optional_scope: Option<String>,
+    /// RFC 7591 `grant_types`; `None` means `authorization_code` alone (RFC 7591 §2).
+    pub grant_types: Option<Vec<String>>,
 }
 
 /// A registration that failed: which field, and why.
@@ -116,6 +126,52 @@ pub struct ValidClient {
     pub sector_id: Option<String>,
     pub min_acr: Option<String>,
     pub optional_scopes: BTreeSet<String>,
+    /// As registered, in [`GRANT_TYPES`] order.
+    pub grant_types: Vec<String>,
+}
+
+/// The scopes a client may be granted: those it registered, and `offline_access` when it
+/// registered the refresh grant.
+pub fn permitted_scopes(row: &ClientRow) -> BTreeSet<String> {
+    let mut scopes = super::claims::scope_set(&row.scopes);
+    if row.has_refresh_grant() {
+        scopes.insert(OFFLINE_ACCESS.to_owned());
+    }
+    scopes
+}
+
+/// RFC 7591 §2 `grant_types`: known values, each once, `authorization_code` among them (the
+/// only response type is `code`). Returned in [`GRANT_TYPES`] order.
+fn check_grant_types(requested: Option<&[String]>) -> Result<Vec<String>, InvalidClient> {
+    let Some(requested) = requested else {
+        return Ok(vec!["authorization_code".to_owned()]);
+    };
+    let mut seen = BTreeSet::new();
+    for g in requested {
+        if !GRANT_TYPES.contains(&g.as_str()) {
+            return Err(invalid(
+                "grant_types",
+                format!(
+                    "{g} is not supported: use {}",
+                    GRANT_TYPES.join(" and ")
+                ),
+            ));
+        }
+        if !seen.insert(g.as_str()) {
+            return Err(invalid("grant_types", format!("{g} is listed twice")));
+        }
+    }
+    if !seen.contains("authorization_code") {
+        return Err(invalid(
+            "grant_types",
+            "must include authorization_code (the only response type is code)",
+        ));
+    }
+    Ok(GRANT_TYPES
+        .iter()
+        .filter(|g| seen.contains(**g))
+        .map(|g| (*g).to_owned())
+        .collect())
 }
 
 /// Checks a registration. `may_hold_restricted` is true only for the operator.
@@ -207,6 +263,7 @@ pub fn validate(
             .ok_or_else(|| invalid("id_token_signed_response_alg", "must be ES256 or RS256"))?,
     };
 
+    let grant_types = check_grant_types(req.grant_types.as_deref())?;
     let mut scopes: BTreeSet<String> = BTreeSet::from(["openid".to_owned()]);
     for s in req
         .scope
@@ -225,6 +282,12 @@ pub fn validate(
             return Err(invalid(
                 "scope",
                 format!("{s} is restricted: the operator grants it after review"),
+            ));
+        }
+        if s == OFFLINE_ACCESS && !grant_types.iter().any(|g| g == "refresh_token") {
+            return Err(invalid(
+                "scope",
+                "offline_access needs the refresh_token grant in grant_types",
             ));
         }
         scopes.insert(s.to_owned());
@@ -273,16 +336,19 @@ pub fn validate(
         .split(' ')
         .filter(|s| !s.is_empty())
     {
-        if s == "openid" || !scopes.contains(s) {
+        if s == "openid" || s == OFFLINE_ACCESS || !scopes.contains(s) {
             return Err(invalid(
                 "optional_scope",
-                format!("{s} is not one of the client's scopes (openid cannot be optional)"),
+                format!(
+                    "{s} is not one of the client's data scopes (openid and offline_access cannot be optional)"
+                ),
             ));
         }
         optional_scopes.insert(s.to_owned());
     }
 
     Ok(ValidClient {
+        grant_types,
         min_acr,
         optional_scopes,
         display_name,
@@ -456,6 +522,7 @@ fn metadata_row(client: &ValidClient, now: i64) -> ClientRow {
             .collect::<Vec<_>>()
             .join(" "),
         logo_type: None,
+        grant_types: client.grant_types.join(" "),
     }
 }
 
@@ -493,6 +560,39 @@ mod tests {
             c.scopes.iter().map(String::as_str).collect::<Vec<_>>(),
             ["email", "openid", "profile"]
         );
+    }
+
+    #[test]
+    fn grant_types_default_to_the_code_grant_and_are_checked() {
+        assert_eq!(validate(&req(), false).unwrap().grant_types, ["authorization_code"]);
+        let with = |g: &[&str]| ClientRequest {
+            grant_types: Some(g.iter().map(|s| (*s).to_owned()).collect()),
+            ..req()
+        };
+        assert_eq!(
+            validate(&with(&["refresh_token", "authorization_code"]), false)
+                .unwrap()
+                .grant_types,
+            ["authorization_code", "refresh_token"]
+        );
+        for bad in [
+            &["refresh_token"][..],
+            &["authorization_code", "implicit"],
+            &["authorization_code", "authorization_code"],
+        ] {
+            assert_eq!(validate(&with(bad), false).unwrap_err().field, "grant_types");
+        }
+        // offline_access is only for clients that may hold refresh tokens.
+        let offline = ClientRequest {
+            scope: Some("profile offline_access".into()),
+            ..req()
+        };
+        assert_eq!(validate(&offline, false).unwrap_err().field, "scope");
+        let offline = ClientRequest {
+            grant_types: Some(vec!["authorization_code".into(), "refresh_token".into()]),
+            ..offline
+        };
+        assert!(validate(&offline, false).unwrap().scopes.contains(OFFLINE_ACCESS));
     }
 
     #[test]

@@ -74,15 +74,6 @@ fn parse_metadata(body: &[u8]) -> Result<ClientRequest, OAuthError> {
             format!("the body is not valid client metadata JSON: {e}"),
         )
     })?;
-    if m.grant_types.as_ref().is_some_and(|g| {
-        g.iter()
-            .any(|t| t != "authorization_code" && t != "refresh_token")
-    }) {
-        return Err(metadata_error(
-            "invalid_client_metadata",
-            "grant_types may hold authorization_code and refresh_token only".into(),
-        ));
-    }
     if m.response_types
         .as_ref()
         .is_some_and(|r| r.iter().any(|t| t != "code"))
@@ -112,6 +103,7 @@ fn parse_metadata(body: &[u8]) -> Result<ClientRequest, OAuthError> {
         scope: m.scope,
         sector_id: None,
         optional_scope: m.optional_scope,
+        grant_types: m.grant_types,
         // The highest of the defaults: every sign-in for this client needs at least that.
         min_acr: m.default_acr_values.and_then(|v| {
             v.into_iter().max_by_key(|a| {
@@ -149,7 +141,7 @@ async fn describe(state: &AppState, row: &ClientRow) -> Result<Value, OAuthError
         "id_token_signed_response_alg": row.id_token_alg,
         "scope": row.scopes,
         "subject_type": "pairwise",
-        "grant_types": ["authorization_code", "refresh_token"],
+        "grant_types": row.grant_types.split(' ').collect::<Vec<_>>(),
         "response_types": ["code"],
         "registration_client_uri": state.config.issuer.endpoint(&format!("/register/{}", row.id)),
     });

@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 
 use super::{
     claims::{self, allowed_now, scope_set, scope_string},
+    clients::{OFFLINE_ACCESS, permitted_scopes},
     client_auth::{authenticate, parse_form, require_form},
     error::{OAuthError, no_store},
     tokens::{self, SignInFacts},
@@ -55,6 +56,11 @@ pub async fn token(
                 field("code_verifier")?,
             )
             .await
+        }
+        Some("refresh_token") if !client.has_refresh_grant() => {
+            Err(OAuthError::unauthorized_client(
+                "this client is not registered for the refresh_token grant",
+            ))
         }
         Some("refresh_token") => {
             refresh(&state, &client, field("refresh_token")?, form.get("scope")).await
@@ -192,7 +198,15 @@ async fn redeem_code(
         nonce: row.nonce.as_deref(),
     };
     let scopes = scope_set(&grant.scopes);
-    let issued = prepare(state, client, &grant, &scopes, &facts, now).await?;
+    let issued = prepare(
+        state,
+        client,
+        &grant,
+        (&scopes, &permitted_scopes(client)),
+        &facts,
+        now,
+    )
+    .await?;
     // Single use: only the first redemption finds the code unused.
     let mut writes = issued.writes.clone().issue();
     writes.use_code = Some(code_hash);
@@ -240,6 +254,14 @@ async fn refresh(
     if token.expires_at <= now {
         return Err(OAuthError::invalid_grant("the refresh token has expired"));
     }
+    // OIDC Core §11: without offline_access, access ends with the citizen's sign-in session
+    // (signing out, its expiry, "sign out everywhere").
+    if !scope_set(&token.token_scopes).contains(OFFLINE_ACCESS) && token.session_live == 0 {
+        revoke_grant(state, &token.grant_id, now).await?;
+        return Err(OAuthError::invalid_grant(
+            "the citizen's sign-in session has ended and offline_access was not granted; sign the citizen in again",
+        ));
+    }
     // Data flows only while the citizen's consent and the client's registration allow it.
     let Some(consented) = &token.consent_scopes else {
         revoke_grant(state, &token.grant_id, now).await?;
@@ -247,8 +269,9 @@ async fn refresh(
             "the citizen's consent for this service has ended; sign the citizen in again",
         ));
     };
+    let allowed = allowed_now(consented, &permitted_scopes(client));
     let mut scopes: std::collections::BTreeSet<String> = scope_set(&token.token_scopes)
-        .intersection(&allowed_now(consented, &client.scopes))
+        .intersection(&allowed)
         .cloned()
         .collect();
     if let Some(asked) = scope {
@@ -271,7 +294,7 @@ async fn refresh(
         sid: &grant.sid,
         nonce: None,
     };
-    let issued = prepare(state, client, &grant, &scopes, &facts, now).await?;
+    let issued = prepare(state, client, &grant, (&scopes, &allowed), &facts, now).await?;
     // Rotation: only the first use finds the token unspent, and only while its grant stands.
     let mut writes = issued.writes.clone().issue();
     writes.spend_refresh = Some(hash);
@@ -330,14 +353,19 @@ impl Issued {
     }
 }
 
-/// New access and refresh tokens for a grant, and a signed ID token. A refresh token never
-/// outlives its grant's first refresh-token lifetime: rotation does not extend it. Nothing is
-/// written here: the caller commits `writes` before answering.
+/// New access and refresh tokens for a grant, and a signed ID token with the claims of
+/// `scopes` and the claims asked for by name whose scope is in `allowed`. A refresh token
+/// only for a client registered for the grant, and never past its grant's first
+/// refresh-token lifetime: rotation does not extend it. Nothing is written here: the caller
+/// commits `writes` before answering.
 async fn prepare(
     state: &AppState,
     client: &ClientRow,
     grant: &GrantRow,
-    scopes: &std::collections::BTreeSet<String>,
+    (scopes, allowed): (
+        &std::collections::BTreeSet<String>,
+        &std::collections::BTreeSet<String>,
+    ),
     facts: &SignInFacts<'_>,
     now: i64,
 ) -> Result<Issued, OAuthError> {
@@ -347,7 +375,13 @@ async fn prepare(
     let access = random_token(32);
     let refresh = random_token(32);
     let refresh_expires = grant.created_at + tokens::REFRESH_TOKEN_LIFETIME;
-    let released = claims::identity_claims(&person, scopes);
+    let refresh_expires = if client.has_refresh_grant() {
+        refresh_expires
+    } else {
+        0
+    };
+    let individual = claims::requested_claims(&grant.claims, "id_token", allowed);
+    let released = claims::released(&person, scopes, &individual);
     let id_token = tokens::id_token(state, client, &person, &released, facts, &access, now).await?;
     let mut claims = vec!["sub".to_owned()];
     claims.extend(released.keys().cloned());

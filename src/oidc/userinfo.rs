@@ -10,7 +10,8 @@ use axum::{
 use serde_json::{Value, json};
 
 use super::{
-    claims::{allowed_now, identity_claims, scope_set},
+    claims::{allowed_now, released, requested_claims, scope_set},
+    clients::permitted_scopes,
     client_auth::parse_form,
     error::{OAuthError, no_store},
 };
@@ -51,7 +52,7 @@ pub async fn userinfo(
 ) -> Result<Response, OAuthError> {
     let token = bearer(&method, &headers, &body)?;
     let now = state.clock.now();
-    let row = oauth::find_token(&state.db, &sha256_b64(&token))
+    let row = oauth::find_token(&state.db, &sha256_b64(&token), now)
         .await?
         .filter(|t| t.kind == "access")
         .ok_or_else(|| OAuthError::invalid_token("the access token is not valid"))?;
@@ -73,14 +74,16 @@ pub async fn userinfo(
         .ok_or_else(|| {
             OAuthError::invalid_token("the citizen's consent for this service has ended")
         })?;
+    let allowed = allowed_now(&consent.scopes, &permitted_scopes(&client));
     let scopes: std::collections::BTreeSet<String> = scope_set(&row.scopes)
-        .intersection(&allowed_now(&consent.scopes, &client.scopes))
+        .intersection(&allowed)
         .cloned()
         .collect();
+    let individual = requested_claims(&row.claims, "userinfo", &allowed);
     let person = persons::find_person(&state.db, &row.person_id)
         .await?
         .ok_or_else(|| OAuthError::invalid_token("the person of this token no longer exists"))?;
-    let released = identity_claims(&person, &scopes);
+    let released = released(&person, &scopes, &individual);
     let mut claims = vec!["sub".to_owned()];
     claims.extend(released.keys().cloned());
     let record = crate::ledger::ReleaseRecord {

@@ -31,16 +31,25 @@ pub struct ClientRow {
     pub optional_scopes: String,
     /// The media type of the operator-set logo, when there is one.
     pub logo_type: Option<String>,
+    /// RFC 7591 `grant_types` as registered, space-separated.
+    pub grant_types: String,
+}
+
+impl ClientRow {
+    /// Whether the client registered the `refresh_token` grant.
+    pub fn has_refresh_grant(&self) -> bool {
+        self.grant_types.split(' ').any(|g| g == "refresh_token")
+    }
 }
 
 const COLUMNS: &str = "id, display_name, purpose, logo_uri, application_type, auth_method, \
      secret_hash, jwks, jwks_uri, id_token_alg, scopes, sector_id, status, status_reason, \
-     created_at, updated_at, min_acr, optional_scopes, logo_type";
+     created_at, updated_at, min_acr, optional_scopes, logo_type, grant_types";
 
 pub async fn insert_client(tx: &mut Tx, row: &ClientRow) -> Result<(), sqlx::Error> {
     let sql = format!(
         "INSERT INTO clients ({COLUMNS}) VALUES \
-         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
     );
     on_tx!(tx, |c| sqlx::query(AssertSqlSafe(sql))
         .bind(&row.id)
@@ -62,6 +71,7 @@ pub async fn insert_client(tx: &mut Tx, row: &ClientRow) -> Result<(), sqlx::Err
         .bind(&row.min_acr)
         .bind(&row.optional_scopes)
         .bind(&row.logo_type)
+        .bind(&row.grant_types)
         .execute(c)
         .await
         .map(drop))
@@ -246,7 +256,7 @@ pub async fn update_client_metadata(tx: &mut Tx, row: &ClientRow) -> Result<(), 
         sqlx::query(
         "UPDATE clients SET display_name = $1, purpose = $2, logo_uri = $3, application_type = $4, \
          jwks = $5, jwks_uri = $6, id_token_alg = $7, scopes = $8, updated_at = $9, \
-         min_acr = $11, optional_scopes = $12 WHERE id = $10"
+         min_acr = $11, optional_scopes = $12, grant_types = $13 WHERE id = $10"
     )
     .bind(&row.display_name)
     .bind(&row.purpose)
@@ -260,6 +270,7 @@ pub async fn update_client_metadata(tx: &mut Tx, row: &ClientRow) -> Result<(), 
     .bind(&row.id)
     .bind(&row.min_acr)
     .bind(&row.optional_scopes)
+    .bind(&row.grant_types)
     .execute(c)
     .await
     .map(drop)

@@ -12,9 +12,19 @@ pub struct ConsentRow {
     pub expires_at: i64,
     /// Optional scopes the citizen left out: not asked about again while the consent lasts.
     pub declined_scopes: String,
+    /// 1: "only this time". It lets that one request's tokens work, and answers no other
+    /// request.
+    pub once_only: i64,
 }
 
-const CONSENT_SELECT: &str = "SELECT scopes, granted_at, expires_at, declined_scopes FROM consents \
+impl ConsentRow {
+    /// Whether it answers a new authorization request without asking the citizen.
+    pub fn is_remembered(&self) -> bool {
+        self.once_only == 0
+    }
+}
+
+const CONSENT_SELECT: &str = "SELECT scopes, granted_at, expires_at, declined_scopes, once_only FROM consents \
      WHERE person_id = $1 AND client_id = $2 AND expires_at > $3";
 
 pub async fn find_consent(
@@ -31,29 +41,34 @@ pub async fn find_consent(
         .await)
 }
 
+/// What a consent records.
+pub struct NewConsent<'a> {
+    pub person_id: &'a str,
+    pub client_id: &'a str,
+    pub scopes: &'a str,
+    pub declined_scopes: &'a str,
+    pub granted_at: i64,
+    pub expires_at: i64,
+    /// See [`ConsentRow::once_only`].
+    pub once_only: bool,
+}
+
 /// Records (or replaces) what a citizen agreed a client may receive.
-pub async fn upsert_consent(
-    db: &Db,
-    person_id: &str,
-    client_id: &str,
-    scopes: &str,
-    declined_scopes: &str,
-    now: i64,
-    expires_at: i64,
-) -> Result<(), sqlx::Error> {
+pub async fn upsert_consent(db: &Db, c: &NewConsent<'_>) -> Result<(), sqlx::Error> {
     on_db!(db, |p| {
         sqlx::query(
-        "INSERT INTO consents (person_id, client_id, scopes, granted_at, expires_at, declined_scopes) \
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (person_id, client_id) DO UPDATE SET \
+        "INSERT INTO consents (person_id, client_id, scopes, granted_at, expires_at, declined_scopes, once_only) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (person_id, client_id) DO UPDATE SET \
          scopes = excluded.scopes, granted_at = excluded.granted_at, expires_at = excluded.expires_at, \
-         declined_scopes = excluded.declined_scopes"
+         declined_scopes = excluded.declined_scopes, once_only = excluded.once_only"
     )
-    .bind(person_id)
-    .bind(client_id)
-    .bind(scopes)
-    .bind(now)
-    .bind(expires_at)
-    .bind(declined_scopes)
+    .bind(c.person_id)
+    .bind(c.client_id)
+    .bind(c.scopes)
+    .bind(c.granted_at)
+    .bind(c.expires_at)
+    .bind(c.declined_scopes)
+    .bind(i64::from(c.once_only))
     .execute(p)
     .await
     .map(drop)
@@ -180,16 +195,29 @@ pub struct TokenGrantRow {
     pub auth_time: i64,
     pub sid: String,
     pub grant_revoked_at: Option<i64>,
+    /// 1 while the browser session the grant was signed in with lasts.
+    pub session_live: i64,
 }
 
-const TOKEN_GRANT_SELECT: &str = "SELECT t.kind, t.created_at, t.expires_at, t.spent_at, \
-     t.revoked_at, g.id AS grant_id, g.person_id, g.client_id, t.scopes, g.claims, g.acr, g.amr, \
-     g.auth_time, g.sid, g.revoked_at AS grant_revoked_at \
-     FROM tokens t JOIN grants g ON g.id = t.grant_id WHERE t.token_hash = $1";
+/// Whether the sign-in session (`g.sid`) still lasts at `$2`: tokens without
+/// `offline_access` end with it (OIDC Core §11).
+const SESSION_LIVE: &str = "CASE WHEN EXISTS (SELECT 1 FROM sessions s WHERE s.sid = g.sid \
+     AND s.expires_at > $2) THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END AS session_live";
 
-pub async fn find_token(db: &Db, token_hash: &str) -> Result<Option<TokenGrantRow>, sqlx::Error> {
-    on_db!(db, |p| sqlx::query_as(TOKEN_GRANT_SELECT)
+pub async fn find_token(
+    db: &Db,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<TokenGrantRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT t.kind, t.created_at, t.expires_at, t.spent_at, t.revoked_at, \
+         g.id AS grant_id, g.person_id, g.client_id, t.scopes, g.claims, g.acr, g.amr, \
+         g.auth_time, g.sid, g.revoked_at AS grant_revoked_at, {SESSION_LIVE} \
+         FROM tokens t JOIN grants g ON g.id = t.grant_id WHERE t.token_hash = $1"
+    );
+    on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
         .bind(token_hash)
+        .bind(now)
         .fetch_optional(p)
         .await)
 }
@@ -215,6 +243,8 @@ pub struct RefreshContext {
     pub grant_created_at: i64,
     pub grant_revoked_at: Option<i64>,
     pub consent_scopes: Option<String>,
+    /// See [`TokenGrantRow::session_live`].
+    pub session_live: i64,
 }
 
 impl RefreshContext {
@@ -240,17 +270,18 @@ pub async fn find_refresh_context(
     token_hash: &str,
     now: i64,
 ) -> Result<Option<RefreshContext>, sqlx::Error> {
-    on_db!(db, |p| sqlx::query_as(
+    let sql = format!(
         "SELECT t.kind, t.scopes AS token_scopes, t.expires_at, t.spent_at, \
          t.revoked_at AS token_revoked_at, g.id AS grant_id, g.person_id, g.client_id, \
          g.scopes AS grant_scopes, g.claims, g.acr, g.amr, g.auth_time, g.sid, \
          g.created_at AS grant_created_at, g.revoked_at AS grant_revoked_at, \
-         c.scopes AS consent_scopes \
+         c.scopes AS consent_scopes, {SESSION_LIVE} \
          FROM tokens t JOIN grants g ON g.id = t.grant_id \
          LEFT JOIN consents c ON c.person_id = g.person_id AND c.client_id = g.client_id \
               AND c.expires_at > $2 \
          WHERE t.token_hash = $1"
-    )
+    );
+    on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
     .bind(token_hash)
     .bind(now)
     .fetch_optional(p)

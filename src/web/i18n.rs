@@ -248,6 +248,10 @@ pub struct Messages {
     pub consent_optional: &'static str,
     pub consent_share: &'static str,
     pub consent_logo: &'static str,
+    /// Heading of the notice when a service asks for `offline_access`.
+    pub consent_offline_title: &'static str,
+    /// After the service's name: what `offline_access` means, in plain words.
+    pub consent_offline: &'static str,
 }
 
 static EN: Messages = Messages {
@@ -401,6 +405,8 @@ static EN: Messages = Messages {
     consent_optional: "Optional: untick to keep this from the service",
     consent_share: "Share",
     consent_logo: "Logo of",
+    consent_offline_title: "While you are away",
+    consent_offline: "can keep getting these details while you are away, until you withdraw your consent in your account.",
     otp_mail_body: "Your Civitas sign-in code is {code}.\n\nIt works once, for 10 minutes. If you did not ask for it, ignore this message and tell the helpdesk.",
 };
 
@@ -558,6 +564,8 @@ static FR: Messages = Messages {
     consent_optional: "Facultatif : décochez pour ne pas le transmettre",
     consent_share: "Transmettre",
     consent_logo: "Logo de",
+    consent_offline_title: "Pendant votre absence",
+    consent_offline: "pourra continuer à recevoir ces informations pendant votre absence, jusqu'à ce que vous retiriez votre consentement dans votre compte.",
     otp_mail_body: "Votre code de connexion Civitas est {code}.\n\nIl fonctionne une fois, pendant 10 minutes. Si vous ne l’avez pas demandé, ignorez ce message et prévenez l’assistance.",
 };
 

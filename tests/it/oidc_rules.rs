@@ -1005,17 +1005,18 @@ async fn withdrawn_consent_stops_refreshes_and_userinfo_and_a_refresh_can_narrow
     // The citizen withdraws consent: nothing more flows.
     let t = s.tokens().await;
     // Withdrawal (the account pages' job) leaves a consent that has ended.
-    civitas::store::oauth::upsert_consent(
-        &s.app.state.db,
-        &s.person,
-        &s.client_id,
-        "openid profile email",
-        "",
-        0,
-        1,
-    )
-    .await
-    .unwrap();
+    let ended = civitas::store::oauth::NewConsent {
+        person_id: &s.person,
+        client_id: &s.client_id,
+        scopes: "openid profile email",
+        declined_scopes: "",
+        granted_at: 0,
+        expires_at: 1,
+        once_only: false,
+    };
+    civitas::store::oauth::upsert_consent(&s.app.state.db, &ended)
+        .await
+        .unwrap();
     assert_eq!(
         s.userinfo_status(t["access_token"].as_str().unwrap()).await,
         401

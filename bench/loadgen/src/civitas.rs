@@ -81,6 +81,7 @@ pub async fn seed(
         auth_method: Some(method.into()),
         jwks,
         scope: Some("openid profile".into()),
+        grant_types: Some(vec!["authorization_code".into(), "refresh_token".into()]),
         ..Default::default()
     };
     let request = client("Bench Agency (secret)", "client_secret_basic", None);

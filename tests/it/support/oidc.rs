@@ -48,6 +48,7 @@ pub fn web_client(name: &str) -> ClientRequest {
         redirect_uris: vec![REDIRECT.into()],
         post_logout_redirect_uris: vec!["https://rp.example.org/bye".into()],
         scope: Some("profile email".into()),
+        grant_types: Some(vec!["authorization_code".into(), "refresh_token".into()]),
         ..Default::default()
     }
 }
@@ -96,17 +97,16 @@ pub async fn signed_in_browser(
 /// Records the person's consent for the client.
 pub async fn consent(app: &TestApp, person_id: &str, client_id: &str, scopes: &str) {
     let now = app.state.clock.now();
-    oauth::upsert_consent(
-        &app.state.db,
+    let consent = oauth::NewConsent {
         person_id,
         client_id,
         scopes,
-        "",
-        now,
-        now + 365 * 86400,
-    )
-    .await
-    .unwrap();
+        declined_scopes: "",
+        granted_at: now,
+        expires_at: now + 365 * 86400,
+        once_only: false,
+    };
+    oauth::upsert_consent(&app.state.db, &consent).await.unwrap();
 }
 
 /// A PKCE verifier and its S256 challenge.

@@ -226,6 +226,7 @@ fn routes(state: AppState) -> Router {
         .route("/account/releases/{id}", get(account::history::receipt))
         .route("/account/services/withdraw", post(account::withdraw))
         .route("/account/sessions/end", post(account::end_session))
+        .route("/account/sessions/end-all", post(account::end_all_sessions))
         .route("/account/passkeys/rename", post(account::rename_passkey))
         .route("/account/passkeys/remove", post(account::remove_passkey))
         .route(

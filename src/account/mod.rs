@@ -242,6 +242,28 @@ pub async fn end_session(
     Ok(Redirect::to("/account#sessions").into_response())
 }
 
+/// `POST /account/sessions/end-all`: "sign out everywhere", this browser included. Relying
+/// parties' refresh tokens without `offline_access` end with these sessions.
+pub async fn end_all_sessions(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<Response, AppError> {
+    let Some(me) = who(&state, &session).await? else {
+        return Ok(Redirect::to("/signin").into_response());
+    };
+    let ended = accounts::delete_sessions_of_person(&state.db, &me.person_id).await?;
+    record_event(
+        &state.writer,
+        &me.person_id,
+        "signed_out_everywhere",
+        &format!("Signed out everywhere ({ended} sessions ended)"),
+        state.clock.now(),
+    )
+    .await;
+    session.flush().await?;
+    Ok(Redirect::to("/").into_response())
+}
+
 /// The signed-in person's account, for changes that need a passkey sign-in (substantial or
 /// higher): a one-time code session may look, not change passkeys.
 async fn passkey_owner(

@@ -180,15 +180,24 @@ mod tests {
 
     #[test]
     fn a_claim_asked_for_alone_comes_without_the_rest_of_its_scope() {
-        let json = r#"{"userinfo":{"email":null},"id_token":{"birthdate":{"essential":true}}}"#;
+        // As stored with a code: claim name → essential.
+        let json = r#"{"userinfo":{"email":false},"id_token":{"birthdate":true}}"#;
         let all = BTreeSet::from(["profile".to_owned(), "email".to_owned()]);
         let userinfo = requested_claims(json, "userinfo", &all);
         assert_eq!(userinfo, BTreeSet::from(["email".to_owned()]));
         let out = released(&person(), &BTreeSet::from(["openid".to_owned()]), &userinfo);
-        assert_eq!(out.keys().collect::<Vec<_>>(), ["email"], "no email_verified");
+        assert_eq!(
+            out.keys().collect::<Vec<_>>(),
+            ["email"],
+            "no email_verified"
+        );
         let id_token = requested_claims(json, "id_token", &all);
         let out = released(&person(), &BTreeSet::new(), &id_token);
-        assert_eq!(out.keys().collect::<Vec<_>>(), ["birthdate"], "not the whole profile");
+        assert_eq!(
+            out.keys().collect::<Vec<_>>(),
+            ["birthdate"],
+            "not the whole profile"
+        );
         // A claim whose scope the citizen did not agree to is not released.
         let only_profile = BTreeSet::from(["profile".to_owned()]);
         assert!(requested_claims(json, "userinfo", &only_profile).is_empty());

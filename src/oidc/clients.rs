@@ -151,10 +151,7 @@ fn check_grant_types(requested: Option<&[String]>) -> Result<Vec<String>, Invali
         if !GRANT_TYPES.contains(&g.as_str()) {
             return Err(invalid(
                 "grant_types",
-                format!(
-                    "{g} is not supported: use {}",
-                    GRANT_TYPES.join(" and ")
-                ),
+                format!("{g} is not supported: use {}", GRANT_TYPES.join(" and ")),
             ));
         }
         if !seen.insert(g.as_str()) {
@@ -564,7 +561,10 @@ mod tests {
 
     #[test]
     fn grant_types_default_to_the_code_grant_and_are_checked() {
-        assert_eq!(validate(&req(), false).unwrap().grant_types, ["authorization_code"]);
+        assert_eq!(
+            validate(&req(), false).unwrap().grant_types,
+            ["authorization_code"]
+        );
         let with = |g: &[&str]| ClientRequest {
             grant_types: Some(g.iter().map(|s| (*s).to_owned()).collect()),
             ..req()
@@ -580,7 +580,10 @@ mod tests {
             &["authorization_code", "implicit"],
             &["authorization_code", "authorization_code"],
         ] {
-            assert_eq!(validate(&with(bad), false).unwrap_err().field, "grant_types");
+            assert_eq!(
+                validate(&with(bad), false).unwrap_err().field,
+                "grant_types"
+            );
         }
         // offline_access is only for clients that may hold refresh tokens.
         let offline = ClientRequest {
@@ -592,7 +595,12 @@ mod tests {
             grant_types: Some(vec!["authorization_code".into(), "refresh_token".into()]),
             ..offline
         };
-        assert!(validate(&offline, false).unwrap().scopes.contains(OFFLINE_ACCESS));
+        assert!(
+            validate(&offline, false)
+                .unwrap()
+                .scopes
+                .contains(OFFLINE_ACCESS)
+        );
     }
 
     #[test]

@@ -15,8 +15,8 @@ use sha2::{Digest, Sha256};
 
 use super::{
     claims::{self, allowed_now, scope_set, scope_string},
-    clients::{OFFLINE_ACCESS, permitted_scopes},
     client_auth::{authenticate, parse_form, require_form},
+    clients::{OFFLINE_ACCESS, permitted_scopes},
     error::{OAuthError, no_store},
     tokens::{self, SignInFacts},
 };

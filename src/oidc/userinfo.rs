@@ -11,8 +11,8 @@ use serde_json::{Value, json};
 
 use super::{
     claims::{allowed_now, released, requested_claims, scope_set},
-    clients::permitted_scopes,
     client_auth::parse_form,
+    clients::permitted_scopes,
     error::{OAuthError, no_store},
 };
 use crate::{

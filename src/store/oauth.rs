@@ -282,10 +282,10 @@ pub async fn find_refresh_context(
          WHERE t.token_hash = $1"
     );
     on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-    .bind(token_hash)
-    .bind(now)
-    .fetch_optional(p)
-    .await)
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(p)
+        .await)
 }
 
 /// Revokes one token.

@@ -230,6 +230,8 @@ async fn a_citizen_activates_and_signs_in_with_a_passkey_in_a_real_browser() {
         .await
         .unwrap();
     assert_eq!(ticked.result.value, Some(serde_json::json!(false)));
+    // Remembered, so the sign-in below goes straight back ("only this time" would ask again).
+    element(&page, "#remember").await.click().await.unwrap();
     element(&page, "button[value='allow']")
         .await
         .click()

@@ -129,7 +129,11 @@ async fn the_citizen_sees_what_leaves_and_decides() {
     app.stop().await;
 }
 
-crate::on_both_databases!(an_optional_claim_left_out_never_leaves_and_the_ledger_says_what_did,);
+crate::on_both_databases!(
+    an_optional_claim_left_out_never_leaves_and_the_ledger_says_what_did,
+    only_this_time_answers_the_one_request_the_citizen_saw,
+    a_claim_asked_for_by_name_is_released_alone,
+);
 
 /// The payload of a compact JWS, unverified (the RP tests verify signatures).
 fn jwt_payload(jwt: &str) -> serde_json::Value {
@@ -368,5 +372,156 @@ async fn the_operator_sets_a_logo_that_the_consent_page_shows_from_our_origin() 
 
     let removed = run(&["client", "logo", &client_id, "--remove"]);
     assert!(removed.status.success());
+    app.stop().await;
+}
+
+/// Follows an authorization request one hop; returns where it went.
+async fn authorize_hop(browser: &reqwest::Client, url: &str) -> String {
+    let r = browser.get(url).send().await.unwrap();
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
+    r.headers()["location"].to_str().unwrap().to_owned()
+}
+
+async fn only_this_time_answers_the_one_request_the_citizen_saw(db: TestDb) {
+    use crate::support::oidc::{REDIRECT, token_request};
+    let app = crate::support::TestApp::spawn(&db).await;
+    let person = seeded_person(&app).await;
+    let (client_id, secret) = register(&app, web_client("Tax Board")).await;
+    let (browser, _) = signed_in_browser(&app, &person, "urn:civitas:loa:substantial").await;
+    let (verifier, challenge) = pkce();
+    let url = authorize_url(&app, &client_id, &challenge, &[]);
+
+    // Allowed "only this time": this request gets its code, and the code its tokens.
+    let location = authorize_hop(&browser, &url).await;
+    let waiting = location.split("continue=").nth(1).unwrap();
+    let r = browser
+        .post(app.url("/consent"))
+        .header("origin", app.base.clone())
+        .form(&[("continue", waiting), ("decision", "allow")])
+        .send()
+        .await
+        .unwrap();
+    let q = redirect_query(
+        &browser,
+        &app.url(r.headers()["location"].to_str().unwrap()),
+    )
+    .await;
+    let (status, tokens) = token_request(
+        &app,
+        &client_id,
+        secret.as_deref().unwrap(),
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &q["code"]),
+            ("redirect_uri", REDIRECT),
+            ("code_verifier", &verifier),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{tokens}");
+
+    // A second request of the same client, a minute later: the consent page again.
+    app.clock.advance(60);
+    let location = authorize_hop(&browser, &url).await;
+    assert!(location.starts_with("/consent?continue="), "{location}");
+    // From another browser of the same citizen, too.
+    let (other, _) = signed_in_browser(&app, &person, "urn:civitas:loa:substantial").await;
+    let location = authorize_hop(&other, &url).await;
+    assert!(location.starts_with("/consent?continue="), "{location}");
+    // And prompt=none cannot pass on it: consent_required.
+    let q = redirect_query(
+        &browser,
+        &authorize_url(&app, &client_id, &challenge, &[("prompt", "none")]),
+    )
+    .await;
+    assert_eq!(q.get("error").map(String::as_str), Some("consent_required"));
+    app.stop().await;
+}
+
+async fn a_claim_asked_for_by_name_is_released_alone(db: TestDb) {
+    use crate::support::oidc::{REDIRECT, token_request};
+    let app = crate::support::TestApp::spawn(&db).await;
+    let person = seeded_person(&app).await;
+    let (client_id, secret) = register(&app, web_client("Library")).await;
+    let (browser, _) = signed_in_browser(&app, &person, "urn:civitas:loa:substantial").await;
+    let (verifier, challenge) = pkce();
+    // Scope openid only; the e-mail address (userinfo) and the birth date (ID token) by name.
+    let claims = r#"{"userinfo":{"email":null},"id_token":{"birthdate":{"essential":true}}}"#;
+    let url = authorize_url(
+        &app,
+        &client_id,
+        &challenge,
+        &[("scope", "openid"), ("claims", claims)],
+    );
+    let location = authorize_hop(&browser, &url).await;
+    let page = browser
+        .get(app.url(&location))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let me = &civitas::demo::population()[0];
+    let birth_date = me.birth_date.to_string();
+    assert!(
+        page.contains(&birth_date) && !page.contains(&me.given_names),
+        "the consent page shows the birth date, not the whole profile"
+    );
+    let waiting = location.split("continue=").nth(1).unwrap();
+    let r = browser
+        .post(app.url("/consent"))
+        .header("origin", app.base.clone())
+        .form(&[
+            ("continue", waiting),
+            ("decision", "allow"),
+            ("remember", "yes"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let q = redirect_query(
+        &browser,
+        &app.url(r.headers()["location"].to_str().unwrap()),
+    )
+    .await;
+    let (status, tokens) = token_request(
+        &app,
+        &client_id,
+        secret.as_deref().unwrap(),
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &q["code"]),
+            ("redirect_uri", REDIRECT),
+            ("code_verifier", &verifier),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{tokens}");
+    let id = jwt_payload(tokens["id_token"].as_str().unwrap());
+    assert_eq!(id["birthdate"], birth_date.as_str());
+    for absent in ["name", "given_name", "family_name", "gender", "email"] {
+        assert!(
+            id.get(absent).is_none(),
+            "{absent} is not in the ID token: {id}"
+        );
+    }
+    let info: serde_json::Value = app
+        .client
+        .get(app.url("/userinfo"))
+        .bearer_auth(tokens["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut keys: Vec<_> = info.as_object().unwrap().keys().cloned().collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        ["email", "sub"],
+        "exactly the claim asked for: {info}"
+    );
     app.stop().await;
 }

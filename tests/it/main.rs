@@ -12,6 +12,7 @@ mod discovery;
 mod keys;
 mod ledger;
 mod migrations;
+mod offline;
 mod oidc_flow;
 mod oidc_rules;
 mod otp;

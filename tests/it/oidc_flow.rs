@@ -31,7 +31,7 @@ on_both_databases!(
 );
 
 /// The HTTP client the relying-party library uses: reqwest, no redirects.
-fn rp_http() -> impl Fn(
+pub(crate) fn rp_http() -> impl Fn(
     openidconnect::HttpRequest,
 ) -> std::pin::Pin<
     Box<dyn std::future::Future<Output = Result<openidconnect::HttpResponse, HttpError>> + Send>,
@@ -67,7 +67,7 @@ fn rp_http() -> impl Fn(
 }
 
 #[derive(Debug)]
-struct HttpError(String);
+pub(crate) struct HttpError(String);
 impl std::fmt::Display for HttpError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
@@ -75,7 +75,7 @@ impl std::fmt::Display for HttpError {
 }
 impl std::error::Error for HttpError {}
 
-async fn discover(app: &TestApp) -> CoreProviderMetadata {
+pub(crate) async fn discover(app: &TestApp) -> CoreProviderMetadata {
     let http = rp_http();
     CoreProviderMetadata::discover_async(IssuerUrl::new(app.base.clone()).unwrap(), &http)
         .await

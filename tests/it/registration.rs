@@ -86,6 +86,21 @@ async fn a_relying_party_registers_reads_updates_and_deletes_itself(db: TestDb) 
             .contains("restricted")
     );
 
+    // Grant types are checked: offline_access needs the refresh grant.
+    let mut offline_only = metadata();
+    offline_only["scope"] = json!("openid profile offline_access");
+    let r = post(Some(&token), offline_only).await.unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(
+        r.json::<Value>().await.unwrap()["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("refresh_token grant")
+    );
+    let mut implicit = metadata();
+    implicit["grant_types"] = json!(["authorization_code", "implicit"]);
+    assert_eq!(post(Some(&token), implicit).await.unwrap().status(), 400);
+
     let r = post(Some(&token), metadata()).await.unwrap();
     assert_eq!(r.status(), 201);
     assert_eq!(r.headers()["cache-control"], "no-store");
@@ -93,6 +108,11 @@ async fn a_relying_party_registers_reads_updates_and_deletes_itself(db: TestDb) 
     let client_id = created["client_id"].as_str().unwrap().to_owned();
     assert_eq!(created["client_secret"].as_str().unwrap().len(), 43);
     assert_eq!(created["subject_type"], "pairwise");
+    assert_eq!(
+        created["grant_types"],
+        json!(["authorization_code"]),
+        "RFC 7591 §2: no grant_types means authorization_code alone, echoed as registered"
+    );
     let rat = created["registration_access_token"]
         .as_str()
         .unwrap()
@@ -144,6 +164,30 @@ async fn a_relying_party_registers_reads_updates_and_deletes_itself(db: TestDb) 
     assert_eq!(updated.status(), 200);
     let updated: Value = updated.json().await.unwrap();
     assert_eq!(updated["client_name"], "Tax and Customs Board");
+    assert_eq!(
+        updated["grant_types"],
+        json!(["authorization_code"]),
+        "the update registered no refresh grant either"
+    );
+    let mut with_refresh = changed.clone();
+    with_refresh["grant_types"] = json!(["refresh_token", "authorization_code"]);
+    with_refresh["scope"] = json!("openid profile email offline_access");
+    let updated: Value = app
+        .client
+        .put(&uri)
+        .bearer_auth(&rat)
+        .json(&with_refresh)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        updated["grant_types"],
+        json!(["authorization_code", "refresh_token"])
+    );
+    assert_eq!(updated["scope"], "email offline_access openid profile");
     assert_eq!(
         updated["redirect_uris"],
         json!(["https://tax.example.gov/callback"])

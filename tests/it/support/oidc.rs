@@ -106,7 +106,9 @@ pub async fn consent(app: &TestApp, person_id: &str, client_id: &str, scopes: &s
         expires_at: now + 365 * 86400,
         once_only: false,
     };
-    oauth::upsert_consent(&app.state.db, &consent).await.unwrap();
+    oauth::upsert_consent(&app.state.db, &consent)
+        .await
+        .unwrap();
 }
 
 /// A PKCE verifier and its S256 challenge.

@@ -1,6 +1,11 @@
 //! Passkey ceremonies (WebAuthn via webauthn-rs): registration of discoverable credentials with
 //! user verification, and usernameless sign-in. The ceremony state stays in the server-side
-//! session, bound to it, used once and valid five minutes. `static/passkey.js` drives them.
+//! session, bound to it, used once and valid five minutes; sign-in ceremonies are kept by
+//! their challenge, so two tabs can sign in at once. `static/passkey.js` drives them.
+//!
+//! Sign-in failures count per credential and, only as a flood ceiling, per address; a valid
+//! assertion signs in whatever those counts say (see `authn::throttle`), and the signature is
+//! checked only for an assertion that answers a live ceremony of this session.
 
 use axum::{
     Json,
@@ -34,7 +39,10 @@ use crate::{
 };
 
 const REGISTRATION: &str = "civitas.webauthn.registration";
-const AUTHENTICATION: &str = "civitas.webauthn.authentication";
+/// The live sign-in ceremonies of a session, by challenge.
+const AUTHENTICATION: &str = "civitas.webauthn.authentications";
+/// At most this many sign-in ceremonies wait in one session (tabs, retries); older ones go.
+const MAX_CEREMONIES: usize = 8;
 const CEREMONY_LIFETIME: i64 = 300;
 /// How recent a passkey sign-in must be to add another passkey.
 const ADD_PASSKEY_WITHIN: i64 = 300;
@@ -124,8 +132,32 @@ pub struct RegisterQuery {
 
 #[derive(Serialize, Deserialize)]
 struct AuthenticationState {
+    /// The challenge (base64url), which the assertion's client data repeats.
+    challenge: String,
     state: DiscoverableAuthentication,
     expires_at: i64,
+}
+
+/// The challenge an assertion answers, from its client data (WebAuthn §7.2 step 12 checks
+/// it again; here it only finds the ceremony).
+fn challenge_of(credential: &PublicKeyCredential) -> Option<String> {
+    #[derive(Deserialize)]
+    struct ClientData {
+        challenge: String,
+    }
+    serde_json::from_slice::<ClientData>(&credential.response.client_data_json)
+        .ok()
+        .map(|c| c.challenge)
+}
+
+/// "Try again in N minutes", singular or plural.
+fn too_many(wait_secs: u64) -> CeremonyError {
+    let minutes = wait_secs.div_ceil(60).max(1);
+    let unit = if minutes == 1 { "minute" } else { "minutes" };
+    CeremonyError(
+        StatusCode::TOO_MANY_REQUESTS,
+        format!("Too many attempts. Try again in {minutes} {unit}."),
+    )
 }
 
 /// What the authenticator said about a new credential: its sign counter and whether it may be
@@ -411,16 +443,18 @@ pub async fn signin_start(
     session: Session,
 ) -> Result<Response, CeremonyError> {
     let wa = webauthn(&state)?;
+    let now = state.clock.now();
     let (options, authentication) = wa.start_discoverable_authentication()?;
-    session
-        .insert(
-            AUTHENTICATION,
-            AuthenticationState {
-                state: authentication,
-                expires_at: state.clock.now() + CEREMONY_LIFETIME,
-            },
-        )
-        .await?;
+    let mut live: Vec<AuthenticationState> = session.get(AUTHENTICATION).await?.unwrap_or_default();
+    live.retain(|c| c.expires_at > now);
+    live.push(AuthenticationState {
+        challenge: B64.encode(&options.public_key.challenge),
+        state: authentication,
+        expires_at: now + CEREMONY_LIFETIME,
+    });
+    let excess = live.len().saturating_sub(MAX_CEREMONIES);
+    live.drain(..excess);
+    session.insert(AUTHENTICATION, live).await?;
     Ok(Json(options).into_response())
 }
 
@@ -435,56 +469,76 @@ pub async fn signin_finish(
 ) -> Result<Response, CeremonyError> {
     let wa = webauthn(&state)?;
     let now = state.clock.now();
-    let by_ip = throttle::key("passkey-ip", &ip.to_string());
-    if let Err(wait) = throttle::check(&state.db, &by_ip, now).await? {
-        return Err(CeremonyError(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!(
-                "Too many attempts. Try again in {} minutes.",
-                wait.div_ceil(60)
-            ),
-        ));
+    // First the cheap check: the assertion answers a live ceremony of this session. Only then
+    // is a signature worth checking.
+    let expired = || refused("This sign-in request has expired. Please start again.");
+    let challenge = challenge_of(&credential).ok_or_else(expired)?;
+    let mut live: Vec<AuthenticationState> = session.get(AUTHENTICATION).await?.unwrap_or_default();
+    let found = live
+        .iter()
+        .position(|c| c.challenge == challenge && c.expires_at > now);
+    let ceremony = found.map(|i| live.swap_remove(i));
+    live.retain(|c| c.expires_at > now);
+    if live.is_empty() {
+        session
+            .remove::<Vec<AuthenticationState>>(AUTHENTICATION)
+            .await?;
+    } else {
+        session.insert(AUTHENTICATION, live).await?;
     }
-    let ceremony: AuthenticationState = session
-        .remove(AUTHENTICATION)
-        .await?
-        .filter(|c: &AuthenticationState| c.expires_at > now)
-        .ok_or_else(|| refused("This sign-in request has expired. Please start again."))?;
+    let ceremony = ceremony.ok_or_else(expired)?;
+
+    // Failures count against the address only as a ceiling against floods: many citizens
+    // may share it, and none of them is refused a valid assertion.
+    let by_ip = throttle::key("passkey-ip", &throttle::address(ip));
+    let address_lock = throttle::check(&state.db, &by_ip, now).await?.err();
     let unknown = || refused("This passkey is not registered with Civitas.");
-    let (user, credential_id) = match wa.identify_discoverable_authentication(&credential) {
-        Ok(found) => found,
-        Err(_) => {
-            throttle::fail(&state.db, &by_ip, now).await?;
-            return Err(unknown());
-        }
+    let found = match wa.identify_discoverable_authentication(&credential) {
+        Ok((user, credential_id)) => accounts::find_passkey(&state.db, &B64.encode(credential_id))
+            .await?
+            .filter(|p| p.account_id == user.to_string()),
+        Err(_) => None,
     };
-    let row = accounts::find_passkey(&state.db, &B64.encode(credential_id))
-        .await?
-        .filter(|p| p.account_id == user.to_string());
-    let Some(row) = row else {
-        throttle::fail(&state.db, &by_ip, now).await?;
-        return Err(unknown());
+    let Some(row) = found else {
+        let lock = throttle::fail_with(&state.db, &by_ip, now, throttle::ADDRESS).await?;
+        return Err(match lock.or(address_lock) {
+            Some(wait) => too_many(wait),
+            None => unknown(),
+        });
     };
     let account = accounts::find_account(&state.db, &row.account_id)
         .await?
         .ok_or_else(unknown)?;
+    let by_credential = throttle::key("passkey-credential", &row.credential_id);
+    let credential_lock = throttle::check(&state.db, &by_credential, now).await?.err();
     let mut passkey = StoredKey::load(&row.kind, &row.passkey)?;
+    // The signature is always checked: a valid one signs in whatever the counts say.
     let result = match passkey.finish(wa, &credential, ceremony.state) {
         Ok(r) => r,
         Err(e) => {
-            throttle::fail(&state.db, &by_ip, now).await?;
-            record_event(
-                &state.writer,
-                &account.person_id,
-                "signin_failed",
-                "A passkey sign-in failed",
-                now,
-            )
-            .await;
             tracing::warn!(error = %e, "passkey assertion refused");
-            return Err(refused(
-                "The passkey could not be verified. Please try again.",
-            ));
+            let locks = [
+                throttle::fail(&state.db, &by_credential, now).await?,
+                throttle::fail_with(&state.db, &by_ip, now, throttle::ADDRESS).await?,
+                credential_lock,
+                address_lock,
+            ];
+            // The citizen's history shows failures, but a flood cannot fill it: while the
+            // credential is locked, further failures are counted, not recorded.
+            if credential_lock.is_none() {
+                record_event(
+                    &state.writer,
+                    &account.person_id,
+                    "signin_failed",
+                    "A passkey sign-in failed",
+                    now,
+                )
+                .await;
+            }
+            return Err(match locks.into_iter().flatten().max() {
+                Some(wait) => too_many(wait),
+                None => refused("The passkey could not be verified. Please try again."),
+            });
         }
     };
     // Checked only after the signature: nobody learns whether an identity is locked, nor
@@ -519,7 +573,9 @@ pub async fn signin_finish(
             })
         })
         .await?;
-    throttle::clear(&state.db, &by_ip).await?;
+    // The credential's count starts again; the address's is left to expire: a citizen's
+    // success must not wipe out a stranger's failures from the same address.
+    throttle::clear(&state.db, &by_credential).await?;
     let who = SignedIn {
         person_id: account.person_id.clone(),
         // High only while the key's model is still on the operator's allow-list.

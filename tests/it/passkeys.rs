@@ -653,3 +653,176 @@ async fn an_attested_security_key_on_the_allow_list_gives_high_assurance() {
     );
     app.stop().await;
 }
+
+/// A citizen who activated their identity with a passkey held by a software authenticator.
+struct Holder {
+    account_id: String,
+    credential_id: Vec<u8>,
+    authenticator: SoftPasskey,
+    origin: url::Url,
+}
+
+async fn activated(app: &TestApp) -> Holder {
+    let origin = url::Url::parse(&app.base).unwrap();
+    let (person, c) = citizen(app).await;
+    let browser = client();
+    let r = from_page(app, &browser, "/activate")
+        .form(&[
+            ("national_id", c.national_id.as_str()),
+            ("code", c.code.as_str()),
+            ("continue", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let mut authenticator = SoftPasskey::new(true);
+    let options: CreationChallengeResponse =
+        ceremony_options(app, &browser, "/passkeys/register/start").await;
+    let credential = authenticator
+        .do_registration(origin.clone(), options)
+        .unwrap();
+    let r = from_page(app, &browser, "/passkeys/register/finish")
+        .json(&credential)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let account = civitas::store::accounts::find_account_by_person(&app.state.db, &person)
+        .await
+        .unwrap()
+        .unwrap();
+    let stored = civitas::store::accounts::find_passkeys_of_account(&app.state.db, &account.id)
+        .await
+        .unwrap();
+    Holder {
+        account_id: account.id,
+        credential_id: B64.decode(&stored[0].credential_id).unwrap(),
+        authenticator,
+        origin,
+    }
+}
+
+/// The holder's signed answer to a ceremony `browser` starts now.
+async fn assertion(
+    browser: &reqwest::RequestBuilder,
+    holder: &mut Holder,
+) -> webauthn_rs_proto::PublicKeyCredential {
+    let mut options: RequestChallengeResponse = browser
+        .try_clone()
+        .unwrap()
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    options.public_key.allow_credentials.push(AllowCredentials {
+        type_: "public-key".into(),
+        id: holder.credential_id.clone(),
+        transports: None,
+    });
+    let mut a = holder
+        .authenticator
+        .do_authentication(holder.origin.clone(), options)
+        .unwrap();
+    a.response.user_handle = Some(
+        uuid::Uuid::parse_str(&holder.account_id)
+            .unwrap()
+            .as_bytes()
+            .to_vec(),
+    );
+    a
+}
+
+#[tokio::test]
+async fn a_strangers_failed_assertions_never_lock_a_citizens_passkey_out_of_their_address() {
+    let db = TestDb::sqlite();
+    // Behind a trusted proxy: the stranger and the citizen share one public address (a
+    // carrier NAT, an office).
+    let app = TestApp::spawn_with(&db, |f| f.merge(("http.trusted_proxies", ["127.0.0.1"]))).await;
+    let mut holder = activated(&app).await;
+    let shared = "198.51.100.20";
+    let post = |browser: &reqwest::Client, path: &str| {
+        from_page(&app, browser, path).header("x-forwarded-for", shared)
+    };
+    let stranger = client();
+    let finish = |browser: &reqwest::Client, a: &webauthn_rs_proto::PublicKeyCredential| {
+        post(browser, "/passkeys/signin/finish").json(a).send()
+    };
+
+    // The stranger floods: assertions for the citizen's credential with a broken signature,
+    // and assertions of a credential nobody registered, each answering a live ceremony.
+    let mut statuses = vec![];
+    for i in 0..60 {
+        let mut a = assertion(&post(&stranger, "/passkeys/signin/start"), &mut holder).await;
+        if i % 2 == 0 {
+            let last = a.response.signature.len() - 1;
+            a.response.signature[last] ^= 0x55;
+        } else {
+            a.id = B64.encode([7u8; 16]);
+            a.raw_id = vec![7u8; 16];
+        }
+        statuses.push(finish(&stranger, &a).await.unwrap().status().as_u16());
+    }
+    assert!(statuses[..5].iter().all(|s| *s == 400), "{statuses:?}");
+    assert_eq!(
+        statuses.last(),
+        Some(&429),
+        "the flood ceiling answers the stranger: {statuses:?}"
+    );
+
+    // The citizen, from the same address, signs in at once with their passkey.
+    let citizen = client();
+    let a = assertion(&post(&citizen, "/passkeys/signin/start"), &mut holder).await;
+    let r = finish(&citizen, &a).await.unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap_or_default());
+
+    // The same assertion again answers no live ceremony: refused before any signature check.
+    let r = finish(&citizen, &a).await.unwrap();
+    assert_eq!(r.status(), 400);
+
+    // The citizen's success did not reset the ceiling for the stranger.
+    let mut a = assertion(&post(&stranger, "/passkeys/signin/start"), &mut holder).await;
+    a.response.signature[0] ^= 0x55;
+    let r = finish(&stranger, &a).await.unwrap();
+    assert_eq!(r.status(), 429);
+    assert!(
+        r.text().await.unwrap().contains("Try again in"),
+        "says when to try again"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn two_passkey_sign_ins_at_once_in_one_session_both_work() {
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn(&db).await;
+    let mut holder = activated(&app).await;
+    let browser = client();
+    // Two tabs start a ceremony each, then the first one finishes.
+    let first = assertion(
+        &from_page(&app, &browser, "/passkeys/signin/start"),
+        &mut holder,
+    )
+    .await;
+    let second = assertion(
+        &from_page(&app, &browser, "/passkeys/signin/start"),
+        &mut holder,
+    )
+    .await;
+    let r = from_page(&app, &browser, "/passkeys/signin/finish")
+        .json(&first)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap_or_default());
+    let r = from_page(&app, &browser, "/passkeys/signin/finish")
+        .json(&second)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap_or_default());
+    app.stop().await;
+}

@@ -70,6 +70,9 @@ pub struct AppState {
     pub high_assurance_aaguids: Arc<[uuid::Uuid]>,
     /// Mail delivery (`None`: no SMTP configured and not in demo mode).
     pub mailer: Option<Arc<dyn crate::mail::Mailer>>,
+    /// Keys the stored hashes of short secrets (e-mail codes); kept in the keys folder, not
+    /// the database.
+    pub short_secrets: Arc<crate::crypto::secrets::ShortSecretKey>,
 }
 
 /// A built application: its state and its router, ready to serve.
@@ -97,6 +100,8 @@ pub async fn build_with_clock(config: Config, clock: SharedClock) -> anyhow::Res
         tracing::info!(applied, database = db.kind(), "database migrated");
     }
     let dir = KeyDir::open(&config.keys.dir)?;
+    let short_secrets = crate::crypto::secrets::ShortSecretKey::new(dir.secret("short-secrets")?)
+        .ok_or_else(|| anyhow::anyhow!("the short-secrets key is too short"))?;
     for kid in keyring::ensure_keys(&db, &dir, clock.now()).await? {
         tracing::info!(kid, "signing key created");
     }
@@ -129,6 +134,7 @@ pub async fn build_with_clock(config: Config, clock: SharedClock) -> anyhow::Res
             .map(|d| d.aaguid)
             .collect(),
         mailer: crate::mail::from_config(&config.mail)?,
+        short_secrets: Arc::new(short_secrets),
         pairwise,
         client_keys: Arc::new(oidc::client_keys::ClientKeys::new(
             clock.clone(),

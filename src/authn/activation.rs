@@ -143,13 +143,11 @@ pub async fn activate(
     let t = lang.messages();
     let now = state.clock.now();
     let national_id = form.national_id.trim().to_uppercase();
+    // The code is checked first (one hashed lookup): a right code passes whatever a stranger
+    // did; the locks per national ID and (as a flood ceiling) per address refuse wrong ones.
     let by_id = throttle::key("activation-id", &national_id);
-    let by_ip = throttle::key("activation-ip", &ip.to_string());
-    if let Err(wait) = throttle::check(&state.db, &by_ip, now).await? {
-        return Err(AppError::TooManyRequests {
-            retry_after_secs: wait,
-        });
-    }
+    let by_ip = throttle::key("activation-ip", &throttle::address(ip));
+    let address_lock = throttle::check(&state.db, &by_ip, now).await?.err();
     let page = |error: &str| ActivatePage {
         layout: Layout::new(lang, &super::here("/activate", &form.continue_id)),
         continue_id: form.continue_id.clone(),
@@ -167,7 +165,9 @@ pub async fn activate(
         // A locked national ID still lets the right code through (80 random bits cannot be
         // guessed); the lock only stops wrong ones, so nobody can lock a citizen out.
         let lock_id = throttle::fail(&state.db, &by_id, now).await?;
-        let lock_ip = throttle::fail(&state.db, &by_ip, now).await?;
+        let lock_ip = throttle::fail_with(&state.db, &by_ip, now, throttle::ADDRESS)
+            .await?
+            .or(address_lock);
         if let Some(p) = persons::find_person_by_national_id(&state.db, &national_id).await? {
             record_event(
                 &state.writer,

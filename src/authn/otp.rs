@@ -16,7 +16,7 @@ use tower_sessions::Session;
 use super::{activation::ContinueQuery, after_sign_in, record_event, throttle};
 use crate::{
     app::AppState,
-    crypto::secrets::{constant_time_eq, random_token, sha256_b64},
+    crypto::secrets::random_token,
     error::AppError,
     mail::Mail,
     store::accounts,
@@ -34,6 +34,8 @@ const CODE_LIFETIME: i64 = 600;
 const MAX_ATTEMPTS: i64 = 5;
 const MAX_CODES_PER_HOUR: i64 = 5;
 const CHALLENGE: &str = "civitas.otp";
+/// What the short-secret key hashes e-mail codes for.
+const OTP_PURPOSE: &str = "otp";
 
 #[derive(Template, WebTemplate)]
 #[template(path = "authn/otp_request.html")]
@@ -100,7 +102,9 @@ pub async fn request(
         return Err(AppError::Unavailable);
     };
     let now = state.clock.now();
-    let by_ip = throttle::key("otp-request-ip", &ip.to_string());
+    // Asking for a code proves nothing yet; the address only has a ceiling against floods of
+    // made-up national IDs (the mail to one account is capped per hour below).
+    let by_ip = throttle::key("otp-request-ip", &throttle::address(ip));
     if let Err(wait) = throttle::check(&state.db, &by_ip, now).await? {
         return Err(AppError::TooManyRequests {
             retry_after_secs: wait,
@@ -129,7 +133,7 @@ pub async fn request(
                 &state.db,
                 &challenge,
                 &a.id,
-                &sha256_b64(&code),
+                &state.short_secrets.hash(OTP_PURPOSE, &code),
                 now,
                 now + CODE_LIFETIME,
             )
@@ -157,7 +161,7 @@ pub async fn request(
         }
         _ => {
             // Count unknown national IDs against the address: guessing costs time.
-            throttle::fail(&state.db, &by_ip, now).await?;
+            throttle::fail_with(&state.db, &by_ip, now, throttle::ADDRESS).await?;
         }
     }
     session.insert(CHALLENGE, &challenge).await?;
@@ -197,7 +201,6 @@ pub async fn verify(
     State(state): State<AppState>,
     session: Session,
     lang: Lang,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
     device: crate::web::device::Device,
     form: Result<Form<VerifyForm>, FormRejection>,
 ) -> Result<Response, AppError> {
@@ -224,14 +227,11 @@ pub async fn verify(
     let account = accounts::find_account(&state.db, &challenge.account_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    // Failures count per account and address: someone guessing from elsewhere cannot lock
-    // the citizen out of their own sign-in.
-    let by_account = throttle::key("otp-account", &format!("{}\0{ip}", account.id));
-    if let Err(wait) = throttle::check(&state.db, &by_account, now).await? {
-        return Err(AppError::TooManyRequests {
-            retry_after_secs: wait,
-        });
-    }
+    // Wrong codes count per account. The lock only refuses wrong codes: the right one passes,
+    // so a stranger failing in the citizen's name locks nobody out. Guessing stays bounded by
+    // the attempts per code and the codes per hour.
+    let by_account = throttle::key("otp-account", &account.id);
+    let locked = throttle::check(&state.db, &by_account, now).await?.err();
     if account.status != "active" || account.locked_until.is_some_and(|u| u > now) {
         return Err(AppError::Forbidden);
     }
@@ -241,12 +241,16 @@ pub async fn verify(
     let attempts = accounts::update_otp_attempt(&state.db, &challenge.id).await?;
     let typed: String = form.code.chars().filter(char::is_ascii_digit).collect();
     let right = attempts <= MAX_ATTEMPTS
-        && constant_time_eq(
-            sha256_b64(&typed).as_bytes(),
-            challenge.code_hash.as_bytes(),
-        );
+        && state
+            .short_secrets
+            .verify(OTP_PURPOSE, &typed, &challenge.code_hash);
     if !right {
         let lock = throttle::fail(&state.db, &by_account, now).await?;
+        if let Some(wait) = locked {
+            return Err(AppError::TooManyRequests {
+                retry_after_secs: wait,
+            });
+        }
         record_event(
             &state.writer,
             &account.person_id,

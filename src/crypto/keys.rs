@@ -230,6 +230,54 @@ impl KeyDir {
         Ok(path)
     }
 
+    /// The random secret `NAME.key` (32 bytes, base64url), created on first use. Created
+    /// atomically (a complete temporary file linked into place), so instances starting
+    /// together agree on one; refused when others can read it.
+    pub fn secret(&self, name: &str) -> anyhow::Result<Vec<u8>> {
+        use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD as B64};
+        let path = self.0.join(format!("{name}.key"));
+        if !path.exists() {
+            let tmp = self
+                .0
+                .join(format!(".{name}.key.{}.tmp", std::process::id()));
+            let _ = fs::remove_file(&tmp);
+            let mut file = OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&tmp)
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", tmp.display()))?;
+            file.write_all(crate::crypto::secrets::random_token(32).as_bytes())?;
+            file.sync_all()?;
+            // A link fails if another instance created the file first: then theirs is kept.
+            let linked = fs::hard_link(&tmp, &path);
+            let _ = fs::remove_file(&tmp);
+            match linked {
+                Ok(()) => fs::File::open(&self.0)?.sync_all()?,
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => anyhow::bail!("cannot create {}: {e}", path.display()),
+            }
+        }
+        let mode = fs::metadata(&path)?.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            anyhow::bail!(
+                "secret file {} has mode {mode:o}: others can read it; run `chmod 600 {}`",
+                path.display(),
+                path.display()
+            );
+        }
+        let text = zeroize::Zeroizing::new(fs::read_to_string(&path)?);
+        B64.decode(text.trim())
+            .ok()
+            .filter(|b| b.len() >= 32)
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "secret file {} is not 32 base64url bytes; every instance needs the same keys folder",
+                    path.display()
+                )
+            })
+    }
+
     /// Reads a key file, refusing one that others can read and one whose key is not `kid`.
     pub fn load(&self, kid: &str, alg: Alg) -> anyhow::Result<PrivateKey> {
         let path = self.path_of(kid);

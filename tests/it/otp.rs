@@ -91,6 +91,31 @@ async fn a_one_time_code_signs_in_without_javascript_once_and_locks_after_too_ma
     .unwrap();
     assert_eq!(r.status(), 303);
     let code = last_code(&app);
+    // Stored as an HMAC under the key in the keys folder, never as a plain SHA-256 that a
+    // database leak would turn back into the code in seconds.
+    let stored: Vec<String> = match &app.state.db {
+        civitas::store::Db::Sqlite(p) => sqlx::query_scalar("SELECT code_hash FROM otp_challenges")
+            .fetch_all(p)
+            .await
+            .unwrap(),
+        civitas::store::Db::Postgres(p) => {
+            sqlx::query_scalar("SELECT code_hash FROM otp_challenges")
+                .fetch_all(p)
+                .await
+                .unwrap()
+        }
+    };
+    let key_file = std::fs::read_to_string(db.keys_dir().join("short-secrets.key")).unwrap();
+    let key = civitas::crypto::secrets::ShortSecretKey::new(
+        base64::Engine::decode(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+            key_file.trim(),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(stored, [key.hash("otp", &code)]);
+    assert_ne!(stored[0], civitas::crypto::secrets::sha256_b64(&code));
     let mails = app.state.mailer.as_ref().unwrap().outbox().unwrap();
     assert_eq!(
         Some(mails[0].to.as_str()),
@@ -218,8 +243,42 @@ async fn a_one_time_code_signs_in_without_javascript_once_and_locks_after_too_ma
     )
     .await
     .unwrap();
-    assert_eq!(locked.status(), 429, "even the right code waits");
+    assert_eq!(locked.status(), 429, "a code guessed at too often is spent");
     assert!(locked.headers().contains_key("retry-after"));
+    // Whoever failed in the citizen's name locked nobody out: the citizen's own new code, in
+    // their own browser, signs in at once, while wrong codes still wait.
+    let citizen = client();
+    let send = |path: &'static str, form: Vec<(&'static str, String)>| {
+        citizen
+            .post(app.url(path))
+            .header("origin", app.base.clone())
+            .form(&form)
+            .send()
+    };
+    send(
+        "/signin/code",
+        vec![
+            ("national_id", national_id.clone()),
+            ("continue", String::new()),
+        ],
+    )
+    .await
+    .unwrap();
+    let own = last_code(&app);
+    let wrong = send(
+        "/signin/code/verify",
+        vec![("code", "22222222".into()), ("continue", String::new())],
+    )
+    .await
+    .unwrap();
+    assert_eq!(wrong.status(), 429, "wrong codes wait");
+    let r = send(
+        "/signin/code/verify",
+        vec![("code", own), ("continue", String::new())],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 303, "the right code passes the lock");
     app.clock.advance(61);
     post(
         "/signin/code",

@@ -1,7 +1,9 @@
 //! Recovery codes: ten one-time codes a citizen prints at activation (or renews later); with
 //! one of them and their national ID they register a new passkey after losing all of theirs.
-//! Codes are stored as argon2id hashes (people type them; a leak must not reveal them), and
-//! attempts are throttled per national ID and per client address.
+//! Codes are stored as argon2id hashes (people type them; a leak must not reveal them). Each
+//! code starts with a short public part that finds its row, so an attempt costs one argon2id
+//! check, not ten; an attempt whose public part matches nothing costs none. Wrong codes are
+//! throttled per national ID and (a flood ceiling) per address; a right code always passes.
 
 use argon2::{
     Argon2,
@@ -32,15 +34,32 @@ const CODES: usize = 10;
 /// Crockford base32 without look-alikes.
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-/// `XXXXX-XXXXX`: 50 random bits.
+/// Length of the public lookup part, in characters (20 bits: unique among ten codes).
+const LOOKUP_LEN: usize = 4;
+/// A code of the format before lookup parts: `XXXXX-XXXXX`, normalised.
+const LEGACY_LEN: usize = 10;
+
+/// `LLLL-XXXXX-XXXXX`: a 20-bit lookup part and 50 secret random bits.
 fn new_code() -> String {
-    let mut bytes = [0u8; 10];
+    let mut bytes = [0u8; LOOKUP_LEN + 10];
     getrandom::fill(&mut bytes).expect("the operating system's random source failed");
     let s: String = bytes
         .iter()
         .map(|b| ALPHABET[(*b & 31) as usize] as char)
         .collect();
-    format!("{}-{}", &s[..5], &s[5..])
+    format!("{}-{}-{}", &s[..4], &s[4..9], &s[9..])
+}
+
+/// A set of codes whose lookup parts differ.
+fn new_codes() -> Vec<String> {
+    let mut codes: Vec<String> = Vec::with_capacity(CODES);
+    while codes.len() < CODES {
+        let code = new_code();
+        if !codes.iter().any(|c| c[..LOOKUP_LEN] == code[..LOOKUP_LEN]) {
+            codes.push(code);
+        }
+    }
+    codes
 }
 
 fn normalise(code: &str) -> String {
@@ -93,7 +112,7 @@ pub async fn create(
     let account = accounts::find_account_by_person(&state.db, &who.person_id)
         .await?
         .ok_or(AppError::Forbidden)?;
-    let codes: Vec<String> = (0..CODES).map(|_| new_code()).collect();
+    let codes = new_codes();
     let to_hash = codes.iter().map(|c| normalise(c)).collect::<Vec<_>>();
     let hashes = tokio::task::spawn_blocking(move || {
         to_hash
@@ -101,7 +120,7 @@ pub async fn create(
             .map(|c| {
                 Argon2::default()
                     .hash_password(c.as_bytes())
-                    .map(|h| h.to_string())
+                    .map(|h| (c[..LOOKUP_LEN].to_owned(), h.to_string()))
             })
             .collect::<Result<Vec<_>, _>>()
     })
@@ -160,39 +179,54 @@ pub async fn recover(
     let now = state.clock.now();
     let national_id = form.national_id.trim().to_uppercase();
     let by_id = throttle::key("recovery-id", &national_id);
-    let by_ip = throttle::key("recovery-ip", &ip.to_string());
-    for key in [&by_id, &by_ip] {
-        if let Err(wait) = throttle::check(&state.db, key, now).await? {
-            return Err(AppError::TooManyRequests {
-                retry_after_secs: wait,
-            });
-        }
-    }
+    let by_ip = throttle::key("recovery-ip", &throttle::address(ip));
+    let locks = [
+        throttle::check(&state.db, &by_id, now).await?.err(),
+        throttle::check(&state.db, &by_ip, now).await?.err(),
+    ];
     let person = super::person_by_typed_national_id(&state.db, &national_id).await?;
     let account = match &person {
         Some(p) => accounts::find_account_by_person(&state.db, &p.id).await?,
         None => None,
     };
+    let typed = normalise(&form.code);
     let mut matched = None;
     if let Some(a) = &account {
-        let stored = accounts::find_unused_recovery_codes(&state.db, &a.id).await?;
-        let typed = normalise(&form.code);
-        matched = tokio::task::spawn_blocking(move || {
-            stored.into_iter().find(|row| {
-                Argon2::default()
-                    .verify_password(typed.as_bytes(), row.code_hash.as_str())
-                    .is_ok()
+        // The public part finds at most one row: one argon2id check. Codes made before
+        // lookup parts existed are checked the old way, and only for a code of their shape.
+        let candidates = match typed.len() {
+            n if n == LOOKUP_LEN + 10 => {
+                accounts::find_unused_recovery_code(&state.db, &a.id, &typed[..LOOKUP_LEN])
+                    .await?
+                    .into_iter()
+                    .collect()
+            }
+            LEGACY_LEN => accounts::find_unused_legacy_recovery_codes(&state.db, &a.id).await?,
+            _ => vec![],
+        };
+        if !candidates.is_empty() {
+            state
+                .metrics
+                .recovery_hash_checks
+                .inc_by(candidates.len() as u64);
+            let typed = typed.clone();
+            matched = tokio::task::spawn_blocking(move || {
+                candidates.into_iter().find(|row| {
+                    Argon2::default()
+                        .verify_password(typed.as_bytes(), row.code_hash.as_str())
+                        .is_ok()
+                })
             })
-        })
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+            .await
+            .map_err(|e| AppError::Internal(e.into()))?;
+        }
     }
     let (Some(account), Some(row)) = (account, matched) else {
-        let locks = [
+        let new_locks = [
             throttle::fail(&state.db, &by_id, now).await?,
-            throttle::fail(&state.db, &by_ip, now).await?,
+            throttle::fail_with(&state.db, &by_ip, now, throttle::ADDRESS).await?,
         ];
-        if let Some(wait) = locks.into_iter().flatten().max() {
+        if let Some(wait) = locks.into_iter().chain(new_locks).flatten().max() {
             return Err(AppError::TooManyRequests {
                 retry_after_secs: wait,
             });
@@ -241,10 +275,13 @@ pub async fn recover(
 #[cfg(test)]
 mod tests {
     #[test]
-    fn codes_are_two_groups_of_five() {
+    fn codes_are_a_lookup_part_and_two_secret_groups() {
         let c = super::new_code();
-        assert_eq!(c.len(), 11);
-        assert_eq!(&c[5..6], "-");
-        assert_eq!(super::normalise(" abcde-fghjk "), "ABCDEFGHJK");
+        assert_eq!(c.len(), 16);
+        assert_eq!((&c[4..5], &c[10..11]), ("-", "-"));
+        assert_eq!(super::normalise(" abcd-efghj-kmnpq "), "ABCDEFGHJKMNPQ");
+        let set = super::new_codes();
+        let lookups: std::collections::BTreeSet<_> = set.iter().map(|c| &c[..4]).collect();
+        assert_eq!(lookups.len(), super::CODES, "each code finds its own row");
     }
 }

@@ -393,11 +393,11 @@ pub async fn update_otp_used(db: &Db, id: &str, now: i64) -> Result<bool, sqlx::
     .map(|r| r.rows_affected() == 1))
 }
 
-/// Replaces an account's recovery codes (hashes) with a new set.
+/// Replaces an account's recovery codes with a new set of (lookup, argon2id hash) pairs.
 pub async fn replace_recovery_codes(
     db: &Db,
     account_id: &str,
-    hashes: &[String],
+    codes: &[(String, String)],
     now: i64,
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
@@ -408,15 +408,16 @@ pub async fn replace_recovery_codes(
     .execute(&mut *c)
     .await
     .map(drop))?;
-    for hash in hashes {
+    for (lookup, hash) in codes {
         on_tx!(&mut tx, |c| {
             sqlx::query(
-            "INSERT INTO recovery_codes (id, account_id, code_hash, created_at) VALUES ($1, $2, $3, $4)"
+            "INSERT INTO recovery_codes (id, account_id, code_hash, created_at, lookup) VALUES ($1, $2, $3, $4, $5)"
         )
         .bind(uuid::Uuid::new_v4().to_string())
         .bind(account_id)
         .bind(hash)
         .bind(now)
+        .bind(lookup)
         .execute(c)
         .await
         .map(drop)
@@ -431,12 +432,30 @@ pub struct RecoveryCodeRow {
     pub code_hash: String,
 }
 
-pub async fn find_unused_recovery_codes(
+/// The unused recovery code of an account with this public lookup part, if any.
+pub async fn find_unused_recovery_code(
+    db: &Db,
+    account_id: &str,
+    lookup: &str,
+) -> Result<Option<RecoveryCodeRow>, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_as(
+        "SELECT id, code_hash FROM recovery_codes \
+         WHERE account_id = $1 AND lookup = $2 AND used_at IS NULL"
+    )
+    .bind(account_id)
+    .bind(lookup)
+    .fetch_optional(p)
+    .await)
+}
+
+/// Unused codes made before codes had a lookup part (checked one by one until renewed).
+pub async fn find_unused_legacy_recovery_codes(
     db: &Db,
     account_id: &str,
 ) -> Result<Vec<RecoveryCodeRow>, sqlx::Error> {
     on_db!(db, |p| sqlx::query_as(
-        "SELECT id, code_hash FROM recovery_codes WHERE account_id = $1 AND used_at IS NULL"
+        "SELECT id, code_hash FROM recovery_codes \
+         WHERE account_id = $1 AND lookup IS NULL AND used_at IS NULL"
     )
     .bind(account_id)
     .fetch_all(p)

@@ -665,6 +665,9 @@ async fn an_attested_security_key_on_the_allow_list_gives_high_assurance() {
 
 /// A citizen who activated their identity with a passkey held by a software authenticator.
 struct Holder {
+    /// The browser that activated, signed in since.
+    browser: reqwest::Client,
+    national_id: String,
     account_id: String,
     credential_id: Vec<u8>,
     authenticator: SoftPasskey,
@@ -705,6 +708,8 @@ async fn activated(app: &TestApp) -> Holder {
         .await
         .unwrap();
     Holder {
+        browser,
+        national_id: c.national_id,
         account_id: account.id,
         credential_id: B64.decode(&stored[0].credential_id).unwrap(),
         authenticator,
@@ -833,5 +838,48 @@ async fn two_passkey_sign_ins_at_once_in_one_session_both_work() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200, "{}", r.text().await.unwrap_or_default());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_recovery_attempt_costs_one_hash_check_at_most() {
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn(&db).await;
+    let holder = activated(&app).await;
+    let page = from_page(&app, &holder.browser, "/recovery-codes")
+        .form(&[("continue", "")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let codes: Vec<String> = page
+        .split("<code>")
+        .skip(1)
+        .map(|p| p.split("</code>").next().unwrap().to_owned())
+        .collect();
+    assert_eq!(codes.len(), 10);
+    let checks = || app.state.metrics.recovery_hash_checks.get();
+    let recover = |code: String| {
+        from_page(&app, &client(), "/recover")
+            .form(&[("national_id", holder.national_id.clone()), ("code", code)])
+            .send()
+    };
+
+    // A made-up code finds no row: no argon2id at all.
+    assert_eq!(
+        recover("ZZZZ-AAAAA-AAAAA".into()).await.unwrap().status(),
+        422
+    );
+    assert_eq!(checks(), 0);
+    // A code with a real lookup part but a wrong secret: one check, not ten.
+    let wrong = format!("{}-AAAAA-AAAAA", &codes[9][..4]);
+    assert_eq!(recover(wrong).await.unwrap().status(), 422);
+    assert_eq!(checks(), 1);
+    // The right one (typed in lower case without dashes): one more check, and it works.
+    let typed = codes[9].replace('-', "").to_lowercase();
+    assert_eq!(recover(typed).await.unwrap().status(), 303);
+    assert_eq!(checks(), 2);
     app.stop().await;
 }

@@ -26,7 +26,7 @@ use tower_http::{
 };
 
 use crate::{
-    account, authn,
+    account, admin, authn,
     clock::{SharedClock, SystemClock},
     config::Config,
     consent,
@@ -215,6 +215,59 @@ fn spawn_ledger_checkpoints(
     });
 }
 
+/// THE admin route table: every `/admin` route and the permission it needs. The console's
+/// router is built from these lists alone, each route behind `admin::guard` with its
+/// permission, so an admin route cannot exist without a check; the integration tests walk
+/// `ADMIN_ROUTES` with every role.
+macro_rules! admin_routes {
+    (
+        open { $( $omethod:ident $opath:literal => $ohandler:expr; )* }
+        guarded { $( $method:ident $path:literal => $handler:expr, $perm:ident; )* }
+    ) => {
+        /// Admin routes anyone may call: signing in and enrolling (method, path).
+        pub const ADMIN_OPEN_ROUTES: &[(&str, &str)] = &[ $( (stringify!($omethod), $opath) ),* ];
+        /// Admin routes behind a permission (method, path, permission).
+        pub const ADMIN_ROUTES: &[(&str, &str, admin::Permission)] =
+            &[ $( (stringify!($method), $path, admin::Permission::$perm) ),* ];
+
+        fn admin_router(state: &AppState) -> Router<AppState> {
+            Router::new()
+                $( .route($opath, $omethod($ohandler)) )*
+                $( .route(
+                    $path,
+                    $method($handler).route_layer(middleware::from_fn_with_state(
+                        (state.clone(), admin::Permission::$perm),
+                        admin::guard,
+                    )),
+                ) )*
+        }
+    };
+}
+
+admin_routes! {
+    open {
+        get "/admin/signin" => admin::signin::signin_page;
+        post "/admin/passkeys/signin/start" => admin::signin::signin_start;
+        post "/admin/passkeys/signin/finish" => admin::signin::signin_finish;
+        get "/admin/enrol" => admin::signin::enrol_page;
+        post "/admin/passkeys/register/start" => admin::signin::register_start;
+        post "/admin/passkeys/register/finish" => admin::signin::register_finish;
+        post "/admin/signout" => admin::signin::signout;
+    }
+    guarded {
+        get "/admin" => admin::signin::home, Console;
+        get "/admin/citizens" => admin::citizens::find, FindCitizen;
+        post "/admin/citizens/open" => admin::citizens::open, FindCitizen;
+        get "/admin/citizens/{id}" => admin::citizens::record, FindCitizen;
+        post "/admin/citizens/{id}/unlock" => admin::citizens::unlock, ActOnCitizen;
+        post "/admin/citizens/{id}/lock" => admin::citizens::lock, ActOnCitizen;
+        post "/admin/citizens/{id}/sessions/end" => admin::citizens::end_sessions, ActOnCitizen;
+        post "/admin/citizens/{id}/reactivate" => admin::citizens::reactivate, ActOnCitizen;
+        get "/admin/requests" => admin::requests::list, ApproveRequests;
+        post "/admin/requests/{id}/{decision}" => admin::requests::decide, ApproveRequests;
+    }
+}
+
 /// THE route table.
 fn routes(state: AppState) -> Router {
     // Pages people use in a browser: cross-site form posts are refused.
@@ -339,8 +392,16 @@ fn routes(state: AppState) -> Router {
                 state.config.sessions.idle_timeout,
             ),
         ));
+    // The console: its own cookie and idle limit, the same-origin check on every form.
+    let console = admin_router(&state)
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::same_origin,
+        ))
+        .layer(admin::session_layer(&state));
     Router::new()
         .merge(with_sessions)
+        .merge(console)
         .merge(protocol)
         .route("/static/{name}", get(assets::asset))
         .fallback(pages::not_found)

@@ -34,7 +34,16 @@ pub struct Config {
     pub mail: MailConfig,
     pub passkeys: PasskeysConfig,
     pub ledger: LedgerConfig,
+    pub admin: AdminConfig,
     pub log: LogConfig,
+}
+
+/// `[admin]`: the helpdesk console.
+#[derive(Clone, Debug)]
+pub struct AdminConfig {
+    /// More citizen-record openings than this by one staff member within an hour lock that
+    /// member's account (the insider guard).
+    pub record_openings_per_hour: u32,
 }
 
 /// `[ledger]`
@@ -238,7 +247,14 @@ struct Raw {
     mail: RawMail,
     passkeys: RawPasskeys,
     ledger: RawLedger,
+    admin: RawAdmin,
     log: RawLog,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAdmin {
+    record_openings_per_hour: u32,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -349,6 +365,9 @@ impl Default for Raw {
             ledger: RawLedger {
                 checkpoint_interval_secs: 300,
                 retention_days: 0,
+            },
+            admin: RawAdmin {
+                record_openings_per_hour: 30,
             },
             mail: RawMail {
                 smtp_url: None,
@@ -602,6 +621,17 @@ impl Config {
                         ));
                     }
                     d => Some(Duration::from_secs(d * 86_400)),
+                },
+            },
+            admin: AdminConfig {
+                record_openings_per_hour: match raw.admin.record_openings_per_hour {
+                    0 => {
+                        return Err(invalid(
+                            "admin.record_openings_per_hour",
+                            "must be at least 1",
+                        ));
+                    }
+                    n => n,
                 },
             },
             log: LogConfig {

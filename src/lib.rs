@@ -4,6 +4,8 @@
 
 /// The citizen's own pages: services and consent withdrawal, passkeys, sessions, history, details.
 pub mod account;
+/// The helpdesk and operator console: staff, roles, permissions, four eyes, the staff log.
+pub mod admin;
 /// The route table, shared state and the one startup path: `build(config)` and `serve`.
 pub mod app;
 /// Who the citizen is: activation, passkeys, attempt throttling, security events.

@@ -1,5 +1,6 @@
 // Passkey ceremonies for Civitas pages. A button with data-passkey="register" creates a
-// passkey; data-passkey="signin" signs in with one (usernameless). The server keeps the
+// passkey; data-passkey="signin" signs in with one (usernameless). data-passkey-base names
+// the ceremony endpoints (the staff console's are under /admin/passkeys). The server keeps the
 // ceremony state; this file only carries options and answers between it and the browser.
 (function () {
   "use strict";
@@ -35,15 +36,15 @@
     });
   }
 
-  function register(high) {
-    return post("/passkeys/register/start" + (high ? "?high=1" : "")).then(function (options) {
+  function register(high, base) {
+    return post(base + "/register/start" + (high ? "?high=1" : "")).then(function (options) {
       var pk = options.publicKey;
       pk.challenge = toBytes(pk.challenge);
       pk.user.id = toBytes(pk.user.id);
       (pk.excludeCredentials || []).forEach(function (c) { c.id = toBytes(c.id); });
       return navigator.credentials.create({ publicKey: pk });
     }).then(function (cred) {
-      return post("/passkeys/register/finish", {
+      return post(base + "/register/finish", {
         id: cred.id,
         rawId: toB64url(cred.rawId),
         type: cred.type,
@@ -65,20 +66,20 @@
   // Set once a passkey answered: the sign-in is being finished, another must not start (it
   // would replace the first and spend the request it continues).
   var finishing = false;
-  function start() {
-    var next = starts.then(function () { return post("/passkeys/signin/start"); });
+  function start(base) {
+    var next = starts.then(function () { return post(base + "/signin/start"); });
     starts = next.catch(function () {});
     return next;
   }
 
-  function signin(continueId, conditional) {
+  function signin(continueId, conditional, base) {
     if (pending) { pending.abort(); pending = null; }
     var request = {};
     if (conditional) {
       pending = new AbortController();
       request = { mediation: "conditional", signal: pending.signal };
     }
-    return start().then(function (options) {
+    return start(base).then(function (options) {
       var pk = options.publicKey;
       pk.challenge = toBytes(pk.challenge);
       (pk.allowCredentials || []).forEach(function (c) { c.id = toBytes(c.id); });
@@ -86,7 +87,7 @@
       return navigator.credentials.get(request);
     }).then(function (cred) {
       finishing = true;
-      var url = "/passkeys/signin/finish" + (continueId ? "?continue=" + encodeURIComponent(continueId) : "");
+      var url = base + "/signin/finish" + (continueId ? "?continue=" + encodeURIComponent(continueId) : "");
       return post(url, {
         id: cred.id,
         rawId: toB64url(cred.rawId),
@@ -110,7 +111,7 @@
     PublicKeyCredential.isConditionalMediationAvailable().then(function (available) {
       if (!available) { return; }
       field.hidden = false;
-      signin(field.dataset.continue, true).then(function (done) {
+      signin(field.dataset.continue, true, field.dataset.passkeyBase || "/passkeys").then(function (done) {
         window.location.assign(done.redirect);
       }).catch(function (e) {
         if (e && e.name !== "AbortError" && error) { error.textContent = e.message || ""; }
@@ -131,7 +132,8 @@
         if (finishing) { return; }
         button.disabled = true;
         if (error) { error.textContent = ""; }
-        var run = button.dataset.passkey === "register" ? register(button.dataset.high === "1") : signin(button.dataset.continue, false);
+        var base = button.dataset.passkeyBase || "/passkeys";
+        var run = button.dataset.passkey === "register" ? register(button.dataset.high === "1", base) : signin(button.dataset.continue, false, base);
         run.then(function (done) {
           window.location.assign(done.redirect);
         }).catch(function (e) {

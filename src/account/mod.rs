@@ -251,7 +251,9 @@ pub async fn end_all_sessions(
     let Some(me) = who(&state, &session).await? else {
         return Ok(Redirect::to("/signin").into_response());
     };
-    let ended = accounts::delete_sessions_of_person(&state.db, &me.person_id).await?;
+    let mut tx = state.db.begin().await?;
+    let ended = accounts::delete_sessions_of_person(&mut tx, &me.person_id).await?;
+    tx.commit().await?;
     record_event(
         &state.writer,
         &me.person_id,
@@ -399,16 +401,18 @@ pub async fn report(
     )
     .await;
     if form.lock.as_deref() == Some("yes") {
+        let mut tx = state.db.begin().await?;
         if let Some(account) = accounts::find_account_by_person(&state.db, &me.person_id).await? {
             accounts::update_account_lock(
-                &state.db,
+                &mut tx,
                 &account.id,
                 Some(i64::MAX),
                 Some("locked by the citizen: activity not theirs"),
             )
             .await?;
         }
-        accounts::delete_sessions_of_person(&state.db, &me.person_id).await?;
+        accounts::delete_sessions_of_person(&mut tx, &me.person_id).await?;
+        tx.commit().await?;
         record_event(
             &state.writer,
             &me.person_id,

@@ -71,20 +71,33 @@ fn normalise(code: &str) -> String {
 }
 
 /// Issues an activation code for the person with `national_id` (`civitas activation issue`).
+/// A new activation code's text, and the hash it is stored under.
+pub fn new_activation_code() -> (String, String) {
+    let code = new_code();
+    let hash = sha256_b64(&normalise(&code));
+    (code, hash)
+}
+
+/// How long an activation code stays valid.
+pub const ACTIVATION_CODE_LIFETIME: i64 = CODE_LIFETIME;
+
 pub async fn issue_code(db: &Db, national_id: &str, now: i64) -> anyhow::Result<String> {
+    // (The helpdesk issues codes through `admin::citizens`, with a reason and four eyes.)
     let id = NationalId::parse(national_id).map_err(|m| anyhow::anyhow!("national ID: {m}"))?;
     let person = persons::find_person_by_national_id(db, id.as_str())
         .await?
         .ok_or_else(|| anyhow::anyhow!("no person with that national ID is in the registry"))?;
     let code = new_code();
+    let mut tx = db.begin().await?;
     accounts::insert_activation_code(
-        db,
+        &mut tx,
         &sha256_b64(&normalise(&code)),
         &person.id,
         now,
         now + CODE_LIFETIME,
     )
     .await?;
+    tx.commit().await?;
     record_event(
         &crate::store::writer::Writer::new(db.clone()),
         &person.id,

@@ -53,12 +53,12 @@ pub async fn insert_account(
 
 /// Sets or lifts a temporary lock (`None` lifts it).
 pub async fn update_account_lock(
-    db: &Db,
+    tx: &mut Tx,
     id: &str,
     locked_until: Option<i64>,
     reason: Option<&str>,
 ) -> Result<(), sqlx::Error> {
-    on_db!(db, |p| sqlx::query(
+    on_tx!(tx, |p| sqlx::query(
         "UPDATE accounts SET locked_until = $1, lock_reason = $2 WHERE id = $3"
     )
     .bind(locked_until)
@@ -70,13 +70,13 @@ pub async fn update_account_lock(
 }
 
 pub async fn insert_activation_code(
-    db: &Db,
+    tx: &mut Tx,
     code_hash: &str,
     person_id: &str,
     now: i64,
     expires_at: i64,
 ) -> Result<(), sqlx::Error> {
-    on_db!(db, |p| {
+    on_tx!(tx, |p| {
         sqlx::query(
         "INSERT INTO activation_codes (code_hash, person_id, created_at, expires_at) VALUES ($1, $2, $3, $4)"
     )
@@ -509,8 +509,8 @@ pub async fn delete_passkey(
 }
 
 /// Ends every session of a person (a lock on request).
-pub async fn delete_sessions_of_person(db: &Db, person_id: &str) -> Result<u64, sqlx::Error> {
-    on_db!(db, |p| sqlx::query(
+pub async fn delete_sessions_of_person(tx: &mut Tx, person_id: &str) -> Result<u64, sqlx::Error> {
+    on_tx!(tx, |p| sqlx::query(
         "DELETE FROM sessions WHERE person_id = $1"
     )
     .bind(person_id)

@@ -10,6 +10,7 @@ pub mod persons;
 pub mod releases;
 pub mod sessions;
 pub mod signing_keys;
+pub mod staff;
 pub mod writer;
 
 use std::{str::FromStr, time::Duration};
@@ -184,6 +185,8 @@ pub enum Lock {
     SigningKeys = 1,
     /// Making a ledger checkpoint.
     LedgerCheckpoint = 2,
+    /// Appending to the staff log (one chain for all staff).
+    StaffLog = 3,
 }
 
 impl Tx {

@@ -73,6 +73,24 @@ pub async fn find_person_by_national_id(
         .await)
 }
 
+/// Persons with this family name (exact, ignoring case) born on this date (`YYYY-MM-DD`),
+/// at most 20: the helpdesk's search when the national ID is not at hand.
+pub async fn find_persons_by_name_and_birth_date(
+    db: &Db,
+    family_name: &str,
+    birth_date: &str,
+) -> Result<Vec<PersonRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM persons WHERE LOWER(family_name) = LOWER($1) AND birth_date = $2 \
+         ORDER BY given_names, id LIMIT 20"
+    );
+    on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql.clone()))
+        .bind(family_name)
+        .bind(birth_date)
+        .fetch_all(p)
+        .await)
+}
+
 pub async fn find_person(db: &Db, id: &str) -> Result<Option<PersonRow>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM persons WHERE id = $1");
     on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql))

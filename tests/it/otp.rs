@@ -307,14 +307,16 @@ async fn a_one_time_code_signs_in_without_javascript_once_and_locks_after_too_ma
         .await
         .unwrap()
         .unwrap();
+    let mut tx = app.state.db.begin().await.unwrap();
     civitas::store::accounts::update_account_lock(
-        &app.state.db,
+        &mut tx,
         &account.id,
         Some(i64::MAX),
         Some("reported stolen"),
     )
     .await
     .unwrap();
+    tx.commit().await.unwrap();
     post(
         "/signin/code",
         vec![

@@ -1,0 +1,586 @@
+//! Finding a citizen, opening their record (always with a reason, always shown in their own
+//! history, counted by the insider guard), and the actions on their account. Each action
+//! needs a reason; the risky ones wait for a second person (`admin::requests`).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Extension,
+    extract::{Form, Path, Query, State, rejection::FormRejection},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+};
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+
+use super::{
+    StaffSession,
+    log::{Action, Reason, ReasonCategory},
+};
+use crate::{
+    app::AppState,
+    error::AppError,
+    store::{accounts, persons, staff},
+    web::{i18n::Lang, pages::Layout},
+};
+
+/// Records this session opened, and when: the full record shows for this long after.
+const OPENED: &str = "civitas.staff.opened";
+const OPEN_FOR: i64 = 1800;
+
+/// One search result: the minimum.
+pub struct Found {
+    pub person_id: String,
+    pub name: String,
+    pub birth_year: String,
+    pub state: &'static str,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/citizens.html")]
+pub struct FindPage {
+    pub layout: Layout,
+    pub national_id: String,
+    pub family_name: String,
+    pub birth_date: String,
+    pub searched: bool,
+    pub found: Vec<Found>,
+    pub categories: [ReasonCategory; 5],
+    pub error: Option<&'static str>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct FindQuery {
+    #[serde(default)]
+    national_id: String,
+    #[serde(default)]
+    family_name: String,
+    #[serde(default)]
+    birth_date: String,
+}
+
+fn account_state(account: Option<&accounts::AccountRow>, now: i64) -> &'static str {
+    match account {
+        None => "not activated",
+        Some(a) if a.locked_until.is_some_and(|u| u > now) => "locked",
+        Some(a) if a.status != "active" => "disabled",
+        Some(_) => "active",
+    }
+}
+
+/// `GET /admin/citizens`: by national ID (exact), or family name and birth date.
+pub async fn find(
+    State(state): State<AppState>,
+    lang: Lang,
+    Query(q): Query<FindQuery>,
+) -> Result<FindPage, AppError> {
+    let now = state.clock.now();
+    let national_id = q.national_id.trim().to_uppercase();
+    let (family_name, birth_date) = (q.family_name.trim(), q.birth_date.trim());
+    let mut error = None;
+    let people = if !national_id.is_empty() {
+        crate::authn::person_by_typed_national_id(&state.db, &national_id)
+            .await?
+            .into_iter()
+            .collect()
+    } else if !family_name.is_empty() && !birth_date.is_empty() {
+        if time::Date::parse(
+            birth_date,
+            &time::format_description::well_known::Iso8601::DATE,
+        )
+        .is_err()
+        {
+            error = Some("Birth date: use the form YYYY-MM-DD.");
+            vec![]
+        } else {
+            persons::find_persons_by_name_and_birth_date(&state.db, family_name, birth_date).await?
+        }
+    } else {
+        vec![]
+    };
+    let searched = !national_id.is_empty() || !family_name.is_empty();
+    if searched && national_id.is_empty() && (family_name.is_empty() || birth_date.is_empty()) {
+        error = Some("Give the national ID, or the family name and the birth date.");
+    }
+    let mut found = Vec::with_capacity(people.len());
+    for p in people {
+        let account = accounts::find_account_by_person(&state.db, &p.id).await?;
+        found.push(Found {
+            name: format!("{} {}", p.given_names, p.family_name),
+            birth_year: p.birth_date.get(..4).unwrap_or("").to_owned(),
+            state: account_state(account.as_ref(), now),
+            person_id: p.id,
+        });
+    }
+    Ok(FindPage {
+        layout: Layout::new(lang, "/admin/citizens"),
+        national_id,
+        family_name: family_name.to_owned(),
+        birth_date: birth_date.to_owned(),
+        searched,
+        found,
+        categories: ReasonCategory::ALL,
+        error,
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonForm {
+    #[serde(default)]
+    person_id: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    detail: String,
+}
+
+#[derive(Serialize, Deserialize, Default)]
+struct Opened(Vec<(String, i64)>);
+
+async fn member(state: &AppState, who: &StaffSession) -> Result<staff::StaffRow, AppError> {
+    staff::find_staff(&state.db, &who.staff_id)
+        .await?
+        .ok_or(AppError::Forbidden)
+}
+
+/// `POST /admin/citizens/open`: the full record, only with a reason; the citizen sees it.
+pub async fn open(
+    State(state): State<AppState>,
+    session: Session,
+    Extension(who): Extension<StaffSession>,
+    form: Result<Form<ReasonForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let Some(reason) = Reason::parse(&form.category, &form.detail) else {
+        return Err(AppError::BadRequest(
+            "Opening a record needs a reason: choose its category and give the ticket number or a note.".into(),
+        ));
+    };
+    let person = persons::find_person(&state.db, &form.person_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = state.clock.now();
+    let me = member(&state, &who).await?;
+    let mut tx = state.db.begin().await?;
+    super::log::record(
+        &mut tx,
+        &Action {
+            staff_id: &me.id,
+            pseudonym: &me.pseudonym,
+            action: "open_record",
+            subject: &person.id,
+            reason: &reason.logged(),
+            citizen: Some((
+                &person.id,
+                "The helpdesk opened your account",
+                reason.category,
+            )),
+            at: now,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    // The insider guard: more openings in an hour than the configured number lock the member.
+    let limit = i64::from(state.config.admin.record_openings_per_hour);
+    let opened =
+        staff::count_staff_actions_since(&state.db, &me.id, "open_record", now - 3600).await?;
+    if opened > limit {
+        let why = format!("insider guard: {opened} record openings within an hour (limit {limit})");
+        let mut tx = state.db.begin().await?;
+        staff::update_staff_status(&mut tx, &me.id, "locked", Some(&why)).await?;
+        super::log::record(
+            &mut tx,
+            &Action {
+                staff_id: &me.id,
+                pseudonym: &me.pseudonym,
+                action: "insider_guard_lock",
+                subject: &me.id,
+                reason: &why,
+                citizen: None,
+                at: now,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::error!(
+            staff = %me.pseudonym,
+            opened,
+            limit,
+            "ALERT insider guard: staff account locked after too many record openings"
+        );
+        session.flush().await?;
+        return Ok((
+            StatusCode::FORBIDDEN,
+            "Your staff account is locked: too many records were opened within an hour. An operator has been alerted.",
+        )
+            .into_response());
+    }
+    let mut list: Opened = session.get(OPENED).await?.unwrap_or_default();
+    list.0
+        .retain(|(id, at)| *id != person.id && now - *at < OPEN_FOR);
+    list.0.push((person.id.clone(), now));
+    session.insert(OPENED, list).await?;
+    Ok(Redirect::to(&format!("/admin/citizens/{}", person.id)).into_response())
+}
+
+/// Whether this session opened the record (with a reason) recently.
+async fn is_open(session: &Session, person_id: &str, now: i64) -> Result<bool, AppError> {
+    let list: Opened = session.get(OPENED).await?.unwrap_or_default();
+    Ok(list
+        .0
+        .iter()
+        .any(|(id, at)| id == person_id && now - at < OPEN_FOR))
+}
+
+pub struct PasskeyLine {
+    pub name: String,
+    pub created: String,
+    pub last_used: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/citizen.html")]
+pub struct RecordPage {
+    pub layout: Layout,
+    pub person_id: String,
+    pub name: String,
+    pub national_id: String,
+    pub birth_date: String,
+    pub address: String,
+    pub state: &'static str,
+    pub lock_reason: String,
+    pub passkeys: Vec<PasskeyLine>,
+    pub history: Vec<(String, String)>,
+    pub categories: [ReasonCategory; 5],
+    pub notice: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct NoticeQuery {
+    #[serde(default)]
+    done: String,
+}
+
+/// `GET /admin/citizens/{id}`: the full record, once opened with a reason.
+pub async fn record(
+    State(state): State<AppState>,
+    session: Session,
+    lang: Lang,
+    Path(person_id): Path<String>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, AppError> {
+    let now = state.clock.now();
+    if !is_open(&session, &person_id, now).await? {
+        return Ok(Redirect::to("/admin/citizens").into_response());
+    }
+    let person = persons::find_person(&state.db, &person_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let account = accounts::find_account_by_person(&state.db, &person.id).await?;
+    let passkeys = match &account {
+        Some(a) => accounts::find_passkeys_of_account(&state.db, &a.id)
+            .await?
+            .into_iter()
+            .map(|p| PasskeyLine {
+                name: p.name,
+                created: crate::clock::rfc3339(p.created_at),
+                last_used: p
+                    .last_used_at
+                    .map(crate::clock::rfc3339)
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        None => vec![],
+    };
+    let history = accounts::find_security_events(&state.db, &person.id)
+        .await?
+        .into_iter()
+        .take(30)
+        .map(|e| (crate::clock::rfc3339(e.created_at), e.detail))
+        .collect();
+    let notice = match q.done.as_str() {
+        "unlock" => Some("The account is unlocked.".to_owned()),
+        "lock" => Some("The account is locked and every session is ended.".to_owned()),
+        "sessions" => Some("Every session of this citizen is ended.".to_owned()),
+        "requested" => Some(
+            "A supervisor must approve this before it takes effect (within 24 hours).".to_owned(),
+        ),
+        _ => None,
+    };
+    Ok(RecordPage {
+        layout: Layout::new(lang, "/admin/citizens"),
+        name: format!("{} {}", person.given_names, person.family_name),
+        national_id: person.national_id.clone(),
+        birth_date: person.birth_date.clone(),
+        address: format!(
+            "{}, {} {}, {}",
+            person.street_address, person.postal_code, person.locality, person.country
+        ),
+        state: account_state(account.as_ref(), now),
+        lock_reason: account
+            .as_ref()
+            .and_then(|a| a.lock_reason.clone())
+            .unwrap_or_default(),
+        passkeys,
+        history,
+        categories: ReasonCategory::ALL,
+        notice,
+        person_id: person.id,
+    }
+    .into_response())
+}
+
+/// A lock a citizen asked for ("this wasn't me") or staff set for fraud: lifting it needs a
+/// second person.
+pub fn is_fraud_lock(reason: Option<&str>) -> bool {
+    reason.is_some_and(|r| r.starts_with("fraud") || r.starts_with("locked by the citizen"))
+}
+
+/// The common start of every action: the form's reason, the opened record, the account.
+async fn prepare(
+    state: &AppState,
+    session: &Session,
+    person_id: &str,
+    form: Result<Form<ReasonForm>, FormRejection>,
+) -> Result<(Reason, accounts::AccountRow), AppError> {
+    let Form(form) = form.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let reason = Reason::parse(&form.category, &form.detail).ok_or_else(|| {
+        AppError::BadRequest(
+            "Every action needs a reason: choose its category and give the ticket number or a note."
+                .into(),
+        )
+    })?;
+    if !is_open(session, person_id, state.clock.now()).await? {
+        return Err(AppError::BadRequest(
+            "Open the citizen's record (with a reason) first.".into(),
+        ));
+    }
+    let account = accounts::find_account_by_person(&state.db, person_id)
+        .await?
+        .ok_or_else(|| AppError::BadRequest("This person has not activated an identity.".into()))?;
+    Ok((reason, account))
+}
+
+/// `POST /admin/citizens/{id}/unlock`: lifts a lock; a fraud lock only through four eyes.
+pub async fn unlock(
+    State(state): State<AppState>,
+    session: Session,
+    Extension(who): Extension<StaffSession>,
+    Path(person_id): Path<String>,
+    form: Result<Form<ReasonForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let (reason, account) = prepare(&state, &session, &person_id, form).await?;
+    let now = state.clock.now();
+    let me = member(&state, &who).await?;
+    if is_fraud_lock(account.lock_reason.as_deref()) {
+        super::requests::request(&state, &me, "lift_fraud_lock", &person_id, &reason, now).await?;
+        return Ok(
+            Redirect::to(&format!("/admin/citizens/{person_id}?done=requested")).into_response(),
+        );
+    }
+    let mut tx = state.db.begin().await?;
+    accounts::update_account_lock(&mut tx, &account.id, None, None).await?;
+    super::log::record(
+        &mut tx,
+        &Action {
+            staff_id: &me.id,
+            pseudonym: &me.pseudonym,
+            action: "unlock",
+            subject: &person_id,
+            reason: &reason.logged(),
+            citizen: Some((
+                &person_id,
+                "The helpdesk unlocked your account",
+                reason.category,
+            )),
+            at: now,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/citizens/{person_id}?done=unlock")).into_response())
+}
+
+/// `POST /admin/citizens/{id}/lock`: locks the account and ends every session.
+pub async fn lock(
+    State(state): State<AppState>,
+    session: Session,
+    Extension(who): Extension<StaffSession>,
+    Path(person_id): Path<String>,
+    form: Result<Form<ReasonForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let (reason, account) = prepare(&state, &session, &person_id, form).await?;
+    let now = state.clock.now();
+    let me = member(&state, &who).await?;
+    let lock_reason = if reason.category == ReasonCategory::Fraud {
+        "fraud: locked by the helpdesk"
+    } else {
+        "locked by the helpdesk"
+    };
+    let mut tx = state.db.begin().await?;
+    accounts::update_account_lock(&mut tx, &account.id, Some(i64::MAX), Some(lock_reason)).await?;
+    accounts::delete_sessions_of_person(&mut tx, &person_id).await?;
+    super::log::record(
+        &mut tx,
+        &Action {
+            staff_id: &me.id,
+            pseudonym: &me.pseudonym,
+            action: "lock",
+            subject: &person_id,
+            reason: &reason.logged(),
+            citizen: Some((
+                &person_id,
+                "The helpdesk locked your account and signed you out everywhere",
+                reason.category,
+            )),
+            at: now,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/citizens/{person_id}?done=lock")).into_response())
+}
+
+/// `POST /admin/citizens/{id}/sessions/end`: signs the citizen out everywhere.
+pub async fn end_sessions(
+    State(state): State<AppState>,
+    session: Session,
+    Extension(who): Extension<StaffSession>,
+    Path(person_id): Path<String>,
+    form: Result<Form<ReasonForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let (reason, _) = prepare(&state, &session, &person_id, form).await?;
+    let now = state.clock.now();
+    let me = member(&state, &who).await?;
+    let mut tx = state.db.begin().await?;
+    accounts::delete_sessions_of_person(&mut tx, &person_id).await?;
+    super::log::record(
+        &mut tx,
+        &Action {
+            staff_id: &me.id,
+            pseudonym: &me.pseudonym,
+            action: "end_sessions",
+            subject: &person_id,
+            reason: &reason.logged(),
+            citizen: Some((
+                &person_id,
+                "The helpdesk signed you out everywhere",
+                reason.category,
+            )),
+            at: now,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/citizens/{person_id}?done=sessions")).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/code.html")]
+pub struct CodePage {
+    pub layout: Layout,
+    pub name: String,
+    pub code: String,
+}
+
+/// `POST /admin/citizens/{id}/reactivate`: a re-activation code after an identity check. An
+/// account that still has passkeys needs a supervisor's approval first; the code is shown
+/// once, to be read out or sent by letter (never by e-mail).
+pub async fn reactivate(
+    State(state): State<AppState>,
+    session: Session,
+    lang: Lang,
+    Extension(who): Extension<StaffSession>,
+    Path(person_id): Path<String>,
+    form: Result<Form<ReasonForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let now = state.clock.now();
+    if !who.is_fresh(now) {
+        return Ok(Redirect::to("/admin/signin").into_response());
+    }
+    let (reason, account) = prepare(&state, &session, &person_id, form).await?;
+    let me = member(&state, &who).await?;
+    if !accounts::find_passkeys_of_account(&state.db, &account.id)
+        .await?
+        .is_empty()
+    {
+        super::requests::request(&state, &me, "reactivate", &person_id, &reason, now).await?;
+        return Ok(
+            Redirect::to(&format!("/admin/citizens/{person_id}?done=requested")).into_response(),
+        );
+    }
+    let code = issue_reactivation(
+        &state,
+        &me,
+        &person_id,
+        &reason.logged(),
+        reason.category,
+        now,
+    )
+    .await?;
+    code_page(&state, lang, &person_id, code).await
+}
+
+/// Issues a re-activation code and records it; returns the code (shown once).
+pub async fn issue_reactivation(
+    state: &AppState,
+    me: &staff::StaffRow,
+    person_id: &str,
+    reason: &str,
+    category: ReasonCategory,
+    now: i64,
+) -> Result<String, AppError> {
+    let (code, hash) = crate::authn::activation::new_activation_code();
+    let mut tx = state.db.begin().await?;
+    accounts::insert_activation_code(
+        &mut tx,
+        &hash,
+        person_id,
+        now,
+        now + crate::authn::activation::ACTIVATION_CODE_LIFETIME,
+    )
+    .await?;
+    super::log::record(
+        &mut tx,
+        &Action {
+            staff_id: &me.id,
+            pseudonym: &me.pseudonym,
+            action: "reactivation_code",
+            subject: person_id,
+            reason,
+            citizen: Some((
+                person_id,
+                "The helpdesk issued a re-activation code for you",
+                category,
+            )),
+            at: now,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(code)
+}
+
+/// The page that shows a new code once.
+pub async fn code_page(
+    state: &AppState,
+    lang: Lang,
+    person_id: &str,
+    code: String,
+) -> Result<Response, AppError> {
+    let person = persons::find_person(&state.db, person_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut response = CodePage {
+        layout: Layout::new(lang, "/admin/citizens"),
+        name: format!("{} {}", person.given_names, person.family_name),
+        code,
+    }
+    .into_response();
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    Ok(response)
+}

@@ -1,0 +1,243 @@
+//! Four eyes: the risky actions (re-activating an account that still has passkeys, lifting a
+//! fraud lock) wait as requests until a supervisor other than the requester approves them,
+//! within 24 hours. Requesting, approving and rejecting are each in the staff log, and in the
+//! citizen's own history.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Extension,
+    extract::{Form, Path, State, rejection::FormRejection},
+    response::{IntoResponse, Redirect, Response},
+};
+use serde::Deserialize;
+
+use super::{
+    StaffSession,
+    log::{Action, Reason, ReasonCategory},
+};
+use crate::{
+    app::AppState,
+    error::AppError,
+    store::{accounts, staff},
+    web::{i18n::Lang, pages::Layout},
+};
+
+/// A request waits this long for a decision.
+pub const REQUEST_LIFETIME: i64 = 86_400;
+
+/// What the citizen reads when a request is made for their account.
+fn citizen_sentence(action: &str) -> &'static str {
+    match action {
+        "reactivate" => "The helpdesk asked a supervisor to approve a re-activation code for you",
+        "lift_fraud_lock" => "The helpdesk asked a supervisor to approve unlocking your account",
+        _ => "The helpdesk asked a supervisor to approve an action on your account",
+    }
+}
+
+/// Files a request (and records it).
+pub async fn request(
+    state: &AppState,
+    me: &staff::StaffRow,
+    action: &str,
+    subject: &str,
+    reason: &Reason,
+    now: i64,
+) -> Result<String, AppError> {
+    let id = uuid::Uuid::new_v4().to_string();
+    let mut tx = state.db.begin().await?;
+    staff::insert_staff_request(
+        &mut tx,
+        &staff::StaffRequestRow {
+            id: id.clone(),
+            action: action.to_owned(),
+            subject: subject.to_owned(),
+            reason: reason.logged(),
+            requested_by: me.id.clone(),
+            requested_at: now,
+            expires_at: now + REQUEST_LIFETIME,
+            decided_by: None,
+            decided_at: None,
+            decision: None,
+        },
+    )
+    .await?;
+    super::log::record(
+        &mut tx,
+        &Action {
+            staff_id: &me.id,
+            pseudonym: &me.pseudonym,
+            action: &format!("request_{action}"),
+            subject,
+            reason: &reason.logged(),
+            citizen: Some((subject, citizen_sentence(action), reason.category)),
+            at: now,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub struct Line {
+    pub id: String,
+    pub action: String,
+    pub subject: String,
+    pub reason: String,
+    pub requested_by: String,
+    pub requested_at: String,
+    pub is_own: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/requests.html")]
+pub struct RequestsPage {
+    pub layout: Layout,
+    pub requests: Vec<Line>,
+    pub categories: [ReasonCategory; 5],
+}
+
+/// `GET /admin/requests`: what waits for a second person.
+pub async fn list(
+    State(state): State<AppState>,
+    lang: Lang,
+    Extension(who): Extension<StaffSession>,
+) -> Result<RequestsPage, AppError> {
+    let mut requests = vec![];
+    for r in staff::find_open_staff_requests(&state.db, state.clock.now()).await? {
+        let by = staff::find_staff(&state.db, &r.requested_by)
+            .await?
+            .map(|m| m.name)
+            .unwrap_or_default();
+        requests.push(Line {
+            is_own: r.requested_by == who.staff_id,
+            id: r.id,
+            action: r.action,
+            subject: r.subject,
+            reason: r.reason,
+            requested_by: by,
+            requested_at: crate::clock::rfc3339(r.requested_at),
+        });
+    }
+    Ok(RequestsPage {
+        layout: Layout::new(lang, "/admin/requests"),
+        requests,
+        categories: ReasonCategory::ALL,
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionForm {
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    detail: String,
+}
+
+/// `POST /admin/requests/{id}/approve` and `/reject`: by a supervisor who did not ask, with a
+/// fresh passkey verification; an approval carries the action out at once.
+pub async fn decide(
+    State(state): State<AppState>,
+    lang: Lang,
+    Extension(who): Extension<StaffSession>,
+    Path((id, decision)): Path<(String, String)>,
+    form: Result<Form<DecisionForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let approve = match decision.as_str() {
+        "approve" => true,
+        "reject" => false,
+        _ => return Err(AppError::NotFound),
+    };
+    let now = state.clock.now();
+    if !who.is_fresh(now) {
+        return Ok(Redirect::to("/admin/signin").into_response());
+    }
+    let reason = Reason::parse(&form.category, &form.detail).ok_or_else(|| {
+        AppError::BadRequest("A decision needs a reason: category and note.".into())
+    })?;
+    let request = staff::find_staff_request(&state.db, &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if request.requested_by == who.staff_id {
+        return Err(AppError::BadRequest(
+            "You cannot decide your own request: another supervisor must.".into(),
+        ));
+    }
+    let me = staff::find_staff(&state.db, &who.staff_id)
+        .await?
+        .ok_or(AppError::Forbidden)?;
+    let decided = if approve { "approved" } else { "rejected" };
+    let mut tx = state.db.begin().await?;
+    // Once, in time, and never by the requester: the statement itself holds these.
+    if !staff::update_staff_request_decided(&mut tx, &id, &me.id, decided, now).await? {
+        return Err(AppError::BadRequest(
+            "This request was decided already, has expired, or is your own.".into(),
+        ));
+    }
+    let category = request
+        .reason
+        .split(':')
+        .next()
+        .and_then(ReasonCategory::parse)
+        .unwrap_or(ReasonCategory::Other);
+    super::log::record(
+        &mut tx,
+        &Action {
+            staff_id: &me.id,
+            pseudonym: &me.pseudonym,
+            action: &format!("{decided}_{}", request.action),
+            subject: &request.subject,
+            reason: &reason.logged(),
+            citizen: Some((
+                &request.subject,
+                if approve {
+                    "A supervisor approved the helpdesk's request"
+                } else {
+                    "A supervisor turned down the helpdesk's request"
+                },
+                category,
+            )),
+            at: now,
+        },
+    )
+    .await?;
+    if approve && request.action == "lift_fraud_lock" {
+        if let Some(account) = accounts::find_account_by_person(&state.db, &request.subject).await?
+        {
+            accounts::update_account_lock(&mut tx, &account.id, None, None).await?;
+        }
+        super::log::record(
+            &mut tx,
+            &Action {
+                staff_id: &me.id,
+                pseudonym: &me.pseudonym,
+                action: "unlock",
+                subject: &request.subject,
+                reason: &request.reason,
+                citizen: Some((
+                    &request.subject,
+                    "The helpdesk unlocked your account",
+                    category,
+                )),
+                at: now,
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    if approve && request.action == "reactivate" {
+        let code = super::citizens::issue_reactivation(
+            &state,
+            &me,
+            &request.subject,
+            &request.reason,
+            category,
+            now,
+        )
+        .await?;
+        return super::citizens::code_page(&state, lang, &request.subject, code).await;
+    }
+    Ok(Redirect::to("/admin/requests").into_response())
+}

@@ -37,7 +37,7 @@ use crate::{
     },
     store::{self, Db, oauth},
     web::{
-        assets, client_ip, health, metrics, pages, security,
+        assets, client_ip, compression, health, metrics, pages, security,
         sessions::{self, DbSessionStore},
     },
 };
@@ -115,6 +115,7 @@ pub async fn build_with_clock(config: Config, clock: SharedClock) -> anyhow::Res
         config.ledger.clone(),
     );
 
+    assets::prepare();
     let state = AppState {
         origin: config.issuer.origin().into(),
         security_headers: security::default_headers(config.issuer.is_https()).into(),
@@ -313,7 +314,9 @@ fn routes(state: AppState) -> Router {
     let http = &state.config.http;
     // Browser sessions only where a browser's session is used: the pages, authorization and
     // logout. Protocol endpoints called by relying parties' servers pay nothing for them.
-    let with_sessions = Router::new()
+    // Here error pages are rendered, and pages are compressed (`web::compression` says what
+    // and why).
+    let browser = Router::new()
         .merge(pages)
         .route(
             "/authorize",
@@ -323,6 +326,8 @@ fn routes(state: AppState) -> Router {
             "/logout",
             get(oidc::logout::logout).post(oidc::logout::logout),
         )
+        .fallback(pages::not_found)
+        .layer(middleware::from_fn(pages::render_errors))
         .layer(sessions::layer(
             &state.config,
             DbSessionStore::new(
@@ -331,13 +336,15 @@ fn routes(state: AppState) -> Router {
                 state.clock.clone(),
                 state.config.sessions.idle_timeout,
             ),
-        ));
-    Router::new()
-        .merge(with_sessions)
-        .merge(protocol)
+        ))
+        .layer(compression::pages_layer());
+    // Protocol and machine endpoints, and the static files (compressed ahead of time).
+    let machines = protocol
         .route("/static/{name}", get(assets::asset))
-        .fallback(pages::not_found)
-        .layer(middleware::from_fn(pages::render_errors))
+        .layer(middleware::from_fn(pages::render_errors));
+    Router::new()
+        .merge(browser)
+        .merge(machines)
         .layer(middleware::from_fn_with_state(
             state.clone(),
             metrics::record,

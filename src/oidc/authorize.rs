@@ -35,7 +35,10 @@ use crate::{
         clients,
         oauth::{self, CodeRow},
     },
-    web::sessions::{SignedIn, signed_in},
+    web::{
+        compression::Uncompressed,
+        sessions::{SignedIn, signed_in},
+    },
 };
 
 /// How long a request may wait for sign-in and consent.
@@ -334,10 +337,16 @@ fn respond(redirect_uri: &str, mode: ResponseMode, params: &[(&str, &str)]) -> R
             let sep = if redirect_uri.contains('?') { '&' } else { '?' };
             Redirect::to(&format!("{redirect_uri}{sep}{query}")).into_response()
         }
-        ResponseMode::FormPost => FormPost {
-            action: redirect_uri,
-            params,
+        ResponseMode::FormPost => {
+            let mut response = FormPost {
+                action: redirect_uri,
+                params,
+            }
+            .into_response();
+            // It carries the code beside `state`, which the client chose: not compressed (see
+            // `web::compression`).
+            response.extensions_mut().insert(Uncompressed);
+            response
         }
-        .into_response(),
     }
 }

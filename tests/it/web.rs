@@ -1,4 +1,6 @@
-//! Health, JWKS, security headers, pages, the language switch and metrics.
+//! Health, JWKS, security headers, pages, the language switch, compression and metrics.
+
+use std::io::Read;
 
 use crate::{
     on_both_databases,
@@ -285,5 +287,92 @@ async fn a_client_that_sends_its_headers_too_slowly_is_disconnected() {
         "the server should close the connection after the header timeout"
     );
     assert!(!String::from_utf8_lossy(&buf).contains("200 OK"));
+    app.stop().await;
+}
+
+fn decode(coding: &str, body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    match coding {
+        "br" => brotli::Decompressor::new(body, 4096)
+            .read_to_end(&mut out)
+            .unwrap(),
+        "gzip" => flate2::read::GzDecoder::new(body)
+            .read_to_end(&mut out)
+            .unwrap(),
+        other => panic!("{other}"),
+    };
+    out
+}
+
+#[tokio::test]
+async fn pages_and_static_files_are_compressed_for_browsers_that_ask() {
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn(&db).await;
+    let get = |path: &'static str, accept: Option<&'static str>| {
+        let mut req = app.client.get(app.url(path));
+        if let Some(a) = accept {
+            req = req.header("accept-encoding", a);
+        }
+        req.send()
+    };
+    for path in [
+        "/signin",
+        "/static/civitas.css",
+        "/static/passkey.js",
+        "/no/such/page",
+    ] {
+        let plain = get(path, None).await.unwrap();
+        assert!(plain.headers().get("content-encoding").is_none(), "{path}");
+        let plain = plain.bytes().await.unwrap();
+        for (accept, coding) in [
+            ("br", "br"),
+            ("gzip", "gzip"),
+            // What browsers send: brotli wins.
+            ("gzip, deflate, br, zstd", "br"),
+            ("br;q=0.5, gzip", "gzip"),
+        ] {
+            let r = get(path, Some(accept)).await.unwrap();
+            assert_eq!(r.headers()["content-encoding"], coding, "{path} {accept}");
+            assert!(
+                r.headers()
+                    .get_all("vary")
+                    .iter()
+                    .any(|v| v.to_str().unwrap().eq_ignore_ascii_case("accept-encoding")),
+                "{path}"
+            );
+            let body = r.bytes().await.unwrap();
+            assert!(
+                body.len() < plain.len(),
+                "{path} {coding}: {} >= {}",
+                body.len(),
+                plain.len()
+            );
+            assert_eq!(decode(coding, &body), plain, "{path} {coding}");
+        }
+    }
+
+    // Each coding of an asset is its own representation, with its own validator.
+    let br = get("/static/civitas.css", Some("br")).await.unwrap();
+    let etag = br.headers()["etag"].clone();
+    assert_ne!(
+        etag,
+        get("/static/civitas.css", None).await.unwrap().headers()["etag"]
+    );
+    let again = app
+        .client
+        .get(app.url("/static/civitas.css"))
+        .header("accept-encoding", "br")
+        .header("if-none-match", etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+
+    // Protocol JSON stays as it is: small, and on the relying parties' hot path.
+    let discovery = get("/.well-known/openid-configuration", Some("br, gzip"))
+        .await
+        .unwrap();
+    assert_eq!(discovery.status(), 200);
+    assert!(discovery.headers().get("content-encoding").is_none());
     app.stop().await;
 }

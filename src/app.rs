@@ -328,6 +328,10 @@ fn routes(state: AppState) -> Router {
         )
         .fallback(pages::not_found)
         .layer(middleware::from_fn(pages::render_errors))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            pages::page_context,
+        ))
         .layer(sessions::layer(
             &state.config,
             DbSessionStore::new(

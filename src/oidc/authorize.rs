@@ -37,6 +37,7 @@ use crate::{
     },
     web::{
         compression::Uncompressed,
+        security::FormTargets,
         sessions::{SignedIn, signed_in},
     },
 };
@@ -46,6 +47,13 @@ const PENDING_LIFETIME: i64 = 600;
 
 pub fn pending_key(id: &str) -> String {
     format!("civitas.pending.{id}")
+}
+
+/// The redirect URI of the request waiting under `id`, for the pages of its flow (whose forms
+/// may end there: see `web::security::FormTargets`).
+pub async fn pending_redirect_uri(session: &Session, id: &str) -> Option<String> {
+    let pending: Pending = session.get(&pending_key(id)).await.ok()??;
+    Some(pending.request.redirect_uri)
 }
 
 /// A request waiting in the session for sign-in or consent.
@@ -343,8 +351,11 @@ fn respond(redirect_uri: &str, mode: ResponseMode, params: &[(&str, &str)]) -> R
                 params,
             }
             .into_response();
-            // It carries the code beside `state`, which the client chose: not compressed (see
-            // `web::compression`).
+            // The form posts to the relying party; and it carries the code beside `state`,
+            // which the client chose: not compressed (see `web::compression`).
+            response
+                .extensions_mut()
+                .insert(FormTargets::redirect_to(redirect_uri));
             response.extensions_mut().insert(Uncompressed);
             response
         }

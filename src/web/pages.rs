@@ -1,19 +1,25 @@
-//! The shared page layout, the home page, the language switch and error pages.
+//! The shared page layout, the home page, the language switch, error pages, and the
+//! middleware that gives the pages of an authorization request their form targets.
 
 use std::sync::Arc;
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
+    body::Body,
     extract::{Form, Request, State, rejection::FormRejection},
-    http::{HeaderValue, header},
+    http::{HeaderValue, Method, StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
 use serde::Deserialize;
+use tower_sessions::Session;
 
-use super::i18n::{LANG_COOKIE, Lang, Messages, lang_of};
-use crate::{app::AppState, error::AppError};
+use super::{
+    i18n::{LANG_COOKIE, Lang, Messages, lang_of},
+    security::FormTargets,
+};
+use crate::{app::AppState, error::AppError, oidc::authorize::pending_redirect_uri};
 
 /// What the base layout needs: the language and where the page is (for the language switch).
 pub struct Layout {
@@ -126,6 +132,65 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         Some(error) => error.render(lang),
         None => response,
     }
+}
+
+/// Around every browser request (inside the session layer): when the request continues a
+/// waiting authorization request (`continue=ID` in the query or the posted form), lets the
+/// page's forms lead to that request's redirect URI ([`FormTargets`]).
+pub async fn page_context(
+    State(state): State<AppState>,
+    session: Session,
+    req: Request,
+    next: Next,
+) -> Response {
+    let (req, continue_id) = match continue_id(req, state.config.http.body_limit).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let mut response = next.run(req).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if is_html
+        && response.extensions().get::<FormTargets>().is_none()
+        && let Some(id) = continue_id
+        && let Some(uri) = pending_redirect_uri(&session, &id).await
+    {
+        let targets = FormTargets::redirect_to(&uri);
+        if !targets.is_empty() {
+            response.extensions_mut().insert(targets);
+        }
+    }
+    response
+}
+
+/// The `continue` parameter of a request: from the query, or from a posted form (whose body
+/// is read here and handed on unchanged).
+async fn continue_id(req: Request, limit: usize) -> Result<(Request, Option<String>), Response> {
+    let find = |raw: &[u8]| {
+        url::form_urlencoded::parse(raw)
+            .find(|(k, _)| k == "continue")
+            .map(|(_, v)| v.into_owned())
+            .filter(|v| !v.is_empty())
+    };
+    if let Some(id) = req.uri().query().and_then(|q| find(q.as_bytes())) {
+        return Ok((req, Some(id)));
+    }
+    let is_form = req.method() == Method::POST
+        && req.headers().get(header::CONTENT_TYPE).is_some_and(|v| {
+            v.as_bytes()
+                .starts_with(b"application/x-www-form-urlencoded")
+        });
+    if !is_form {
+        return Ok((req, None));
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
+    let id = find(&bytes);
+    Ok((Request::from_parts(parts, Body::from(bytes)), id))
 }
 
 #[cfg(test)]

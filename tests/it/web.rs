@@ -4,12 +4,19 @@ use std::io::Read;
 
 use crate::{
     on_both_databases,
-    support::{TestApp, TestDb},
+    support::{
+        TestApp, TestDb,
+        oidc::{
+            REDIRECT, authorize_url, consent, pkce, register, seeded_person, signed_in_browser,
+            web_client,
+        },
+    },
 };
 
 on_both_databases!(
     healthz_answers_and_jwks_lists_one_es256_and_one_rs256_public_key,
     pages_carry_the_security_headers,
+    forms_post_to_us_only_unless_they_lead_back_to_the_relying_party,
 );
 
 async fn healthz_answers_and_jwks_lists_one_es256_and_one_rs256_public_key(db: TestDb) {
@@ -55,6 +62,7 @@ async fn pages_carry_the_security_headers(db: TestDb) {
     let h = home.headers();
     let csp = h["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(csp.ends_with("; form-action 'self'"), "{csp}");
     assert!(!csp.contains("unsafe-inline"), "{csp}");
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(h["referrer-policy"], "same-origin");
@@ -287,6 +295,111 @@ async fn a_client_that_sends_its_headers_too_slowly_is_disconnected() {
         "the server should close the connection after the header timeout"
     );
     assert!(!String::from_utf8_lossy(&buf).contains("200 OK"));
+    app.stop().await;
+}
+
+fn csp(r: &reqwest::Response) -> String {
+    r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+const RP_ORIGIN: &str = "https://rp.example.org";
+
+async fn forms_post_to_us_only_unless_they_lead_back_to_the_relying_party(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    let person = seeded_person(&app).await;
+    let (client_id, _) = register(&app, web_client("Tax Office")).await;
+    let (browser, _) = signed_in_browser(&app, &person, "urn:civitas:loa:substantial").await;
+    let (_, challenge) = pkce();
+
+    // The consent page's "Allow" posts to us and is answered, two redirects later, at the
+    // relying party's redirect URI: its policy names that origin, and only that one.
+    let r = browser
+        .get(authorize_url(&app, &client_id, &challenge, &[]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let consent_page = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        consent_page.starts_with("/consent?continue="),
+        "{consent_page}"
+    );
+    let page = browser.get(app.url(&consent_page)).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let policy = csp(&page);
+    assert!(
+        policy.ends_with(&format!("; form-action 'self' {RP_ORIGIN}")),
+        "{policy}"
+    );
+    // The same browser's other pages: our own origin only.
+    let account = browser.get(app.url("/account")).send().await.unwrap();
+    assert!(csp(&account).ends_with("; form-action 'self'"));
+
+    // A one-time code typed wrong during the request: the page shown again (the answer to a
+    // form post) still lets its form end at the relying party.
+    let (_, challenge) = pkce();
+    let r = app
+        .client
+        .get(authorize_url(&app, &client_id, &challenge, &[]))
+        .send()
+        .await
+        .unwrap();
+    let signin = r.headers()["location"].to_str().unwrap().to_owned();
+    let continue_id = signin.strip_prefix("/signin?continue=").expect(&signin);
+    let again = app
+        .client
+        .post(app.url("/signin/code/verify"))
+        .header("origin", &app.base)
+        .form(&[("code", "12345678"), ("continue", continue_id)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 422);
+    assert!(
+        csp(&again).ends_with(&format!(" {RP_ORIGIN}")),
+        "{}",
+        csp(&again)
+    );
+    // A continue id that names no waiting request adds nothing.
+    let unknown = app
+        .get("/signin/code/verify?continue=no-such-request")
+        .await;
+    assert!(csp(&unknown).ends_with("; form-action 'self'"));
+
+    // The form-post answer posts straight to the relying party; it is never compressed.
+    consent(&app, &person, &client_id, "openid profile").await;
+    let (_, challenge) = pkce();
+    let form_post = browser
+        .get(authorize_url(
+            &app,
+            &client_id,
+            &challenge,
+            &[("response_mode", "form_post")],
+        ))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form_post.status(), 200);
+    assert!(csp(&form_post).ends_with(&format!(" {RP_ORIGIN}")));
+    assert!(form_post.headers().get("content-encoding").is_none());
+    assert!(form_post.text().await.unwrap().contains(REDIRECT));
+
+    // The logout confirmation redirects to the registered post_logout_redirect_uri.
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("client_id", &client_id)
+        .append_pair("post_logout_redirect_uri", "https://rp.example.org/bye")
+        .finish();
+    let confirm = browser
+        .get(app.url(&format!("/logout?{query}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(confirm.status(), 200);
+    assert!(csp(&confirm).ends_with(&format!(" {RP_ORIGIN}")));
     app.stop().await;
 }
 

@@ -236,6 +236,7 @@ fn routes(state: AppState) -> Router {
         .route("/account/report", post(account::report))
         .route("/signin", get(authn::signin::signin_page))
         .route("/signout", post(authn::signin::signout))
+        .route("/signed-out", get(pages::signed_out))
         .route(
             "/signin/code",
             get(authn::otp::request_page).post(authn::otp::request),
@@ -314,8 +315,8 @@ fn routes(state: AppState) -> Router {
     let http = &state.config.http;
     // Browser sessions only where a browser's session is used: the pages, authorization and
     // logout. Protocol endpoints called by relying parties' servers pay nothing for them.
-    // Here error pages are rendered, and pages are compressed (`web::compression` says what
-    // and why).
+    // Here error pages are rendered inside the session (their header knows the person is
+    // signed in), and pages are compressed (`web::compression` says what and why).
     let browser = Router::new()
         .merge(pages)
         .route(

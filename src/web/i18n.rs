@@ -248,6 +248,9 @@ pub struct Messages {
     pub consent_optional: &'static str,
     pub consent_share: &'static str,
     pub consent_logo: &'static str,
+    pub sign_out: &'static str,
+    pub signed_out_shared_device: &'static str,
+    pub signin_again: &'static str,
 }
 
 static EN: Messages = Messages {
@@ -402,6 +405,9 @@ static EN: Messages = Messages {
     consent_share: "Share",
     consent_logo: "Logo of",
     otp_mail_body: "Your Civitas sign-in code is {code}.\n\nIt works once, for 10 minutes. If you did not ask for it, ignore this message and tell the helpdesk.",
+    sign_out: "Sign out",
+    signed_out_shared_device: "If you are using a shared or public computer, close all browser windows too.",
+    signin_again: "Sign in again",
 };
 
 static FR: Messages = Messages {
@@ -559,6 +565,9 @@ static FR: Messages = Messages {
     consent_share: "Transmettre",
     consent_logo: "Logo de",
     otp_mail_body: "Votre code de connexion Civitas est {code}.\n\nIl fonctionne une fois, pendant 10 minutes. Si vous ne l’avez pas demandé, ignorez ce message et prévenez l’assistance.",
+    sign_out: "Se déconnecter",
+    signed_out_shared_device: "Si vous utilisez un ordinateur partagé ou public, fermez aussi toutes les fenêtres du navigateur.",
+    signin_again: "Se reconnecter",
 };
 
 #[cfg(test)]

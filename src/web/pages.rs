@@ -1,5 +1,5 @@
-//! The shared page layout, the home page, the language switch, error pages, and the
-//! middleware that gives the pages of an authorization request their form targets.
+//! The shared page layout, the home page, the language switch, the signed-out page, error
+//! pages, and the middleware that tells every page whether the person is signed in.
 
 use std::sync::Arc;
 
@@ -18,15 +18,27 @@ use tower_sessions::Session;
 use super::{
     i18n::{LANG_COOKIE, Lang, Messages, lang_of},
     security::FormTargets,
+    sessions::signed_in,
 };
 use crate::{app::AppState, error::AppError, oidc::authorize::pending_redirect_uri};
 
-/// What the base layout needs: the language and where the page is (for the language switch).
+tokio::task_local! {
+    /// Whether the person making the request being answered is signed in to Civitas: set by
+    /// [`page_context`] around each browser request, read by [`Layout::new`] so that every
+    /// page's header offers "Sign out" without each handler passing it along. Outside such a
+    /// request (a protocol endpoint's error page) it is unset: signed out.
+    static SIGNED_IN: bool;
+}
+
+/// What the base layout needs: the language, where the page is (for the language switch) and
+/// whether to offer "Sign out".
 pub struct Layout {
     pub lang: Lang,
     pub t: &'static Messages,
     /// The path to come back to after switching language.
     pub here: String,
+    /// The person is signed in to Civitas: the header offers "Sign out".
+    pub signed_in: bool,
 }
 
 impl Layout {
@@ -35,6 +47,7 @@ impl Layout {
             lang,
             t: lang.messages(),
             here: safe_local_path(here).unwrap_or("/").to_owned(),
+            signed_in: SIGNED_IN.try_with(|s| *s).unwrap_or(false),
         }
     }
 
@@ -52,6 +65,20 @@ pub struct HomePage {
 /// `GET /`
 pub async fn home(lang: Lang) -> HomePage {
     HomePage {
+        layout: Layout::new(lang, "/"),
+    }
+}
+
+/// `POST /signout` ends here: the person sees that they are signed out.
+#[derive(Template, WebTemplate)]
+#[template(path = "signed_out.html")]
+pub struct SignedOutPage {
+    pub layout: Layout,
+}
+
+/// `GET /signed-out`
+pub async fn signed_out(lang: Lang) -> SignedOutPage {
+    SignedOutPage {
         layout: Layout::new(lang, "/"),
     }
 }
@@ -134,20 +161,25 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
     }
 }
 
-/// Around every browser request (inside the session layer): when the request continues a
-/// waiting authorization request (`continue=ID` in the query or the posted form), lets the
-/// page's forms lead to that request's redirect URI ([`FormTargets`]).
+/// Around every browser request (inside the session layer): tells the pages whether the
+/// person is signed in (see [`SIGNED_IN`]), and when the request continues a waiting
+/// authorization request (`continue=ID` in the query or the posted form), lets the page's
+/// forms lead to that request's redirect URI ([`FormTargets`]).
 pub async fn page_context(
     State(state): State<AppState>,
     session: Session,
     req: Request,
     next: Next,
 ) -> Response {
+    let is_signed_in = matches!(
+        signed_in(&session, &state.config.sessions, state.clock.now()).await,
+        Ok(Some(_))
+    );
     let (req, continue_id) = match continue_id(req, state.config.http.body_limit).await {
         Ok(found) => found,
         Err(response) => return response,
     };
-    let mut response = next.run(req).await;
+    let mut response = SIGNED_IN.scope(is_signed_in, next.run(req)).await;
     let is_html = response
         .headers()
         .get(header::CONTENT_TYPE)

@@ -328,6 +328,12 @@ async fn a_citizen_activates_and_signs_in_with_a_passkey_in_a_real_browser() {
     let receipt = page.content().await.unwrap();
     assert!(receipt.contains("Record hash"), "{receipt}");
 
+    // A citizen on a shared computer signs out from the header of any page.
+    js_click(&element(&page, "header form.sign-out button").await).await;
+    wait_for_url(&page, "signed-out page", "/signed-out").await;
+    page.goto(app.url("/account").as_str()).await.unwrap();
+    wait_for_url(&page, "sign-in page after signing out", "/signin").await;
+
     browser.close().await.unwrap();
     let _ = browser.wait().await;
     events.abort();

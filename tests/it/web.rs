@@ -1,4 +1,5 @@
-//! Health, JWKS, security headers, pages, the language switch, compression and metrics.
+//! Health, JWKS, security headers, pages, the language switch, compression, the header's
+//! "Sign out", error pages and metrics.
 
 use std::io::Read;
 
@@ -17,6 +18,7 @@ on_both_databases!(
     healthz_answers_and_jwks_lists_one_es256_and_one_rs256_public_key,
     pages_carry_the_security_headers,
     forms_post_to_us_only_unless_they_lead_back_to_the_relying_party,
+    every_page_offers_sign_out_while_signed_in_and_it_ends_the_session,
 );
 
 async fn healthz_answers_and_jwks_lists_one_es256_and_one_rs256_public_key(db: TestDb) {
@@ -298,6 +300,13 @@ async fn a_client_that_sends_its_headers_too_slowly_is_disconnected() {
     app.stop().await;
 }
 
+/// The header of a page, where "Sign out" belongs.
+fn page_header(html: &str) -> &str {
+    let start = html.find("<header").expect("a header");
+    let end = html[start..].find("</header>").expect("end of header") + start;
+    &html[start..end]
+}
+
 fn csp(r: &reqwest::Response) -> String {
     r.headers()["content-security-policy"]
         .to_str()
@@ -400,6 +409,65 @@ async fn forms_post_to_us_only_unless_they_lead_back_to_the_relying_party(db: Te
         .unwrap();
     assert_eq!(confirm.status(), 200);
     assert!(csp(&confirm).ends_with(&format!(" {RP_ORIGIN}")));
+    app.stop().await;
+}
+
+async fn every_page_offers_sign_out_while_signed_in_and_it_ends_the_session(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    let person = seeded_person(&app).await;
+    let (browser, _) = signed_in_browser(&app, &person, "urn:civitas:loa:substantial").await;
+    let sign_out_form = r#"<form class="sign-out" method="post" action="/signout">"#;
+
+    for path in ["/", "/account", "/signin", "/no/such/page"] {
+        let html = browser
+            .get(app.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page_header(&html).contains(sign_out_form), "{path}: {html}");
+    }
+    let french = browser
+        .get(app.url("/"))
+        .header("accept-language", "fr")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page_header(&french).contains("Se déconnecter"));
+
+    // Signed out: no button, anywhere.
+    for path in ["/", "/signin", "/no/such/page"] {
+        let html = app.get(path).await.text().await.unwrap();
+        assert!(!html.contains("/signout"), "{path}");
+    }
+
+    let r = browser
+        .post(app.url("/signout"))
+        .header("origin", &app.base)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/signed-out");
+    let done = browser.get(app.url("/signed-out")).send().await.unwrap();
+    assert_eq!(done.status(), 200);
+    let html = done.text().await.unwrap();
+    assert!(html.contains("You have signed out"), "{html}");
+    assert!(!page_header(&html).contains("/signout"), "{html}");
+    let account = browser.get(app.url("/account")).send().await.unwrap();
+    assert_eq!(account.status(), 303);
+    assert!(
+        account.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/signin"),
+        "the session has ended"
+    );
     app.stop().await;
 }
 

@@ -108,7 +108,9 @@ pub async fn authorize(
     };
     let request = match authorize_request::parse(&raw, |_| client.clone()) {
         Ok(r) => r,
-        Err(AuthorizeError::Page(message)) => return Err(AppError::BadRequest(message)),
+        Err(AuthorizeError::Page { error, message }) => {
+            return Err(AppError::UnverifiedAuthorization { error, message });
+        }
         Err(AuthorizeError::Redirect(e)) => return Ok(error_response(&state, e)),
     };
     let allowed = client.map(|c| c.scopes).unwrap_or_default();

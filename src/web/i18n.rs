@@ -261,6 +261,10 @@ pub struct Messages {
     /// `{n}`: how many chains a signed checkpoint covers, singular and plural.
     pub receipt_chains_one: &'static str,
     pub receipt_chains_other: &'static str,
+    pub developer_heading: &'static str,
+    pub developer_intro: &'static str,
+    pub developer_error_code: &'static str,
+    pub developer_request_id: &'static str,
 }
 
 impl Messages {
@@ -460,6 +464,10 @@ static EN: Messages = Messages {
     too_many_try_again: "Too many attempts. Try again in {minutes}.",
     receipt_chains_one: "covering {n} chain of records",
     receipt_chains_other: "covering {n} chains of records",
+    developer_heading: "For the service’s developers",
+    developer_intro: "If you tell the service about this problem, give them these details. They contain nothing about you.",
+    developer_error_code: "Error code",
+    developer_request_id: "Request reference",
 };
 
 static FR: Messages = Messages {
@@ -626,6 +634,10 @@ static FR: Messages = Messages {
     too_many_try_again: "Trop de tentatives. Réessayez dans {minutes}.",
     receipt_chains_one: "couvrant {n} chaîne d’enregistrements",
     receipt_chains_other: "couvrant {n} chaînes d’enregistrements",
+    developer_heading: "Pour les développeurs du service",
+    developer_intro: "Si vous signalez ce problème au service, donnez-lui ces informations. Elles ne contiennent rien sur vous.",
+    developer_error_code: "Code d’erreur",
+    developer_request_id: "Référence de la demande",
 };
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use serde::Deserialize;
+use tower_http::request_id::RequestId;
 use tower_sessions::Session;
 
 use super::{
@@ -89,6 +90,16 @@ pub struct ErrorPage {
     pub layout: Layout,
     pub title: &'static str,
     pub detail: String,
+    /// For the developer of the relying party: shown in a section of its own.
+    pub developer: Option<ForDeveloper>,
+}
+
+/// What a relying party's developer needs to find a failed request: the OAuth error code
+/// (one of a fixed set, never text from the request) and the request's reference (its
+/// `x-request-id`, as in our logs).
+pub struct ForDeveloper {
+    pub error: &'static str,
+    pub request_id: String,
 }
 
 impl ErrorPage {
@@ -97,6 +108,7 @@ impl ErrorPage {
             layout: Layout::new(lang, "/"),
             title,
             detail,
+            developer: None,
         }
     }
 }
@@ -154,9 +166,14 @@ pub async fn not_found() -> AppError {
 /// Renders an [`AppError`] attached to a response as a page in the request's language.
 pub async fn render_errors(req: Request, next: Next) -> Response {
     let lang = lang_of(req.headers());
+    let request_id = req
+        .extensions()
+        .get::<RequestId>()
+        .and_then(|id| id.header_value().to_str().ok())
+        .map(str::to_owned);
     let response = next.run(req).await;
     match response.extensions().get::<Arc<AppError>>() {
-        Some(error) => error.render(lang),
+        Some(error) => error.render(lang, request_id.as_deref()),
         None => response,
     }
 }

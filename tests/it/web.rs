@@ -19,6 +19,7 @@ on_both_databases!(
     pages_carry_the_security_headers,
     forms_post_to_us_only_unless_they_lead_back_to_the_relying_party,
     every_page_offers_sign_out_while_signed_in_and_it_ends_the_session,
+    an_unverifiable_authorization_request_shows_the_developer_its_error_code_and_reference,
 );
 
 async fn healthz_answers_and_jwks_lists_one_es256_and_one_rs256_public_key(db: TestDb) {
@@ -468,6 +469,48 @@ async fn every_page_offers_sign_out_while_signed_in_and_it_ends_the_session(db: 
             .starts_with("/signin"),
         "the session has ended"
     );
+    app.stop().await;
+}
+
+async fn an_unverifiable_authorization_request_shows_the_developer_its_error_code_and_reference(
+    db: TestDb,
+) {
+    let app = TestApp::spawn(&db).await;
+    let r = app
+        .get(
+            "/authorize?response_type=code&client_id=no-such-client-x7q&scope=openid\
+             &redirect_uri=https%3A%2F%2Fattacker.example%2Fcb",
+        )
+        .await;
+    assert_eq!(r.status(), 400);
+    let request_id = r.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains(r#"<code id="developer-error">unauthorized_client</code>"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!(
+            r#"<code id="developer-request-id">{request_id}</code>"#
+        )),
+        "{html}"
+    );
+    assert!(html.contains("<details class=\"developer\">"));
+    // Nothing the request said is echoed.
+    assert!(!html.contains("no-such-client-x7q") && !html.contains("attacker.example"));
+
+    let no_client = app.get("/authorize?response_type=code&scope=openid").await;
+    assert_eq!(no_client.status(), 400);
+    assert!(
+        no_client
+            .text()
+            .await
+            .unwrap()
+            .contains(r#"<code id="developer-error">invalid_request</code>"#)
+    );
+    // Other error pages have no such section.
+    let missing = app.get("/no/such/page").await.text().await.unwrap();
+    assert!(!missing.contains("developer"));
     app.stop().await;
 }
 

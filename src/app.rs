@@ -37,7 +37,7 @@ use crate::{
     },
     store::{self, Db, oauth},
     web::{
-        assets, client_ip, health, metrics, pages, security,
+        assets, client_ip, compression, health, metrics, pages, security,
         sessions::{self, DbSessionStore},
     },
 };
@@ -120,6 +120,7 @@ pub async fn build_with_clock(config: Config, clock: SharedClock) -> anyhow::Res
         config.ledger.clone(),
     );
 
+    assets::prepare();
     let state = AppState {
         origin: config.issuer.origin().into(),
         security_headers: security::default_headers(config.issuer.is_https()).into(),
@@ -295,6 +296,7 @@ fn routes(state: AppState) -> Router {
         .route("/account/report", post(account::report))
         .route("/signin", get(authn::signin::signin_page))
         .route("/signout", post(authn::signin::signout))
+        .route("/signed-out", get(pages::signed_out))
         .route(
             "/signin/code",
             get(authn::otp::request_page).post(authn::otp::request),
@@ -373,7 +375,9 @@ fn routes(state: AppState) -> Router {
     let http = &state.config.http;
     // Browser sessions only where a browser's session is used: the pages, authorization and
     // logout. Protocol endpoints called by relying parties' servers pay nothing for them.
-    let with_sessions = Router::new()
+    // Here error pages are rendered inside the session (their header knows the person is
+    // signed in), and pages are compressed (`web::compression` says what and why).
+    let browser = Router::new()
         .merge(pages)
         .route(
             "/authorize",
@@ -383,6 +387,12 @@ fn routes(state: AppState) -> Router {
             "/logout",
             get(oidc::logout::logout).post(oidc::logout::logout),
         )
+        .fallback(pages::not_found)
+        .layer(middleware::from_fn(pages::render_errors))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            pages::page_context,
+        ))
         .layer(sessions::layer(
             &state.config,
             DbSessionStore::new(
@@ -391,21 +401,25 @@ fn routes(state: AppState) -> Router {
                 state.clock.clone(),
                 state.config.sessions.idle_timeout,
             ),
-        ));
+        ))
+        .layer(compression::pages_layer());
     // The console: its own cookie and idle limit, the same-origin check on every form.
     let console = admin_router(&state)
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             security::same_origin,
         ))
-        .layer(admin::session_layer(&state));
-    Router::new()
-        .merge(with_sessions)
-        .merge(console)
-        .merge(protocol)
-        .route("/static/{name}", get(assets::asset))
-        .fallback(pages::not_found)
         .layer(middleware::from_fn(pages::render_errors))
+        .layer(admin::session_layer(&state))
+        .layer(compression::pages_layer());
+    // Protocol and machine endpoints, and the static files (compressed ahead of time).
+    let machines = protocol
+        .route("/static/{name}", get(assets::asset))
+        .layer(middleware::from_fn(pages::render_errors));
+    Router::new()
+        .merge(browser)
+        .merge(console)
+        .merge(machines)
         .layer(middleware::from_fn_with_state(
             state.clone(),
             metrics::record,

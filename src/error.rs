@@ -8,7 +8,7 @@ use axum::{
 
 use crate::web::{
     i18n::{Lang, Messages},
-    pages::ErrorPage,
+    pages::{ErrorPage, ForDeveloper},
 };
 
 /// An error rendered as a page in the person's language.
@@ -17,6 +17,15 @@ pub enum AppError {
     /// 400: the request itself is wrong; the message says how (it must be safe to show).
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// 400: an authorization request that cannot be answered to its client, because its
+    /// `client_id` or `redirect_uri` could not be verified (RFC 6749 §4.1.2.1: do not redirect).
+    /// The person reads `message`; the client's developer gets the OAuth `error` code and the
+    /// request's reference.
+    #[error("authorization request not verified: {error}")]
+    UnverifiedAuthorization {
+        error: &'static str,
+        message: String,
+    },
     /// 403: a form posted from another site (failed CSRF origin check).
     #[error("cross-site request refused")]
     CrossSite,
@@ -58,7 +67,9 @@ impl From<tower_sessions::session::Error> for AppError {
 impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::BadRequest(_) | AppError::UnverifiedAuthorization { .. } => {
+                StatusCode::BAD_REQUEST
+            }
             AppError::CrossSite | AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -67,19 +78,23 @@ impl AppError {
         }
     }
 
-    /// The page for this error in `lang`.
-    pub fn render(&self, lang: Lang) -> Response {
+    /// The page for this error in `lang`; `request_id` is the request's `x-request-id`.
+    pub fn render(&self, lang: Lang, request_id: Option<&str>) -> Response {
         let t: &Messages = lang.messages();
         let status = self.status();
         let (title, detail) = match self {
-            AppError::BadRequest(m) => (t.error_bad_request, m.clone()),
+            AppError::BadRequest(m) | AppError::UnverifiedAuthorization { message: m, .. } => {
+                (t.error_bad_request, m.clone())
+            }
             AppError::CrossSite => (t.error_forbidden, t.error_cross_site.to_owned()),
             AppError::Forbidden => (t.error_forbidden, t.error_forbidden_detail.to_owned()),
             AppError::NotFound => (t.error_not_found, t.error_not_found_detail.to_owned()),
             AppError::TooManyRequests { retry_after_secs } => (
                 t.error_too_many,
-                t.error_too_many_detail
-                    .replace("{minutes}", &retry_after_secs.div_ceil(60).to_string()),
+                t.error_too_many_detail.replace(
+                    "{minutes}",
+                    &t.minutes(retry_after_secs.div_ceil(60).max(1)),
+                ),
             ),
             AppError::Unavailable => (t.error_unavailable, t.error_unavailable_detail.to_owned()),
             AppError::Internal(e) => {
@@ -87,7 +102,14 @@ impl AppError {
                 (t.error_internal, t.error_internal_detail.to_owned())
             }
         };
-        let mut response = (status, ErrorPage::new(lang, title, detail)).into_response();
+        let mut page = ErrorPage::new(lang, title, detail);
+        if let AppError::UnverifiedAuthorization { error, .. } = self {
+            page.developer = Some(ForDeveloper {
+                error,
+                request_id: request_id.unwrap_or("-").to_owned(),
+            });
+        }
+        let mut response = (status, page).into_response();
         if let AppError::TooManyRequests { retry_after_secs } = *self
             && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
         {

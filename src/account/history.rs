@@ -93,6 +93,17 @@ pub async fn page(
     person_id: &str,
     q: &HistoryQuery,
 ) -> Result<History, AppError> {
+    let services = releases::find_release_services_of_person(&state.db, person_id).await?;
+    // The filter is kept, and shown back in links, only when it names one of the citizen's
+    // own services: a page with personal data never reflects text a link chose (BREACH: see
+    // `web::compression`). Anything else shows every service.
+    let q = &HistoryQuery {
+        service: q
+            .service()
+            .filter(|s| services.iter().any(|(id, _)| id == s))
+            .map(str::to_owned),
+        before: q.before,
+    };
     let rows =
         releases::find_releases_of_person(&state.db, person_id, q.service(), q.before, PAGE + 1)
             .await?;
@@ -118,8 +129,7 @@ pub async fn page(
             acr: r.acr,
         })
         .collect();
-    let services = releases::find_release_services_of_person(&state.db, person_id)
-        .await?
+    let services = services
         .into_iter()
         .map(|(client_id, name)| ServiceChoice {
             selected: q.service() == Some(client_id.as_str()),

@@ -150,13 +150,11 @@ fn challenge_of(credential: &PublicKeyCredential) -> Option<String> {
         .map(|c| c.challenge)
 }
 
-/// "Try again in N minutes", singular or plural.
-fn too_many(wait_secs: u64) -> CeremonyError {
-    let minutes = wait_secs.div_ceil(60).max(1);
-    let unit = if minutes == 1 { "minute" } else { "minutes" };
+/// "Too many attempts. Try again in N minutes", in the person's language and number.
+fn too_many(lang: crate::web::i18n::Lang, wait_secs: u64) -> CeremonyError {
     CeremonyError(
         StatusCode::TOO_MANY_REQUESTS,
-        format!("Too many attempts. Try again in {minutes} {unit}."),
+        lang.messages().try_again_in(wait_secs),
     )
 }
 
@@ -465,6 +463,7 @@ pub async fn signin_finish(
     axum::Extension(ClientIp(ip)): axum::Extension<ClientIp>,
     device: crate::web::device::Device,
     Query(q): Query<ContinueQuery>,
+    lang: crate::web::i18n::Lang,
     Json(credential): Json<PublicKeyCredential>,
 ) -> Result<Response, CeremonyError> {
     let wa = webauthn(&state)?;
@@ -502,7 +501,7 @@ pub async fn signin_finish(
     let Some(row) = found else {
         let lock = throttle::fail_with(&state.db, &by_ip, now, throttle::ADDRESS).await?;
         return Err(match lock.or(address_lock) {
-            Some(wait) => too_many(wait),
+            Some(wait) => too_many(lang, wait),
             None => unknown(),
         });
     };
@@ -536,7 +535,7 @@ pub async fn signin_finish(
                 .await;
             }
             return Err(match locks.into_iter().flatten().max() {
-                Some(wait) => too_many(wait),
+                Some(wait) => too_many(lang, wait),
                 None => refused("The passkey could not be verified. Please try again."),
             });
         }

@@ -42,7 +42,8 @@ pub async fn signin_page(
     }
 }
 
-/// `POST /signout`: ends the session on the server, then everywhere else it was used.
+/// `POST /signout` (the header of every page, and the sessions list): ends the session on the
+/// server, then everywhere else it was used, and says so (`/signed-out`).
 pub async fn signout(
     State(state): State<AppState>,
     session: Session,
@@ -51,5 +52,5 @@ pub async fn signout(
         session_rows::delete_sessions_by_sid(&state.db, &who.sid).await?;
     }
     sign_out(&session).await?;
-    Ok(Redirect::to("/").into_response())
+    Ok(Redirect::to("/signed-out").into_response())
 }

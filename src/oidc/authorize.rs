@@ -35,7 +35,11 @@ use crate::{
         clients,
         oauth::{self, CodeRow},
     },
-    web::sessions::{SignedIn, signed_in},
+    web::{
+        compression::Uncompressed,
+        security::FormTargets,
+        sessions::{SignedIn, signed_in},
+    },
 };
 
 /// How long a request may wait for sign-in and consent.
@@ -43,6 +47,13 @@ const PENDING_LIFETIME: i64 = 600;
 
 pub fn pending_key(id: &str) -> String {
     format!("civitas.pending.{id}")
+}
+
+/// The redirect URI of the request waiting under `id`, for the pages of its flow (whose forms
+/// may end there: see `web::security::FormTargets`).
+pub async fn pending_redirect_uri(session: &Session, id: &str) -> Option<String> {
+    let pending: Pending = session.get(&pending_key(id)).await.ok()??;
+    Some(pending.request.redirect_uri)
 }
 
 /// A request waiting in the session for sign-in or consent.
@@ -97,7 +108,9 @@ pub async fn authorize(
     };
     let request = match authorize_request::parse(&raw, |_| client.clone()) {
         Ok(r) => r,
-        Err(AuthorizeError::Page(message)) => return Err(AppError::BadRequest(message)),
+        Err(AuthorizeError::Page { error, message }) => {
+            return Err(AppError::UnverifiedAuthorization { error, message });
+        }
         Err(AuthorizeError::Redirect(e)) => return Ok(error_response(&state, e)),
     };
     let allowed = client.map(|c| c.scopes).unwrap_or_default();
@@ -358,10 +371,19 @@ fn respond(redirect_uri: &str, mode: ResponseMode, params: &[(&str, &str)]) -> R
             let sep = if redirect_uri.contains('?') { '&' } else { '?' };
             Redirect::to(&format!("{redirect_uri}{sep}{query}")).into_response()
         }
-        ResponseMode::FormPost => FormPost {
-            action: redirect_uri,
-            params,
+        ResponseMode::FormPost => {
+            let mut response = FormPost {
+                action: redirect_uri,
+                params,
+            }
+            .into_response();
+            // The form posts to the relying party; and it carries the code beside `state`,
+            // which the client chose: not compressed (see `web::compression`).
+            response
+                .extensions_mut()
+                .insert(FormTargets::redirect_to(redirect_uri));
+            response.extensions_mut().insert(Uncompressed);
+            response
         }
-        .into_response(),
     }
 }

@@ -73,7 +73,12 @@ pub struct AuthorizationRequest {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AuthorizeError {
     /// The client or redirect URI could not be verified: tell the person, redirect nowhere.
-    Page(String),
+    /// `error` is the OAuth code the client would have received (RFC 6749 §4.1.2.1), for its
+    /// developer.
+    Page {
+        error: &'static str,
+        message: String,
+    },
     /// An error for the verified client (RFC 6749 §4.1.2.1).
     Redirect(ErrorRedirect),
 }
@@ -96,7 +101,10 @@ pub fn parse(
     params: &[(String, String)],
     find_client: impl FnOnce(&str) -> Option<ClientView>,
 ) -> Result<AuthorizationRequest, AuthorizeError> {
-    let page = |m: &str| AuthorizeError::Page(m.to_owned());
+    let page = |error: &'static str, m: &str| AuthorizeError::Page {
+        error,
+        message: m.to_owned(),
+    };
 
     // RFC 6749 §3.1: parameters must not be repeated. Until the client is known, a repeated
     // client_id or redirect_uri can only be shown on the page.
@@ -108,20 +116,34 @@ pub fn parse(
         }
     }
     if let Some(k @ ("client_id" | "redirect_uri")) = repeated {
-        return Err(page(&format!("The request names {k} more than once.")));
+        return Err(page(
+            "invalid_request",
+            &format!("The request names {k} more than once."),
+        ));
     }
     let client_id = map
         .get("client_id")
         .copied()
         .filter(|v| !v.is_empty())
         .ok_or_else(|| {
-            page("The request does not say which service it comes from (client_id is missing).")
+            page(
+                "invalid_request",
+                "The request does not say which service it comes from (client_id is missing).",
+            )
         })?;
     let client = find_client(client_id)
         .filter(|c| c.is_active)
-        .ok_or_else(|| page("The service that sent you here is not registered with Civitas, or has been disabled."))?;
+        .ok_or_else(|| {
+            page(
+                "unauthorized_client",
+                "The service that sent you here is not registered with Civitas, or has been disabled.",
+            )
+        })?;
     let redirect_uri = map.get("redirect_uri").copied().ok_or_else(|| {
-        page("The request does not say where to return (redirect_uri is missing).")
+        page(
+            "invalid_request",
+            "The request does not say where to return (redirect_uri is missing).",
+        )
     })?;
     if !client
         .redirect_uris
@@ -129,6 +151,7 @@ pub fn parse(
         .any(|r| r.matches(redirect_uri, client.application_type))
     {
         return Err(page(
+            "invalid_request",
             "The address the service asked us to return you to is not registered for it, so Civitas will not send you there.",
         ));
     }
@@ -450,20 +473,38 @@ mod tests {
             params(&[("redirect_uri", "https://tax.example.gov/cb#frag")], &[]),
         ] {
             assert!(
-                matches!(check(p.clone()), Err(AuthorizeError::Page(_))),
+                matches!(check(p.clone()), Err(AuthorizeError::Page { .. })),
                 "{p:?}"
             );
         }
         let mut twice = params(&[], &[]);
         twice.push(("redirect_uri".into(), "https://evil.example/cb".into()));
-        assert!(matches!(check(twice), Err(AuthorizeError::Page(_))));
+        assert!(matches!(check(twice), Err(AuthorizeError::Page { .. })));
         let disabled = parse(&params(&[], &[]), |_| {
             Some(ClientView {
                 is_active: false,
                 ..client()
             })
         });
-        assert!(matches!(disabled, Err(AuthorizeError::Page(_))));
+        assert!(matches!(disabled, Err(AuthorizeError::Page { .. })));
+    }
+
+    #[test]
+    fn a_page_error_names_the_oauth_code_the_client_would_have_had() {
+        let code = |p: Vec<(String, String)>| match check(p) {
+            Err(AuthorizeError::Page { error, .. }) => error,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            code(params(&[("client_id", "unknown")], &[])),
+            "unauthorized_client"
+        );
+        assert_eq!(code(params(&[], &["client_id"])), "invalid_request");
+        assert_eq!(code(params(&[], &["redirect_uri"])), "invalid_request");
+        assert_eq!(
+            code(params(&[("redirect_uri", "https://evil.example/cb")], &[])),
+            "invalid_request"
+        );
     }
 
     #[test]

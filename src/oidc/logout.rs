@@ -19,6 +19,7 @@ use crate::{
     web::{
         i18n::Lang,
         pages::Layout,
+        security::FormTargets,
         sessions::{sign_out, signed_in},
     },
 };
@@ -193,14 +194,21 @@ async fn end_session(
         _ => false,
     };
     if current.is_some() && !hint_matches && !confirmed {
-        return Ok(LogoutPage {
+        // "Sign out" posts to us and ends in a redirect to the registered return address.
+        let targets = return_to
+            .as_deref()
+            .map(FormTargets::redirect_to)
+            .unwrap_or_default();
+        let mut page = LogoutPage {
             layout: Layout::new(lang, "/"),
             confirm: true,
             client_id: client_id.unwrap_or_default(),
             post_logout_redirect_uri: return_to.unwrap_or_default(),
             state: params.state.unwrap_or_default(),
         }
-        .into_response());
+        .into_response();
+        page.extensions_mut().insert(targets);
+        return Ok(page);
     }
     if let Some(c) = &current {
         session_rows::delete_sessions_by_sid(&state.db, &c.sid).await?;

@@ -115,7 +115,7 @@ pub struct Messages {
     pub error_not_found: &'static str,
     pub error_not_found_detail: &'static str,
     pub error_too_many: &'static str,
-    /// `{minutes}`: how long to wait.
+    /// `{minutes}`: how long to wait, from [`Messages::minutes`] ("1 minute").
     pub error_too_many_detail: &'static str,
     pub error_unavailable: &'static str,
     pub error_unavailable_detail: &'static str,
@@ -254,6 +254,59 @@ pub struct Messages {
     pub consent_offline_title: &'static str,
     /// After the service's name: what `offline_access` means, in plain words.
     pub consent_offline: &'static str,
+    pub sign_out: &'static str,
+    pub signed_out_shared_device: &'static str,
+    pub signin_again: &'static str,
+    /// CLDR plural rule "one" of this language: whether `n` takes the singular.
+    pub is_singular: fn(u64) -> bool,
+    /// `{n}`: a number of minutes, singular and plural.
+    pub minutes_one: &'static str,
+    pub minutes_other: &'static str,
+    /// `{minutes}`: how long to wait, from [`Messages::minutes`]; for scripts (JSON errors).
+    pub too_many_try_again: &'static str,
+    /// `{n}`: how many chains a signed checkpoint covers, singular and plural.
+    pub receipt_chains_one: &'static str,
+    pub receipt_chains_other: &'static str,
+    pub developer_heading: &'static str,
+    pub developer_intro: &'static str,
+    pub developer_error_code: &'static str,
+    pub developer_request_id: &'static str,
+}
+
+impl Messages {
+    /// `one` or `other`, as this language's plural rule says for `n`, with `{n}` replaced.
+    pub fn count(&self, n: u64, one: &str, other: &str) -> String {
+        let form = if (self.is_singular)(n) { one } else { other };
+        form.replace("{n}", &n.to_string())
+    }
+
+    /// "1 minute", "5 minutes" ("0 minute" in French).
+    pub fn minutes(&self, n: u64) -> String {
+        self.count(n, self.minutes_one, self.minutes_other)
+    }
+
+    /// "Too many attempts. Try again in 2 minutes." for a wait of `secs` seconds, rounded up
+    /// to whole minutes (at least one).
+    pub fn try_again_in(&self, secs: u64) -> String {
+        self.too_many_try_again
+            .replace("{minutes}", &self.minutes(secs.div_ceil(60).max(1)))
+    }
+
+    /// "covering 3 chains" on a receipt's checkpoint.
+    pub fn receipt_chains(&self, n: i64) -> String {
+        let n = u64::try_from(n).unwrap_or(0);
+        self.count(n, self.receipt_chains_one, self.receipt_chains_other)
+    }
+}
+
+/// English: one for 1 only.
+fn english_is_singular(n: u64) -> bool {
+    n == 1
+}
+
+/// French: one for 0 and 1.
+fn french_is_singular(n: u64) -> bool {
+    n <= 1
 }
 
 static EN: Messages = Messages {
@@ -277,7 +330,7 @@ static EN: Messages = Messages {
     error_not_found: "Page not found",
     error_not_found_detail: "If you typed the web address, check it is correct.",
     error_too_many: "Too many attempts",
-    error_too_many_detail: "For your security, please wait {minutes} minutes and try again.",
+    error_too_many_detail: "For your security, please wait {minutes} and try again.",
     error_unavailable: "Sorry, the service is unavailable",
     error_unavailable_detail: "Please try again in a few minutes. Nothing you entered was lost.",
     error_internal: "Sorry, something went wrong",
@@ -411,6 +464,19 @@ static EN: Messages = Messages {
     consent_offline_title: "While you are away",
     consent_offline: "can keep getting these details while you are away, until you withdraw your consent in your account.",
     otp_mail_body: "Your Civitas sign-in code is {code}.\n\nIt works once, for 10 minutes. If you did not ask for it, ignore this message and tell the helpdesk.",
+    sign_out: "Sign out",
+    signed_out_shared_device: "If you are using a shared or public computer, close all browser windows too.",
+    signin_again: "Sign in again",
+    is_singular: english_is_singular,
+    minutes_one: "{n} minute",
+    minutes_other: "{n} minutes",
+    too_many_try_again: "Too many attempts. Try again in {minutes}.",
+    receipt_chains_one: "covering {n} chain of records",
+    receipt_chains_other: "covering {n} chains of records",
+    developer_heading: "For the service’s developers",
+    developer_intro: "If you tell the service about this problem, give them these details. They contain nothing about you.",
+    developer_error_code: "Error code",
+    developer_request_id: "Request reference",
 };
 
 static FR: Messages = Messages {
@@ -436,7 +502,7 @@ static FR: Messages = Messages {
     error_not_found: "Page introuvable",
     error_not_found_detail: "Si vous avez saisi l’adresse, vérifiez qu’elle est correcte.",
     error_too_many: "Trop de tentatives",
-    error_too_many_detail: "Pour votre sécurité, attendez {minutes} minutes puis réessayez.",
+    error_too_many_detail: "Pour votre sécurité, attendez {minutes} puis réessayez.",
     error_unavailable: "Désolé, le service est indisponible",
     error_unavailable_detail: "Réessayez dans quelques minutes. Rien de ce que vous avez saisi \
         n’a été perdu.",
@@ -571,6 +637,19 @@ static FR: Messages = Messages {
     consent_offline_title: "Pendant votre absence",
     consent_offline: "pourra continuer à recevoir ces informations pendant votre absence, jusqu'à ce que vous retiriez votre consentement dans votre compte.",
     otp_mail_body: "Votre code de connexion Civitas est {code}.\n\nIl fonctionne une fois, pendant 10 minutes. Si vous ne l’avez pas demandé, ignorez ce message et prévenez l’assistance.",
+    sign_out: "Se déconnecter",
+    signed_out_shared_device: "Si vous utilisez un ordinateur partagé ou public, fermez aussi toutes les fenêtres du navigateur.",
+    signin_again: "Se reconnecter",
+    is_singular: french_is_singular,
+    minutes_one: "{n} minute",
+    minutes_other: "{n} minutes",
+    too_many_try_again: "Trop de tentatives. Réessayez dans {minutes}.",
+    receipt_chains_one: "couvrant {n} chaîne d’enregistrements",
+    receipt_chains_other: "couvrant {n} chaînes d’enregistrements",
+    developer_heading: "Pour les développeurs du service",
+    developer_intro: "Si vous signalez ce problème au service, donnez-lui ces informations. Elles ne contiennent rien sur vous.",
+    developer_error_code: "Code d’erreur",
+    developer_request_id: "Référence de la demande",
 };
 
 #[cfg(test)]
@@ -593,6 +672,58 @@ mod tests {
             Some(Lang::En)
         );
         assert_eq!(Lang::from_accept_language("fr;q=abc"), None);
+    }
+
+    #[test]
+    fn counts_take_the_singular_or_the_plural_of_each_language() {
+        assert_eq!(EN.minutes(1), "1 minute");
+        assert_eq!(EN.minutes(2), "2 minutes");
+        assert_eq!(FR.minutes(1), "1 minute");
+        assert_eq!(FR.minutes(2), "2 minutes");
+        // French counts zero as singular, English as plural.
+        assert_eq!(FR.minutes(0), "0 minute");
+        assert_eq!(EN.minutes(0), "0 minutes");
+        assert_eq!(EN.receipt_chains(1), "covering 1 chain of records");
+        assert_eq!(EN.receipt_chains(2), "covering 2 chains of records");
+        assert_eq!(FR.receipt_chains(1), "couvrant 1 chaîne d’enregistrements");
+        assert_eq!(FR.receipt_chains(2), "couvrant 2 chaînes d’enregistrements");
+    }
+
+    #[test]
+    fn waits_are_whole_minutes_rounded_up_with_the_right_plural() {
+        assert_eq!(
+            EN.try_again_in(60),
+            "Too many attempts. Try again in 1 minute."
+        );
+        assert_eq!(
+            EN.try_again_in(1),
+            "Too many attempts. Try again in 1 minute."
+        );
+        assert_eq!(
+            EN.try_again_in(0),
+            "Too many attempts. Try again in 1 minute."
+        );
+        assert_eq!(
+            EN.try_again_in(61),
+            "Too many attempts. Try again in 2 minutes."
+        );
+        assert_eq!(
+            FR.try_again_in(60),
+            "Trop de tentatives. Réessayez dans 1 minute."
+        );
+        assert_eq!(
+            FR.try_again_in(120),
+            "Trop de tentatives. Réessayez dans 2 minutes."
+        );
+        for t in [&EN, &FR] {
+            // The plural comes with the number: the sentence itself names no unit.
+            assert!(t.error_too_many_detail.contains("{minutes}"));
+            assert!(
+                !t.error_too_many_detail
+                    .replace("{minutes}", "")
+                    .contains("minute")
+            );
+        }
     }
 
     #[test]

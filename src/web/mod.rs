@@ -2,6 +2,7 @@
 
 pub mod assets;
 pub mod client_ip;
+pub mod compression;
 pub mod device;
 pub mod health;
 pub mod i18n;

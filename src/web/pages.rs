@@ -1,26 +1,45 @@
-//! The shared page layout, the home page, the language switch and error pages.
+//! The shared page layout, the home page, the language switch, the signed-out page, error
+//! pages, and the middleware that tells every page whether the person is signed in.
 
 use std::sync::Arc;
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
+    body::Body,
     extract::{Form, Request, State, rejection::FormRejection},
-    http::{HeaderValue, header},
+    http::{HeaderValue, Method, StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
 use serde::Deserialize;
+use tower_http::request_id::RequestId;
+use tower_sessions::Session;
 
-use super::i18n::{LANG_COOKIE, Lang, Messages, lang_of};
-use crate::{app::AppState, error::AppError};
+use super::{
+    i18n::{LANG_COOKIE, Lang, Messages, lang_of},
+    security::FormTargets,
+    sessions::signed_in,
+};
+use crate::{app::AppState, error::AppError, oidc::authorize::pending_redirect_uri};
 
-/// What the base layout needs: the language and where the page is (for the language switch).
+tokio::task_local! {
+    /// Whether the person making the request being answered is signed in to Civitas: set by
+    /// [`page_context`] around each browser request, read by [`Layout::new`] so that every
+    /// page's header offers "Sign out" without each handler passing it along. Outside such a
+    /// request (a protocol endpoint's error page) it is unset: signed out.
+    static SIGNED_IN: bool;
+}
+
+/// What the base layout needs: the language, where the page is (for the language switch) and
+/// whether to offer "Sign out".
 pub struct Layout {
     pub lang: Lang,
     pub t: &'static Messages,
     /// The path to come back to after switching language.
     pub here: String,
+    /// The person is signed in to Civitas: the header offers "Sign out".
+    pub signed_in: bool,
 }
 
 impl Layout {
@@ -29,6 +48,7 @@ impl Layout {
             lang,
             t: lang.messages(),
             here: safe_local_path(here).unwrap_or("/").to_owned(),
+            signed_in: SIGNED_IN.try_with(|s| *s).unwrap_or(false),
         }
     }
 
@@ -50,12 +70,36 @@ pub async fn home(lang: Lang) -> HomePage {
     }
 }
 
+/// `POST /signout` ends here: the person sees that they are signed out.
+#[derive(Template, WebTemplate)]
+#[template(path = "signed_out.html")]
+pub struct SignedOutPage {
+    pub layout: Layout,
+}
+
+/// `GET /signed-out`
+pub async fn signed_out(lang: Lang) -> SignedOutPage {
+    SignedOutPage {
+        layout: Layout::new(lang, "/"),
+    }
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "error.html")]
 pub struct ErrorPage {
     pub layout: Layout,
     pub title: &'static str,
     pub detail: String,
+    /// For the developer of the relying party: shown in a section of its own.
+    pub developer: Option<ForDeveloper>,
+}
+
+/// What a relying party's developer needs to find a failed request: the OAuth error code
+/// (one of a fixed set, never text from the request) and the request's reference (its
+/// `x-request-id`, as in our logs).
+pub struct ForDeveloper {
+    pub error: &'static str,
+    pub request_id: String,
 }
 
 impl ErrorPage {
@@ -64,6 +108,7 @@ impl ErrorPage {
             layout: Layout::new(lang, "/"),
             title,
             detail,
+            developer: None,
         }
     }
 }
@@ -121,11 +166,80 @@ pub async fn not_found() -> AppError {
 /// Renders an [`AppError`] attached to a response as a page in the request's language.
 pub async fn render_errors(req: Request, next: Next) -> Response {
     let lang = lang_of(req.headers());
+    let request_id = req
+        .extensions()
+        .get::<RequestId>()
+        .and_then(|id| id.header_value().to_str().ok())
+        .map(str::to_owned);
     let response = next.run(req).await;
     match response.extensions().get::<Arc<AppError>>() {
-        Some(error) => error.render(lang),
+        Some(error) => error.render(lang, request_id.as_deref()),
         None => response,
     }
+}
+
+/// Around every browser request (inside the session layer): tells the pages whether the
+/// person is signed in (see [`SIGNED_IN`]), and when the request continues a waiting
+/// authorization request (`continue=ID` in the query or the posted form), lets the page's
+/// forms lead to that request's redirect URI ([`FormTargets`]).
+pub async fn page_context(
+    State(state): State<AppState>,
+    session: Session,
+    req: Request,
+    next: Next,
+) -> Response {
+    let is_signed_in = matches!(
+        signed_in(&session, &state.config.sessions, state.clock.now()).await,
+        Ok(Some(_))
+    );
+    let (req, continue_id) = match continue_id(req, state.config.http.body_limit).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let mut response = SIGNED_IN.scope(is_signed_in, next.run(req)).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if is_html
+        && response.extensions().get::<FormTargets>().is_none()
+        && let Some(id) = continue_id
+        && let Some(uri) = pending_redirect_uri(&session, &id).await
+    {
+        let targets = FormTargets::redirect_to(&uri);
+        if !targets.is_empty() {
+            response.extensions_mut().insert(targets);
+        }
+    }
+    response
+}
+
+/// The `continue` parameter of a request: from the query, or from a posted form (whose body
+/// is read here and handed on unchanged).
+async fn continue_id(req: Request, limit: usize) -> Result<(Request, Option<String>), Response> {
+    let find = |raw: &[u8]| {
+        url::form_urlencoded::parse(raw)
+            .find(|(k, _)| k == "continue")
+            .map(|(_, v)| v.into_owned())
+            .filter(|v| !v.is_empty())
+    };
+    if let Some(id) = req.uri().query().and_then(|q| find(q.as_bytes())) {
+        return Ok((req, Some(id)));
+    }
+    let is_form = req.method() == Method::POST
+        && req.headers().get(header::CONTENT_TYPE).is_some_and(|v| {
+            v.as_bytes()
+                .starts_with(b"application/x-www-form-urlencoded")
+        });
+    if !is_form {
+        return Ok((req, None));
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
+    let id = find(&bytes);
+    Ok((Request::from_parts(parts, Body::from(bytes)), id))
 }
 
 #[cfg(test)]

@@ -9,11 +9,57 @@ use axum::{
 
 use crate::{app::AppState, error::AppError};
 
-/// No inline script or style anywhere: pages load `static/` files only. `form-action` is left
-/// to the pages that post, because a form that ends in a redirect to a relying party must be
-/// allowed to.
+/// No inline script or style anywhere: pages load `static/` files only. Forms post to us
+/// only; `form-action` comes last so that [`FormTargets`] can add to it.
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-     connect-src 'self'; base-uri 'none'; frame-ancestors 'none'";
+     connect-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+/// A response extension: where, beyond our own origin, the page's forms may lead.
+///
+/// Chromium applies `form-action` to every redirect that follows a form submission, not only
+/// to the form's own `action`. Some of our forms end at a relying party: "Allow" on the consent
+/// page posts to us, and the answer redirects (through `/authorize/resume`) to the client's
+/// redirect URI; a one-time code posted during an authorization request does the same; the
+/// logout confirmation redirects to the `post_logout_redirect_uri`; and the form-post answer
+/// posts straight to the redirect URI. Those pages' responses carry the origin of that
+/// (verified, registered) URI, and [`headers`] adds it to their `form-action`.
+#[derive(Clone, Debug, Default)]
+pub struct FormTargets(Vec<String>);
+
+impl FormTargets {
+    /// The CSP source of a verified redirect URI's origin; nothing when it has none that a
+    /// policy can name safely.
+    pub fn redirect_to(uri: &str) -> Self {
+        Self(csp_source(uri).into_iter().collect())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The policy for a page whose forms may lead to these origins.
+    pub fn policy(&self) -> Option<HeaderValue> {
+        if self.0.is_empty() {
+            return None;
+        }
+        HeaderValue::from_str(&format!("{CSP} {}", self.0.join(" "))).ok()
+    }
+}
+
+/// `https://rp.example:8443` for a web redirect URI, `com.example.app:` for a native app's
+/// private-use scheme (RFC 8252 §7.1), `None` for anything else. The result goes into a
+/// header, so it is rebuilt from the parsed URL and checked character by character: a
+/// registered URI must not be able to end the directive (`;`, `,`) or add a source (space).
+pub fn csp_source(uri: &str) -> Option<String> {
+    let url = url::Url::parse(uri).ok()?;
+    let source = match url.scheme() {
+        "http" | "https" => url.origin().ascii_serialization(),
+        scheme => format!("{scheme}:"),
+    };
+    let safe =
+        |c: char| c.is_ascii_alphanumeric() || matches!(c, ':' | '/' | '.' | '-' | '+' | '[' | ']');
+    (source != "null" && source.chars().all(safe)).then_some(source)
+}
 
 /// Headers every response carries unless its handler set them.
 pub fn default_headers(hsts: bool) -> Vec<(HeaderName, HeaderValue)> {
@@ -53,10 +99,20 @@ pub fn default_headers(hsts: bool) -> Vec<(HeaderName, HeaderValue)> {
     h
 }
 
-/// Sets [`default_headers`] on every response that lacks them.
+/// Sets [`default_headers`] on every response that lacks them, with the [`FormTargets`] a
+/// response carries added to its `form-action`.
 pub async fn headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let mut response = next.run(req).await;
+    let policy = response
+        .extensions()
+        .get::<FormTargets>()
+        .and_then(FormTargets::policy);
     let h = response.headers_mut();
+    if let Some(policy) = policy
+        && !h.contains_key(header::CONTENT_SECURITY_POLICY)
+    {
+        h.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
     for (name, value) in state.security_headers.iter() {
         if !h.contains_key(name) {
             h.insert(name.clone(), value.clone());
@@ -142,6 +198,45 @@ mod tests {
             ]),
             ORIGIN
         ));
+    }
+
+    #[test]
+    fn form_targets_name_the_redirect_origin_and_nothing_else() {
+        assert_eq!(
+            csp_source("https://rp.example.org/cb?x=1#f").as_deref(),
+            Some("https://rp.example.org")
+        );
+        assert_eq!(
+            csp_source("http://127.0.0.1:51004/callback").as_deref(),
+            Some("http://127.0.0.1:51004")
+        );
+        assert_eq!(
+            csp_source("https://RP.example.org:443/").as_deref(),
+            Some("https://rp.example.org")
+        );
+        assert_eq!(
+            csp_source("com.example.app:/oauth2redirect").as_deref(),
+            Some("com.example.app:")
+        );
+        assert_eq!(csp_source("not a url"), None);
+        // Nothing that could end the directive or add a source gets through.
+        for hostile in ["https://a;b.example/", "https://a,b.example/"] {
+            assert!(
+                csp_source(hostile).is_none_or(|s| !s.contains([';', ',', ' '])),
+                "{hostile}"
+            );
+        }
+        let policy = FormTargets::redirect_to("https://rp.example.org/cb")
+            .policy()
+            .unwrap();
+        assert!(
+            policy
+                .to_str()
+                .unwrap()
+                .ends_with("; form-action 'self' https://rp.example.org"),
+            "{policy:?}"
+        );
+        assert!(FormTargets::redirect_to("::").policy().is_none());
     }
 
     #[test]

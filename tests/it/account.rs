@@ -373,6 +373,11 @@ async fn the_release_history_pages_filters_and_downloads() {
     assert_eq!(rows(&bank), 10);
     let table = bank.split("<tbody>").nth(1).unwrap();
     assert!(!table.contains("Tax Board") && table.contains("First Bank"));
+    // A filter naming none of the citizen's services is dropped, not shown back beside their
+    // personal data (BREACH).
+    let (_, _, guess) = get("/account?service=guess-123456789X".into()).await;
+    assert_eq!(rows(&guess), 20);
+    assert!(!guess.contains("guess-123456789X"));
 
     let (status, headers, json) = get("/account/releases.json".into()).await;
     assert_eq!(status, 200);

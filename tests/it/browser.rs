@@ -3,7 +3,8 @@
 //! later usernameless sign-in, each ending at the relying party's redirect URI with a code.
 //!
 //! Needs Debian's `chromium` (`.ci/run` installs it). Without it the test says so loudly and
-//! passes, unless `CIVITAS_REQUIRE_BROWSER=1` (as in CI).
+//! passes, unless `CIVITAS_REQUIRE_BROWSER=1` (as in CI). With `CIVITAS_SCREENSHOTS=DIR` it
+//! saves what a 320 px screen shows of the receipt there, to look at.
 
 use std::{
     path::Path,
@@ -13,9 +14,12 @@ use std::{
 
 use chromiumoxide::{
     Browser, BrowserConfig, Page,
-    cdp::browser_protocol::web_authn::{
-        AddVirtualAuthenticatorParams, AuthenticatorProtocol, AuthenticatorTransport, EnableParams,
-        VirtualAuthenticatorOptions,
+    cdp::browser_protocol::{
+        emulation::SetDeviceMetricsOverrideParams,
+        web_authn::{
+            AddVirtualAuthenticatorParams, AuthenticatorProtocol, AuthenticatorTransport,
+            EnableParams, VirtualAuthenticatorOptions,
+        },
     },
 };
 use futures_util::StreamExt;
@@ -329,6 +333,40 @@ async fn a_citizen_activates_and_signs_in_with_a_passkey_in_a_real_browser() {
     wait_for_url(&page, "receipt", "/account/releases/").await;
     let receipt = page.content().await.unwrap();
     assert!(receipt.contains("Record hash"), "{receipt}");
+
+    // On a 320 px screen the receipt does not scroll sideways, long client id and hashes
+    // included (WCAG 1.4.10 reflow).
+    page.execute(SetDeviceMetricsOverrideParams::new(320, 800, 1.0, true))
+        .await
+        .unwrap();
+    page.reload().await.unwrap();
+    element(&page, ".receipt").await;
+    let width: i64 = page
+        .evaluate("document.documentElement.scrollWidth")
+        .await
+        .unwrap()
+        .into_value()
+        .unwrap();
+    assert!(
+        width <= 320,
+        "the receipt is {width} px wide on a 320 px screen"
+    );
+    if let Ok(dir) = std::env::var("CIVITAS_SCREENSHOTS") {
+        page.save_screenshot(
+            chromiumoxide::page::ScreenshotParams::builder()
+                .full_page(true)
+                .build(),
+            Path::new(&dir).join("receipt-320.png"),
+        )
+        .await
+        .unwrap();
+    }
+
+    // A citizen on a shared computer signs out from the header of any page.
+    js_click(&element(&page, "header form.sign-out button").await).await;
+    wait_for_url(&page, "signed-out page", "/signed-out").await;
+    page.goto(app.url("/account").as_str()).await.unwrap();
+    wait_for_url(&page, "sign-in page after signing out", "/signin").await;
 
     browser.close().await.unwrap();
     let _ = browser.wait().await;

@@ -67,6 +67,35 @@ enum Command {
         #[command(subcommand)]
         command: ClientCommand,
     },
+    /// Helpdesk and operator staff: create (with a one-time enrolment link), list, disable.
+    Staff {
+        #[command(subcommand)]
+        command: StaffCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum StaffCommand {
+    /// Add a staff member. Prints a one-time enrolment link (valid 72 hours) with which they
+    /// create the staff passkey they sign in to /admin with. Recorded in the staff log.
+    Create {
+        /// helpdesk | supervisor | operator | auditor (see the README's roles table).
+        #[arg(long, value_parser = ["helpdesk", "supervisor", "operator", "auditor"])]
+        role: String,
+        /// The member's name, shown to staff only (citizens see a pseudonym).
+        #[arg(long)]
+        name: String,
+    },
+    /// List staff: id, name, pseudonym, role, status.
+    List,
+    /// Disable a member at once; their console session stops at the next request.
+    Disable {
+        /// The member's id (from `civitas staff list`).
+        id: String,
+        /// Why (recorded in the staff log).
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -261,6 +290,7 @@ impl Cli {
             } => import(config, file).await,
             Command::Client { command } => client(config, command).await,
             Command::Ledger { command } => ledger(config, command).await,
+            Command::Staff { command } => staff(config, command).await,
             Command::Activation {
                 command: ActivationCommand::Issue { national_id },
             } => {
@@ -278,6 +308,58 @@ impl Cli {
             }
         }
     }
+}
+
+async fn staff(config: Config, command: StaffCommand) -> anyhow::Result<()> {
+    let db = Db::connect(&config.database).await?;
+    db.migrate().await?;
+    let now = SystemClock.now();
+    match command {
+        StaffCommand::Create { role, name } => {
+            let role = crate::admin::Role::parse(&role).ok_or_else(|| {
+                anyhow::anyhow!("--role must be helpdesk, supervisor, operator or auditor")
+            })?;
+            let (row, token) = crate::admin::members::create(&db, role, &name, now).await?;
+            println!(
+                "staff member:   {} ({}, {})",
+                row.id, row.role, row.pseudonym
+            );
+            println!(
+                "enrolment link: {}",
+                config
+                    .issuer
+                    .endpoint(&format!("/admin/enrol?token={token}"))
+            );
+            println!(
+                "Give the link to {} in person or over a trusted channel: it works once, for 72 hours.",
+                row.name
+            );
+        }
+        StaffCommand::List => {
+            let all = crate::store::staff::find_all_staff(&db).await?;
+            for m in &all {
+                println!(
+                    "{}  {:<10} {:<8} {:<9} {}{}",
+                    m.id,
+                    m.role,
+                    m.pseudonym,
+                    m.status,
+                    m.name,
+                    m.status_reason
+                        .as_deref()
+                        .map(|r| format!(" ({r})"))
+                        .unwrap_or_default()
+                );
+            }
+            println!("{} staff members", all.len());
+        }
+        StaffCommand::Disable { id, reason } => {
+            crate::admin::members::disable(&db, &id, &reason, now).await?;
+            println!("staff member {id} disabled");
+        }
+    }
+    db.close().await;
+    Ok(())
 }
 
 async fn serve(mut config: Config, demo_mode: bool) -> anyhow::Result<()> {

@@ -7,6 +7,7 @@
 
 pub mod citizens;
 pub mod log;
+pub mod members;
 pub mod requests;
 pub mod signin;
 
@@ -148,6 +149,9 @@ pub fn session_layer(
         .with_http_only(true)
         .with_same_site(tower_sessions::cookie::SameSite::Strict)
         .with_path("/admin")
+        // Every request moves the idle limit (the store writes only when it moves by more
+        // than a minute), so ten minutes means ten minutes without a request.
+        .with_always_save(true)
         .with_expiry(tower_sessions::Expiry::OnInactivity(
             time::Duration::seconds(IDLE_TIMEOUT_SECS as i64),
         ))

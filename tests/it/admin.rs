@@ -1,0 +1,536 @@
+//! The helpdesk console: permissions on every route (walked from the route table), records
+//! opened only with a reason and shown to the citizen, four eyes for re-activation, the
+//! insider guard.
+
+use std::{collections::HashMap, sync::Arc};
+
+use civitas::{
+    admin::{Permission, Role, StaffSession},
+    app::{ADMIN_OPEN_ROUTES, ADMIN_ROUTES},
+    store::{accounts, staff},
+};
+use tower_sessions::{SessionStore, session::Record};
+
+use crate::{
+    on_both_databases,
+    support::{
+        TestApp, TestDb,
+        oidc::{seeded_person, signed_in_browser},
+    },
+};
+
+on_both_databases!(
+    opening_a_record_needs_a_reason_and_the_citizen_sees_it_without_the_staff_name,
+    reactivating_an_account_with_passkeys_needs_a_second_supervisor,
+);
+
+/// A browser signed in to the console as a new active member with `role`; returns it, the
+/// member's id and pseudonym.
+async fn staff_browser(app: &TestApp, role: Role, name: &str) -> (reqwest::Client, String, String) {
+    let now = app.state.clock.now();
+    let row = staff::StaffRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        name: name.to_owned(),
+        pseudonym: format!("T-{}", &uuid::Uuid::new_v4().simple().to_string()[..6]),
+        role: role.as_str().to_owned(),
+        status: "active".to_owned(),
+        status_reason: None,
+        created_at: now,
+        enrol_expires_at: None,
+    };
+    staff::insert_staff(&app.state.db, &row, &uuid::Uuid::new_v4().to_string())
+        .await
+        .unwrap();
+    (session_for(app, &row.id, role).await, row.id, row.pseudonym)
+}
+
+/// A browser with a console session of member `id` (as a passkey sign-in would make).
+async fn session_for(app: &TestApp, id: &str, role: Role) -> reqwest::Client {
+    let now = app.state.clock.now();
+    let store = civitas::web::sessions::DbSessionStore::new(
+        app.state.db.clone(),
+        app.state.writer.clone(),
+        app.state.clock.clone(),
+        std::time::Duration::from_secs(civitas::admin::IDLE_TIMEOUT_SECS),
+    );
+    let who = StaffSession {
+        staff_id: id.to_owned(),
+        role,
+        verified_at: now,
+    };
+    let mut record = Record {
+        id: Default::default(),
+        data: HashMap::from([(
+            "civitas.staff".to_owned(),
+            serde_json::to_value(&who).unwrap(),
+        )]),
+        expiry_date: time::OffsetDateTime::now_utc() + time::Duration::minutes(10),
+    };
+    store.create(&mut record).await.unwrap();
+    let jar = reqwest::cookie::Jar::default();
+    jar.add_cookie_str(
+        &format!("civitas_admin={}; Path=/admin", record.id),
+        &app.base.parse().unwrap(),
+    );
+    reqwest::Client::builder()
+        .cookie_provider(Arc::new(jar))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// A POST from the console's own pages.
+fn post(app: &TestApp, browser: &reqwest::Client, path: &str) -> reqwest::RequestBuilder {
+    browser
+        .post(app.url(path))
+        .header("origin", app.base.clone())
+}
+
+async fn activated(app: &TestApp, person: &str, with_passkey: bool) -> String {
+    let now = app.state.clock.now();
+    let account_id = uuid::Uuid::new_v4().to_string();
+    let mut tx = app.state.db.begin().await.unwrap();
+    accounts::insert_account(&mut tx, &account_id, person, now)
+        .await
+        .unwrap();
+    if with_passkey {
+        accounts::insert_passkey(
+            &mut tx,
+            &accounts::PasskeyRow {
+                credential_id: uuid::Uuid::new_v4().to_string(),
+                account_id: account_id.clone(),
+                name: "Phone".into(),
+                passkey: "{}".into(),
+                sign_count: 0,
+                backup_eligible: 1,
+                backup_state: 1,
+                created_at: now,
+                last_used_at: None,
+                kind: "passkey".into(),
+                aaguid: None,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    account_id
+}
+
+/// Opens a citizen's record with a reason; returns the response.
+async fn open(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    person: &str,
+    reason: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut form = vec![("person_id", person)];
+    form.extend_from_slice(reason);
+    post(app, browser, "/admin/citizens/open")
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+}
+
+const REASON: [(&str, &str); 2] = [("category", "call"), ("detail", "TICKET-4711")];
+
+#[tokio::test]
+async fn every_admin_route_refuses_whoever_lacks_its_permission() {
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn(&db).await;
+    let person = seeded_person(&app).await;
+    let (citizen, _) = signed_in_browser(&app, &person, "urn:civitas:loa:substantial").await;
+    let mut members = vec![];
+    for role in Role::ALL {
+        members.push((role, staff_browser(&app, role, role.as_str()).await.0));
+    }
+    let anonymous = crate::support::client();
+    assert!(!ADMIN_ROUTES.is_empty());
+    for (method, pattern, permission) in ADMIN_ROUTES {
+        let path = pattern
+            .replace("{id}", "00000000-0000-0000-0000-000000000000")
+            .replace("{decision}", "approve");
+        let send = |browser: &reqwest::Client| {
+            let r = match *method {
+                "get" => browser.get(app.url(&path)),
+                "post" => post(&app, browser, &path).form(&REASON),
+                other => panic!("{other} {pattern}: a method the test does not know"),
+            };
+            r.send()
+        };
+        let refused = |r: &reqwest::Response| {
+            r.status() == 403 || (r.status() == 303 && r.headers()["location"] == "/admin/signin")
+        };
+        // Signed out, and a citizen's session: refused.
+        for (who, browser) in [("signed out", &anonymous), ("a citizen", &citizen)] {
+            let r = send(browser).await.unwrap();
+            assert!(
+                refused(&r),
+                "{method} {pattern} let {who} through: {}",
+                r.status()
+            );
+        }
+        // Each role: refused exactly when it lacks the permission.
+        for (role, browser) in &members {
+            let r = send(browser).await.unwrap();
+            if role.can(*permission) {
+                assert!(
+                    !refused(&r),
+                    "{method} {pattern} refused {role:?}, which holds {permission:?}"
+                );
+            } else {
+                assert_eq!(
+                    r.status(),
+                    403,
+                    "{method} {pattern} let {role:?} through without {permission:?}"
+                );
+            }
+        }
+    }
+    // The open routes are only the sign-in and enrolment ceremony.
+    for (_, path) in ADMIN_OPEN_ROUTES {
+        assert!(
+            path.starts_with("/admin/signin")
+                || path.starts_with("/admin/enrol")
+                || path.starts_with("/admin/passkeys/")
+                || *path == "/admin/signout",
+            "{path} is open to everyone"
+        );
+    }
+    // A disabled member is out at once, whatever their session says.
+    let (browser, id, _) = staff_browser(&app, Role::Helpdesk, "Leaving").await;
+    assert_eq!(
+        browser
+            .get(app.url("/admin"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    civitas::admin::members::disable(&app.state.db, &id, "left the team", app.state.clock.now())
+        .await
+        .unwrap();
+    assert_eq!(
+        browser
+            .get(app.url("/admin"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    let _ = Permission::Console;
+    app.stop().await;
+}
+
+async fn opening_a_record_needs_a_reason_and_the_citizen_sees_it_without_the_staff_name(
+    db: TestDb,
+) {
+    let app = TestApp::spawn(&db).await;
+    let person = seeded_person(&app).await;
+    activated(&app, &person, true).await;
+    let (helpdesk, _, pseudonym) = staff_browser(&app, Role::Helpdesk, "Alice Agent").await;
+    let me = &civitas::demo::population()[0];
+
+    // Found by national ID: the minimum only.
+    let page = helpdesk
+        .get(app.url(&format!(
+            "/admin/citizens?national_id={}",
+            me.national_id.as_str()
+        )))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(&me.family_name) && page.contains("identity active"));
+    assert!(
+        !page.contains(me.national_id.as_str().get(3..).unwrap()) || page.contains("value="),
+        "results show no national ID beyond the search field"
+    );
+    // By family name and birth date too.
+    let page = helpdesk
+        .get(app.url(&format!(
+            "/admin/citizens?family_name={}&birth_date={}",
+            me.family_name.to_lowercase(),
+            me.birth_date
+        )))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!(r#"value="{person}""#)),
+        "found by name and birth date"
+    );
+
+    // The full record cannot be seen without opening it, nor opened without a reason.
+    let r = helpdesk
+        .get(app.url(&format!("/admin/citizens/{person}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"], "/admin/citizens");
+    for reason in [
+        &[][..],
+        &[("category", "call"), ("detail", "   ")],
+        &[("category", "whim"), ("detail", "T-1")],
+    ] {
+        let r = open(&app, &helpdesk, &person, reason).await;
+        assert_eq!(r.status(), 400, "{reason:?}");
+    }
+    let before = civitas::store::accounts::find_security_events(&app.state.db, &person)
+        .await
+        .unwrap()
+        .len();
+
+    let r = open(&app, &helpdesk, &person, &REASON).await;
+    assert_eq!(r.headers()["location"], format!("/admin/citizens/{person}"));
+    let record = helpdesk
+        .get(app.url(&format!("/admin/citizens/{person}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(record.contains(me.national_id.as_str()) && record.contains("Phone"));
+
+    // The citizen's own history shows it: category, time, pseudonym; never the name or the
+    // ticket.
+    let (citizen, _) = signed_in_browser(&app, &person, "urn:civitas:loa:substantial").await;
+    let account = citizen
+        .get(app.url("/account"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        account.contains(&format!(
+            "The helpdesk opened your account at your request by phone (helpdesk agent {pseudonym})"
+        )),
+        "the opening is in the citizen's history"
+    );
+    assert!(!account.contains("Alice") && !account.contains("TICKET-4711"));
+    let after = civitas::store::accounts::find_security_events(&app.state.db, &person)
+        .await
+        .unwrap();
+    assert_eq!(after.len(), before + 1, "refused openings left no trace");
+    app.stop().await;
+}
+
+async fn reactivating_an_account_with_passkeys_needs_a_second_supervisor(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    let person = seeded_person(&app).await;
+    activated(&app, &person, true).await;
+    let (helpdesk, _, _) = staff_browser(&app, Role::Helpdesk, "Hank").await;
+    let (first, _, _) = staff_browser(&app, Role::Supervisor, "Sue").await;
+    let (second, _, _) = staff_browser(&app, Role::Supervisor, "Sam").await;
+
+    // The supervisor asks (after opening the record): a request, no code yet.
+    open(&app, &first, &person, &REASON).await;
+    let r = post(
+        &app,
+        &first,
+        &format!("/admin/citizens/{person}/reactivate"),
+    )
+    .form(&[("category", "visit"), ("detail", "ID card checked, desk 3")])
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(
+        r.headers()["location"],
+        format!("/admin/citizens/{person}?done=requested")
+    );
+    let open_requests = staff::find_open_staff_requests(&app.state.db, app.state.clock.now())
+        .await
+        .unwrap();
+    assert_eq!(open_requests.len(), 1);
+    let id = &open_requests[0].id;
+    let approve = |browser: &reqwest::Client| {
+        post(&app, browser, &format!("/admin/requests/{id}/approve"))
+            .form(&[("category", "visit"), ("detail", "identity confirmed")])
+            .send()
+    };
+
+    // Not by the requester, not by the helpdesk.
+    let r = approve(&first).await.unwrap();
+    assert_eq!(r.status(), 400, "self-approval is refused");
+    assert_eq!(approve(&helpdesk).await.unwrap().status(), 403);
+    // Another supervisor approves: the code is shown once, and works.
+    let r = approve(&second).await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let page = r.text().await.unwrap();
+    let code = page
+        .split("<code>")
+        .nth(1)
+        .and_then(|p| p.split("</code>").next())
+        .expect("the code is shown")
+        .to_owned();
+    let valid = civitas::store::accounts::find_activation_code_valid(
+        &app.state.db,
+        &civitas::crypto::secrets::sha256_b64(&code.replace('-', "").to_uppercase()),
+        &person,
+        app.state.clock.now(),
+    )
+    .await
+    .unwrap();
+    assert!(valid, "the approved code activates");
+    // Decided once only.
+    assert_eq!(approve(&second).await.unwrap().status(), 400);
+
+    // The whole sequence is in the citizen's history and in the staff log, and every chain
+    // still verifies.
+    let kinds: Vec<String> = civitas::store::accounts::find_security_events(&app.state.db, &person)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    for kind in [
+        "staff_open_record",
+        "staff_request_reactivate",
+        "staff_approved_reactivate",
+        "staff_reactivation_code",
+    ] {
+        assert!(
+            kinds.iter().any(|k| k == kind),
+            "{kind} missing from {kinds:?}"
+        );
+    }
+    let log = staff::find_staff_log_page(&app.state.db, 0, 100)
+        .await
+        .unwrap();
+    let actions: Vec<&str> = log.iter().map(|r| r.action.as_str()).collect();
+    assert!(
+        actions.ends_with(&[
+            "open_record",
+            "request_reactivate",
+            "approved_reactivate",
+            "reactivation_code"
+        ]),
+        "{actions:?}"
+    );
+    civitas::admin::log::verify_page(&log, &mut (0, String::new())).unwrap();
+    let out = db.civitas(&["ledger", "checkpoint"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = db.civitas(&["ledger", "verify"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_insider_guard_locks_a_member_who_opens_too_many_records_in_an_hour() {
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn_with(&db, |f| f.merge(("admin.record_openings_per_hour", 3))).await;
+    let person = seeded_person(&app).await;
+    let (helpdesk, id, _) = staff_browser(&app, Role::Helpdesk, "Curious").await;
+
+    // Three openings, then an hour later three more: within the limit.
+    for _ in 0..3 {
+        assert_eq!(open(&app, &helpdesk, &person, &REASON).await.status(), 303);
+    }
+    // An hour passes while the member keeps working (the console's idle limit is ten minutes).
+    for i in 0..8 {
+        app.clock.advance(451);
+        let r = helpdesk.get(app.url("/admin")).send().await.unwrap();
+        assert_eq!(r.status(), 200, "after {} s", 451 * (i + 1));
+    }
+    for _ in 0..3 {
+        assert_eq!(open(&app, &helpdesk, &person, &REASON).await.status(), 303);
+    }
+    // The fourth within the hour locks the member, who is out at once.
+    let r = open(&app, &helpdesk, &person, &REASON).await;
+    assert_eq!(r.status(), 403);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("operator has been alerted")
+    );
+    let member = staff::find_staff(&app.state.db, &id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(member.status, "locked");
+    assert!(member.status_reason.unwrap().starts_with("insider guard"));
+    // Out at once, and a new passkey sign-in would not help: the lock is on the member.
+    let again = session_for(&app, &id, Role::Helpdesk).await;
+    assert_eq!(
+        again.get(app.url("/admin")).send().await.unwrap().status(),
+        403
+    );
+    let log = staff::find_staff_log_page(&app.state.db, 0, 100)
+        .await
+        .unwrap();
+    assert_eq!(log.last().unwrap().action, "insider_guard_lock");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn staff_are_created_listed_and_disabled_from_the_command_line() {
+    let db = TestDb::sqlite();
+    let out = db.civitas(&[
+        "staff",
+        "create",
+        "--role",
+        "helpdesk",
+        "--name",
+        "Ada Agent",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let link = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("enrolment link: "))
+        .expect("an enrolment link");
+    assert!(link.contains("/admin/enrol?token="), "{link}");
+    let id = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("staff member:   "))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+    let out = db.civitas(&["staff", "create", "--role", "janitor", "--name", "X"]);
+    assert!(!out.status.success(), "an unknown role is refused");
+    let out = db.civitas(&["staff", "list"]);
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        listed.contains("Ada Agent") && listed.contains("enrolling"),
+        "{listed}"
+    );
+    let out = db.civitas(&["staff", "disable", &id, "--reason", ""]);
+    assert!(!out.status.success(), "a reason is required");
+    let out = db.civitas(&["staff", "disable", &id, "--reason", "left"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = db.civitas(&["staff", "list"]);
+    let listed = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        listed.contains(" disabled ") && listed.contains("Ada Agent (left)"),
+        "{listed}"
+    );
+}

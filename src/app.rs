@@ -264,6 +264,8 @@ admin_routes! {
         post "/admin/citizens/{id}/lock" => admin::citizens::lock, ActOnCitizen;
         post "/admin/citizens/{id}/sessions/end" => admin::citizens::end_sessions, ActOnCitizen;
         post "/admin/citizens/{id}/reactivate" => admin::citizens::reactivate, ActOnCitizen;
+        post "/admin/citizens/{id}/passkeys/revoke" => admin::citizens::revoke_passkey, ActOnCitizen;
+        post "/admin/citizens/{id}/consents/withdraw" => admin::citizens::withdraw_consent, ActOnCitizen;
         get "/admin/requests" => admin::requests::list, ApproveRequests;
         post "/admin/requests/{id}/{decision}" => admin::requests::decide, ApproveRequests;
     }

@@ -344,9 +344,11 @@ pub async fn remove_passkey(
             "This is your last passkey. Without it you need a recovery code or the helpdesk to sign in with a passkey again. Tick the confirmation to remove it anyway.".into(),
         ));
     }
-    if !accounts::delete_passkey(&state.db, &account.id, &form.credential_id).await? {
+    let mut tx = state.db.begin().await?;
+    if !accounts::delete_passkey(&mut tx, &account.id, &form.credential_id).await? {
         return Err(AppError::NotFound);
     }
+    tx.commit().await?;
     record_event(
         &state.writer,
         &me.person_id,

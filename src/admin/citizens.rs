@@ -20,7 +20,7 @@ use super::{
 use crate::{
     app::AppState,
     error::AppError,
-    store::{accounts, persons, staff},
+    store::{accounts, oauth, persons, releases, staff},
     web::{i18n::Lang, pages::Layout},
 };
 
@@ -234,6 +234,7 @@ async fn is_open(session: &Session, person_id: &str, now: i64) -> Result<bool, A
 }
 
 pub struct PasskeyLine {
+    pub credential_id: String,
     pub name: String,
     pub created: String,
     pub last_used: String,
@@ -251,6 +252,10 @@ pub struct RecordPage {
     pub state: &'static str,
     pub lock_reason: String,
     pub passkeys: Vec<PasskeyLine>,
+    /// Services that may see the citizen's data: (client id, name, scopes).
+    pub services: Vec<(String, String, String)>,
+    /// The newest releases, to read through with the citizen: (time, service, claims).
+    pub releases: Vec<(String, String, String)>,
     pub history: Vec<(String, String)>,
     pub categories: [ReasonCategory; 5],
     pub notice: Option<String>,
@@ -283,6 +288,7 @@ pub async fn record(
             .await?
             .into_iter()
             .map(|p| PasskeyLine {
+                credential_id: p.credential_id,
                 name: p.name,
                 created: crate::clock::rfc3339(p.created_at),
                 last_used: p
@@ -299,10 +305,24 @@ pub async fn record(
         .take(30)
         .map(|e| (crate::clock::rfc3339(e.created_at), e.detail))
         .collect();
+    let services = oauth::find_consents_of_person(&state.db, &person.id, now)
+        .await?
+        .into_iter()
+        .map(|c| (c.client_id, c.display_name, c.scopes))
+        .collect();
+    let releases = releases::find_releases_of_person(&state.db, &person.id, None, None, 20)
+        .await?
+        .into_iter()
+        .map(|r| (crate::clock::rfc3339(r.created_at), r.client_name, r.claims))
+        .collect();
     let notice = match q.done.as_str() {
         "unlock" => Some("The account is unlocked.".to_owned()),
         "lock" => Some("The account is locked and every session is ended.".to_owned()),
         "sessions" => Some("Every session of this citizen is ended.".to_owned()),
+        "passkey" => Some("The passkey is revoked.".to_owned()),
+        "consent" => {
+            Some("The consent is withdrawn; that service's tokens are revoked.".to_owned())
+        }
         "requested" => Some(
             "A supervisor must approve this before it takes effect (within 24 hours).".to_owned(),
         ),
@@ -323,6 +343,8 @@ pub async fn record(
             .and_then(|a| a.lock_reason.clone())
             .unwrap_or_default(),
         passkeys,
+        services,
+        releases,
         history,
         categories: ReasonCategory::ALL,
         notice,
@@ -583,4 +605,103 @@ pub async fn code_page(
         axum::http::HeaderValue::from_static("no-store"),
     );
     Ok(response)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemForm {
+    /// The passkey's credential id, or the service's client id.
+    item: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    detail: String,
+}
+
+impl ItemForm {
+    fn split(self) -> (String, Result<Form<ReasonForm>, FormRejection>) {
+        let reason = ReasonForm {
+            person_id: String::new(),
+            category: self.category,
+            detail: self.detail,
+        };
+        (self.item, Ok(Form(reason)))
+    }
+}
+
+/// `POST /admin/citizens/{id}/passkeys/revoke`: a lost or stolen passkey stops working.
+pub async fn revoke_passkey(
+    State(state): State<AppState>,
+    session: Session,
+    Extension(who): Extension<StaffSession>,
+    Path(person_id): Path<String>,
+    form: Result<Form<ItemForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let (credential_id, reason_form) = form.split();
+    let (reason, account) = prepare(&state, &session, &person_id, reason_form).await?;
+    let now = state.clock.now();
+    let me = member(&state, &who).await?;
+    let mut tx = state.db.begin().await?;
+    if !accounts::delete_passkey(&mut tx, &account.id, &credential_id).await? {
+        return Err(AppError::NotFound);
+    }
+    super::log::record(
+        &mut tx,
+        &Action {
+            staff_id: &me.id,
+            pseudonym: &me.pseudonym,
+            action: "revoke_passkey",
+            subject: &person_id,
+            reason: &reason.logged(),
+            citizen: Some((
+                &person_id,
+                "The helpdesk revoked one of your passkeys",
+                reason.category,
+            )),
+            at: now,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/citizens/{person_id}?done=passkey")).into_response())
+}
+
+/// `POST /admin/citizens/{id}/consents/withdraw`: on the citizen's request, a service's
+/// consent ends and its grants and tokens are revoked at once.
+pub async fn withdraw_consent(
+    State(state): State<AppState>,
+    session: Session,
+    Extension(who): Extension<StaffSession>,
+    Path(person_id): Path<String>,
+    form: Result<Form<ItemForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let (client_id, reason_form) = form.split();
+    let (reason, _) = prepare(&state, &session, &person_id, reason_form).await?;
+    let now = state.clock.now();
+    let me = member(&state, &who).await?;
+    let mut tx = state.db.begin().await?;
+    if !oauth::delete_consent_and_revoke(&mut tx, &person_id, &client_id, now).await? {
+        return Err(AppError::NotFound);
+    }
+    super::log::record(
+        &mut tx,
+        &Action {
+            staff_id: &me.id,
+            pseudonym: &me.pseudonym,
+            action: "withdraw_consent",
+            subject: &person_id,
+            reason: &format!("{} (client {client_id})", reason.logged()),
+            citizen: Some((
+                &person_id,
+                "The helpdesk withdrew your consent for a service",
+                reason.category,
+            )),
+            at: now,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/citizens/{person_id}?done=consent")).into_response())
 }

@@ -494,11 +494,11 @@ pub async fn update_passkey_name(
 
 /// Removes one of an account's passkeys; false if it is not theirs.
 pub async fn delete_passkey(
-    db: &Db,
+    tx: &mut Tx,
     account_id: &str,
     credential_id: &str,
 ) -> Result<bool, sqlx::Error> {
-    on_db!(db, |p| sqlx::query(
+    on_tx!(tx, |p| sqlx::query(
         "DELETE FROM passkeys WHERE account_id = $1 AND credential_id = $2"
     )
     .bind(account_id)

@@ -20,6 +20,7 @@ use crate::{
 };
 
 on_both_databases!(
+    every_account_action_needs_a_reason_and_a_fraud_lock_needs_four_eyes_to_lift,
     opening_a_record_needs_a_reason_and_the_citizen_sees_it_without_the_staff_name,
     reactivating_an_account_with_passkeys_needs_a_second_supervisor,
 );
@@ -533,4 +534,156 @@ async fn staff_are_created_listed_and_disabled_from_the_command_line() {
         listed.contains(" disabled ") && listed.contains("Ada Agent (left)"),
         "{listed}"
     );
+}
+
+async fn every_account_action_needs_a_reason_and_a_fraud_lock_needs_four_eyes_to_lift(db: TestDb) {
+    use crate::support::oidc::{consent, register, web_client};
+    let app = TestApp::spawn(&db).await;
+    let person = seeded_person(&app).await;
+    let account_id = activated(&app, &person, true).await;
+    let (client_id, _) = register(&app, web_client("Tax Board")).await;
+    consent(&app, &person, &client_id, "openid profile").await;
+    let (helpdesk, _, pseudonym) = staff_browser(&app, Role::Helpdesk, "Hana").await;
+    let (supervisor, _, _) = staff_browser(&app, Role::Supervisor, "Sid").await;
+    let (citizen, _) = signed_in_browser(&app, &person, "urn:civitas:loa:substantial").await;
+    let act = |browser: &reqwest::Client, action: &str, form: Vec<(&str, String)>| {
+        post(&app, browser, &format!("/admin/citizens/{person}/{action}"))
+            .form(&form)
+            .send()
+    };
+    let reason = |category: &str| {
+        vec![
+            ("category", category.to_owned()),
+            ("detail", "TICKET-9".to_owned()),
+        ]
+    };
+
+    // Nothing without an opened record, nothing without a reason.
+    assert_eq!(
+        act(&helpdesk, "lock", reason("fraud"))
+            .await
+            .unwrap()
+            .status(),
+        400
+    );
+    open(&app, &helpdesk, &person, &REASON).await;
+    assert_eq!(act(&helpdesk, "lock", vec![]).await.unwrap().status(), 400);
+    let locked = |db: &civitas::store::Db| {
+        let db = db.clone();
+        let id = account_id.clone();
+        async move {
+            accounts::find_account(&db, &id)
+                .await
+                .unwrap()
+                .unwrap()
+                .locked_until
+                .is_some()
+        }
+    };
+    assert!(!locked(&app.state.db).await);
+
+    // A fraud lock signs the citizen out everywhere at once.
+    let r = act(&helpdesk, "lock", reason("fraud")).await.unwrap();
+    assert_eq!(r.status(), 303);
+    assert!(locked(&app.state.db).await);
+    assert!(
+        citizen
+            .get(app.url("/account"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .is_redirection(),
+        "signed out"
+    );
+    // Lifting it waits for a supervisor.
+    let r = act(&helpdesk, "unlock", reason("call")).await.unwrap();
+    assert_eq!(
+        r.headers()["location"],
+        format!("/admin/citizens/{person}?done=requested")
+    );
+    assert!(locked(&app.state.db).await, "still locked");
+    let request = staff::find_open_staff_requests(&app.state.db, app.state.clock.now())
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(request.action, "lift_fraud_lock");
+    let r = post(
+        &app,
+        &supervisor,
+        &format!("/admin/requests/{}/approve", request.id),
+    )
+    .form(&reason("visit"))
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 303);
+    assert!(!locked(&app.state.db).await, "unlocked once approved");
+
+    // A lost passkey is revoked; a consent withdrawn on request.
+    let credential = accounts::find_passkeys_of_account(&app.state.db, &account_id)
+        .await
+        .unwrap()[0]
+        .credential_id
+        .clone();
+    let mut form = reason("call");
+    form.push(("item", credential));
+    assert_eq!(
+        act(&helpdesk, "passkeys/revoke", form)
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    assert!(
+        accounts::find_passkeys_of_account(&app.state.db, &account_id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let mut form = reason("letter");
+    form.push(("item", client_id.clone()));
+    assert_eq!(
+        act(&helpdesk, "consents/withdraw", form)
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    assert!(
+        civitas::store::oauth::find_consent(
+            &app.state.db,
+            &person,
+            &client_id,
+            app.state.clock.now()
+        )
+        .await
+        .unwrap()
+        .is_none()
+    );
+
+    // The citizen reads every step in their own history, with the pseudonym only.
+    let (citizen, _) = signed_in_browser(&app, &person, "urn:civitas:loa:substantial").await;
+    let page = citizen
+        .get(app.url("/account"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for line in [
+        "The helpdesk locked your account and signed you out everywhere because of suspected fraud",
+        "The helpdesk asked a supervisor to approve unlocking your account at your request by phone",
+        "The helpdesk unlocked your account",
+        "The helpdesk revoked one of your passkeys at your request by phone",
+        "The helpdesk withdrew your consent for a service in answer to your letter",
+    ] {
+        assert!(
+            page.contains(line),
+            "missing from the citizen's history: {line}"
+        );
+    }
+    assert!(page.contains(&pseudonym) && !page.contains("Hana") && !page.contains("TICKET-9"));
+    app.stop().await;
 }

@@ -100,15 +100,69 @@ async fn wait_for_codes(codes: &Arc<Mutex<Vec<String>>>, n: usize) {
     panic!("the relying party did not receive code number {n}");
 }
 
+/// Whether the browser tests can run: Chromium is there, or the run says it must be.
+fn chromium_present() -> bool {
+    if Path::new(CHROMIUM).exists() {
+        return true;
+    }
+    if std::env::var("CIVITAS_REQUIRE_BROWSER").as_deref() == Ok("1") {
+        panic!("CIVITAS_REQUIRE_BROWSER=1 but {CHROMIUM} is missing");
+    }
+    eprintln!(
+        "\n!!! SKIPPING the browser test: {CHROMIUM} is missing (apt-get install chromium)\n"
+    );
+    false
+}
+
+/// Headless Chromium with a page that has a virtual platform authenticator (resident keys,
+/// user verification). Keep the returned folder alive as long as the browser.
+async fn chromium_with_authenticator() -> (
+    Browser,
+    Page,
+    tokio::task::JoinHandle<()>,
+    tempfile::TempDir,
+) {
+    let profile = tempfile::tempdir().unwrap();
+    let config = BrowserConfig::builder()
+        .chrome_executable(CHROMIUM)
+        .no_sandbox()
+        .new_headless_mode()
+        .user_data_dir(profile.path())
+        .args([
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .build()
+        .unwrap();
+    let (browser, mut handler) = Browser::launch(config).await.expect("chromium starts");
+    let events = tokio::spawn(async move { while handler.next().await.is_some() {} });
+    let page = browser.new_page("about:blank").await.unwrap();
+    page.execute(EnableParams::builder().enable_ui(false).build())
+        .await
+        .unwrap();
+    let options = VirtualAuthenticatorOptions::builder()
+        .protocol(AuthenticatorProtocol::Ctap2)
+        .transport(AuthenticatorTransport::Internal)
+        .has_resident_key(true)
+        .has_user_verification(true)
+        .is_user_verified(true)
+        .automatic_presence_simulation(true)
+        .build()
+        .unwrap();
+    page.execute(AddVirtualAuthenticatorParams::new(options))
+        .await
+        .unwrap();
+
+    (browser, page, events, profile)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_citizen_activates_and_signs_in_with_a_passkey_in_a_real_browser() {
-    if !Path::new(CHROMIUM).exists() {
-        if std::env::var("CIVITAS_REQUIRE_BROWSER").as_deref() == Ok("1") {
-            panic!("CIVITAS_REQUIRE_BROWSER=1 but {CHROMIUM} is missing");
-        }
-        eprintln!(
-            "\n!!! SKIPPING the browser test: {CHROMIUM} is missing (apt-get install chromium)\n"
-        );
+    if !chromium_present() {
         return;
     }
     let db = TestDb::sqlite();
@@ -137,40 +191,7 @@ async fn a_citizen_activates_and_signs_in_with_a_passkey_in_a_real_browser() {
     .await;
     let secret = secret.unwrap();
 
-    let profile = tempfile::tempdir().unwrap();
-    let config = BrowserConfig::builder()
-        .chrome_executable(CHROMIUM)
-        .no_sandbox()
-        .new_headless_mode()
-        .user_data_dir(profile.path())
-        .args([
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ])
-        .build()
-        .unwrap();
-    let (mut browser, mut handler) = Browser::launch(config).await.expect("chromium starts");
-    let events = tokio::spawn(async move { while handler.next().await.is_some() {} });
-    let page = browser.new_page("about:blank").await.unwrap();
-    page.execute(EnableParams::builder().enable_ui(false).build())
-        .await
-        .unwrap();
-    let options = VirtualAuthenticatorOptions::builder()
-        .protocol(AuthenticatorProtocol::Ctap2)
-        .transport(AuthenticatorTransport::Internal)
-        .has_resident_key(true)
-        .has_user_verification(true)
-        .is_user_verified(true)
-        .automatic_presence_simulation(true)
-        .build()
-        .unwrap();
-    page.execute(AddVirtualAuthenticatorParams::new(options))
-        .await
-        .unwrap();
+    let (mut browser, page, events, _profile) = chromium_with_authenticator().await;
 
     // The relying party sends the citizen to Civitas.
     let redirect = format!("{rp}/callback");
@@ -367,6 +388,134 @@ async fn a_citizen_activates_and_signs_in_with_a_passkey_in_a_real_browser() {
     wait_for_url(&page, "signed-out page", "/signed-out").await;
     page.goto(app.url("/account").as_str()).await.unwrap();
     wait_for_url(&page, "sign-in page after signing out", "/signin").await;
+
+    browser.close().await.unwrap();
+    let _ = browser.wait().await;
+    events.abort();
+    app.stop().await;
+}
+
+/// Types `text` into the field `selector`.
+async fn fill(page: &Page, selector: &str, text: &str) {
+    element(page, selector)
+        .await
+        .click()
+        .await
+        .unwrap()
+        .type_str(text)
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_helpdesk_member_signs_in_with_a_passkey_and_unlocks_a_citizen_who_then_sees_it() {
+    if !chromium_present() {
+        return;
+    }
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn(&db).await;
+    let person = seeded_person(&app).await;
+    let me = &civitas::demo::population()[0];
+    // A citizen locked out (not for fraud: one person may lift it).
+    let account_id = uuid::Uuid::new_v4().to_string();
+    let mut tx = app.state.db.begin().await.unwrap();
+    let now = app.state.clock.now();
+    civitas::store::accounts::insert_account(&mut tx, &account_id, &person, now)
+        .await
+        .unwrap();
+    civitas::store::accounts::update_account_lock(
+        &mut tx,
+        &account_id,
+        Some(i64::MAX),
+        Some("locked by the helpdesk"),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    // The member is bootstrapped as `civitas staff create` does it.
+    let (member, token) = civitas::admin::members::create(
+        &app.state.db,
+        civitas::admin::Role::Helpdesk,
+        "Helga Helper",
+        now,
+    )
+    .await
+    .unwrap();
+
+    let (mut browser, page, events, _profile) = chromium_with_authenticator().await;
+    // Enrolment: the one-time link, then the staff passkey.
+    page.goto(app.url(&format!("/admin/enrol?token={token}")).as_str())
+        .await
+        .unwrap();
+    js_click(&element(&page, "button[data-passkey='register']").await).await;
+    wait_for_url(&page, "the console's sign-in page", "/admin/signin").await;
+    // Sign-in with it.
+    js_click(&element(&page, "button[data-passkey='signin']").await).await;
+    for _ in 0..100 {
+        if page
+            .url()
+            .await
+            .ok()
+            .flatten()
+            .is_some_and(|u| u.ends_with("/admin"))
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    js_click(&element(&page, "a[href='/admin/citizens']").await).await;
+    wait_for_url(&page, "the search page", "/admin/citizens").await;
+
+    // Find the citizen by national ID; open the record with a reason.
+    fill(&page, "#national_id", me.national_id.as_str()).await;
+    js_click(&element(&page, "form[action='/admin/citizens'] button").await).await;
+    wait_for_url(&page, "the results", "national_id=").await;
+    let result = page.content().await.unwrap();
+    assert!(result.contains("identity locked"), "the result says locked");
+    fill(&page, "#detail-1", "TICKET-77").await;
+    js_click(&element(&page, "form[action='/admin/citizens/open'] button").await).await;
+    wait_for_url(&page, "the record", &format!("/admin/citizens/{person}")).await;
+
+    // Unlock, with a reason.
+    fill(&page, "#detail-1", "TICKET-77 identity checked by phone").await;
+    js_click(
+        &element(
+            &page,
+            &format!("form[action='/admin/citizens/{person}/unlock'] button"),
+        )
+        .await,
+    )
+    .await;
+    wait_for_url(&page, "the record after unlocking", "done=unlock").await;
+    let account = civitas::store::accounts::find_account(&app.state.db, &account_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(account.locked_until, None, "unlocked");
+
+    // The citizen's own history: the unlock, its reason's category and time, a pseudonym,
+    // never the member's name or the ticket.
+    let (citizen, _) =
+        crate::support::oidc::signed_in_browser(&app, &person, "urn:civitas:loa:substantial").await;
+    let history = citizen
+        .get(app.url("/account"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let line = history
+        .lines()
+        .find(|l| l.contains("The helpdesk unlocked your account"))
+        .expect("the unlock is in the citizen's history");
+    assert!(
+        line.contains("at your request by phone")
+            && line.contains(&member.pseudonym)
+            && line.contains("<time>"),
+        "{line}"
+    );
+    assert!(!history.contains("Helga") && !history.contains("TICKET-77"));
 
     browser.close().await.unwrap();
     let _ = browser.wait().await;

@@ -687,3 +687,34 @@ async fn every_account_action_needs_a_reason_and_a_fraud_lock_needs_four_eyes_to
     assert!(page.contains(&pseudonym) && !page.contains("Hana") && !page.contains("TICKET-9"));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_console_session_ends_after_ten_idle_minutes_and_never_reaches_citizen_pages() {
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn(&db).await;
+    let (member, _, _) = staff_browser(&app, Role::Supervisor, "Idle").await;
+    assert_eq!(
+        member.get(app.url("/admin")).send().await.unwrap().status(),
+        200
+    );
+    // The console's cookie is scoped to /admin: citizen pages never see a staff session.
+    let r = member.get(app.url("/account")).send().await.unwrap();
+    assert_eq!(
+        r.headers()["location"],
+        "/signin",
+        "a staff session is no citizen's"
+    );
+    app.clock.advance(9 * 60);
+    assert_eq!(
+        member.get(app.url("/admin")).send().await.unwrap().status(),
+        200
+    );
+    app.clock.advance(10 * 60 + 1);
+    let r = member.get(app.url("/admin")).send().await.unwrap();
+    assert_eq!(
+        r.headers()["location"],
+        "/admin/signin",
+        "ten minutes idle end it"
+    );
+    app.stop().await;
+}

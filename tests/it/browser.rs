@@ -492,6 +492,29 @@ async fn a_helpdesk_member_signs_in_with_a_passkey_and_unlocks_a_citizen_who_the
         .unwrap()
         .unwrap();
     assert_eq!(account.locked_until, None, "unlocked");
+    // The record page, with all its forms, fits a 320 px screen.
+    page.execute(SetDeviceMetricsOverrideParams::new(320, 800, 1.0, true))
+        .await
+        .unwrap();
+    page.reload().await.unwrap();
+    element(&page, "form.admin-action").await;
+    let width: i64 = page
+        .evaluate("document.documentElement.scrollWidth")
+        .await
+        .unwrap()
+        .into_value()
+        .unwrap();
+    assert!(width <= 320, "the record page is {width} px wide at 320 px");
+    if let Ok(dir) = std::env::var("CIVITAS_SCREENSHOTS") {
+        page.save_screenshot(
+            chromiumoxide::page::ScreenshotParams::builder()
+                .full_page(true)
+                .build(),
+            Path::new(&dir).join("admin-record-320.png"),
+        )
+        .await
+        .unwrap();
+    }
 
     // The citizen's own history: the unlock, its reason's category and time, a pseudonym,
     // never the member's name or the ticket.

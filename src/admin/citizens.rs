@@ -16,6 +16,7 @@ use tower_sessions::Session;
 use super::{
     StaffSession,
     log::{Action, Reason, ReasonCategory},
+    texts::{Texts, texts},
 };
 use crate::{
     app::AppState,
@@ -40,6 +41,7 @@ pub struct Found {
 #[template(path = "admin/citizens.html")]
 pub struct FindPage {
     pub layout: Layout,
+    pub a: &'static Texts,
     pub national_id: String,
     pub family_name: String,
     pub birth_date: String,
@@ -90,7 +92,7 @@ pub async fn find(
         )
         .is_err()
         {
-            error = Some("Birth date: use the form YYYY-MM-DD.");
+            error = Some(texts(lang).birth_date_format);
             vec![]
         } else {
             persons::find_persons_by_name_and_birth_date(&state.db, family_name, birth_date).await?
@@ -100,7 +102,7 @@ pub async fn find(
     };
     let searched = !national_id.is_empty() || !family_name.is_empty();
     if searched && national_id.is_empty() && (family_name.is_empty() || birth_date.is_empty()) {
-        error = Some("Give the national ID, or the family name and the birth date.");
+        error = Some(texts(lang).search_needs);
     }
     let mut found = Vec::with_capacity(people.len());
     for p in people {
@@ -114,6 +116,7 @@ pub async fn find(
     }
     Ok(FindPage {
         layout: Layout::new(lang, "/admin/citizens"),
+        a: texts(lang),
         national_id,
         family_name: family_name.to_owned(),
         birth_date: birth_date.to_owned(),
@@ -148,14 +151,13 @@ async fn member(state: &AppState, who: &StaffSession) -> Result<staff::StaffRow,
 pub async fn open(
     State(state): State<AppState>,
     session: Session,
+    lang: Lang,
     Extension(who): Extension<StaffSession>,
     form: Result<Form<ReasonForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form.map_err(|e| AppError::BadRequest(e.body_text()))?;
     let Some(reason) = Reason::parse(&form.category, &form.detail) else {
-        return Err(AppError::BadRequest(
-            "Opening a record needs a reason: choose its category and give the ticket number or a note.".into(),
-        ));
+        return Err(AppError::BadRequest(texts(lang).reason_required.into()));
     };
     let person = persons::find_person(&state.db, &form.person_id)
         .await?
@@ -210,11 +212,7 @@ pub async fn open(
             "ALERT insider guard: staff account locked after too many record openings"
         );
         session.flush().await?;
-        return Ok((
-            StatusCode::FORBIDDEN,
-            "Your staff account is locked: too many records were opened within an hour. An operator has been alerted.",
-        )
-            .into_response());
+        return Ok((StatusCode::FORBIDDEN, texts(lang).guard_locked).into_response());
     }
     let mut list: Opened = session.get(OPENED).await?.unwrap_or_default();
     list.0
@@ -244,6 +242,7 @@ pub struct PasskeyLine {
 #[template(path = "admin/citizen.html")]
 pub struct RecordPage {
     pub layout: Layout,
+    pub a: &'static Texts,
     pub person_id: String,
     pub name: String,
     pub national_id: String,
@@ -258,7 +257,7 @@ pub struct RecordPage {
     pub releases: Vec<(String, String, String)>,
     pub history: Vec<(String, String)>,
     pub categories: [ReasonCategory; 5],
-    pub notice: Option<String>,
+    pub notice: Option<&'static str>,
 }
 
 #[derive(Deserialize, Default)]
@@ -315,21 +314,19 @@ pub async fn record(
         .into_iter()
         .map(|r| (crate::clock::rfc3339(r.created_at), r.client_name, r.claims))
         .collect();
+    let a = texts(lang);
     let notice = match q.done.as_str() {
-        "unlock" => Some("The account is unlocked.".to_owned()),
-        "lock" => Some("The account is locked and every session is ended.".to_owned()),
-        "sessions" => Some("Every session of this citizen is ended.".to_owned()),
-        "passkey" => Some("The passkey is revoked.".to_owned()),
-        "consent" => {
-            Some("The consent is withdrawn; that service's tokens are revoked.".to_owned())
-        }
-        "requested" => Some(
-            "A supervisor must approve this before it takes effect (within 24 hours).".to_owned(),
-        ),
+        "unlock" => Some(a.done_unlock),
+        "lock" => Some(a.done_lock),
+        "sessions" => Some(a.done_sessions),
+        "passkey" => Some(a.done_passkey),
+        "consent" => Some(a.done_consent),
+        "requested" => Some(a.done_requested),
         _ => None,
     };
     Ok(RecordPage {
         layout: Layout::new(lang, "/admin/citizens"),
+        a,
         name: format!("{} {}", person.given_names, person.family_name),
         national_id: person.national_id.clone(),
         birth_date: person.birth_date.clone(),
@@ -363,24 +360,20 @@ pub fn is_fraud_lock(reason: Option<&str>) -> bool {
 async fn prepare(
     state: &AppState,
     session: &Session,
+    lang: Lang,
     person_id: &str,
     form: Result<Form<ReasonForm>, FormRejection>,
 ) -> Result<(Reason, accounts::AccountRow), AppError> {
+    let a = texts(lang);
     let Form(form) = form.map_err(|e| AppError::BadRequest(e.body_text()))?;
-    let reason = Reason::parse(&form.category, &form.detail).ok_or_else(|| {
-        AppError::BadRequest(
-            "Every action needs a reason: choose its category and give the ticket number or a note."
-                .into(),
-        )
-    })?;
+    let reason = Reason::parse(&form.category, &form.detail)
+        .ok_or_else(|| AppError::BadRequest(a.reason_required.into()))?;
     if !is_open(session, person_id, state.clock.now()).await? {
-        return Err(AppError::BadRequest(
-            "Open the citizen's record (with a reason) first.".into(),
-        ));
+        return Err(AppError::BadRequest(a.open_first.into()));
     }
     let account = accounts::find_account_by_person(&state.db, person_id)
         .await?
-        .ok_or_else(|| AppError::BadRequest("This person has not activated an identity.".into()))?;
+        .ok_or_else(|| AppError::BadRequest(a.not_activated.into()))?;
     Ok((reason, account))
 }
 
@@ -388,11 +381,12 @@ async fn prepare(
 pub async fn unlock(
     State(state): State<AppState>,
     session: Session,
+    lang: Lang,
     Extension(who): Extension<StaffSession>,
     Path(person_id): Path<String>,
     form: Result<Form<ReasonForm>, FormRejection>,
 ) -> Result<Response, AppError> {
-    let (reason, account) = prepare(&state, &session, &person_id, form).await?;
+    let (reason, account) = prepare(&state, &session, lang, &person_id, form).await?;
     let now = state.clock.now();
     let me = member(&state, &who).await?;
     if is_fraud_lock(account.lock_reason.as_deref()) {
@@ -428,11 +422,12 @@ pub async fn unlock(
 pub async fn lock(
     State(state): State<AppState>,
     session: Session,
+    lang: Lang,
     Extension(who): Extension<StaffSession>,
     Path(person_id): Path<String>,
     form: Result<Form<ReasonForm>, FormRejection>,
 ) -> Result<Response, AppError> {
-    let (reason, account) = prepare(&state, &session, &person_id, form).await?;
+    let (reason, account) = prepare(&state, &session, lang, &person_id, form).await?;
     let now = state.clock.now();
     let me = member(&state, &who).await?;
     let lock_reason = if reason.category == ReasonCategory::Fraud {
@@ -468,11 +463,12 @@ pub async fn lock(
 pub async fn end_sessions(
     State(state): State<AppState>,
     session: Session,
+    lang: Lang,
     Extension(who): Extension<StaffSession>,
     Path(person_id): Path<String>,
     form: Result<Form<ReasonForm>, FormRejection>,
 ) -> Result<Response, AppError> {
-    let (reason, _) = prepare(&state, &session, &person_id, form).await?;
+    let (reason, _) = prepare(&state, &session, lang, &person_id, form).await?;
     let now = state.clock.now();
     let me = member(&state, &who).await?;
     let mut tx = state.db.begin().await?;
@@ -502,7 +498,8 @@ pub async fn end_sessions(
 #[template(path = "admin/code.html")]
 pub struct CodePage {
     pub layout: Layout,
-    pub name: String,
+    pub a: &'static Texts,
+    pub title: String,
     pub code: String,
 }
 
@@ -521,7 +518,7 @@ pub async fn reactivate(
     if !who.is_fresh(now) {
         return Ok(Redirect::to("/admin/signin").into_response());
     }
-    let (reason, account) = prepare(&state, &session, &person_id, form).await?;
+    let (reason, account) = prepare(&state, &session, lang, &person_id, form).await?;
     let me = member(&state, &who).await?;
     if !accounts::find_passkeys_of_account(&state.db, &account.id)
         .await?
@@ -594,9 +591,14 @@ pub async fn code_page(
     let person = persons::find_person(&state.db, person_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let a = texts(lang);
     let mut response = CodePage {
         layout: Layout::new(lang, "/admin/citizens"),
-        name: format!("{} {}", person.given_names, person.family_name),
+        a,
+        title: a.code_title.replace(
+            "{name}",
+            &format!("{} {}", person.given_names, person.family_name),
+        ),
         code,
     }
     .into_response();
@@ -633,13 +635,14 @@ impl ItemForm {
 pub async fn revoke_passkey(
     State(state): State<AppState>,
     session: Session,
+    lang: Lang,
     Extension(who): Extension<StaffSession>,
     Path(person_id): Path<String>,
     form: Result<Form<ItemForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form.map_err(|e| AppError::BadRequest(e.body_text()))?;
     let (credential_id, reason_form) = form.split();
-    let (reason, account) = prepare(&state, &session, &person_id, reason_form).await?;
+    let (reason, account) = prepare(&state, &session, lang, &person_id, reason_form).await?;
     let now = state.clock.now();
     let me = member(&state, &who).await?;
     let mut tx = state.db.begin().await?;
@@ -672,13 +675,14 @@ pub async fn revoke_passkey(
 pub async fn withdraw_consent(
     State(state): State<AppState>,
     session: Session,
+    lang: Lang,
     Extension(who): Extension<StaffSession>,
     Path(person_id): Path<String>,
     form: Result<Form<ItemForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form.map_err(|e| AppError::BadRequest(e.body_text()))?;
     let (client_id, reason_form) = form.split();
-    let (reason, _) = prepare(&state, &session, &person_id, reason_form).await?;
+    let (reason, _) = prepare(&state, &session, lang, &person_id, reason_form).await?;
     let now = state.clock.now();
     let me = member(&state, &who).await?;
     let mut tx = state.db.begin().await?;

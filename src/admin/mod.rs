@@ -10,6 +10,7 @@ pub mod log;
 pub mod members;
 pub mod requests;
 pub mod signin;
+pub mod texts;
 
 use axum::{
     extract::{Request, State},

@@ -15,6 +15,7 @@ use serde::Deserialize;
 use super::{
     StaffSession,
     log::{Action, Reason, ReasonCategory},
+    texts::{Texts, texts},
 };
 use crate::{
     app::AppState,
@@ -83,9 +84,8 @@ pub struct Line {
     pub id: String,
     pub action: String,
     pub subject: String,
-    pub reason: String,
-    pub requested_by: String,
-    pub requested_at: String,
+    /// Who asked, when and why, in the member's language.
+    pub asked: String,
     pub is_own: bool,
 }
 
@@ -93,6 +93,7 @@ pub struct Line {
 #[template(path = "admin/requests.html")]
 pub struct RequestsPage {
     pub layout: Layout,
+    pub a: &'static Texts,
     pub requests: Vec<Line>,
     pub categories: [ReasonCategory; 5],
 }
@@ -103,6 +104,7 @@ pub async fn list(
     lang: Lang,
     Extension(who): Extension<StaffSession>,
 ) -> Result<RequestsPage, AppError> {
+    let a = texts(lang);
     let mut requests = vec![];
     for r in staff::find_open_staff_requests(&state.db, state.clock.now()).await? {
         let by = staff::find_staff(&state.db, &r.requested_by)
@@ -114,13 +116,16 @@ pub async fn list(
             id: r.id,
             action: r.action,
             subject: r.subject,
-            reason: r.reason,
-            requested_by: by,
-            requested_at: crate::clock::rfc3339(r.requested_at),
+            asked: a
+                .asked_by
+                .replace("{who}", &by)
+                .replace("{when}", &crate::clock::rfc3339(r.requested_at))
+                .replace("{reason}", &r.reason),
         });
     }
     Ok(RequestsPage {
         layout: Layout::new(lang, "/admin/requests"),
+        a,
         requests,
         categories: ReasonCategory::ALL,
     })
@@ -154,16 +159,14 @@ pub async fn decide(
     if !who.is_fresh(now) {
         return Ok(Redirect::to("/admin/signin").into_response());
     }
-    let reason = Reason::parse(&form.category, &form.detail).ok_or_else(|| {
-        AppError::BadRequest("A decision needs a reason: category and note.".into())
-    })?;
+    let a = texts(lang);
+    let reason = Reason::parse(&form.category, &form.detail)
+        .ok_or_else(|| AppError::BadRequest(a.reason_required.into()))?;
     let request = staff::find_staff_request(&state.db, &id)
         .await?
         .ok_or(AppError::NotFound)?;
     if request.requested_by == who.staff_id {
-        return Err(AppError::BadRequest(
-            "You cannot decide your own request: another supervisor must.".into(),
-        ));
+        return Err(AppError::BadRequest(a.own_decision.into()));
     }
     let me = staff::find_staff(&state.db, &who.staff_id)
         .await?
@@ -172,9 +175,7 @@ pub async fn decide(
     let mut tx = state.db.begin().await?;
     // Once, in time, and never by the requester: the statement itself holds these.
     if !staff::update_staff_request_decided(&mut tx, &id, &me.id, decided, now).await? {
-        return Err(AppError::BadRequest(
-            "This request was decided already, has expired, or is your own.".into(),
-        ));
+        return Err(AppError::BadRequest(a.decided_already.into()));
     }
     let category = request
         .reason

@@ -18,7 +18,10 @@ use webauthn_rs::prelude::{
     RegisterPublicKeyCredential, Uuid,
 };
 
-use super::{Role, StaffSession};
+use super::{
+    Role, StaffSession,
+    texts::{Texts, texts},
+};
 use crate::{
     app::AppState,
     crypto::secrets::sha256_b64,
@@ -60,6 +63,7 @@ fn webauthn(state: &AppState) -> Result<&webauthn_rs::Webauthn, CeremonyError> {
 #[template(path = "admin/signin.html")]
 pub struct SigninPage {
     pub layout: Layout,
+    pub a: &'static Texts,
     /// Signed in already: this page renews the passkey verification for a risky action.
     pub is_verification: bool,
 }
@@ -68,6 +72,7 @@ pub struct SigninPage {
 pub async fn signin_page(lang: Lang, session: Session) -> Result<SigninPage, CeremonyError> {
     Ok(SigninPage {
         layout: Layout::new(lang, "/admin/signin"),
+        a: texts(lang),
         is_verification: super::current(&session).await?.is_some(),
     })
 }
@@ -189,8 +194,8 @@ pub struct EnrolQuery {
 #[template(path = "admin/enrol.html")]
 pub struct EnrolPage {
     pub layout: Layout,
-    pub name: String,
-    pub role: &'static str,
+    pub a: &'static Texts,
+    pub intro: String,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -211,11 +216,7 @@ pub async fn enrol_page(
     let now = state.clock.now();
     let token_hash = sha256_b64(&q.token);
     let Some(member) = staff::find_staff_by_enrolment(&state.db, &token_hash, now).await? else {
-        return Ok((
-            StatusCode::NOT_FOUND,
-            "This enrolment link is unknown, used or expired. Ask an operator for a new one.",
-        )
-            .into_response());
+        return Ok((StatusCode::NOT_FOUND, texts(lang).enrol_link_invalid).into_response());
     };
     session.cycle_id().await?;
     session
@@ -229,10 +230,14 @@ pub async fn enrol_page(
             },
         )
         .await?;
+    let a = texts(lang);
     Ok(EnrolPage {
         layout: Layout::new(lang, "/admin/signin"),
-        role: Role::parse(&member.role).map_or("", Role::as_str),
-        name: member.name,
+        a,
+        intro: a
+            .enrol_intro
+            .replace("{name}", &member.name)
+            .replace("{role}", Role::parse(&member.role).map_or("", Role::as_str)),
     }
     .into_response())
 }
@@ -337,8 +342,8 @@ pub async fn signout(session: Session) -> Result<Response, CeremonyError> {
 #[template(path = "admin/home.html")]
 pub struct HomePage {
     pub layout: Layout,
-    pub name: String,
-    pub role: &'static str,
+    pub a: &'static Texts,
+    pub signed_in_as: String,
     pub can_find: bool,
     pub can_approve: bool,
 }
@@ -350,10 +355,14 @@ pub async fn home(
     Extension(who): Extension<StaffSession>,
 ) -> Result<HomePage, CeremonyError> {
     let member = staff::find_staff(&state.db, &who.staff_id).await?;
+    let a = texts(lang);
     Ok(HomePage {
         layout: Layout::new(lang, "/admin"),
-        name: member.map(|m| m.name).unwrap_or_default(),
-        role: who.role.as_str(),
+        a,
+        signed_in_as: a
+            .signed_in_as
+            .replace("{name}", &member.map(|m| m.name).unwrap_or_default())
+            .replace("{role}", who.role.as_str()),
         can_find: who.role.can(super::Permission::FindCitizen),
         can_approve: who.role.can(super::Permission::ApproveRequests),
     })

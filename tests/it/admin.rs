@@ -269,6 +269,17 @@ async fn opening_a_record_needs_a_reason_and_the_citizen_sees_it_without_the_sta
         page.contains(&format!(r#"value="{person}""#)),
         "found by name and birth date"
     );
+    // The console speaks French too.
+    let page = helpdesk
+        .get(app.url("/admin/citizens"))
+        .header("accept-language", "fr")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Trouver un citoyen") && page.contains("Date de naissance"));
 
     // The full record cannot be seen without opening it, nor opened without a reason.
     let r = helpdesk

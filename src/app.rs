@@ -260,12 +260,12 @@ admin_routes! {
         get "/admin/citizens" => admin::citizens::find, FindCitizen;
         post "/admin/citizens/open" => admin::citizens::open, FindCitizen;
         get "/admin/citizens/{id}" => admin::citizens::record, FindCitizen;
-        post "/admin/citizens/{id}/unlock" => admin::citizens::unlock, ActOnCitizen;
-        post "/admin/citizens/{id}/lock" => admin::citizens::lock, ActOnCitizen;
-        post "/admin/citizens/{id}/sessions/end" => admin::citizens::end_sessions, ActOnCitizen;
-        post "/admin/citizens/{id}/reactivate" => admin::citizens::reactivate, ActOnCitizen;
-        post "/admin/citizens/{id}/passkeys/revoke" => admin::citizens::revoke_passkey, ActOnCitizen;
-        post "/admin/citizens/{id}/consents/withdraw" => admin::citizens::withdraw_consent, ActOnCitizen;
+        post "/admin/citizens/{id}/unlock" => admin::actions::unlock, ActOnCitizen;
+        post "/admin/citizens/{id}/lock" => admin::actions::lock, ActOnCitizen;
+        post "/admin/citizens/{id}/sessions/end" => admin::actions::end_sessions, ActOnCitizen;
+        post "/admin/citizens/{id}/reactivate" => admin::actions::reactivate, ActOnCitizen;
+        post "/admin/citizens/{id}/passkeys/revoke" => admin::actions::revoke_passkey, ActOnCitizen;
+        post "/admin/citizens/{id}/consents/withdraw" => admin::actions::withdraw_consent, ActOnCitizen;
         get "/admin/requests" => admin::requests::list, ApproveRequests;
         post "/admin/requests/{id}/{decision}" => admin::requests::decide, ApproveRequests;
     }

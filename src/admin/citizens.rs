@@ -131,17 +131,20 @@ pub async fn find(
 #[serde(deny_unknown_fields)]
 pub struct ReasonForm {
     #[serde(default)]
-    person_id: String,
+    pub person_id: String,
     #[serde(default)]
-    category: String,
+    pub category: String,
     #[serde(default)]
-    detail: String,
+    pub detail: String,
 }
 
 #[derive(Serialize, Deserialize, Default)]
 struct Opened(Vec<(String, i64)>);
 
-async fn member(state: &AppState, who: &StaffSession) -> Result<staff::StaffRow, AppError> {
+pub(super) async fn member(
+    state: &AppState,
+    who: &StaffSession,
+) -> Result<staff::StaffRow, AppError> {
     staff::find_staff(&state.db, &who.staff_id)
         .await?
         .ok_or(AppError::Forbidden)
@@ -165,21 +168,14 @@ pub async fn open(
     let now = state.clock.now();
     let me = member(&state, &who).await?;
     let mut tx = state.db.begin().await?;
-    super::log::record(
+    on_citizen(
         &mut tx,
-        &Action {
-            staff_id: &me.id,
-            pseudonym: &me.pseudonym,
-            action: "open_record",
-            subject: &person.id,
-            reason: &reason.logged(),
-            citizen: Some((
-                &person.id,
-                "The helpdesk opened your account",
-                reason.category,
-            )),
-            at: now,
-        },
+        &me,
+        "open_record",
+        &person.id,
+        &reason,
+        "The helpdesk opened your account",
+        now,
     )
     .await?;
     tx.commit().await?;
@@ -222,8 +218,39 @@ pub async fn open(
     Ok(Redirect::to(&format!("/admin/citizens/{}", person.id)).into_response())
 }
 
+/// Records `action` on the citizen `person_id` in the staff log and in the citizen's history,
+/// where they read `sentence` and the reason's category.
+pub(super) async fn on_citizen(
+    tx: &mut crate::store::Tx,
+    me: &staff::StaffRow,
+    action: &str,
+    person_id: &str,
+    reason: &Reason,
+    sentence: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    super::log::record(
+        tx,
+        &Action {
+            staff_id: &me.id,
+            pseudonym: &me.pseudonym,
+            action,
+            subject: person_id,
+            reason: &reason.logged(),
+            citizen: Some((person_id, sentence, reason.category)),
+            at: now,
+        },
+    )
+    .await
+    .map(drop)
+}
+
 /// Whether this session opened the record (with a reason) recently.
-async fn is_open(session: &Session, person_id: &str, now: i64) -> Result<bool, AppError> {
+pub(super) async fn is_open(
+    session: &Session,
+    person_id: &str,
+    now: i64,
+) -> Result<bool, AppError> {
     let list: Opened = session.get(OPENED).await?.unwrap_or_default();
     Ok(list
         .0
@@ -348,364 +375,4 @@ pub async fn record(
         person_id: person.id,
     }
     .into_response())
-}
-
-/// A lock a citizen asked for ("this wasn't me") or staff set for fraud: lifting it needs a
-/// second person.
-pub fn is_fraud_lock(reason: Option<&str>) -> bool {
-    reason.is_some_and(|r| r.starts_with("fraud") || r.starts_with("locked by the citizen"))
-}
-
-/// The common start of every action: the form's reason, the opened record, the account.
-async fn prepare(
-    state: &AppState,
-    session: &Session,
-    lang: Lang,
-    person_id: &str,
-    form: Result<Form<ReasonForm>, FormRejection>,
-) -> Result<(Reason, accounts::AccountRow), AppError> {
-    let a = texts(lang);
-    let Form(form) = form.map_err(|e| AppError::BadRequest(e.body_text()))?;
-    let reason = Reason::parse(&form.category, &form.detail)
-        .ok_or_else(|| AppError::BadRequest(a.reason_required.into()))?;
-    if !is_open(session, person_id, state.clock.now()).await? {
-        return Err(AppError::BadRequest(a.open_first.into()));
-    }
-    let account = accounts::find_account_by_person(&state.db, person_id)
-        .await?
-        .ok_or_else(|| AppError::BadRequest(a.not_activated.into()))?;
-    Ok((reason, account))
-}
-
-/// `POST /admin/citizens/{id}/unlock`: lifts a lock; a fraud lock only through four eyes.
-pub async fn unlock(
-    State(state): State<AppState>,
-    session: Session,
-    lang: Lang,
-    Extension(who): Extension<StaffSession>,
-    Path(person_id): Path<String>,
-    form: Result<Form<ReasonForm>, FormRejection>,
-) -> Result<Response, AppError> {
-    let (reason, account) = prepare(&state, &session, lang, &person_id, form).await?;
-    let now = state.clock.now();
-    let me = member(&state, &who).await?;
-    if is_fraud_lock(account.lock_reason.as_deref()) {
-        super::requests::request(&state, &me, "lift_fraud_lock", &person_id, &reason, now).await?;
-        return Ok(
-            Redirect::to(&format!("/admin/citizens/{person_id}?done=requested")).into_response(),
-        );
-    }
-    let mut tx = state.db.begin().await?;
-    accounts::update_account_lock(&mut tx, &account.id, None, None).await?;
-    super::log::record(
-        &mut tx,
-        &Action {
-            staff_id: &me.id,
-            pseudonym: &me.pseudonym,
-            action: "unlock",
-            subject: &person_id,
-            reason: &reason.logged(),
-            citizen: Some((
-                &person_id,
-                "The helpdesk unlocked your account",
-                reason.category,
-            )),
-            at: now,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/admin/citizens/{person_id}?done=unlock")).into_response())
-}
-
-/// `POST /admin/citizens/{id}/lock`: locks the account and ends every session.
-pub async fn lock(
-    State(state): State<AppState>,
-    session: Session,
-    lang: Lang,
-    Extension(who): Extension<StaffSession>,
-    Path(person_id): Path<String>,
-    form: Result<Form<ReasonForm>, FormRejection>,
-) -> Result<Response, AppError> {
-    let (reason, account) = prepare(&state, &session, lang, &person_id, form).await?;
-    let now = state.clock.now();
-    let me = member(&state, &who).await?;
-    let lock_reason = if reason.category == ReasonCategory::Fraud {
-        "fraud: locked by the helpdesk"
-    } else {
-        "locked by the helpdesk"
-    };
-    let mut tx = state.db.begin().await?;
-    accounts::update_account_lock(&mut tx, &account.id, Some(i64::MAX), Some(lock_reason)).await?;
-    accounts::delete_sessions_of_person(&mut tx, &person_id).await?;
-    super::log::record(
-        &mut tx,
-        &Action {
-            staff_id: &me.id,
-            pseudonym: &me.pseudonym,
-            action: "lock",
-            subject: &person_id,
-            reason: &reason.logged(),
-            citizen: Some((
-                &person_id,
-                "The helpdesk locked your account and signed you out everywhere",
-                reason.category,
-            )),
-            at: now,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/admin/citizens/{person_id}?done=lock")).into_response())
-}
-
-/// `POST /admin/citizens/{id}/sessions/end`: signs the citizen out everywhere.
-pub async fn end_sessions(
-    State(state): State<AppState>,
-    session: Session,
-    lang: Lang,
-    Extension(who): Extension<StaffSession>,
-    Path(person_id): Path<String>,
-    form: Result<Form<ReasonForm>, FormRejection>,
-) -> Result<Response, AppError> {
-    let (reason, _) = prepare(&state, &session, lang, &person_id, form).await?;
-    let now = state.clock.now();
-    let me = member(&state, &who).await?;
-    let mut tx = state.db.begin().await?;
-    accounts::delete_sessions_of_person(&mut tx, &person_id).await?;
-    super::log::record(
-        &mut tx,
-        &Action {
-            staff_id: &me.id,
-            pseudonym: &me.pseudonym,
-            action: "end_sessions",
-            subject: &person_id,
-            reason: &reason.logged(),
-            citizen: Some((
-                &person_id,
-                "The helpdesk signed you out everywhere",
-                reason.category,
-            )),
-            at: now,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/admin/citizens/{person_id}?done=sessions")).into_response())
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "admin/code.html")]
-pub struct CodePage {
-    pub layout: Layout,
-    pub a: &'static Texts,
-    pub title: String,
-    pub code: String,
-}
-
-/// `POST /admin/citizens/{id}/reactivate`: a re-activation code after an identity check. An
-/// account that still has passkeys needs a supervisor's approval first; the code is shown
-/// once, to be read out or sent by letter (never by e-mail).
-pub async fn reactivate(
-    State(state): State<AppState>,
-    session: Session,
-    lang: Lang,
-    Extension(who): Extension<StaffSession>,
-    Path(person_id): Path<String>,
-    form: Result<Form<ReasonForm>, FormRejection>,
-) -> Result<Response, AppError> {
-    let now = state.clock.now();
-    if !who.is_fresh(now) {
-        return Ok(Redirect::to("/admin/signin").into_response());
-    }
-    let (reason, account) = prepare(&state, &session, lang, &person_id, form).await?;
-    let me = member(&state, &who).await?;
-    if !accounts::find_passkeys_of_account(&state.db, &account.id)
-        .await?
-        .is_empty()
-    {
-        super::requests::request(&state, &me, "reactivate", &person_id, &reason, now).await?;
-        return Ok(
-            Redirect::to(&format!("/admin/citizens/{person_id}?done=requested")).into_response(),
-        );
-    }
-    let code = issue_reactivation(
-        &state,
-        &me,
-        &person_id,
-        &reason.logged(),
-        reason.category,
-        now,
-    )
-    .await?;
-    code_page(&state, lang, &person_id, code).await
-}
-
-/// Issues a re-activation code and records it; returns the code (shown once).
-pub async fn issue_reactivation(
-    state: &AppState,
-    me: &staff::StaffRow,
-    person_id: &str,
-    reason: &str,
-    category: ReasonCategory,
-    now: i64,
-) -> Result<String, AppError> {
-    let (code, hash) = crate::authn::activation::new_activation_code();
-    let mut tx = state.db.begin().await?;
-    accounts::insert_activation_code(
-        &mut tx,
-        &hash,
-        person_id,
-        now,
-        now + crate::authn::activation::ACTIVATION_CODE_LIFETIME,
-    )
-    .await?;
-    super::log::record(
-        &mut tx,
-        &Action {
-            staff_id: &me.id,
-            pseudonym: &me.pseudonym,
-            action: "reactivation_code",
-            subject: person_id,
-            reason,
-            citizen: Some((
-                person_id,
-                "The helpdesk issued a re-activation code for you",
-                category,
-            )),
-            at: now,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(code)
-}
-
-/// The page that shows a new code once.
-pub async fn code_page(
-    state: &AppState,
-    lang: Lang,
-    person_id: &str,
-    code: String,
-) -> Result<Response, AppError> {
-    let person = persons::find_person(&state.db, person_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let a = texts(lang);
-    let mut response = CodePage {
-        layout: Layout::new(lang, "/admin/citizens"),
-        a,
-        title: a.code_title.replace(
-            "{name}",
-            &format!("{} {}", person.given_names, person.family_name),
-        ),
-        code,
-    }
-    .into_response();
-    response.headers_mut().insert(
-        axum::http::header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("no-store"),
-    );
-    Ok(response)
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ItemForm {
-    /// The passkey's credential id, or the service's client id.
-    item: String,
-    #[serde(default)]
-    category: String,
-    #[serde(default)]
-    detail: String,
-}
-
-impl ItemForm {
-    fn split(self) -> (String, Result<Form<ReasonForm>, FormRejection>) {
-        let reason = ReasonForm {
-            person_id: String::new(),
-            category: self.category,
-            detail: self.detail,
-        };
-        (self.item, Ok(Form(reason)))
-    }
-}
-
-/// `POST /admin/citizens/{id}/passkeys/revoke`: a lost or stolen passkey stops working.
-pub async fn revoke_passkey(
-    State(state): State<AppState>,
-    session: Session,
-    lang: Lang,
-    Extension(who): Extension<StaffSession>,
-    Path(person_id): Path<String>,
-    form: Result<Form<ItemForm>, FormRejection>,
-) -> Result<Response, AppError> {
-    let Form(form) = form.map_err(|e| AppError::BadRequest(e.body_text()))?;
-    let (credential_id, reason_form) = form.split();
-    let (reason, account) = prepare(&state, &session, lang, &person_id, reason_form).await?;
-    let now = state.clock.now();
-    let me = member(&state, &who).await?;
-    let mut tx = state.db.begin().await?;
-    if !accounts::delete_passkey(&mut tx, &account.id, &credential_id).await? {
-        return Err(AppError::NotFound);
-    }
-    super::log::record(
-        &mut tx,
-        &Action {
-            staff_id: &me.id,
-            pseudonym: &me.pseudonym,
-            action: "revoke_passkey",
-            subject: &person_id,
-            reason: &reason.logged(),
-            citizen: Some((
-                &person_id,
-                "The helpdesk revoked one of your passkeys",
-                reason.category,
-            )),
-            at: now,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/admin/citizens/{person_id}?done=passkey")).into_response())
-}
-
-/// `POST /admin/citizens/{id}/consents/withdraw`: on the citizen's request, a service's
-/// consent ends and its grants and tokens are revoked at once.
-pub async fn withdraw_consent(
-    State(state): State<AppState>,
-    session: Session,
-    lang: Lang,
-    Extension(who): Extension<StaffSession>,
-    Path(person_id): Path<String>,
-    form: Result<Form<ItemForm>, FormRejection>,
-) -> Result<Response, AppError> {
-    let Form(form) = form.map_err(|e| AppError::BadRequest(e.body_text()))?;
-    let (client_id, reason_form) = form.split();
-    let (reason, _) = prepare(&state, &session, lang, &person_id, reason_form).await?;
-    let now = state.clock.now();
-    let me = member(&state, &who).await?;
-    let mut tx = state.db.begin().await?;
-    if !oauth::delete_consent_and_revoke(&mut tx, &person_id, &client_id, now).await? {
-        return Err(AppError::NotFound);
-    }
-    super::log::record(
-        &mut tx,
-        &Action {
-            staff_id: &me.id,
-            pseudonym: &me.pseudonym,
-            action: "withdraw_consent",
-            subject: &person_id,
-            reason: &format!("{} (client {client_id})", reason.logged()),
-            citizen: Some((
-                &person_id,
-                "The helpdesk withdrew your consent for a service",
-                reason.category,
-            )),
-            at: now,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/admin/citizens/{person_id}?done=consent")).into_response())
 }

@@ -5,6 +5,7 @@
 //! hash chain) and, when it concerns a citizen, into that citizen's own history under the
 //! member's pseudonym, never their name.
 
+pub mod actions;
 pub mod citizens;
 pub mod log;
 pub mod members;

@@ -229,7 +229,7 @@ pub async fn decide(
     }
     tx.commit().await?;
     if approve && request.action == "reactivate" {
-        let code = super::citizens::issue_reactivation(
+        let code = super::actions::issue_reactivation(
             &state,
             &me,
             &request.subject,
@@ -238,7 +238,7 @@ pub async fn decide(
             now,
         )
         .await?;
-        return super::citizens::code_page(&state, lang, &request.subject, code).await;
+        return super::actions::code_page(&state, lang, &request.subject, code).await;
     }
     Ok(Redirect::to("/admin/requests").into_response())
 }

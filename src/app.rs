@@ -6,8 +6,7 @@ use std::{future::Future, sync::Arc};
 use axum::extract::{ConnectInfo, MatchedPath};
 use axum::{
     Router,
-    body::Bytes,
-    http::{HeaderName, HeaderValue, Request},
+    http::Request,
     middleware,
     routing::{get, post},
 };
@@ -42,38 +41,7 @@ use crate::{
     },
 };
 
-/// Everything a handler may need, cheap to clone.
-#[derive(Clone)]
-pub struct AppState {
-    pub config: Arc<Config>,
-    pub db: Db,
-    /// Group commit for the hot paths' writes (see `store::writer`).
-    pub writer: store::writer::Writer,
-    pub keys: Arc<Keyring>,
-    pub clock: SharedClock,
-    pub metrics: Arc<metrics::Metrics>,
-    /// The issuer's origin, as browsers send it in `Origin`.
-    pub origin: Arc<str>,
-    pub security_headers: Arc<[(HeaderName, HeaderValue)]>,
-    pub jwks_cache_control: HeaderValue,
-    /// The discovery document, prebuilt.
-    pub discovery: Bytes,
-    /// The key behind pairwise subject identifiers.
-    pub pairwise: Arc<PairwiseKey>,
-    /// Relying parties' fetched public keys.
-    pub client_keys: Arc<oidc::client_keys::ClientKeys>,
-    /// The WebAuthn relying party (`None` when the issuer's host is an IP address).
-    pub webauthn: Option<Arc<webauthn_rs::Webauthn>>,
-    /// Attestation CAs of allow-listed authenticators, for assurance high.
-    pub attestation_cas: Option<webauthn_rs::prelude::AttestationCaList>,
-    /// Their AAGUIDs: an attested passkey gives high only while its model is listed.
-    pub high_assurance_aaguids: Arc<[uuid::Uuid]>,
-    /// Mail delivery (`None`: no SMTP configured and not in demo mode).
-    pub mailer: Option<Arc<dyn crate::mail::Mailer>>,
-    /// Keys the stored hashes of short secrets (e-mail codes); kept in the keys folder, not
-    /// the database.
-    pub short_secrets: Arc<crate::crypto::secrets::ShortSecretKey>,
-}
+pub use crate::state::AppState;
 
 /// A built application: its state and its router, ready to serve.
 pub struct App {

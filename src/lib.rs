@@ -6,7 +6,7 @@
 pub mod account;
 /// The helpdesk and operator console: staff, roles, permissions, four eyes, the staff log.
 pub mod admin;
-/// The route table, shared state and the one startup path: `build(config)` and `serve`.
+/// The route table and the one startup path: `build(config)` and `serve`.
 pub mod app;
 /// Who the citizen is: activation, passkeys, attempt throttling, security events.
 pub mod authn;
@@ -32,6 +32,8 @@ pub mod mail;
 pub mod oidc;
 /// The population registry: person records, the CSV format and its import.
 pub mod registry;
+/// The shared state handlers receive: database, keys, configuration, clock, WebAuthn.
+pub mod state;
 /// All SQL: the connection pool, migrations and one function per statement.
 pub mod store;
 /// Logging setup.

@@ -14,9 +14,9 @@ use tower_sessions::Session;
 
 use super::{day, who};
 use crate::{
-    app::AppState,
     clock::rfc3339,
     error::AppError,
+    state::AppState,
     store::releases::{self, ReleaseRow},
     web::{i18n::Lang, pages::Layout},
 };

@@ -17,11 +17,11 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::{
-    app::AppState,
     authn::record_event,
     clock::rfc3339,
     error::AppError,
     oidc::claims::scope_set,
+    state::AppState,
     store::{accounts, oauth, persons, persons::PersonRow, sessions as session_rows},
     web::{
         i18n::Lang,

@@ -20,8 +20,8 @@ use super::{
     texts::{Texts, texts},
 };
 use crate::{
-    app::AppState,
     error::AppError,
+    state::AppState,
     store::{accounts, oauth, persons, staff},
     web::{i18n::Lang, pages::Layout},
 };

@@ -19,8 +19,8 @@ use super::{
     texts::{Texts, texts},
 };
 use crate::{
-    app::AppState,
     error::AppError,
+    state::AppState,
     store::{accounts, oauth, persons, releases, staff},
     web::{i18n::Lang, pages::Layout},
 };

@@ -22,7 +22,7 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
-use crate::{app::AppState, store::staff};
+use crate::{state::AppState, store::staff};
 
 /// The admin cookie's session lasts this long without a request.
 pub const IDLE_TIMEOUT_SECS: u64 = 600;

@@ -18,8 +18,8 @@ use super::{
     texts::{Texts, texts},
 };
 use crate::{
-    app::AppState,
     error::AppError,
+    state::AppState,
     store::{accounts, staff},
     web::{i18n::Lang, pages::Layout},
 };

@@ -23,8 +23,8 @@ use super::{
     texts::{Texts, texts},
 };
 use crate::{
-    app::AppState,
     crypto::secrets::sha256_b64,
+    state::AppState,
     store::staff::{self, StaffPasskeyRow},
     web::{i18n::Lang, pages::Layout},
 };

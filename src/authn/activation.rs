@@ -17,10 +17,10 @@ use tower_sessions::Session;
 
 use super::{after_sign_in, record_event, throttle};
 use crate::{
-    app::AppState,
     crypto::secrets::sha256_b64,
     error::AppError,
     registry::NationalId,
+    state::AppState,
     store::{Db, accounts, persons},
     web::{client_ip::ClientIp, i18n::Lang, pages::Layout},
 };

@@ -15,10 +15,10 @@ use tower_sessions::Session;
 
 use super::{activation::ContinueQuery, after_sign_in, record_event, throttle};
 use crate::{
-    app::AppState,
     crypto::secrets::random_token,
     error::AppError,
     mail::Mail,
+    state::AppState,
     store::accounts,
     web::{
         client_ip::ClientIp,

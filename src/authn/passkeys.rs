@@ -29,8 +29,8 @@ use super::{
     after_sign_in, record_event, throttle,
 };
 use crate::{
-    app::AppState,
     crypto::secrets::random_token,
+    state::AppState,
     store::{accounts, persons},
     web::{
         client_ip::ClientIp,

@@ -24,8 +24,8 @@ use super::{
     after_sign_in, record_event, throttle,
 };
 use crate::{
-    app::AppState,
     error::AppError,
+    state::AppState,
     store::accounts,
     web::{client_ip::ClientIp, i18n::Lang, pages::Layout, sessions::signed_in},
 };

@@ -10,8 +10,8 @@ use tower_sessions::Session;
 
 use super::activation::ContinueQuery;
 use crate::{
-    app::AppState,
     error::AppError,
+    state::AppState,
     store::sessions as session_rows,
     web::{
         i18n::Lang,

@@ -17,12 +17,12 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::{
-    app::AppState,
     error::AppError,
     oidc::{
         authorize::{Pending, error_response, pending_key, redirect_error},
         claims::{identity_claims, scope_claims, scope_set, scope_string},
     },
+    state::AppState,
     store::{clients, oauth, persons},
     web::{i18n::Lang, pages::Layout, sessions::signed_in},
 };

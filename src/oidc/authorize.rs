@@ -28,9 +28,9 @@ use super::{
     tokens::CODE_LIFETIME,
 };
 use crate::{
-    app::AppState,
     crypto::secrets::{random_token, sha256_b64},
     error::AppError,
+    state::AppState,
     store::{
         clients,
         oauth::{self, CodeRow},

@@ -9,8 +9,8 @@ use base64::{Engine, engine::general_purpose::STANDARD};
 
 use super::{clients::AuthMethod, error::OAuthError};
 use crate::{
-    app::AppState,
     crypto::secrets::verify_secret,
+    state::AppState,
     store::{
         clients::{self, ClientRow},
         oauth,

@@ -11,7 +11,7 @@ use axum::{
 use serde_json::json;
 
 use super::{authorize_request::ACR_VALUES, clients::SCOPES};
-use crate::{app::AppState, config::Issuer};
+use crate::{config::Issuer, state::AppState};
 
 /// The metadata document for `issuer`.
 pub fn metadata(issuer: &Issuer) -> Bytes {

@@ -6,7 +6,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// The JWKS, prebuilt bytes. Relying parties may cache it for
 /// [`crate::config::KeysConfig::jwks_max_age`], so a new key is in their copy before it signs.

@@ -13,8 +13,8 @@ use axum::{
 use tower_sessions::Session;
 
 use crate::{
-    app::AppState,
     error::AppError,
+    state::AppState,
     store::{clients, sessions as session_rows},
     web::{
         i18n::Lang,

@@ -19,8 +19,8 @@ use super::{
     error::{OAuthError, no_store},
 };
 use crate::{
-    app::AppState,
     crypto::secrets::{constant_time_eq, random_token, sha256_b64},
+    state::AppState,
     store::clients::{self as client_rows, ClientRow},
 };
 

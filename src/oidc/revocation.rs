@@ -15,8 +15,8 @@ use super::{
     error::{OAuthError, no_store},
 };
 use crate::{
-    app::AppState,
     crypto::secrets::sha256_b64,
+    state::AppState,
     store::{
         clients::{self, ClientRow},
         oauth,

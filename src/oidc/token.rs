@@ -21,8 +21,8 @@ use super::{
     tokens::{self, SignInFacts},
 };
 use crate::{
-    app::AppState,
     crypto::secrets::{constant_time_eq, random_token, sha256_b64},
+    state::AppState,
     store::{
         clients::ClientRow,
         oauth::{self, GrantRow},

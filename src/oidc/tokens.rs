@@ -7,8 +7,8 @@ use sha2::{Digest, Sha256};
 
 use super::error::OAuthError;
 use crate::{
-    app::AppState,
     crypto::{Alg, jws},
+    state::AppState,
     store::{clients::ClientRow, persons::PersonRow},
 };
 

@@ -11,7 +11,7 @@ use axum::{
 };
 use ipnet::IpNet;
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// The address of the person or program on the other end, as far as can be trusted. It is
 /// personal data: use it for rate limits, never log it in clear.

@@ -6,7 +6,7 @@ use std::time::Duration;
 use axum::{Json, extract::State, http::StatusCode, response::IntoResponse};
 use serde_json::json;
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// `GET /healthz`: liveness. Touches nothing but the process itself.
 pub async fn healthz() -> &'static str {

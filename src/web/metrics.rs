@@ -22,7 +22,7 @@ use prometheus_client::{
 };
 
 use super::client_ip::ClientIp;
-use crate::{app::AppState, error::AppError};
+use crate::{error::AppError, state::AppState};
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {

@@ -21,7 +21,7 @@ use super::{
     security::FormTargets,
     sessions::signed_in,
 };
-use crate::{app::AppState, error::AppError, oidc::authorize::pending_redirect_uri};
+use crate::{error::AppError, oidc::authorize::pending_redirect_uri, state::AppState};
 
 tokio::task_local! {
     /// Whether the person making the request being answered is signed in to Civitas: set by

@@ -7,7 +7,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use crate::{app::AppState, error::AppError};
+use crate::{error::AppError, state::AppState};
 
 /// No inline script or style anywhere: pages load `static/` files only. Forms post to us
 /// only; `form-action` comes last so that [`FormTargets`] can add to it.

@@ -1,0 +1,51 @@
+//! The shared state every handler receives (`State<AppState>`). It lives below the route
+//! table (`app`), so handlers depend on it and not on `app`.
+
+use std::sync::Arc;
+
+use axum::{
+    body::Bytes,
+    http::{HeaderName, HeaderValue},
+};
+
+use crate::{
+    clock::SharedClock,
+    config::Config,
+    crypto::Keyring,
+    oidc::{self, subject::PairwiseKey},
+    store::{self, Db},
+    web::metrics,
+};
+
+/// Everything a handler may need, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub db: Db,
+    /// Group commit for the hot paths' writes (see `store::writer`).
+    pub writer: store::writer::Writer,
+    pub keys: Arc<Keyring>,
+    pub clock: SharedClock,
+    pub metrics: Arc<metrics::Metrics>,
+    /// The issuer's origin, as browsers send it in `Origin`.
+    pub origin: Arc<str>,
+    pub security_headers: Arc<[(HeaderName, HeaderValue)]>,
+    pub jwks_cache_control: HeaderValue,
+    /// The discovery document, prebuilt.
+    pub discovery: Bytes,
+    /// The key behind pairwise subject identifiers.
+    pub pairwise: Arc<PairwiseKey>,
+    /// Relying parties' fetched public keys.
+    pub client_keys: Arc<oidc::client_keys::ClientKeys>,
+    /// The WebAuthn relying party (`None` when the issuer's host is an IP address).
+    pub webauthn: Option<Arc<webauthn_rs::Webauthn>>,
+    /// Attestation CAs of allow-listed authenticators, for assurance high.
+    pub attestation_cas: Option<webauthn_rs::prelude::AttestationCaList>,
+    /// Their AAGUIDs: an attested passkey gives high only while its model is listed.
+    pub high_assurance_aaguids: Arc<[uuid::Uuid]>,
+    /// Mail delivery (`None`: no SMTP configured and not in demo mode).
+    pub mailer: Option<Arc<dyn crate::mail::Mailer>>,
+    /// Keys the stored hashes of short secrets (e-mail codes); kept in the keys folder, not
+    /// the database.
+    pub short_secrets: Arc<crate::crypto::secrets::ShortSecretKey>,
+}

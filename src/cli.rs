@@ -351,14 +351,14 @@ async fn ledger(config: Config, command: LedgerCommand) -> anyhow::Result<()> {
             match checked {
                 Ok(v) => {
                     println!(
-                        "Ledger intact: {} records in {} chains and {} signed checkpoints verified.",
-                        v.records, v.chains, v.checkpoints
+                        "Ledger intact: {} records in {} chains and {} signed checkpoints verified; staff log intact: {} records.",
+                        v.records, v.chains, v.checkpoints, v.staff_records
                     );
                     Ok(())
                 }
                 Err(why) => Err(anyhow::anyhow!(
-                    "ledger broken at {why}. Restore the ledger tables from a backup and report \
-                     the incident; do not write to the ledger until then."
+                    "ledger broken at {why}. Restore the ledger and staff log tables from a \
+                     backup and report the incident; do not write to them until then."
                 )),
             }
         }

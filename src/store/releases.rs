@@ -238,6 +238,17 @@ pub async fn find_checkpoint_heads(db: &Db) -> Result<Vec<CheckpointHeadRow>, sq
     .await)
 }
 
+/// How far checkpoints have covered a chain kept outside `ledger_heads` (the staff log): the
+/// highest sequence number recorded for it, 0 for none.
+pub async fn find_checkpointed_seq(tx: &mut Tx, chain: &str) -> Result<i64, sqlx::Error> {
+    on_tx!(tx, |c| sqlx::query_scalar(
+        "SELECT COALESCE(MAX(seq), 0) FROM ledger_checkpoint_heads WHERE person_id = $1"
+    )
+    .bind(chain)
+    .fetch_one(c)
+    .await)
+}
+
 /// The first checkpoint that covers record `seq` of a person's chain, if one does yet.
 pub async fn find_covering_checkpoint(
     db: &Db,

@@ -266,6 +266,11 @@ admin_routes! {
         post "/admin/citizens/{id}/reactivate" => admin::citizens::reactivate, ActOnCitizen;
         get "/admin/requests" => admin::requests::list, ApproveRequests;
         post "/admin/requests/{id}/{decision}" => admin::requests::decide, ApproveRequests;
+        get "/admin/clients" => admin::clients::list, ReviewClients;
+        get "/admin/clients/{id}" => admin::clients::show, ReviewClients;
+        post "/admin/clients/{id}/suspend" => admin::clients::suspend, ManageClients;
+        post "/admin/clients/{id}/resume" => admin::clients::resume, ManageClients;
+        post "/admin/clients/{id}/national-id" => admin::clients::request_national_id, ReviewClients;
     }
 }
 

@@ -640,9 +640,12 @@ async fn client(config: Config, command: ClientCommand) -> anyhow::Result<()> {
             if reason.is_empty() {
                 anyhow::bail!("--reason must say why the client is disabled");
             }
-            if !clients::update_client_status(&db, &client_id, "disabled", Some(reason), now)
-                .await?
-            {
+            let mut tx = db.begin().await?;
+            let found =
+                clients::update_client_status(&mut tx, &client_id, "disabled", Some(reason), now)
+                    .await?;
+            tx.commit().await?;
+            if !found {
                 anyhow::bail!("no client {client_id}: `civitas client list` shows them");
             }
             println!("Disabled client {client_id}.");

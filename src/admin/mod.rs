@@ -6,6 +6,7 @@
 //! member's pseudonym, never their name.
 
 pub mod citizens;
+pub mod clients;
 pub mod log;
 pub mod requests;
 pub mod signin;
@@ -85,9 +86,11 @@ pub enum Permission {
     ActOnCitizen,
     /// Approve or reject four-eyes requests.
     ApproveRequests,
-    /// Relying parties: list, show, suspend, resume.
+    /// Relying parties: suspend, resume.
     ManageClients,
-    /// The relying-party review queue.
+    /// The relying-party review queue; reading relying parties' registrations (reviewers and
+    /// the supervisors who approve requests about a client must see it); asking for the
+    /// restricted `national_id` scope (a supervisor other than the asker approves).
     ReviewClients,
     /// Keys, readiness, staff accounts.
     Operate,

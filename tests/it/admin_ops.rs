@@ -2,19 +2,27 @@
 //! parties (suspend, resume, four eyes for production clients and the national_id scope), the
 //! review queue, keys, readiness, the ledger's status and the staff log pages.
 
-use civitas::{admin::Role, store::Db};
+use civitas::{
+    admin::Role,
+    store::{Db, clients, staff},
+};
 
 use crate::{
     on_both_databases,
     support::{
         TestApp, TestDb,
         admin::{admin_post, reason, staff_browser},
-        oidc::seeded_person,
+        oidc::{
+            REDIRECT, consent, get_code, pkce, register, seeded_person, signed_in_browser,
+            token_request, web_client,
+        },
     },
 };
 
 on_both_databases!(
     the_staff_log_is_covered_by_checkpoints_and_an_edited_or_deleted_record_is_named,
+    suspending_a_client_stops_its_tokens_at_the_next_request_and_resuming_restores_them,
+    suspending_a_production_client_and_granting_national_id_need_a_second_supervisor,
 );
 
 async fn exec(db: &Db, sql: &str) {
@@ -108,5 +116,271 @@ async fn the_staff_log_is_covered_by_checkpoints_and_an_edited_or_deleted_record
     assert!(
         text.contains("staff log record number 2") && text.contains("gone"),
         "{text}"
+    );
+}
+
+/// The staff log's actions and subjects, oldest first.
+async fn logged(app: &TestApp) -> Vec<(String, String)> {
+    staff::find_staff_log_page(&app.state.db, 0, 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.action, r.subject))
+        .collect()
+}
+
+async fn page(browser: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
+    let r = browser.get(app.url(path)).send().await.unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+async fn userinfo(app: &TestApp, access_token: &str) -> u16 {
+    app.client
+        .get(app.url("/userinfo"))
+        .bearer_auth(access_token)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+async fn suspending_a_client_stops_its_tokens_at_the_next_request_and_resuming_restores_them(
+    db: TestDb,
+) {
+    let app = TestApp::spawn(&db).await;
+    let person = seeded_person(&app).await;
+    let (client_id, secret) = register(&app, web_client("Tax Board")).await;
+    let secret = secret.unwrap();
+    consent(&app, &person, &client_id, "openid profile email").await;
+    let (citizen, _) = signed_in_browser(&app, &person, "urn:civitas:loa:substantial").await;
+    let (verifier, challenge) = pkce();
+    let code = get_code(&app, &citizen, &client_id, &challenge).await;
+    let (status, tokens) = token_request(
+        &app,
+        &client_id,
+        &secret,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", REDIRECT),
+            ("code_verifier", verifier.as_str()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{tokens}");
+    let access = tokens["access_token"].as_str().unwrap().to_owned();
+    let refresh = tokens["refresh_token"].as_str().unwrap().to_owned();
+    assert_eq!(userinfo(&app, &access).await, 200);
+
+    // The operator finds the client by name and by part of its id, and opens it.
+    let (operator, _) = staff_browser(&app, Role::Operator).await;
+    let (status, list) = page(&operator, &app, "/admin/clients?q=tax").await;
+    assert_eq!(status, 200);
+    assert!(list.contains(&client_id), "{list}");
+    let (_, list) = page(
+        &operator,
+        &app,
+        &format!("/admin/clients?q={}", &client_id[2..8]),
+    )
+    .await;
+    assert!(list.contains("Tax Board"), "{list}");
+    let (_, list) = page(&operator, &app, "/admin/clients?q=nobody").await;
+    assert!(!list.contains(&client_id), "{list}");
+    let (status, shown) = page(&operator, &app, &format!("/admin/clients/{client_id}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        shown.contains(REDIRECT) && shown.contains("client_secret_basic"),
+        "{shown}"
+    );
+    assert!(shown.contains("Suspend"), "{shown}");
+
+    // The helpdesk may not suspend; nobody may without a reason.
+    let (helpdesk, _) = staff_browser(&app, Role::Helpdesk).await;
+    let suspend = format!("/admin/clients/{client_id}/suspend");
+    let r = admin_post(&app, &helpdesk, &suspend)
+        .form(&reason("T-9"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = admin_post(&app, &operator, &suspend)
+        .form(&[("category", "other"), ("detail", " ")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(
+        clients::find_client(&app.state.db, &client_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        "active"
+    );
+
+    let r = admin_post(&app, &operator, &suspend)
+        .form(&reason("INC-7 leaked secret"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .ends_with("done=suspended")
+    );
+
+    // Its live tokens fail at their next use.
+    let (status, body) = token_request(
+        &app,
+        &client_id,
+        &secret,
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh.as_str()),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (401, Some("invalid_client")),
+        "{body}"
+    );
+    assert_eq!(userinfo(&app, &access).await, 401);
+    let (_, shown) = page(&operator, &app, &format!("/admin/clients/{client_id}")).await;
+    assert!(
+        shown.contains("INC-7 leaked secret") && shown.contains("Resume"),
+        "{shown}"
+    );
+
+    // Resumed, the tokens that have not expired work again.
+    let r = admin_post(
+        &app,
+        &operator,
+        &format!("/admin/clients/{client_id}/resume"),
+    )
+    .form(&reason("INC-7 secret rotated"))
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(userinfo(&app, &access).await, 200);
+    assert_eq!(
+        logged(&app).await,
+        vec![
+            ("suspend_client".to_owned(), client_id.clone()),
+            ("resume_client".to_owned(), client_id.clone()),
+        ]
+    );
+}
+
+async fn suspending_a_production_client_and_granting_national_id_need_a_second_supervisor(
+    db: TestDb,
+) {
+    let app = TestApp::spawn(&db).await;
+    let mut production = web_client("Population Bank");
+    production.scope = Some("profile national_id".into());
+    let (bank, _) = register(&app, production).await;
+    let (shop, _) = register(&app, web_client("Corner Shop")).await;
+    let (operator, _) = staff_browser(&app, Role::Operator).await;
+    let (first, _) = staff_browser(&app, Role::Supervisor).await;
+    let (second, _) = staff_browser(&app, Role::Supervisor).await;
+    let status_of = |id: String| {
+        let db = app.state.db.clone();
+        async move { clients::find_client(&db, &id).await.unwrap().unwrap() }
+    };
+    let open_requests = || async {
+        staff::find_open_staff_requests(&app.state.db, app.state.clock.now())
+            .await
+            .unwrap()
+    };
+
+    // Suspending the production client only files a request.
+    let r = admin_post(&app, &operator, &format!("/admin/clients/{bank}/suspend"))
+        .form(&reason("INC-8"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .ends_with("done=requested")
+    );
+    assert_eq!(status_of(bank.clone()).await.status, "active");
+    let requests = open_requests().await;
+    assert_eq!(requests.len(), 1);
+    let (_, listed) = page(&first, &app, "/admin/requests").await;
+    assert!(
+        listed.contains("Suspending a production relying party"),
+        "{listed}"
+    );
+    assert!(
+        listed.contains(&format!("/admin/clients/{bank}")),
+        "{listed}"
+    );
+    // The operator cannot approve; a supervisor can, and the client is suspended.
+    let approve = format!("/admin/requests/{}/approve", requests[0].id);
+    let r = admin_post(&app, &operator, &approve)
+        .form(&reason("ok"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = admin_post(&app, &first, &approve)
+        .form(&reason("checked INC-8"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let bank_row = status_of(bank.clone()).await;
+    assert_eq!(
+        (bank_row.status.as_str(), bank_row.status_reason.as_deref()),
+        ("disabled", Some("other: INC-8"))
+    );
+
+    // A supervisor asks for national_id for the shop; they cannot approve it themselves.
+    let r = admin_post(&app, &first, &format!("/admin/clients/{shop}/national-id"))
+        .form(&reason("contract 2026-14"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .ends_with("done=requested")
+    );
+    let requests = open_requests().await;
+    assert_eq!(requests.len(), 1);
+    let approve = format!("/admin/requests/{}/approve", requests[0].id);
+    let r = admin_post(&app, &first, &approve)
+        .form(&reason("mine"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(!status_of(shop.clone()).await.scopes.contains("national_id"));
+    let r = admin_post(&app, &second, &approve)
+        .form(&reason("legal basis checked"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert!(status_of(shop.clone()).await.scopes.contains("national_id"));
+
+    let actions: Vec<String> = logged(&app).await.into_iter().map(|(a, _)| a).collect();
+    assert_eq!(
+        actions,
+        [
+            "request_suspend_client",
+            "approved_suspend_client",
+            "suspend_client",
+            "request_grant_national_id",
+            "approved_grant_national_id",
+            "grant_national_id",
+        ]
     );
 }

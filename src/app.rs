@@ -271,6 +271,8 @@ admin_routes! {
         post "/admin/clients/{id}/suspend" => admin::clients::suspend, ManageClients;
         post "/admin/clients/{id}/resume" => admin::clients::resume, ManageClients;
         post "/admin/clients/{id}/national-id" => admin::clients::request_national_id, ReviewClients;
+        get "/admin/review" => admin::review::queue, ReviewClients;
+        post "/admin/review/{id}/{decision}" => admin::review::decide, ReviewClients;
     }
 }
 

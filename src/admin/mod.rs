@@ -9,6 +9,7 @@ pub mod citizens;
 pub mod clients;
 pub mod log;
 pub mod requests;
+pub mod review;
 pub mod signin;
 
 use axum::{

@@ -1,6 +1,6 @@
 //! Four eyes: the risky actions (re-activating an account that still has passkeys, lifting a
-//! fraud lock, suspending a production client, granting the restricted `national_id` scope)
-//! wait as requests until a supervisor other than
+//! fraud lock, suspending a production client, granting the restricted `national_id` scope,
+//! approving an application that asks for it) wait as requests until a supervisor other than
 //! the requester approves them, within 24 hours. Requesting, approving and rejecting are each
 //! in the staff log, and, for an action on a citizen's account, in the citizen's own history.
 
@@ -39,7 +39,10 @@ fn citizen_sentence(action: &str) -> &'static str {
 /// Whether a request's subject is a citizen (a person id) rather than a relying party or an
 /// application; only those go into a citizen's history.
 fn concerns_citizen(action: &str) -> bool {
-    !matches!(action, "suspend_client" | "grant_national_id")
+    !matches!(
+        action,
+        "suspend_client" | "grant_national_id" | "approve_application"
+    )
 }
 
 /// What staff read for a request's action.
@@ -49,6 +52,7 @@ pub fn action_label(action: &str) -> &'static str {
         "lift_fraud_lock" => "Lifting a fraud lock",
         "suspend_client" => "Suspending a production relying party",
         "grant_national_id" => "Granting the national_id scope to a relying party",
+        "approve_application" => "Approving an application that asks for national_id",
         _ => "Another action",
     }
 }
@@ -58,6 +62,7 @@ pub fn action_label(action: &str) -> &'static str {
 fn subject_link(action: &str, subject: &str) -> Option<String> {
     match action {
         "suspend_client" | "grant_national_id" => Some(format!("/admin/clients/{subject}")),
+        "approve_application" => Some(format!("/admin/review#application-{subject}")),
         _ => None,
     }
 }
@@ -265,6 +270,9 @@ pub async fn decide(
         match request.action.as_str() {
             "suspend_client" | "grant_national_id" => {
                 super::clients::carry_out(&state, &mut tx, &me, &request, now).await?;
+            }
+            "approve_application" => {
+                super::review::carry_out(&mut tx, &me, &request, now).await?;
             }
             _ => {}
         }

@@ -4,7 +4,11 @@
 
 use civitas::{
     admin::Role,
-    store::{Db, clients, staff},
+    store::{
+        Db,
+        client_applications::{self, ClientApplicationRow},
+        clients, staff,
+    },
 };
 
 use crate::{
@@ -23,6 +27,7 @@ on_both_databases!(
     the_staff_log_is_covered_by_checkpoints_and_an_edited_or_deleted_record_is_named,
     suspending_a_client_stops_its_tokens_at_the_next_request_and_resuming_restores_them,
     suspending_a_production_client_and_granting_national_id_need_a_second_supervisor,
+    the_review_queue_approves_rejects_and_asks_for_changes_each_with_a_reason,
 );
 
 async fn exec(db: &Db, sql: &str) {
@@ -381,6 +386,163 @@ async fn suspending_a_production_client_and_granting_national_id_need_a_second_s
             "request_grant_national_id",
             "approved_grant_national_id",
             "grant_national_id",
+        ]
+    );
+}
+
+/// Files an application the way the relying-party portal will.
+async fn apply(app: &TestApp, name: &str, scopes: &str) -> String {
+    let row = ClientApplicationRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        organisation: format!("{name} Ltd"),
+        applicant: "portal-account-1".into(),
+        display_name: name.into(),
+        purpose: "Opening accounts".into(),
+        scopes: scopes.into(),
+        redirect_uris: "https://rp.example.org/callback".into(),
+        metadata: "{}".into(),
+        client_id: None,
+        status: "pending".into(),
+        decision_note: None,
+        decided_by: None,
+        decided_at: None,
+        submitted_at: app.state.clock.now(),
+    };
+    client_applications::insert_client_application(&app.state.db, &row)
+        .await
+        .unwrap();
+    row.id
+}
+
+async fn the_review_queue_approves_rejects_and_asks_for_changes_each_with_a_reason(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    let plain = apply(&app, "Garden Club", "profile").await;
+    let rejected = apply(&app, "Dubious Data", "profile email address").await;
+    let changes = apply(&app, "Rail Tickets", "profile").await;
+    let bank = apply(&app, "Savings Bank", "profile national_id").await;
+    let (helpdesk, _) = staff_browser(&app, Role::Helpdesk).await;
+    let (operator, _) = staff_browser(&app, Role::Operator).await;
+    let (supervisor, _) = staff_browser(&app, Role::Supervisor).await;
+    let decide = |id: &str, decision: &str, note: &str, who: &reqwest::Client| {
+        let mut form = reason("REV-1");
+        form.push(("note", note.to_owned()));
+        admin_post(&app, who, &format!("/admin/review/{id}/{decision}")).form(&form)
+    };
+    let status_of = |id: String| {
+        let db = app.state.db.clone();
+        async move {
+            client_applications::find_client_application(&db, &id)
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+
+    assert_eq!(page(&helpdesk, &app, "/admin/review").await.0, 403);
+    let (status, queue) = page(&operator, &app, "/admin/review").await;
+    assert_eq!(status, 200);
+    for name in [
+        "Garden Club",
+        "Dubious Data",
+        "Rail Tickets",
+        "Savings Bank",
+    ] {
+        assert!(queue.contains(name), "{queue}");
+    }
+
+    let r = decide(&plain, "approve", "", &operator)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .ends_with("done=approved")
+    );
+    assert_eq!(status_of(plain.clone()).await.status, "approved");
+
+    // Rejecting and asking for changes need a note the applicant reads.
+    let r = decide(&rejected, "reject", " ", &operator)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let r = decide(
+        &rejected,
+        "reject",
+        "No lawful basis for the address.",
+        &operator,
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 303);
+    let row = status_of(rejected.clone()).await;
+    assert_eq!(
+        (row.status.as_str(), row.decision_note.as_deref()),
+        ("rejected", Some("No lawful basis for the address."))
+    );
+    let r = decide(
+        &changes,
+        "changes",
+        "Name the purpose in plain words.",
+        &supervisor,
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(status_of(changes.clone()).await.status, "changes_requested");
+    // A decided application is decided once.
+    let r = decide(&changes, "approve", "", &operator)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+
+    // Approving an application for national_id waits for a supervisor other than the reviewer.
+    let r = decide(&bank, "approve", "", &supervisor)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .ends_with("done=requested")
+    );
+    assert_eq!(status_of(bank.clone()).await.status, "pending");
+    let requests = staff::find_open_staff_requests(&app.state.db, app.state.clock.now())
+        .await
+        .unwrap();
+    let approve = format!("/admin/requests/{}/approve", requests[0].id);
+    let r = admin_post(&app, &supervisor, &approve)
+        .form(&reason("mine"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let (other, _) = staff_browser(&app, Role::Supervisor).await;
+    let r = admin_post(&app, &other, &approve)
+        .form(&reason("contract seen"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(status_of(bank.clone()).await.status, "approved");
+    let (_, queue) = page(&operator, &app, "/admin/review").await;
+    assert!(queue.contains("No application waits"), "{queue}");
+
+    assert_eq!(
+        logged(&app).await,
+        vec![
+            ("approve_application".to_owned(), plain),
+            ("reject_application".to_owned(), rejected),
+            ("request_changes".to_owned(), changes),
+            ("request_approve_application".to_owned(), bank.clone()),
+            ("approved_approve_application".to_owned(), bank.clone()),
+            ("approve_application".to_owned(), bank),
         ]
     );
 }

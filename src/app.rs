@@ -273,6 +273,10 @@ admin_routes! {
         post "/admin/clients/{id}/national-id" => admin::clients::request_national_id, ReviewClients;
         get "/admin/review" => admin::review::queue, ReviewClients;
         post "/admin/review/{id}/{decision}" => admin::review::decide, ReviewClients;
+        get "/admin/ledger" => admin::audit::ledger, Audit;
+        post "/admin/ledger/verify" => admin::audit::verify, Audit;
+        get "/admin/log" => admin::audit::log, Audit;
+        get "/admin/log.csv" => admin::audit::log_csv, Audit;
     }
 }
 

@@ -5,6 +5,7 @@
 //! hash chain) and, when it concerns a citizen, into that citizen's own history under the
 //! member's pseudonym, never their name.
 
+pub mod audit;
 pub mod citizens;
 pub mod clients;
 pub mod log;
@@ -70,7 +71,10 @@ impl Role {
                 p,
                 Console | FindCitizen | ActOnCitizen | ApproveRequests | ReviewClients
             ),
-            Role::Operator => matches!(p, Console | ManageClients | ReviewClients | Operate),
+            // The operator views include the ledger's status and the staff log.
+            Role::Operator => {
+                matches!(p, Console | ManageClients | ReviewClients | Operate | Audit)
+            }
             Role::Auditor => matches!(p, Console | Audit),
         }
     }
@@ -93,9 +97,10 @@ pub enum Permission {
     /// the supervisors who approve requests about a client must see it); asking for the
     /// restricted `national_id` scope (a supervisor other than the asker approves).
     ReviewClients,
-    /// Keys, readiness, staff accounts.
+    /// Keys, readiness, insider-guard alerts, staff accounts.
     Operate,
-    /// Read-only: the staff log and the ledger's status.
+    /// Read-only: the staff log (and its CSV) and the ledger's status ("verify now" reads
+    /// only). Auditors and operators.
     Audit,
 }
 
@@ -222,6 +227,7 @@ mod tests {
             assert!(!Role::Auditor.can(p), "{p:?}");
         }
         assert!(Role::Auditor.can(Permission::Audit));
+        assert!(Role::Operator.can(Permission::Audit) && !Role::Auditor.can(Permission::Operate));
     }
 
     #[test]

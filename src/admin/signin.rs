@@ -341,6 +341,8 @@ pub struct HomePage {
     pub role: &'static str,
     pub can_find: bool,
     pub can_approve: bool,
+    pub can_review: bool,
+    pub can_audit: bool,
 }
 
 /// `GET /admin`: what this member may do.
@@ -356,5 +358,7 @@ pub async fn home(
         role: who.role.as_str(),
         can_find: who.role.can(super::Permission::FindCitizen),
         can_approve: who.role.can(super::Permission::ApproveRequests),
+        can_review: who.role.can(super::Permission::ReviewClients),
+        can_audit: who.role.can(super::Permission::Audit),
     })
 }

@@ -229,6 +229,16 @@ pub async fn find_checkpoints(db: &Db) -> Result<Vec<CheckpointRow>, sqlx::Error
     .await)
 }
 
+/// The newest checkpoint, if any (read on the pool: the console's ledger status).
+pub async fn find_latest_checkpoint(db: &Db) -> Result<Option<CheckpointRow>, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_as(
+        "SELECT seq, created_at, chains, root, jws FROM ledger_checkpoints \
+         ORDER BY seq DESC LIMIT 1"
+    )
+    .fetch_optional(p)
+    .await)
+}
+
 pub async fn find_checkpoint_heads(db: &Db) -> Result<Vec<CheckpointHeadRow>, sqlx::Error> {
     on_db!(db, |p| sqlx::query_as(
         "SELECT checkpoint_seq, person_id, seq, hash FROM ledger_checkpoint_heads \

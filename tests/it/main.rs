@@ -4,6 +4,7 @@
 mod support;
 
 mod account;
+mod admin_clients;
 mod admin_ops;
 mod browser;
 mod clients;

@@ -86,3 +86,19 @@ pub fn admin_post(app: &TestApp, browser: &reqwest::Client, path: &str) -> reqwe
 pub fn reason(detail: &str) -> Vec<(&'static str, String)> {
     vec![("category", "other".into()), ("detail", detail.into())]
 }
+
+/// A console page: its status and text.
+pub async fn page(browser: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
+    let r = browser.get(app.url(path)).send().await.unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+/// The staff log's (action, subject) pairs, oldest first.
+pub async fn staff_log(app: &TestApp) -> Vec<(String, String)> {
+    civitas::store::staff::find_staff_log_page(&app.state.db, 0, 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.action, r.subject))
+        .collect()
+}

@@ -273,6 +273,8 @@ admin_routes! {
         post "/admin/clients/{id}/national-id" => admin::clients::request_national_id, ReviewClients;
         get "/admin/review" => admin::review::queue, ReviewClients;
         post "/admin/review/{id}/{decision}" => admin::review::decide, ReviewClients;
+        get "/admin/operator" => admin::operator::operator, Operate;
+        post "/admin/keys/rotate" => admin::operator::rotate, Operate;
         get "/admin/ledger" => admin::audit::ledger, Audit;
         post "/admin/ledger/verify" => admin::audit::verify, Audit;
         get "/admin/log" => admin::audit::log, Audit;

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod citizens;
 pub mod clients;
 pub mod log;
+pub mod operator;
 pub mod requests;
 pub mod review;
 pub mod signin;

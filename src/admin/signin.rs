@@ -342,6 +342,7 @@ pub struct HomePage {
     pub can_find: bool,
     pub can_approve: bool,
     pub can_review: bool,
+    pub can_operate: bool,
     pub can_audit: bool,
 }
 
@@ -359,6 +360,7 @@ pub async fn home(
         can_find: who.role.can(super::Permission::FindCitizen),
         can_approve: who.role.can(super::Permission::ApproveRequests),
         can_review: who.role.can(super::Permission::ReviewClients),
+        can_operate: who.role.can(super::Permission::Operate),
         can_audit: who.role.can(super::Permission::Audit),
     })
 }

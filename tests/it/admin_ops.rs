@@ -1,12 +1,13 @@
 //! The operator side of the console: the staff log inside the signed checkpoints, the
-//! ledger's status with "verify now", and the staff log's pages and CSV.
+//! operator's view (readiness, keys, waiting requests, insider-guard alerts), the ledger's
+//! status with "verify now", and the staff log's pages and CSV.
 
 use civitas::{
     admin::{
         Role,
         log::{Action, record},
     },
-    store::Db,
+    store::{Db, signing_keys, staff},
 };
 
 use crate::{
@@ -14,12 +15,13 @@ use crate::{
     support::{
         TestApp, TestDb,
         admin::{admin_post, page, reason, staff_browser},
-        oidc::seeded_person,
+        oidc::{register, seeded_person, web_client},
     },
 };
 
 on_both_databases!(
     the_staff_log_is_covered_by_checkpoints_and_an_edited_or_deleted_record_is_named,
+    the_operator_sees_readiness_keys_requests_and_insider_guard_alerts_and_rotates_keys,
     the_ledger_status_verifies_now_and_the_staff_log_filters_pages_and_downloads,
 );
 
@@ -115,6 +117,141 @@ async fn the_staff_log_is_covered_by_checkpoints_and_an_edited_or_deleted_record
         text.contains("staff log record number 2") && text.contains("gone"),
         "{text}"
     );
+}
+
+async fn the_operator_sees_readiness_keys_requests_and_insider_guard_alerts_and_rotates_keys(
+    db: TestDb,
+) {
+    let app = TestApp::spawn(&db).await;
+    let (operator, operator_id) = staff_browser(&app, Role::Operator).await;
+    for role in [Role::Helpdesk, Role::Auditor, Role::Supervisor] {
+        let (browser, _) = staff_browser(&app, role).await;
+        assert_eq!(
+            page(&browser, &app, "/admin/operator").await.0,
+            403,
+            "{role:?}"
+        );
+    }
+    let keys = signing_keys::find_signing_keys(&app.state.db)
+        .await
+        .unwrap();
+    let (status, view) = page(&operator, &app, "/admin/operator").await;
+    assert_eq!(status, 200);
+    assert!(
+        view.contains("reachable") && view.contains("ready for traffic"),
+        "{view}"
+    );
+    assert!(keys.iter().all(|k| view.contains(&k.kid)), "{view}");
+    assert!(view.contains("Four-eyes requests waiting: 0") && !view.contains("Insider guard"));
+
+    // A member the insider guard locked, and a request that waits, show.
+    let (guarded, guarded_id) = staff_browser(&app, Role::Helpdesk).await;
+    drop(guarded);
+    let mut tx = app.state.db.begin().await.unwrap();
+    staff::update_staff_status(
+        &mut tx,
+        &guarded_id,
+        "locked",
+        Some("insider guard: 31 record openings within an hour (limit 30)"),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let (shop, _) = register(&app, web_client("Corner Shop")).await;
+    let r = admin_post(
+        &app,
+        &operator,
+        &format!("/admin/clients/{shop}/national-id"),
+    )
+    .form(&reason("contract 9"))
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 303);
+    let (_, view) = page(&operator, &app, "/admin/operator").await;
+    assert!(
+        view.contains("Insider guard: 1 staff account locked"),
+        "{view}"
+    );
+    assert!(view.contains("31 record openings"), "{view}");
+    assert!(view.contains("Four-eyes requests waiting: 1"), "{view}");
+    assert!(view.contains(&format!("/admin/clients/{shop}")), "{view}");
+
+    // Rotating needs a reason; then the next ES256 key is published at once.
+    let r = admin_post(&app, &operator, "/admin/keys/rotate")
+        .form(&[("alg", "es256"), ("category", "other"), ("detail", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let mut form = reason("yearly rotation");
+    form.push(("alg", "es256".into()));
+    let r = admin_post(&app, &operator, "/admin/keys/rotate")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .ends_with("done=rotated")
+    );
+    let now = app.state.clock.now();
+    let after = signing_keys::find_signing_keys(&app.state.db)
+        .await
+        .unwrap();
+    let next: Vec<_> = after
+        .iter()
+        .filter(|k| civitas::crypto::keyring::key_state(k, now).to_string() == "next")
+        .collect();
+    assert_eq!(next.len(), 1);
+    assert_eq!(next[0].alg, "ES256");
+    let jwks = app
+        .client
+        .get(app.url("/jwks"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(jwks.contains(&next[0].kid), "published at once: {jwks}");
+    let rotations: Vec<_> = staff::find_staff_log_page(&app.state.db, 0, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.action == "rotate_keys")
+        .collect();
+    assert_eq!(rotations.len(), 1);
+    assert_eq!(
+        (
+            rotations[0].staff_id.as_str(),
+            rotations[0].subject.as_str()
+        ),
+        (operator_id.as_str(), next[0].kid.as_str())
+    );
+    // A next key waiting: rotating again is refused, and said.
+    let r = admin_post(&app, &operator, "/admin/keys/rotate")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+
+    // Without a recent passkey verification the member is sent to verify first.
+    app.clock
+        .advance(civitas::admin::FRESH_VERIFICATION_SECS + 1);
+    let mut form = reason("again");
+    form.push(("alg", "rs256".into()));
+    let r = admin_post(&app, &operator, "/admin/keys/rotate")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/admin/signin");
 }
 
 async fn the_ledger_status_verifies_now_and_the_staff_log_filters_pages_and_downloads(db: TestDb) {

@@ -236,6 +236,19 @@ admin_routes! {
         post "/admin/citizens/{id}/consents/withdraw" => admin::actions::withdraw_consent, ActOnCitizen;
         get "/admin/requests" => admin::requests::list, ApproveRequests;
         post "/admin/requests/{id}/{decision}" => admin::requests::decide, ApproveRequests;
+        get "/admin/clients" => admin::clients::list, ReviewClients;
+        get "/admin/clients/{id}" => admin::clients::show, ReviewClients;
+        post "/admin/clients/{id}/suspend" => admin::clients::suspend, ManageClients;
+        post "/admin/clients/{id}/resume" => admin::clients::resume, ManageClients;
+        post "/admin/clients/{id}/national-id" => admin::clients::request_national_id, ReviewClients;
+        get "/admin/review" => admin::review::queue, ReviewClients;
+        post "/admin/review/{id}/{decision}" => admin::review::decide, ReviewClients;
+        get "/admin/operator" => admin::operator::operator, Operate;
+        post "/admin/keys/rotate" => admin::operator::rotate, Operate;
+        get "/admin/ledger" => admin::audit::ledger, Audit;
+        post "/admin/ledger/verify" => admin::audit::verify, Audit;
+        get "/admin/log" => admin::audit::log, Audit;
+        get "/admin/log.csv" => admin::audit::log_csv, Audit;
     }
 }
 

@@ -433,14 +433,14 @@ async fn ledger(config: Config, command: LedgerCommand) -> anyhow::Result<()> {
             match checked {
                 Ok(v) => {
                     println!(
-                        "Ledger intact: {} records in {} chains and {} signed checkpoints verified.",
-                        v.records, v.chains, v.checkpoints
+                        "Ledger intact: {} records in {} chains and {} signed checkpoints verified; staff log intact: {} records.",
+                        v.records, v.chains, v.checkpoints, v.staff_records
                     );
                     Ok(())
                 }
                 Err(why) => Err(anyhow::anyhow!(
-                    "ledger broken at {why}. Restore the ledger tables from a backup and report \
-                     the incident; do not write to the ledger until then."
+                    "ledger broken at {why}. Restore the ledger and staff log tables from a \
+                     backup and report the incident; do not write to them until then."
                 )),
             }
         }
@@ -722,9 +722,12 @@ async fn client(config: Config, command: ClientCommand) -> anyhow::Result<()> {
             if reason.is_empty() {
                 anyhow::bail!("--reason must say why the client is disabled");
             }
-            if !clients::update_client_status(&db, &client_id, "disabled", Some(reason), now)
-                .await?
-            {
+            let mut tx = db.begin().await?;
+            let found =
+                clients::update_client_status(&mut tx, &client_id, "disabled", Some(reason), now)
+                    .await?;
+            tx.commit().await?;
+            if !found {
                 anyhow::bail!("no client {client_id}: `civitas client list` shows them");
             }
             println!("Disabled client {client_id}.");

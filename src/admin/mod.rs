@@ -6,10 +6,14 @@
 //! member's pseudonym, never their name.
 
 pub mod actions;
+pub mod audit;
 pub mod citizens;
+pub mod clients;
 pub mod log;
 pub mod members;
+pub mod operator;
 pub mod requests;
+pub mod review;
 pub mod signin;
 pub mod texts;
 
@@ -71,7 +75,10 @@ impl Role {
                 p,
                 Console | FindCitizen | ActOnCitizen | ApproveRequests | ReviewClients
             ),
-            Role::Operator => matches!(p, Console | ManageClients | ReviewClients | Operate),
+            // The operator views include the ledger's status and the staff log.
+            Role::Operator => {
+                matches!(p, Console | ManageClients | ReviewClients | Operate | Audit)
+            }
             Role::Auditor => matches!(p, Console | Audit),
         }
     }
@@ -88,13 +95,16 @@ pub enum Permission {
     ActOnCitizen,
     /// Approve or reject four-eyes requests.
     ApproveRequests,
-    /// Relying parties: list, show, suspend, resume.
+    /// Relying parties: suspend, resume.
     ManageClients,
-    /// The relying-party review queue.
+    /// The relying-party review queue; reading relying parties' registrations (reviewers and
+    /// the supervisors who approve requests about a client must see it); asking for the
+    /// restricted `national_id` scope (a supervisor other than the asker approves).
     ReviewClients,
-    /// Keys, readiness, staff accounts.
+    /// Keys, readiness, insider-guard alerts, staff accounts.
     Operate,
-    /// Read-only: the staff log and the ledger's status.
+    /// Read-only: the staff log (and its CSV) and the ledger's status ("verify now" reads
+    /// only). Auditors and operators.
     Audit,
 }
 
@@ -224,6 +234,7 @@ mod tests {
             assert!(!Role::Auditor.can(p), "{p:?}");
         }
         assert!(Role::Auditor.can(Permission::Audit));
+        assert!(Role::Operator.can(Permission::Audit) && !Role::Auditor.can(Permission::Operate));
     }
 
     #[test]

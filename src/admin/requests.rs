@@ -1,7 +1,8 @@
 //! Four eyes: the risky actions (re-activating an account that still has passkeys, lifting a
-//! fraud lock) wait as requests until a supervisor other than the requester approves them,
-//! within 24 hours. Requesting, approving and rejecting are each in the staff log, and in the
-//! citizen's own history.
+//! fraud lock, suspending a production client, granting the restricted `national_id` scope,
+//! approving an application that asks for it) wait as requests until a supervisor other than
+//! the requester approves them, within 24 hours. Requesting, approving and rejecting are each
+//! in the staff log, and, for an action on a citizen's account, in the citizen's own history.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -33,6 +34,37 @@ fn citizen_sentence(action: &str) -> &'static str {
         "reactivate" => "The helpdesk asked a supervisor to approve a re-activation code for you",
         "lift_fraud_lock" => "The helpdesk asked a supervisor to approve unlocking your account",
         _ => "The helpdesk asked a supervisor to approve an action on your account",
+    }
+}
+
+/// Whether a request's subject is a citizen (a person id) rather than a relying party or an
+/// application; only those go into a citizen's history.
+fn concerns_citizen(action: &str) -> bool {
+    !matches!(
+        action,
+        "suspend_client" | "grant_national_id" | "approve_application"
+    )
+}
+
+/// What staff read for a request's action.
+pub fn action_label(action: &str) -> &'static str {
+    match action {
+        "reactivate" => "Re-activation code for an account with passkeys",
+        "lift_fraud_lock" => "Lifting a fraud lock",
+        "suspend_client" => "Suspending a production relying party",
+        "grant_national_id" => "Granting the national_id scope to a relying party",
+        "approve_application" => "Approving an application that asks for national_id",
+        _ => "Another action",
+    }
+}
+
+/// Where staff look at a request's subject, when it is not a citizen (opening a citizen's
+/// record needs its own reason).
+fn subject_link(action: &str, subject: &str) -> Option<String> {
+    match action {
+        "suspend_client" | "grant_national_id" => Some(format!("/admin/clients/{subject}")),
+        "approve_application" => Some(format!("/admin/review#application-{subject}")),
+        _ => None,
     }
 }
 
@@ -71,7 +103,11 @@ pub async fn request(
             action: &format!("request_{action}"),
             subject,
             reason: &reason.logged(),
-            citizen: Some((subject, citizen_sentence(action), reason.category)),
+            citizen: concerns_citizen(action).then_some((
+                subject,
+                citizen_sentence(action),
+                reason.category,
+            )),
             at: now,
         },
     )
@@ -83,7 +119,9 @@ pub async fn request(
 pub struct Line {
     pub id: String,
     pub action: String,
+    pub label: &'static str,
     pub subject: String,
+    pub subject_link: Option<String>,
     /// Who asked, when and why, in the member's language.
     pub asked: String,
     pub is_own: bool,
@@ -113,6 +151,8 @@ pub async fn list(
             .unwrap_or_default();
         requests.push(Line {
             is_own: r.requested_by == who.staff_id,
+            label: action_label(&r.action),
+            subject_link: subject_link(&r.action, &r.subject),
             id: r.id,
             action: r.action,
             subject: r.subject,
@@ -191,7 +231,7 @@ pub async fn decide(
             action: &format!("{decided}_{}", request.action),
             subject: &request.subject,
             reason: &reason.logged(),
-            citizen: Some((
+            citizen: concerns_citizen(&request.action).then_some((
                 &request.subject,
                 if approve {
                     "A supervisor approved the helpdesk's request"
@@ -226,6 +266,17 @@ pub async fn decide(
             },
         )
         .await?;
+    }
+    if approve {
+        match request.action.as_str() {
+            "suspend_client" | "grant_national_id" => {
+                super::clients::carry_out(&state, &mut tx, &me, &request, now).await?;
+            }
+            "approve_application" => {
+                super::review::carry_out(&mut tx, &me, &request, now).await?;
+            }
+            _ => {}
+        }
     }
     tx.commit().await?;
     if approve && request.action == "reactivate" {

@@ -346,6 +346,9 @@ pub struct HomePage {
     pub signed_in_as: String,
     pub can_find: bool,
     pub can_approve: bool,
+    pub can_review: bool,
+    pub can_operate: bool,
+    pub can_audit: bool,
 }
 
 /// `GET /admin`: what this member may do.
@@ -365,5 +368,8 @@ pub async fn home(
             .replace("{role}", who.role.as_str()),
         can_find: who.role.can(super::Permission::FindCitizen),
         can_approve: who.role.can(super::Permission::ApproveRequests),
+        can_review: who.role.can(super::Permission::ReviewClients),
+        can_operate: who.role.can(super::Permission::Operate),
+        can_audit: who.role.can(super::Permission::Audit),
     })
 }

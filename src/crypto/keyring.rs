@@ -21,7 +21,7 @@ use super::{
 use crate::{
     clock::SharedClock,
     store::{
-        Db, Lock,
+        Db, Lock, Tx,
         signing_keys::{self, SigningKeyRow},
     },
 };
@@ -91,9 +91,26 @@ pub async fn rotate(
     grace: Duration,
 ) -> anyhow::Result<Vec<SigningKeyRow>> {
     let mut tx = db.begin().await?;
+    let added = rotate_in(&mut tx, dir, algs, now, prepublish, grace).await?;
+    // If the commit fails the new files stay behind unused; they are never deleted here, as
+    // a commit whose answer was lost may still have succeeded.
+    tx.commit().await?;
+    Ok(added)
+}
+
+/// [`rotate`] inside the caller's transaction (the console records the rotation in the staff
+/// log in the same transaction). The caller commits.
+pub async fn rotate_in(
+    tx: &mut Tx,
+    dir: &KeyDir,
+    algs: &[Alg],
+    now: i64,
+    prepublish: Duration,
+    grace: Duration,
+) -> anyhow::Result<Vec<SigningKeyRow>> {
     tx.lock(Lock::SigningKeys).await?;
     for alg in algs {
-        let rows = signing_keys::find_signing_keys_for_alg(&mut tx, alg.as_str()).await?;
+        let rows = signing_keys::find_signing_keys_for_alg(tx, alg.as_str()).await?;
         if let Some(waiting) = rows.iter().find(|r| key_state(r, now) == KeyState::Next) {
             anyhow::bail!(
                 "a next {} key ({}) already waits to sign from {}; rotate again after that",
@@ -106,24 +123,21 @@ pub async fn rotate(
     let activates_at = now + prepublish.as_secs() as i64;
     let mut added = Vec::new();
     for &alg in algs {
-        let kid = add_key(&mut tx, dir, alg, now, activates_at).await?;
+        let kid = add_key(tx, dir, alg, now, activates_at).await?;
         signing_keys::update_signing_keys_retire(
-            &mut tx,
+            tx,
             alg.as_str(),
             activates_at,
             activates_at + grace.as_secs() as i64,
         )
         .await?;
-        let row = signing_keys::find_signing_keys_for_alg(&mut tx, alg.as_str())
+        let row = signing_keys::find_signing_keys_for_alg(tx, alg.as_str())
             .await?
             .into_iter()
             .find(|r| r.kid == kid)
             .ok_or_else(|| anyhow::anyhow!("the new key vanished before commit"))?;
         added.push(row);
     }
-    // If the commit fails the new files stay behind unused; they are never deleted here, as
-    // a commit whose answer was lost may still have succeeded.
-    tx.commit().await?;
     Ok(added)
 }
 

@@ -4,10 +4,14 @@
 //! hash covers the previous record's hash and its own fields, so editing, deleting or
 //! reordering a record breaks the chain. A periodic checkpoint signs (ES256) the Merkle root
 //! of every chain's head, so cutting records off the end of a chain, or rewriting a chain
-//! whole, shows too. `civitas ledger verify` checks both and names the first broken record.
+//! whole, shows too. The checkpoints cover the staff log's head as well (`staff_log`), so
+//! staff cannot erase their own tracks. `civitas ledger verify` checks all of it and names the
+//! first broken record.
 //!
 //! Appending locks only the citizen's own head row: many instances append for many citizens
 //! at once.
+
+pub mod staff_log;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -236,9 +240,11 @@ pub struct CheckpointClaims {
     /// 1, 2, 3 …
     pub seq: i64,
     pub iat: i64,
-    /// How many chains (citizens with records) the root covers.
+    /// How many chains (citizens with records, and the staff log once it has one) the root
+    /// covers.
     pub chains: i64,
-    /// Base64url Merkle root over every chain head, in person order.
+    /// Base64url Merkle root over every chain head, in chain-name order (person ids, and
+    /// `staff-log` for the staff log).
     pub root: String,
     /// Base64url SHA-256 of the checkpoint before (its JWS), "" for the first.
     pub prev: String,
@@ -249,8 +255,8 @@ pub fn checkpoint_link(jws: &str) -> String {
     B64.encode(Sha256::digest(jws.as_bytes()))
 }
 
-/// Makes a checkpoint of every chain head now, signed with the active ES256 key. `None` when
-/// no chain changed since the last checkpoint. One instance at a time (a lock), while
+/// Makes a checkpoint of every chain head (and the staff log's) now, signed with the active
+/// ES256 key. `None` when no chain changed since the last checkpoint. One instance at a time (a lock), while
 /// appends go on.
 pub async fn checkpoint(
     db: &Db,
@@ -265,7 +271,13 @@ pub async fn checkpoint(
     let mut tx = db.begin().await?;
     tx.lock(Lock::LedgerCheckpoint).await?;
     let last = releases::find_last_checkpoint(&mut tx).await?;
-    let heads = releases::find_chain_heads(&mut tx).await?;
+    let mut heads = releases::find_chain_heads(&mut tx).await?;
+    if let Some(staff) = staff_log::head(&mut tx).await? {
+        heads.push(staff);
+    }
+    // The order verification replays them in (byte order of the chain names), whatever the
+    // database's collation.
+    heads.sort_by(|a, b| a.person_id.cmp(&b.person_id));
     let changed: Vec<HeadRow> = heads
         .iter()
         .filter(|h| h.seq > h.checkpointed_seq)
@@ -603,10 +615,12 @@ pub struct Verified {
     pub records: usize,
     pub chains: usize,
     pub checkpoints: usize,
+    pub staff_records: usize,
 }
 
 /// Verifies the whole ledger: checkpoints first (their signatures and roots), then every chain
-/// page by page, checking each record a checkpoint covered. `progress(n)` after each page.
+/// page by page, checking each record a checkpoint covered, then the staff log the same way.
+/// `progress(n)` after each page of citizens' records.
 pub async fn verify_all(
     db: &Db,
     mut progress: impl FnMut(u64),
@@ -618,6 +632,9 @@ pub async fn verify_all(
         Ok(n) => n,
         Err(e) => return Ok(Err(e.to_string())),
     };
+    let (staff_heads, heads): (Vec<_>, Vec<_>) = heads
+        .into_iter()
+        .partition(|h| h.person_id == staff_log::CHAIN);
     let mut v = ChainVerifier::new(&heads);
     drop(heads);
     let mut after: Option<(String, i64)> = None;
@@ -635,11 +652,16 @@ pub async fn verify_all(
         }
         progress(n);
     }
-    Ok(match v.finish() {
-        Ok((records, chains)) => Ok(Verified {
+    let (records, chains) = match v.finish() {
+        Ok(counts) => counts,
+        Err(b) => return Ok(Err(b.to_string())),
+    };
+    Ok(match staff_log::verify(db, &staff_heads).await? {
+        Ok(staff_records) => Ok(Verified {
             records,
             chains,
             checkpoints: checkpoint_count,
+            staff_records,
         }),
         Err(b) => Err(b.to_string()),
     })

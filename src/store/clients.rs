@@ -160,22 +160,63 @@ pub async fn find_client_redirect_uris(
     .await)
 }
 
+/// Clients whose name or client id contains `text` (any case), by name, at most `limit`.
+pub async fn find_clients_matching(
+    db: &Db,
+    text: &str,
+    limit: i64,
+) -> Result<Vec<ClientRow>, sqlx::Error> {
+    let escaped = text
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    let sql = format!(
+        "SELECT {COLUMNS} FROM clients \
+         WHERE LOWER(display_name) LIKE $1 ESCAPE '\\' OR LOWER(id) LIKE $1 ESCAPE '\\' \
+         ORDER BY LOWER(display_name), id LIMIT $2"
+    );
+    on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql))
+        .bind(format!("%{escaped}%"))
+        .bind(limit)
+        .fetch_all(p)
+        .await)
+}
+
 /// Sets a client's status (`active` or `disabled`) with a reason; false if there is no such client.
 pub async fn update_client_status(
-    db: &Db,
+    tx: &mut Tx,
     id: &str,
     status: &str,
     reason: Option<&str>,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    on_db!(db, |p| sqlx::query(
+    on_tx!(tx, |c| sqlx::query(
         "UPDATE clients SET status = $1, status_reason = $2, updated_at = $3 WHERE id = $4"
     )
     .bind(status)
     .bind(reason)
     .bind(now)
     .bind(id)
-    .execute(p)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected() == 1))
+}
+
+/// Replaces a client's scopes (space-separated); false if there is no such client.
+pub async fn update_client_scopes(
+    tx: &mut Tx,
+    id: &str,
+    scopes: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE clients SET scopes = $1, updated_at = $2 WHERE id = $3"
+    )
+    .bind(scopes)
+    .bind(now)
+    .bind(id)
+    .execute(c)
     .await
     .map(|r| r.rows_affected() == 1))
 }

@@ -4,6 +4,7 @@
 //! the URL and each function is written once through the [`on_db!`] macro.
 
 pub mod accounts;
+pub mod client_applications;
 pub mod clients;
 pub mod oauth;
 pub mod persons;

@@ -229,12 +229,33 @@ pub async fn find_checkpoints(db: &Db) -> Result<Vec<CheckpointRow>, sqlx::Error
     .await)
 }
 
+/// The newest checkpoint, if any (read on the pool: the console's ledger status).
+pub async fn find_latest_checkpoint(db: &Db) -> Result<Option<CheckpointRow>, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_as(
+        "SELECT seq, created_at, chains, root, jws FROM ledger_checkpoints \
+         ORDER BY seq DESC LIMIT 1"
+    )
+    .fetch_optional(p)
+    .await)
+}
+
 pub async fn find_checkpoint_heads(db: &Db) -> Result<Vec<CheckpointHeadRow>, sqlx::Error> {
     on_db!(db, |p| sqlx::query_as(
         "SELECT checkpoint_seq, person_id, seq, hash FROM ledger_checkpoint_heads \
          ORDER BY checkpoint_seq, person_id"
     )
     .fetch_all(p)
+    .await)
+}
+
+/// How far checkpoints have covered a chain kept outside `ledger_heads` (the staff log): the
+/// highest sequence number recorded for it, 0 for none.
+pub async fn find_checkpointed_seq(tx: &mut Tx, chain: &str) -> Result<i64, sqlx::Error> {
+    on_tx!(tx, |c| sqlx::query_scalar(
+        "SELECT COALESCE(MAX(seq), 0) FROM ledger_checkpoint_heads WHERE person_id = $1"
+    )
+    .bind(chain)
+    .fetch_one(c)
     .await)
 }
 

@@ -308,6 +308,51 @@ pub async fn find_staff_log_page(
         .await)
 }
 
+/// Which records the staff log pages show: one member, one action, a time range.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StaffLogFilter {
+    /// A staff id, or '' for all.
+    pub staff_id: String,
+    /// An action, or '' for all.
+    pub action: String,
+    /// From this time (inclusive).
+    pub from: i64,
+    /// Until this time (exclusive).
+    pub until: i64,
+}
+
+/// Records matching `filter` with `seq` below `before_seq`, newest first, at most `limit`.
+pub async fn find_staff_log_filtered(
+    db: &Db,
+    filter: &StaffLogFilter,
+    before_seq: i64,
+    limit: i64,
+) -> Result<Vec<StaffLogRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {LOG_COLUMNS} FROM staff_log WHERE seq < $1 AND ($2 = '' OR staff_id = $2) \
+         AND ($3 = '' OR action = $3) AND created_at >= $4 AND created_at < $5 \
+         ORDER BY seq DESC LIMIT $6"
+    );
+    on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(before_seq)
+        .bind(&filter.staff_id)
+        .bind(&filter.action)
+        .bind(filter.from)
+        .bind(filter.until)
+        .bind(limit)
+        .fetch_all(p)
+        .await)
+}
+
+/// Every action name the staff log holds, for the log page's filter.
+pub async fn find_staff_log_actions(db: &Db) -> Result<Vec<String>, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_scalar(
+        "SELECT DISTINCT action FROM staff_log ORDER BY action"
+    )
+    .fetch_all(p)
+    .await)
+}
+
 /// How many times one member did `action` since `since` (the insider guard's count).
 pub async fn count_staff_actions_since(
     db: &Db,

@@ -13,9 +13,23 @@ pub async fn healthz() -> &'static str {
     "ok"
 }
 
-/// `GET /readyz`: readiness for traffic. 503 while the database does not answer or a
-/// signing key cannot be used.
-pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+/// What `/readyz` checks (the operator's console shows the same facts).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Readiness {
+    /// The database answered within the limit.
+    pub database: bool,
+    /// Every algorithm has a key that can sign now.
+    pub signing_keys: bool,
+}
+
+impl Readiness {
+    pub fn is_ready(self) -> bool {
+        self.database && self.signing_keys
+    }
+}
+
+/// Checks the database (within `database.acquire_timeout`, at most 2 s) and the keys.
+pub async fn readiness(state: &AppState) -> Readiness {
     let limit = state
         .config
         .database
@@ -32,7 +46,19 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
             false
         }
     };
-    let keys = state.keys.is_ready().await;
+    Readiness {
+        database,
+        signing_keys: state.keys.is_ready().await,
+    }
+}
+
+/// `GET /readyz`: readiness for traffic. 503 while the database does not answer or a
+/// signing key cannot be used.
+pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    let Readiness {
+        database,
+        signing_keys: keys,
+    } = readiness(&state).await;
     let body = json!({
         "status": if database && keys { "ready" } else { "unavailable" },
         "database": if database { "ok" } else { "unreachable" },

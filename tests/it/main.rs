@@ -5,6 +5,8 @@ mod support;
 
 mod account;
 mod admin;
+mod admin_clients;
+mod admin_ops;
 mod browser;
 mod clients;
 mod config;

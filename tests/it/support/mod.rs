@@ -2,6 +2,7 @@
 //! real application built by `app::build_with_clock` on `127.0.0.1:0`, and a clock tests can
 //! move forward.
 
+pub mod admin;
 pub mod oidc;
 pub mod postgres;
 

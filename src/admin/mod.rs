@@ -15,6 +15,7 @@ pub mod operator;
 pub mod requests;
 pub mod review;
 pub mod signin;
+pub mod staff_accounts;
 pub mod texts;
 
 use axum::{

@@ -93,6 +93,22 @@ pub struct Texts {
     pub own_decision: &'static str,
     pub decided_already: &'static str,
     pub guard_locked: &'static str,
+    pub staff_link: &'static str,
+    pub staff_title: &'static str,
+    pub staff_intro: &'static str,
+    pub staff_you: &'static str,
+    pub staff_disable: &'static str,
+    pub staff_enable: &'static str,
+    pub staff_new_link: &'static str,
+    pub staff_done_disable: &'static str,
+    pub staff_done_enable: &'static str,
+    pub staff_not_self: &'static str,
+    pub staff_enrolling: &'static str,
+    pub staff_enrolled: &'static str,
+    /// `{name}`.
+    pub staff_link_title: &'static str,
+    pub staff_link_instructions: &'static str,
+    pub created: &'static str,
 }
 
 impl Texts {
@@ -210,6 +226,21 @@ static EN: Texts = Texts {
     own_decision: "You cannot decide your own request: another supervisor must.",
     decided_already: "This request was decided already, has expired, or is your own.",
     guard_locked: "Your staff account is locked: too many records were opened within an hour. An operator has been alerted.",
+    staff_link: "Staff accounts",
+    staff_title: "Staff accounts",
+    staff_intro: "New members are added with `civitas staff create` on a server, never here: one operator must not be able to create the second person that four-eyes requests need.",
+    staff_you: "you",
+    staff_disable: "Disable",
+    staff_enable: "Restore access",
+    staff_new_link: "New enrolment link",
+    staff_done_disable: "The member is disabled; their console session ends at their next request.",
+    staff_done_enable: "The member's access is restored.",
+    staff_not_self: "You cannot change your own staff account: another operator must.",
+    staff_enrolling: "This member has not enrolled yet: give them a new enrolment link instead.",
+    staff_enrolled: "This member has enrolled already.",
+    staff_link_title: "New enrolment link for {name}",
+    staff_link_instructions: "Shown once, valid 72 hours, the old link no longer works. Give it to the member in person or over a trusted channel.",
+    created: "created",
 };
 
 static FR: Texts = Texts {
@@ -296,6 +327,21 @@ static FR: Texts = Texts {
     own_decision: "Vous ne pouvez pas trancher votre propre demande : un autre superviseur doit le faire.",
     decided_already: "Cette demande a déjà été tranchée, a expiré ou est la vôtre.",
     guard_locked: "Votre compte du personnel est verrouillé : trop de dossiers ont été ouverts en une heure. Un opérateur a été alerté.",
+    staff_link: "Comptes du personnel",
+    staff_title: "Comptes du personnel",
+    staff_intro: "Les nouveaux membres sont ajoutés avec `civitas staff create` sur un serveur, jamais ici : un seul opérateur ne doit pas pouvoir créer la seconde personne qu'exigent les demandes à quatre yeux.",
+    staff_you: "vous",
+    staff_disable: "Désactiver",
+    staff_enable: "Rétablir l'accès",
+    staff_new_link: "Nouveau lien d'inscription",
+    staff_done_disable: "Le membre est désactivé ; sa session de console prend fin à sa prochaine requête.",
+    staff_done_enable: "L'accès du membre est rétabli.",
+    staff_not_self: "Vous ne pouvez pas modifier votre propre compte : un autre opérateur doit le faire.",
+    staff_enrolling: "Ce membre ne s'est pas encore inscrit : donnez-lui plutôt un nouveau lien d'inscription.",
+    staff_enrolled: "Ce membre s'est déjà inscrit.",
+    staff_link_title: "Nouveau lien d'inscription pour {name}",
+    staff_link_instructions: "Affiché une seule fois, valable 72 heures ; l'ancien lien ne fonctionne plus. Remettez-le au membre en personne ou par un canal de confiance.",
+    created: "créé le",
 };
 
 #[cfg(test)]

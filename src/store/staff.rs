@@ -94,6 +94,25 @@ pub async fn update_staff_enrolled(
     .map(|r| r.rows_affected() == 1))
 }
 
+/// Replaces a member's enrolment link (while they are still enrolling); false otherwise.
+pub async fn update_staff_enrolment(
+    tx: &mut Tx,
+    id: &str,
+    token_hash: &str,
+    expires_at: i64,
+) -> Result<bool, sqlx::Error> {
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE staff SET enrol_token_hash = $2, enrol_expires_at = $3 \
+         WHERE id = $1 AND status = 'enrolling'"
+    )
+    .bind(id)
+    .bind(token_hash)
+    .bind(expires_at)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected() == 1))
+}
+
 /// Sets a member's status (`active`, `disabled`, `locked`) with a reason.
 pub async fn update_staff_status(
     tx: &mut Tx,

@@ -149,9 +149,17 @@ async fn every_admin_route_refuses_whoever_lacks_its_permission() {
     let anonymous = crate::support::client();
     assert!(!ADMIN_ROUTES.is_empty());
     for (method, pattern, permission) in ADMIN_ROUTES {
+        // Path parameters get a value of the right shape (an unknown id).
         let path = pattern
-            .replace("{id}", "00000000-0000-0000-0000-000000000000")
-            .replace("{decision}", "approve");
+            .split('/')
+            .map(|segment| match segment {
+                "{decision}" => "approve",
+                "{change}" => "disable",
+                s if s.starts_with('{') => "00000000-0000-0000-0000-000000000000",
+                s => s,
+            })
+            .collect::<Vec<_>>()
+            .join("/");
         let send = |browser: &reqwest::Client| {
             let r = match *method {
                 "get" => browser.get(app.url(&path)),
@@ -727,5 +735,98 @@ async fn the_console_session_ends_after_ten_idle_minutes_and_never_reaches_citiz
         "/admin/signin",
         "ten minutes idle end it"
     );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn operators_disable_and_restore_staff_and_renew_enrolment_links_but_never_their_own() {
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn(&db).await;
+    let (operator, operator_id, _) = staff_browser(&app, Role::Operator, "Olga Operator").await;
+    let (member, member_id, _) = staff_browser(&app, Role::Helpdesk, "Hugo").await;
+    let change = |id: &str, what: &str| {
+        post(&app, &operator, &format!("/admin/staff/{id}/{what}"))
+            .form(&REASON)
+            .send()
+    };
+    let page = operator
+        .get(app.url("/admin/staff"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Hugo") && page.contains("Olga Operator"));
+
+    // Disabled: out at the next request; restored: back in.
+    assert_eq!(change(&member_id, "disable").await.unwrap().status(), 303);
+    assert_eq!(
+        member.get(app.url("/admin")).send().await.unwrap().status(),
+        403
+    );
+    assert_eq!(change(&member_id, "enable").await.unwrap().status(), 303);
+    let again = session_for(&app, &member_id, Role::Helpdesk).await;
+    assert_eq!(
+        again.get(app.url("/admin")).send().await.unwrap().status(),
+        200
+    );
+    // Never one's own account, never without a reason.
+    assert_eq!(change(&operator_id, "disable").await.unwrap().status(), 400);
+    let r = post(
+        &app,
+        &operator,
+        &format!("/admin/staff/{member_id}/disable"),
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 400);
+
+    // A member who never enrolled gets a new link; the old one stops working.
+    let (row, old_token) =
+        civitas::admin::members::create(&app.state.db, Role::Auditor, "Ada", app.state.clock.now())
+            .await
+            .unwrap();
+    let r = post(
+        &app,
+        &operator,
+        &format!("/admin/staff/{}/enrolment", row.id),
+    )
+    .form(&REASON)
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let page = r.text().await.unwrap();
+    let link = page
+        .split("<code>")
+        .nth(1)
+        .and_then(|p| p.split("</code>").next())
+        .unwrap()
+        .to_owned();
+    let fresh = crate::support::client();
+    assert_eq!(
+        fresh
+            .get(&link.replace("&amp;", "&"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let old = crate::support::client()
+        .get(app.url(&format!("/admin/enrol?token={old_token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(old.status(), 404, "the old link no longer works");
+    let log = staff::find_staff_log_page(&app.state.db, 0, 100)
+        .await
+        .unwrap();
+    let actions: Vec<&str> = log.iter().map(|r| r.action.as_str()).collect();
+    for a in ["staff_disable", "staff_enable", "staff_enrolment_link"] {
+        assert!(actions.contains(&a), "{a} missing from {actions:?}");
+    }
     app.stop().await;
 }

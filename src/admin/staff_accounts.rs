@@ -1,0 +1,235 @@
+//! Staff accounts in the console (operators): who has access, in which role and state;
+//! disable a member, restore one (a member the insider guard locked, or a disabled one), or
+//! give a member who never enrolled a new link. Each with a reason, in the staff log, with a
+//! fresh passkey verification. New members are created only with `civitas staff create` on a
+//! server: a console that let one operator mint staff would let them mint the second pair of
+//! eyes that four-eyes requests rely on.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Extension,
+    extract::{Form, Path, Query, State, rejection::FormRejection},
+    http::HeaderValue,
+    response::{IntoResponse, Redirect, Response},
+};
+use serde::Deserialize;
+
+use super::{
+    StaffSession,
+    log::{Action, Reason, ReasonCategory},
+    texts::{Texts, texts},
+};
+use crate::{
+    crypto::secrets::{random_token, sha256_b64},
+    error::AppError,
+    state::AppState,
+    store::staff,
+    web::{i18n::Lang, pages::Layout},
+};
+
+pub struct MemberLine {
+    pub id: String,
+    pub name: String,
+    pub role: String,
+    pub pseudonym: String,
+    pub status: String,
+    pub status_reason: String,
+    pub created: String,
+    pub is_me: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/staff.html")]
+pub struct StaffPage {
+    pub layout: Layout,
+    pub a: &'static Texts,
+    pub members: Vec<MemberLine>,
+    pub categories: [ReasonCategory; 5],
+    pub notice: Option<&'static str>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct DoneQuery {
+    #[serde(default)]
+    done: String,
+}
+
+/// `GET /admin/staff`
+pub async fn list(
+    State(state): State<AppState>,
+    lang: Lang,
+    Extension(who): Extension<StaffSession>,
+    Query(q): Query<DoneQuery>,
+) -> Result<StaffPage, AppError> {
+    let a = texts(lang);
+    let members = staff::find_all_staff(&state.db)
+        .await?
+        .into_iter()
+        .map(|m| MemberLine {
+            is_me: m.id == who.staff_id,
+            created: crate::clock::rfc3339(m.created_at),
+            status_reason: m.status_reason.unwrap_or_default(),
+            id: m.id,
+            name: m.name,
+            role: m.role,
+            pseudonym: m.pseudonym,
+            status: m.status,
+        })
+        .collect();
+    Ok(StaffPage {
+        layout: Layout::new(lang, "/admin/staff"),
+        a,
+        members,
+        categories: ReasonCategory::ALL,
+        notice: match q.done.as_str() {
+            "disable" => Some(a.staff_done_disable),
+            "enable" => Some(a.staff_done_enable),
+            _ => None,
+        },
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonOnly {
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    detail: String,
+}
+
+/// What every change to a member checks first: a fresh verification, a reason, a member
+/// other than oneself.
+async fn prepare(
+    state: &AppState,
+    who: &StaffSession,
+    lang: Lang,
+    id: &str,
+    form: Result<Form<ReasonOnly>, FormRejection>,
+) -> Result<Result<(Reason, staff::StaffRow, staff::StaffRow), Response>, AppError> {
+    if !who.is_fresh(state.clock.now()) {
+        return Ok(Err(Redirect::to("/admin/signin").into_response()));
+    }
+    let a = texts(lang);
+    let Form(form) = form.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let reason = Reason::parse(&form.category, &form.detail)
+        .ok_or_else(|| AppError::BadRequest(a.reason_required.into()))?;
+    if id == who.staff_id {
+        return Err(AppError::BadRequest(a.staff_not_self.into()));
+    }
+    let member = staff::find_staff(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let me = staff::find_staff(&state.db, &who.staff_id)
+        .await?
+        .ok_or(AppError::Forbidden)?;
+    Ok(Ok((reason, member, me)))
+}
+
+/// `POST /admin/staff/{id}/disable` and `/enable`: disabling takes effect at the member's
+/// next request; enabling restores a disabled member or one the insider guard locked.
+pub async fn set_status(
+    State(state): State<AppState>,
+    lang: Lang,
+    Extension(who): Extension<StaffSession>,
+    Path((id, change)): Path<(String, String)>,
+    form: Result<Form<ReasonOnly>, FormRejection>,
+) -> Result<Response, AppError> {
+    let status = match change.as_str() {
+        "disable" => "disabled",
+        "enable" => "active",
+        _ => return Err(AppError::NotFound),
+    };
+    let (reason, member, me) = match prepare(&state, &who, lang, &id, form).await? {
+        Ok(found) => found,
+        Err(redirect) => return Ok(redirect),
+    };
+    if member.status == "enrolling" {
+        return Err(AppError::BadRequest(texts(lang).staff_enrolling.into()));
+    }
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let why = (status == "disabled").then(|| reason.logged());
+    staff::update_staff_status(&mut tx, &member.id, status, why.as_deref()).await?;
+    super::log::record(
+        &mut tx,
+        &Action {
+            staff_id: &me.id,
+            pseudonym: &me.pseudonym,
+            action: &format!("staff_{change}"),
+            subject: &member.id,
+            reason: &reason.logged(),
+            citizen: None,
+            at: now,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/staff?done={change}")).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/enrolment_link.html")]
+pub struct LinkPage {
+    pub layout: Layout,
+    pub a: &'static Texts,
+    pub name: String,
+    pub link: String,
+}
+
+/// `POST /admin/staff/{id}/enrolment`: a new one-time link for a member who has not
+/// enrolled yet (the old link stops working), shown once.
+pub async fn new_enrolment(
+    State(state): State<AppState>,
+    lang: Lang,
+    Extension(who): Extension<StaffSession>,
+    Path(id): Path<String>,
+    form: Result<Form<ReasonOnly>, FormRejection>,
+) -> Result<Response, AppError> {
+    let (reason, member, me) = match prepare(&state, &who, lang, &id, form).await? {
+        Ok(found) => found,
+        Err(redirect) => return Ok(redirect),
+    };
+    if member.status != "enrolling" {
+        return Err(AppError::BadRequest(texts(lang).staff_enrolled.into()));
+    }
+    let now = state.clock.now();
+    let token = random_token(32);
+    let mut tx = state.db.begin().await?;
+    staff::update_staff_enrolment(
+        &mut tx,
+        &member.id,
+        &sha256_b64(&token),
+        now + super::members::ENROLMENT_LIFETIME,
+    )
+    .await?;
+    super::log::record(
+        &mut tx,
+        &Action {
+            staff_id: &me.id,
+            pseudonym: &me.pseudonym,
+            action: "staff_enrolment_link",
+            subject: &member.id,
+            reason: &reason.logged(),
+            citizen: None,
+            at: now,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let mut response = LinkPage {
+        layout: Layout::new(lang, "/admin/staff"),
+        a: texts(lang),
+        name: member.name,
+        link: state
+            .config
+            .issuer
+            .endpoint(&format!("/admin/enrol?token={token}")),
+    }
+    .into_response();
+    response
+        .headers_mut()
+        .insert("cache-control", HeaderValue::from_static("no-store"));
+    Ok(response)
+}

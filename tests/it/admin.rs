@@ -808,7 +808,7 @@ async fn operators_disable_and_restore_staff_and_renew_enrolment_links_but_never
     let fresh = crate::support::client();
     assert_eq!(
         fresh
-            .get(&link.replace("&amp;", "&"))
+            .get(link.replace("&amp;", "&"))
             .send()
             .await
             .unwrap()

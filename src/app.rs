@@ -104,6 +104,7 @@ pub async fn build_with_clock(config: Config, clock: SharedClock) -> anyhow::Res
             .collect(),
         mailer: crate::mail::from_config(&config.mail)?,
         short_secrets: Arc::new(short_secrets),
+        client_errors: Arc::default(),
         pairwise,
         client_keys: Arc::new(oidc::client_keys::ClientKeys::new(
             clock.clone(),

@@ -48,4 +48,6 @@ pub struct AppState {
     /// Keys the stored hashes of short secrets (e-mail codes); kept in the keys folder, not
     /// the database.
     pub short_secrets: Arc<crate::crypto::secrets::ShortSecretKey>,
+    /// Each relying party's recent protocol errors (this instance's), for the console.
+    pub client_errors: Arc<oidc::client_errors::RecentErrors>,
 }

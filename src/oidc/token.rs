@@ -40,6 +40,21 @@ pub async fn token(
     let form = parse_form(&body)?;
     let endpoint = state.config.issuer.endpoint("/token");
     let client = authenticate(&state, &headers, &form, &endpoint).await?;
+    let answer = grant(&state, &client, &form).await;
+    if let Err(e) = &answer {
+        state
+            .client_errors
+            .record(&client.id, "token", e, state.clock.now());
+    }
+    answer
+}
+
+/// The grant the authenticated client asked for.
+async fn grant(
+    state: &AppState,
+    client: &ClientRow,
+    form: &std::collections::BTreeMap<String, String>,
+) -> Result<Response, OAuthError> {
     let field = |name: &str| {
         form.get(name)
             .map(String::as_str)
@@ -49,8 +64,8 @@ pub async fn token(
     match form.get("grant_type").map(String::as_str) {
         Some("authorization_code") => {
             redeem_code(
-                &state,
-                &client,
+                state,
+                client,
                 field("code")?,
                 field("redirect_uri")?,
                 field("code_verifier")?,
@@ -63,7 +78,7 @@ pub async fn token(
             ))
         }
         Some("refresh_token") => {
-            refresh(&state, &client, field("refresh_token")?, form.get("scope")).await
+            refresh(state, client, field("refresh_token")?, form.get("scope")).await
         }
         None => Err(OAuthError::invalid_request("grant_type is required")),
         Some(other) => Err(OAuthError::unsupported_grant_type(format!(

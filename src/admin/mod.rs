@@ -16,6 +16,7 @@ pub mod requests;
 pub mod review;
 pub mod signin;
 pub mod texts;
+pub mod texts_ops;
 
 use axum::{
     extract::{Request, State},

@@ -14,6 +14,7 @@ use axum::{
 };
 use serde::Deserialize;
 
+use super::texts_ops::{OpsTexts, count, ops_texts};
 use crate::{
     app::AppState,
     clock::rfc3339,
@@ -47,8 +48,10 @@ pub struct Verification {
 #[template(path = "admin/ledger.html")]
 pub struct LedgerPage {
     pub layout: Layout,
+    pub o: &'static OpsTexts,
     pub checkpoint: Option<CheckpointView>,
-    pub records: i64,
+    /// How many records the citizens' chains hold, in a sentence.
+    pub holds: String,
     pub verification: Option<Verification>,
 }
 
@@ -57,8 +60,11 @@ async fn ledger_page(
     lang: Lang,
     verification: Option<Verification>,
 ) -> Result<LedgerPage, AppError> {
+    let o = ops_texts(lang);
+    let records = u64::try_from(releases::count_records(&state.db).await?).unwrap_or(0);
     Ok(LedgerPage {
         layout: Layout::new(lang, "/admin/ledger"),
+        o,
         checkpoint: releases::find_latest_checkpoint(&state.db)
             .await?
             .map(|c| CheckpointView {
@@ -67,7 +73,10 @@ async fn ledger_page(
                 chains: c.chains,
                 root: c.root,
             }),
-        records: releases::count_records(&state.db).await?,
+        holds: o.ledger_holds.replace(
+            "{records}",
+            &count(lang, records, o.records_one, o.records_other),
+        ),
         verification,
     })
 }
@@ -87,30 +96,52 @@ pub async fn verify(State(state): State<AppState>, lang: Lang) -> Result<LedgerP
         .saturating_sub(std::time::Duration::from_secs(2))
         .max(std::time::Duration::from_secs(1));
     let checked = tokio::time::timeout(limit, crate::ledger::verify_all(&state.db, |_| {})).await;
+    let o = ops_texts(lang);
+    let n = |n| u64::try_from(n).unwrap_or(0);
     let verification = match checked {
         Err(_) => Verification {
             is_intact: false,
-            text: "Not finished in time: the ledger is too large to verify here. Run \
-                   `civitas ledger verify` on a server."
-                .into(),
+            text: o.verify_timeout.into(),
         },
         Ok(Err(e)) => return Err(AppError::Internal(e)),
         Ok(Ok(Ok(v))) => Verification {
             is_intact: true,
-            text: format!(
-                "Intact: {} records in {} chains, {} signed checkpoints and {} staff log records verified.",
-                v.records, v.chains, v.checkpoints, v.staff_records
-            ),
+            text: o
+                .verify_intact
+                .replace(
+                    "{records}",
+                    &count(lang, n(v.records), o.records_one, o.records_other),
+                )
+                .replace(
+                    "{chains}",
+                    &count(lang, n(v.chains), o.chains_one, o.chains_other),
+                )
+                .replace(
+                    "{checkpoints}",
+                    &count(
+                        lang,
+                        n(v.checkpoints),
+                        o.checkpoints_one,
+                        o.checkpoints_other,
+                    ),
+                )
+                .replace(
+                    "{staff_records}",
+                    &count(
+                        lang,
+                        n(v.staff_records),
+                        o.staff_records_one,
+                        o.staff_records_other,
+                    ),
+                ),
         },
         Ok(Ok(Err(why))) => {
             // An incident: said once here, without what the broken record names.
             tracing::error!("ALERT the ledger verification from the console found it broken");
             Verification {
                 is_intact: false,
-                text: format!(
-                    "Broken at {why}. Restore the ledger and staff log tables from a backup and \
-                     report the incident."
-                ),
+                // Where it breaks stays in the ledger's own (English) words.
+                text: o.verify_broken.replace("{why}", &why.to_string()),
             }
         }
     };
@@ -134,7 +165,7 @@ pub struct LogQuery {
     before: Option<i64>,
 }
 
-fn day_start(date: &str) -> Result<Option<i64>, AppError> {
+fn day_start(o: &OpsTexts, date: &str) -> Result<Option<i64>, AppError> {
     if date.trim().is_empty() {
         return Ok(None);
     }
@@ -142,17 +173,17 @@ fn day_start(date: &str) -> Result<Option<i64>, AppError> {
         date.trim(),
         &time::format_description::well_known::Iso8601::DATE,
     )
-    .map_err(|_| AppError::BadRequest("Dates: use the form YYYY-MM-DD.".into()))?;
+    .map_err(|_| AppError::BadRequest(o.dates_format.into()))?;
     Ok(Some(day.midnight().assume_utc().unix_timestamp()))
 }
 
 impl LogQuery {
-    fn filter(&self) -> Result<StaffLogFilter, AppError> {
+    fn filter(&self, o: &OpsTexts) -> Result<StaffLogFilter, AppError> {
         Ok(StaffLogFilter {
             staff_id: self.staff.trim().to_owned(),
             action: self.action.trim().to_owned(),
-            from: day_start(&self.from)?.unwrap_or(i64::MIN),
-            until: day_start(&self.to)?.map_or(i64::MAX, |d| d + 86_400),
+            from: day_start(o, &self.from)?.unwrap_or(i64::MIN),
+            until: day_start(o, &self.to)?.map_or(i64::MAX, |d| d + 86_400),
         })
     }
 
@@ -186,6 +217,7 @@ pub struct Choice {
 #[template(path = "admin/log.html")]
 pub struct LogPage {
     pub layout: Layout,
+    pub o: &'static OpsTexts,
     pub staff: Vec<Choice>,
     pub actions: Vec<Choice>,
     pub from: String,
@@ -210,7 +242,8 @@ pub async fn log(
     lang: Lang,
     Query(q): Query<LogQuery>,
 ) -> Result<LogPage, AppError> {
-    let filter = q.filter()?;
+    let o = ops_texts(lang);
+    let filter = q.filter(o)?;
     let names = staff_names(&state).await?;
     let rows =
         staff::find_staff_log_filtered(&state.db, &filter, q.before.unwrap_or(i64::MAX), PAGE + 1)
@@ -242,7 +275,7 @@ pub async fn log(
         .into_iter()
         .map(|(id, (name, role))| Choice {
             is_selected: id == filter.staff_id,
-            label: format!("{name} ({role})"),
+            label: format!("{name} ({})", o.role(&role)),
             value: id,
         })
         .collect();
@@ -258,6 +291,7 @@ pub async fn log(
         .collect();
     Ok(LogPage {
         layout: Layout::new(lang, "/admin/log"),
+        o,
         staff,
         actions,
         from: q.from.trim().to_owned(),
@@ -279,11 +313,16 @@ fn cell(text: &str) -> String {
 }
 
 /// `GET /admin/log.csv`: the filtered staff log, newest first, with each record's hashes.
+///
+/// The file is data, not a page: its column headers stay the same (English, snake_case) in
+/// every language, so that scripts and spreadsheets that read it keep working; the values
+/// (action codes, reasons as staff typed them, times) are stored data and are not translated.
 pub async fn log_csv(
     State(state): State<AppState>,
+    lang: Lang,
     Query(q): Query<LogQuery>,
 ) -> Result<Response, AppError> {
-    let filter = q.filter()?;
+    let filter = q.filter(ops_texts(lang))?;
     let names = staff_names(&state).await?;
     let rows: Vec<StaffLogRow> =
         staff::find_staff_log_filtered(&state.db, &filter, i64::MAX, CSV_MAX).await?;
@@ -346,14 +385,15 @@ mod tests {
             to: "2026-01-02".into(),
             ..Default::default()
         };
-        let f = q.filter().unwrap();
+        let o = ops_texts(Lang::En);
+        let f = q.filter(o).unwrap();
         assert_eq!((f.from, f.until - f.from), (1_767_312_000, 86_400));
         assert!(
             LogQuery {
                 to: "02/01/2026".into(),
                 ..Default::default()
             }
-            .filter()
+            .filter(o)
             .is_err()
         );
     }

@@ -16,6 +16,7 @@ use serde::Deserialize;
 use super::{
     Permission, StaffSession,
     log::{Action, Reason, ReasonCategory},
+    texts_ops::{OpsTexts, ops_texts},
 };
 use crate::{
     app::AppState,
@@ -55,9 +56,15 @@ pub struct ClientLine {
 #[template(path = "admin/clients.html")]
 pub struct ClientsPage {
     pub layout: Layout,
+    pub o: &'static OpsTexts,
     pub q: String,
     pub clients: Vec<ClientLine>,
-    pub is_capped: bool,
+    /// What the page says when no client is listed.
+    pub none_text: String,
+    /// The table's caption.
+    pub caption: String,
+    /// Said when the list is cut at [`LIST_MAX`].
+    pub capped_text: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -72,11 +79,24 @@ pub async fn list(
     lang: Lang,
     Query(query): Query<ListQuery>,
 ) -> Result<ClientsPage, AppError> {
+    let o = ops_texts(lang);
     let q = query.q.trim().chars().take(100).collect::<String>();
     let rows = clients::find_clients_matching(&state.db, &q, LIST_MAX + 1).await?;
+    let (none_text, caption) = if q.is_empty() {
+        (o.clients_none.to_owned(), o.clients_title.to_owned())
+    } else {
+        (
+            o.clients_none_matching.replace("{q}", &q),
+            o.clients_caption_matching.replace("{q}", &q),
+        )
+    };
     Ok(ClientsPage {
         layout: Layout::new(lang, "/admin/clients"),
-        is_capped: rows.len() as i64 > LIST_MAX,
+        o,
+        none_text,
+        caption,
+        capped_text: (rows.len() as i64 > LIST_MAX)
+            .then(|| o.clients_capped.replace("{n}", &LIST_MAX.to_string())),
         clients: rows
             .into_iter()
             .take(LIST_MAX as usize)
@@ -95,6 +115,7 @@ pub async fn list(
 #[template(path = "admin/client.html")]
 pub struct ClientPage {
     pub layout: Layout,
+    pub o: &'static OpsTexts,
     pub client: clients::ClientRow,
     pub redirect_uris: Vec<String>,
     pub logout_uris: Vec<String>,
@@ -118,9 +139,9 @@ pub struct NoticeQuery {
     done: String,
 }
 
-fn jwks_key_ids(jwks: &str) -> Vec<String> {
+fn jwks_key_ids(o: &OpsTexts, jwks: &str) -> Vec<String> {
     let Ok(set) = serde_json::from_str::<serde_json::Value>(jwks) else {
-        return vec!["(not valid JSON)".into()];
+        return vec![o.key_invalid_json.into()];
     };
     set["keys"]
         .as_array()
@@ -129,7 +150,7 @@ fn jwks_key_ids(jwks: &str) -> Vec<String> {
                 .map(|k| {
                     format!(
                         "{} ({})",
-                        k["kid"].as_str().unwrap_or("no kid"),
+                        k["kid"].as_str().unwrap_or(o.key_no_kid),
                         k["kty"].as_str().unwrap_or("?")
                     )
                 })
@@ -146,6 +167,7 @@ pub async fn show(
     Path(id): Path<String>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<ClientPage, AppError> {
+    let o = ops_texts(lang);
     let client = clients::find_client(&state.db, &id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -154,27 +176,28 @@ pub async fn show(
         .into_iter()
         .filter(|r| r.subject == client.id)
         .map(|r| {
-            format!(
-                "{} (asked {})",
-                super::requests::action_label(&r.action),
-                crate::clock::rfc3339(r.requested_at)
-            )
+            o.waiting_item
+                .replace("{when}", &crate::clock::rfc3339(r.requested_at))
+                .replace("{label}", o.action_label(&r.action))
         })
         .collect();
     let notice = match q.done.as_str() {
-        "suspended" => Some("The client is suspended: its tokens no longer work."),
-        "resumed" => Some("The client is active again."),
-        "requested" => Some(
-            "A supervisor other than you must approve this before it takes effect (within 24 hours).",
-        ),
-        "waiting" => Some("The same request already waits for a supervisor."),
+        "suspended" => Some(o.done_suspended),
+        "resumed" => Some(o.done_resumed),
+        "requested" => Some(o.done_requested),
+        "waiting" => Some(o.done_waiting),
         _ => None,
     };
     Ok(ClientPage {
         layout: Layout::new(lang, "/admin/clients"),
+        o,
         redirect_uris: clients::find_client_redirect_uris(&state.db, &id, "login").await?,
         logout_uris: clients::find_client_redirect_uris(&state.db, &id, "logout").await?,
-        keys: client.jwks.as_deref().map(jwks_key_ids).unwrap_or_default(),
+        keys: client
+            .jwks
+            .as_deref()
+            .map(|j| jwks_key_ids(o, j))
+            .unwrap_or_default(),
         is_production: is_production(&client),
         has_national_id: has_scope(&client, NATIONAL_ID),
         created: crate::clock::rfc3339(client.created_at),
@@ -201,6 +224,7 @@ pub struct ReasonForm {
 /// member. `Ok(Err(redirect))` sends the member to verify with their passkey again.
 async fn prepare(
     state: &AppState,
+    o: &OpsTexts,
     who: &StaffSession,
     id: &str,
     form: Result<Form<ReasonForm>, FormRejection>,
@@ -209,12 +233,8 @@ async fn prepare(
         return Ok(Err(Redirect::to("/admin/signin").into_response()));
     }
     let Form(form) = form.map_err(|e| AppError::BadRequest(e.body_text()))?;
-    let reason = Reason::parse(&form.category, &form.detail).ok_or_else(|| {
-        AppError::BadRequest(
-            "Every change needs a reason: choose its category and give the ticket number or a note."
-                .into(),
-        )
-    })?;
+    let reason = Reason::parse(&form.category, &form.detail)
+        .ok_or_else(|| AppError::BadRequest(o.change_reason_required.into()))?;
     let client = clients::find_client(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -276,18 +296,18 @@ async fn set_suspended(
 /// `POST /admin/clients/{id}/suspend`: at once, or through four eyes for a production client.
 pub async fn suspend(
     State(state): State<AppState>,
+    lang: Lang,
     Extension(who): Extension<StaffSession>,
     Path(id): Path<String>,
     form: Result<Form<ReasonForm>, FormRejection>,
 ) -> Result<Response, AppError> {
-    let (reason, client, me) = match prepare(&state, &who, &id, form).await? {
+    let o = ops_texts(lang);
+    let (reason, client, me) = match prepare(&state, o, &who, &id, form).await? {
         Ok(p) => p,
         Err(verify) => return Ok(verify),
     };
     if client.status != "active" {
-        return Err(AppError::BadRequest(
-            "This client is suspended already.".into(),
-        ));
+        return Err(AppError::BadRequest(o.already_suspended.into()));
     }
     if is_production(&client) {
         return ask_second_person(&state, &me, "suspend_client", &client.id, &reason).await;
@@ -308,18 +328,18 @@ pub async fn suspend(
 /// `POST /admin/clients/{id}/resume`: the client works again (tokens not yet expired too).
 pub async fn resume(
     State(state): State<AppState>,
+    lang: Lang,
     Extension(who): Extension<StaffSession>,
     Path(id): Path<String>,
     form: Result<Form<ReasonForm>, FormRejection>,
 ) -> Result<Response, AppError> {
-    let (reason, client, me) = match prepare(&state, &who, &id, form).await? {
+    let o = ops_texts(lang);
+    let (reason, client, me) = match prepare(&state, o, &who, &id, form).await? {
         Ok(p) => p,
         Err(verify) => return Ok(verify),
     };
     if client.status == "active" {
-        return Err(AppError::BadRequest(
-            "This client is active already.".into(),
-        ));
+        return Err(AppError::BadRequest(o.already_active.into()));
     }
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
@@ -345,18 +365,18 @@ pub async fn resume(
 /// the restricted `national_id` scope.
 pub async fn request_national_id(
     State(state): State<AppState>,
+    lang: Lang,
     Extension(who): Extension<StaffSession>,
     Path(id): Path<String>,
     form: Result<Form<ReasonForm>, FormRejection>,
 ) -> Result<Response, AppError> {
-    let (reason, client, me) = match prepare(&state, &who, &id, form).await? {
+    let o = ops_texts(lang);
+    let (reason, client, me) = match prepare(&state, o, &who, &id, form).await? {
         Ok(p) => p,
         Err(verify) => return Ok(verify),
     };
     if has_scope(&client, NATIONAL_ID) {
-        return Err(AppError::BadRequest(
-            "This client holds the national_id scope already.".into(),
-        ));
+        return Err(AppError::BadRequest(o.already_national_id.into()));
     }
     ask_second_person(&state, &me, "grant_national_id", &client.id, &reason).await
 }
@@ -365,13 +385,14 @@ pub async fn request_national_id(
 /// the `national_id` scope. Recorded under the approver, with the requester's reason.
 pub async fn carry_out(
     state: &AppState,
+    o: &OpsTexts,
     tx: &mut Tx,
     me: &staff::StaffRow,
     request: &staff::StaffRequestRow,
     now: i64,
 ) -> Result<(), AppError> {
     let Some(client) = clients::find_client(&state.db, &request.subject).await? else {
-        return Err(AppError::BadRequest("This client no longer exists.".into()));
+        return Err(AppError::BadRequest(o.client_gone.into()));
     };
     match request.action.as_str() {
         "suspend_client" if client.status == "active" => {
@@ -406,8 +427,11 @@ mod tests {
 
     #[test]
     fn inline_keys_are_listed_by_kid() {
+        let o = ops_texts(Lang::En);
         let jwks = r#"{"keys":[{"kty":"EC","kid":"k1"},{"kty":"RSA"}]}"#;
-        assert_eq!(jwks_key_ids(jwks), vec!["k1 (EC)", "no kid (RSA)"]);
-        assert_eq!(jwks_key_ids("nope"), vec!["(not valid JSON)"]);
+        assert_eq!(jwks_key_ids(o, jwks), vec!["k1 (EC)", "no kid (RSA)"]);
+        assert_eq!(jwks_key_ids(o, "nope"), vec!["(not valid JSON)"]);
+        let fr = ops_texts(Lang::Fr);
+        assert_eq!(jwks_key_ids(fr, jwks), vec!["k1 (EC)", "sans kid (RSA)"]);
     }
 }

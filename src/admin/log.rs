@@ -41,18 +41,6 @@ impl ReasonCategory {
         Self::ALL.into_iter().find(|c| c.as_str() == s)
     }
 
-    /// How staff name it on forms about relying parties, keys and applications, where the
-    /// citizen's wording ("at your request") does not fit.
-    pub fn staff_label(self) -> &'static str {
-        match self {
-            ReasonCategory::Call => "A phone call",
-            ReasonCategory::Visit => "A visit or meeting",
-            ReasonCategory::Letter => "A letter or e-mail",
-            ReasonCategory::Fraud => "Suspected fraud or abuse",
-            ReasonCategory::Other => "Another reason",
-        }
-    }
-
     /// What the citizen reads (their history is in English and French; the category is
     /// stored, the page translates it).
     pub fn citizen_text(self) -> &'static str {

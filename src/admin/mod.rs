@@ -17,6 +17,7 @@ pub mod review;
 pub mod signin;
 pub mod staff_accounts;
 pub mod texts;
+pub mod texts_ops;
 
 use axum::{
     extract::{Request, State},

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use super::{
     Permission, StaffSession,
     log::{Action, Reason, ReasonCategory},
+    texts_ops::{OpsTexts, count, ops_texts},
 };
 use crate::{
     app::AppState,
@@ -45,7 +46,7 @@ pub struct Alert {
 pub struct KeyLine {
     pub kid: String,
     pub alg: String,
-    pub state: String,
+    pub state: &'static str,
     pub created: String,
     pub signs_from: String,
     pub retires: String,
@@ -56,19 +57,22 @@ pub struct WaitingRequest {
     pub label: &'static str,
     /// A relying party's page; citizens' requests name no one here.
     pub client: Option<String>,
-    pub requested_by: String,
-    pub requested_at: String,
-    pub expires_at: String,
+    /// Who asked, when, and when it expires, in the member's language.
+    pub asked: String,
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "admin/operator.html")]
 pub struct OperatorPage {
     pub layout: Layout,
+    pub o: &'static OpsTexts,
     pub alerts: Vec<Alert>,
+    /// The alerts' heading ("Insider guard: 2 staff accounts locked").
+    pub alerts_heading: String,
     pub readiness: Readiness,
     pub keys: Vec<KeyLine>,
     pub requests: Vec<WaitingRequest>,
+    pub requests_heading: String,
     pub can_approve: bool,
     pub categories: [ReasonCategory; 5],
     pub notice: Option<String>,
@@ -80,7 +84,7 @@ pub struct NoticeQuery {
     done: String,
 }
 
-/// Members the insider guard locked, and why.
+/// Members the insider guard locked, and why (the reason as the guard wrote it).
 pub async fn insider_alerts(state: &AppState) -> Result<Vec<Alert>, AppError> {
     Ok(staff::find_all_staff(&state.db)
         .await?
@@ -106,12 +110,13 @@ pub async fn operator(
     Extension(who): Extension<StaffSession>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<OperatorPage, AppError> {
+    let o = ops_texts(lang);
     let now = state.clock.now();
     let keys = signing_keys::find_signing_keys(&state.db)
         .await?
         .into_iter()
         .map(|k| KeyLine {
-            state: keyring::key_state(&k, now).to_string(),
+            state: o.key_state(keyring::key_state(&k, now)),
             created: rfc3339(k.created_at),
             signs_from: rfc3339(k.activates_at),
             retires: k.retires_at.map_or_else(|| "-".into(), rfc3339),
@@ -129,27 +134,43 @@ pub async fn operator(
         .await?
         .into_iter()
         .map(|r| WaitingRequest {
-            label: super::requests::action_label(&r.action),
+            label: o.action_label(&r.action),
             client: matches!(r.action.as_str(), "suspend_client" | "grant_national_id")
                 .then(|| r.subject.clone()),
-            requested_by: names.get(&r.requested_by).cloned().unwrap_or_default(),
-            requested_at: rfc3339(r.requested_at),
-            expires_at: rfc3339(r.expires_at),
+            asked: o
+                .request_asked
+                .replace("{when}", &rfc3339(r.requested_at))
+                .replace("{expires}", &rfc3339(r.expires_at))
+                .replace(
+                    "{who}",
+                    names.get(&r.requested_by).map_or("", String::as_str),
+                ),
         })
-        .collect();
+        .collect::<Vec<_>>();
     let notice = (q.done == "rotated").then(|| {
-        format!(
-            "The new keys (state next) are published now and sign from {} \
-             (keys.prepublish_secs); the keys they replace retire then and leave the JWKS \
-             keys.retire_grace_secs later.",
-            rfc3339(now + state.config.keys.prepublish.as_secs() as i64)
+        o.rotated_notice.replace(
+            "{when}",
+            &rfc3339(now + state.config.keys.prepublish.as_secs() as i64),
         )
     });
+    let alerts: Vec<Alert> = insider_alerts(&state)
+        .await?
+        .into_iter()
+        .map(|a| Alert {
+            role: o.role(&a.role).to_owned(),
+            ..a
+        })
+        .collect();
     Ok(OperatorPage {
         layout: Layout::new(lang, "/admin/operator"),
-        alerts: insider_alerts(&state).await?,
+        o,
+        alerts_heading: count(lang, alerts.len() as u64, o.alerts_one, o.alerts_other),
+        alerts,
         readiness: health::readiness(&state).await,
         keys,
+        requests_heading: o
+            .requests_waiting
+            .replace("{n}", &requests.len().to_string()),
         requests,
         can_approve: who.role.can(Permission::ApproveRequests),
         categories: ReasonCategory::ALL,
@@ -173,9 +194,11 @@ pub struct RotateForm {
 /// verification.
 pub async fn rotate(
     State(state): State<AppState>,
+    lang: Lang,
     Extension(who): Extension<StaffSession>,
     form: Result<Form<RotateForm>, FormRejection>,
 ) -> Result<Response, AppError> {
+    let o = ops_texts(lang);
     let now = state.clock.now();
     if !who.is_fresh(now) {
         return Ok(Redirect::to("/admin/signin").into_response());
@@ -185,15 +208,11 @@ pub async fn rotate(
         "all" => Alg::ALL.to_vec(),
         one => vec![
             Alg::parse(&one.to_uppercase())
-                .ok_or_else(|| AppError::BadRequest("Choose which keys to rotate.".into()))?,
+                .ok_or_else(|| AppError::BadRequest(o.choose_keys.into()))?,
         ],
     };
-    let reason = Reason::parse(&form.category, &form.detail).ok_or_else(|| {
-        AppError::BadRequest(
-            "Rotating keys needs a reason: choose its category and give the ticket number or a note."
-                .into(),
-        )
-    })?;
+    let reason = Reason::parse(&form.category, &form.detail)
+        .ok_or_else(|| AppError::BadRequest(o.rotate_reason_required.into()))?;
     let me = staff::find_staff(&state.db, &who.staff_id)
         .await?
         .ok_or(AppError::Forbidden)?;
@@ -206,11 +225,11 @@ pub async fn rotate(
             algs.iter().any(|a| a.as_str() == k.alg) && keyring::key_state(k, now) == KeyState::Next
         })
     {
-        return Err(AppError::BadRequest(format!(
-            "A next {} key already waits to sign from {}: rotate again after that.",
-            waiting.alg,
-            rfc3339(waiting.activates_at)
-        )));
+        return Err(AppError::BadRequest(
+            o.next_key_waits
+                .replace("{when}", &rfc3339(waiting.activates_at))
+                .replace("{alg}", &waiting.alg),
+        ));
     }
     let dir = KeyDir::open(&state.config.keys.dir).map_err(AppError::Internal)?;
     let keys = &state.config.keys;

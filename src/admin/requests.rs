@@ -17,6 +17,7 @@ use super::{
     StaffSession,
     log::{Action, Reason, ReasonCategory},
     texts::{Texts, texts},
+    texts_ops::ops_texts,
 };
 use crate::{
     error::AppError,
@@ -44,18 +45,6 @@ fn concerns_citizen(action: &str) -> bool {
         action,
         "suspend_client" | "grant_national_id" | "approve_application"
     )
-}
-
-/// What staff read for a request's action.
-pub fn action_label(action: &str) -> &'static str {
-    match action {
-        "reactivate" => "Re-activation code for an account with passkeys",
-        "lift_fraud_lock" => "Lifting a fraud lock",
-        "suspend_client" => "Suspending a production relying party",
-        "grant_national_id" => "Granting the national_id scope to a relying party",
-        "approve_application" => "Approving an application that asks for national_id",
-        _ => "Another action",
-    }
 }
 
 /// Where staff look at a request's subject, when it is not a citizen (opening a citizen's
@@ -143,6 +132,7 @@ pub async fn list(
     Extension(who): Extension<StaffSession>,
 ) -> Result<RequestsPage, AppError> {
     let a = texts(lang);
+    let o = ops_texts(lang);
     let mut requests = vec![];
     for r in staff::find_open_staff_requests(&state.db, state.clock.now()).await? {
         let by = staff::find_staff(&state.db, &r.requested_by)
@@ -151,7 +141,7 @@ pub async fn list(
             .unwrap_or_default();
         requests.push(Line {
             is_own: r.requested_by == who.staff_id,
-            label: action_label(&r.action),
+            label: o.action_label(&r.action),
             subject_link: subject_link(&r.action, &r.subject),
             id: r.id,
             action: r.action,
@@ -270,10 +260,11 @@ pub async fn decide(
     if approve {
         match request.action.as_str() {
             "suspend_client" | "grant_national_id" => {
-                super::clients::carry_out(&state, &mut tx, &me, &request, now).await?;
+                super::clients::carry_out(&state, ops_texts(lang), &mut tx, &me, &request, now)
+                    .await?;
             }
             "approve_application" => {
-                super::review::carry_out(&mut tx, &me, &request, now).await?;
+                super::review::carry_out(&mut tx, ops_texts(lang), &me, &request, now).await?;
             }
             _ => {}
         }

@@ -18,6 +18,7 @@ use serde::Deserialize;
 use super::{
     StaffSession,
     log::{Action, Reason, ReasonCategory},
+    texts_ops::{OpsTexts, ops_texts},
 };
 use crate::{
     app::AppState,
@@ -53,6 +54,7 @@ pub struct Application {
 #[template(path = "admin/review.html")]
 pub struct ReviewPage {
     pub layout: Layout,
+    pub o: &'static OpsTexts,
     pub applications: Vec<Application>,
     pub categories: [ReasonCategory; 5],
     pub notice: Option<&'static str>,
@@ -70,6 +72,7 @@ pub async fn queue(
     lang: Lang,
     Query(q): Query<NoticeQuery>,
 ) -> Result<ReviewPage, AppError> {
+    let o = ops_texts(lang);
     let waiting: Vec<String> = staff::find_open_staff_requests(&state.db, state.clock.now())
         .await?
         .into_iter()
@@ -93,17 +96,16 @@ pub async fn queue(
             })
             .collect();
     let notice = match q.done.as_str() {
-        "approved" => Some("The application is approved."),
-        "rejected" => Some("The application is rejected; the applicant reads your note."),
-        "changes" => Some("The applicant is asked for changes and reads your note."),
-        "requested" => Some(
-            "It asks for national_id: a supervisor other than you must approve it (within 24 hours).",
-        ),
-        "waiting" => Some("An approval of this application already waits for a supervisor."),
+        "approved" => Some(o.done_approved),
+        "rejected" => Some(o.done_rejected),
+        "changes" => Some(o.done_changes),
+        "requested" => Some(o.done_review_requested),
+        "waiting" => Some(o.done_review_waiting),
         _ => None,
     };
     Ok(ReviewPage {
         layout: Layout::new(lang, "/admin/review"),
+        o,
         applications,
         categories: ReasonCategory::ALL,
         notice,
@@ -134,10 +136,12 @@ fn parse_note(text: &str) -> Option<String> {
 /// `POST /admin/review/{id}/{decision}`: `approve`, `reject` or `changes`, with a reason.
 pub async fn decide(
     State(state): State<AppState>,
+    lang: Lang,
     Extension(who): Extension<StaffSession>,
     Path((id, decision)): Path<(String, String)>,
     form: Result<Form<DecisionForm>, FormRejection>,
 ) -> Result<Response, AppError> {
+    let o = ops_texts(lang);
     let (status, action, done) = match decision.as_str() {
         "approve" => ("approved", "approve_application", "approved"),
         "reject" => ("rejected", "reject_application", "rejected"),
@@ -150,29 +154,20 @@ pub async fn decide(
         return Ok(Redirect::to("/admin/signin").into_response());
     }
     let Form(form) = form.map_err(|e| AppError::BadRequest(e.body_text()))?;
-    let reason = Reason::parse(&form.category, &form.detail).ok_or_else(|| {
-        AppError::BadRequest(
-            "A decision needs a reason: choose its category and give the ticket number or a note."
-                .into(),
-        )
-    })?;
+    let reason = Reason::parse(&form.category, &form.detail)
+        .ok_or_else(|| AppError::BadRequest(o.decision_reason_required.into()))?;
     let note = match (status, parse_note(&form.note)) {
         ("approved", note) => note,
         (_, Some(note)) => Some(note),
         (_, None) => {
-            return Err(AppError::BadRequest(
-                "Tell the applicant what to change or why it is rejected (at most 2000 characters)."
-                    .into(),
-            ));
+            return Err(AppError::BadRequest(o.note_required.into()));
         }
     };
     let application = client_applications::find_client_application(&state.db, &id)
         .await?
         .ok_or(AppError::NotFound)?;
     if application.status != "pending" {
-        return Err(AppError::BadRequest(
-            "This application was decided already.".into(),
-        ));
+        return Err(AppError::BadRequest(o.application_decided.into()));
     }
     let me = staff::find_staff(&state.db, &who.staff_id)
         .await?
@@ -191,6 +186,7 @@ pub async fn decide(
     let mut tx = state.db.begin().await?;
     settle(
         &mut tx,
+        o,
         &me,
         &id,
         status,
@@ -211,6 +207,7 @@ pub async fn decide(
 )]
 async fn settle(
     tx: &mut Tx,
+    o: &OpsTexts,
     me: &staff::StaffRow,
     id: &str,
     status: &str,
@@ -222,9 +219,7 @@ async fn settle(
     if !client_applications::update_client_application_decided(tx, id, status, note, &me.id, now)
         .await?
     {
-        return Err(AppError::BadRequest(
-            "This application was decided already.".into(),
-        ));
+        return Err(AppError::BadRequest(o.application_decided.into()));
     }
     super::log::record(
         tx,
@@ -247,12 +242,14 @@ async fn settle(
 /// it) if the application was decided otherwise in the meantime.
 pub async fn carry_out(
     tx: &mut Tx,
+    o: &OpsTexts,
     me: &staff::StaffRow,
     request: &staff::StaffRequestRow,
     now: i64,
 ) -> Result<(), AppError> {
     settle(
         tx,
+        o,
         me,
         &request.subject,
         "approved",

@@ -23,6 +23,7 @@ on_both_databases!(
     the_staff_log_is_covered_by_checkpoints_and_an_edited_or_deleted_record_is_named,
     the_operator_sees_readiness_keys_requests_and_insider_guard_alerts_and_rotates_keys,
     the_ledger_status_verifies_now_and_the_staff_log_filters_pages_and_downloads,
+    the_operator_pages_speak_french_when_asked,
 );
 
 async fn exec(db: &Db, sql: &str) {
@@ -50,6 +51,19 @@ fn civitas(db: &TestDb, args: &[&str]) -> (bool, String) {
             String::from_utf8_lossy(&o.stderr)
         ),
     )
+}
+
+/// A console page in French (`Accept-Language: fr`): its status and text, with the
+/// apostrophes the template escapes put back.
+async fn page_fr(browser: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
+    let r = browser
+        .get(app.url(path))
+        .header("accept-language", "fr")
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.text().await.unwrap().replace("&#39;", "'"))
 }
 
 /// Opens a citizen's record with a reason: one staff action, in the staff log.
@@ -372,5 +386,65 @@ async fn the_ledger_status_verifies_now_and_the_staff_log_filters_pages_and_down
     assert!(
         result.contains("Verification failed") && result.contains("staff log record number 7"),
         "{result}"
+    );
+}
+
+async fn the_operator_pages_speak_french_when_asked(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    let (operator, _) = staff_browser(&app, Role::Operator).await;
+    let (shop, _) = register(&app, web_client("Corner Shop")).await;
+    for (path, heading, also, not) in [
+        (
+            "/admin/operator",
+            "<h1>Exploitation</h1>",
+            "Demandes à double validation en attente : 0",
+            "Signing keys",
+        ),
+        (
+            "/admin/clients",
+            "<h1>Fournisseurs de services</h1>",
+            "Identifiant client",
+            "Relying parties",
+        ),
+        (
+            "/admin/review",
+            "<h1>Demandes d'inscription de fournisseurs</h1>",
+            "Aucune demande d'inscription n'attend d'examen.",
+            "No application waits",
+        ),
+        (
+            "/admin/ledger",
+            "<h1>État du registre</h1>",
+            "Aucun point de contrôle n'est encore signé",
+            "Verify now",
+        ),
+        (
+            "/admin/log",
+            "<h1>Journal du personnel</h1>",
+            "Toutes les actions",
+            "Every action",
+        ),
+        (
+            &format!("/admin/clients/{shop}"),
+            "<h2>Enregistrement</h2>",
+            "Un appel téléphonique",
+            "A phone call",
+        ),
+    ] {
+        let (status, text) = page_fr(&operator, &app, path).await;
+        assert_eq!(status, 200, "{path}: {text}");
+        assert!(text.contains("<html lang=\"fr\">"), "{path}: {text}");
+        assert!(
+            text.contains(heading) && text.contains(also),
+            "{path}: {text}"
+        );
+        assert!(!text.contains(not), "{path} still says {not:?}: {text}");
+    }
+    // What staff are told when something is refused is in their language too.
+    let (status, text) = page_fr(&operator, &app, "/admin/log?from=tomorrow").await;
+    assert_eq!(status, 400);
+    assert!(
+        text.contains("Dates : utilisez la forme AAAA-MM-JJ."),
+        "{text}"
     );
 }

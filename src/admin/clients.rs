@@ -127,6 +127,8 @@ pub struct ClientPage {
     pub updated: String,
     /// Four-eyes requests on this client that wait for a decision.
     pub waiting: Vec<String>,
+    /// The client's recent protocol errors on this instance: (time, endpoint, error, text).
+    pub errors: Vec<(String, &'static str, &'static str, String)>,
     pub can_manage: bool,
     pub can_request: bool,
     pub categories: [ReasonCategory; 5],
@@ -203,6 +205,19 @@ pub async fn show(
         created: crate::clock::rfc3339(client.created_at),
         updated: crate::clock::rfc3339(client.updated_at),
         waiting,
+        errors: state
+            .client_errors
+            .of(&client.id)
+            .into_iter()
+            .map(|e| {
+                (
+                    crate::clock::rfc3339(e.at),
+                    e.endpoint,
+                    e.error,
+                    e.description,
+                )
+            })
+            .collect(),
         can_manage: who.role.can(Permission::ManageClients),
         can_request: who.role.can(Permission::ReviewClients),
         categories: ReasonCategory::ALL,

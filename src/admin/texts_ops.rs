@@ -13,6 +13,10 @@ use crate::{crypto::keyring::KeyState, web::i18n::Lang};
 /// Every text of the console's operator pages and answers.
 pub struct OpsTexts {
     pub console_home: &'static str,
+    /// The client page's recent errors: heading, what it is, and none.
+    pub recent_errors: &'static str,
+    pub recent_errors_explain: &'static str,
+    pub recent_errors_none: &'static str,
     /// ": " in English, " : " in French.
     pub colon: &'static str,
     pub reason: &'static str,
@@ -305,6 +309,9 @@ pub fn count(lang: Lang, n: u64, one: &str, other: &str) -> String {
 }
 
 static EN: OpsTexts = OpsTexts {
+    recent_errors: "Recent errors",
+    recent_errors_explain: "What this client was last told by the token endpoint on this server (newest first, at most 20; kept in memory, so a restart or another server starts afresh).",
+    recent_errors_none: "None on this server.",
     console_home: "Console home",
     colon: ": ",
     reason: "Reason",
@@ -505,6 +512,9 @@ static EN: OpsTexts = OpsTexts {
 };
 
 static FR: OpsTexts = OpsTexts {
+    recent_errors: "Erreurs récentes",
+    recent_errors_explain: "Ce que le point de jeton de ce serveur a répondu en dernier à ce client (les plus récentes d'abord, au plus 20 ; gardées en mémoire : un redémarrage ou un autre serveur repart de zéro).",
+    recent_errors_none: "Aucune sur ce serveur.",
     console_home: "Accueil de la console",
     colon: " : ",
     reason: "Motif",

@@ -87,6 +87,25 @@ async fn suspending_a_client_stops_its_tokens_at_the_next_request_and_resuming_r
         "{shown}"
     );
     assert!(shown.contains("Suspend"), "{shown}");
+    // A failed redemption shows on the client's page, to help its developers.
+    let (status, _) = token_request(
+        &app,
+        &client_id,
+        &secret,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", "not-a-code"),
+            ("redirect_uri", REDIRECT),
+            ("code_verifier", &"v".repeat(43)),
+        ],
+    )
+    .await;
+    assert_eq!(status, 400);
+    let (_, shown) = page(&operator, &app, &format!("/admin/clients/{client_id}")).await;
+    assert!(
+        shown.contains("<code>invalid_grant</code> the authorization code is not valid"),
+        "the client's recent errors: {shown}"
+    );
 
     // The helpdesk may not suspend; nobody may without a reason.
     let (helpdesk, _) = staff_browser(&app, Role::Helpdesk).await;

@@ -251,7 +251,6 @@ admin_routes! {
         get "/admin/log" => admin::audit::log, Audit;
         get "/admin/log.csv" => admin::audit::log_csv, Audit;
         get "/admin/staff" => admin::staff_accounts::list, Operate;
-        post "/admin/staff/{id}/enrolment" => admin::staff_accounts::new_enrolment, Operate;
         post "/admin/staff/{id}/{change}" => admin::staff_accounts::set_status, Operate;
     }
 }

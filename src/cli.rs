@@ -88,6 +88,12 @@ enum StaffCommand {
     },
     /// List staff: id, name, pseudonym, role, status.
     List,
+    /// A new one-time enrolment link (72 hours) for a member who has not enrolled yet; the
+    /// old link stops working. Recorded in the staff log.
+    Link {
+        /// The member's id (from `civitas staff list`).
+        id: String,
+    },
     /// Disable a member at once; their console session stops at the next request.
     Disable {
         /// The member's id (from `civitas staff list`).
@@ -352,6 +358,16 @@ async fn staff(config: Config, command: StaffCommand) -> anyhow::Result<()> {
                 );
             }
             println!("{} staff members", all.len());
+        }
+        StaffCommand::Link { id } => {
+            let token = crate::admin::members::new_link(&db, &id, now).await?;
+            println!(
+                "enrolment link: {}",
+                config
+                    .issuer
+                    .endpoint(&format!("/admin/enrol?token={token}"))
+            );
+            println!("The old link no longer works; this one works once, for 72 hours.");
         }
         StaffCommand::Disable { id, reason } => {
             crate::admin::members::disable(&db, &id, &reason, now).await?;

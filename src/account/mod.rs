@@ -414,6 +414,9 @@ pub async fn report(
             .await?;
         }
         accounts::delete_sessions_of_person(&mut tx, &me.person_id).await?;
+        // "This wasn't me": no service receives the citizen's data until the helpdesk has
+        // checked, not even one holding offline access.
+        crate::store::oauth::update_grants_revoked_of_person(&mut tx, &me.person_id, now).await?;
         tx.commit().await?;
         record_event(
             &state.writer,

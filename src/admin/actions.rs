@@ -99,14 +99,19 @@ pub async fn lock(
     let (reason, account) = prepare(&state, &session, lang, &person_id, form).await?;
     let now = state.clock.now();
     let me = member(&state, &who).await?;
-    let lock_reason = if reason.category == ReasonCategory::Fraud {
-        "fraud: locked by the helpdesk"
-    } else {
-        "locked by the helpdesk"
+    // A fraud lock (staff's, or the citizen's own "this wasn't me") is never turned into a
+    // plain one by locking again: lifting it stays a four-eyes action.
+    let is_locked = account.locked_until.is_some_and(|u| u > now);
+    let lock_reason = match account.lock_reason.as_deref() {
+        Some(existing) if is_locked && is_fraud_lock(Some(existing)) => existing,
+        _ if reason.category == ReasonCategory::Fraud => "fraud: locked by the helpdesk",
+        _ => "locked by the helpdesk",
     };
     let mut tx = state.db.begin().await?;
     accounts::update_account_lock(&mut tx, &account.id, Some(i64::MAX), Some(lock_reason)).await?;
     accounts::delete_sessions_of_person(&mut tx, &person_id).await?;
+    // No data flows on while locked: every relying party's grant ends, offline ones too.
+    oauth::update_grants_revoked_of_person(&mut tx, &person_id, now).await?;
     on_citizen(
         &mut tx,
         &me,
@@ -175,17 +180,27 @@ pub async fn reactivate(
     }
     let (reason, account) = prepare(&state, &session, lang, &person_id, form).await?;
     let me = member(&state, &who).await?;
-    if !accounts::find_passkeys_of_account(&state.db, &account.id)
+    // Four eyes while the account has a passkey, and also when staff revoked one lately:
+    // otherwise one person could revoke every passkey and then re-activate alone.
+    let has_passkeys = !accounts::find_passkeys_of_account(&state.db, &account.id)
         .await?
-        .is_empty()
-    {
+        .is_empty();
+    let revoked_lately = staff::exists_staff_action_on(
+        &state.db,
+        &person_id,
+        "revoke_passkey",
+        now - REVOKED_LATELY,
+    )
+    .await?;
+    if has_passkeys || revoked_lately {
         super::requests::request(&state, &me, "reactivate", &person_id, &reason, now).await?;
         return Ok(
             Redirect::to(&format!("/admin/citizens/{person_id}?done=requested")).into_response(),
         );
     }
+    let mut tx = state.db.begin().await?;
     let code = issue_reactivation(
-        &state,
+        &mut tx,
         &me,
         &person_id,
         &reason.logged(),
@@ -193,12 +208,17 @@ pub async fn reactivate(
         now,
     )
     .await?;
+    tx.commit().await?;
     code_page(&state, lang, &person_id, code).await
 }
 
-/// Issues a re-activation code and records it; returns the code (shown once).
+/// Staff revoking a passkey this recently makes a re-activation a four-eyes action.
+const REVOKED_LATELY: i64 = 30 * 86_400;
+
+/// Issues a re-activation code and records it, in the caller's transaction; returns the code
+/// (to show once, after the commit).
 pub async fn issue_reactivation(
-    state: &AppState,
+    tx: &mut crate::store::Tx,
     me: &staff::StaffRow,
     person_id: &str,
     reason: &str,
@@ -206,9 +226,8 @@ pub async fn issue_reactivation(
     now: i64,
 ) -> Result<String, AppError> {
     let (code, hash) = crate::authn::activation::new_activation_code();
-    let mut tx = state.db.begin().await?;
     accounts::insert_activation_code(
-        &mut tx,
+        tx,
         &hash,
         person_id,
         now,
@@ -216,7 +235,7 @@ pub async fn issue_reactivation(
     )
     .await?;
     super::log::record(
-        &mut tx,
+        tx,
         &Action {
             staff_id: &me.id,
             pseudonym: &me.pseudonym,
@@ -232,7 +251,6 @@ pub async fn issue_reactivation(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(code)
 }
 
@@ -295,15 +313,20 @@ pub async fn revoke_passkey(
     Path(person_id): Path<String>,
     form: Result<Form<ItemForm>, FormRejection>,
 ) -> Result<Response, AppError> {
+    let now = state.clock.now();
+    if !who.is_fresh(now) {
+        return Ok(Redirect::to("/admin/signin").into_response());
+    }
     let Form(form) = form.map_err(|e| AppError::BadRequest(e.body_text()))?;
     let (credential_id, reason_form) = form.split();
     let (reason, account) = prepare(&state, &session, lang, &person_id, reason_form).await?;
-    let now = state.clock.now();
     let me = member(&state, &who).await?;
     let mut tx = state.db.begin().await?;
     if !accounts::delete_passkey(&mut tx, &account.id, &credential_id).await? {
         return Err(AppError::NotFound);
     }
+    // Whoever signed in with a stolen passkey is signed out with it.
+    accounts::delete_sessions_of_person(&mut tx, &person_id).await?;
     on_citizen(
         &mut tx,
         &me,

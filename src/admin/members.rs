@@ -61,8 +61,8 @@ pub async fn create(
         created_at: now,
         enrol_expires_at: Some(now + ENROLMENT_LIFETIME),
     };
-    staff::insert_staff(db, &row, &sha256_b64(&token)).await?;
     let mut tx = db.begin().await?;
+    staff::insert_staff(&mut tx, &row, &sha256_b64(&token)).await?;
     log::record(
         &mut tx,
         &Action {
@@ -78,6 +78,33 @@ pub async fn create(
     .await?;
     tx.commit().await?;
     Ok((row, token))
+}
+
+/// A new enrolment link for a member who has not enrolled yet (the old one stops working);
+/// returns the token (shown once).
+pub async fn new_link(db: &Db, id: &str, now: i64) -> anyhow::Result<String> {
+    let token = random_token(32);
+    let mut tx = db.begin().await?;
+    anyhow::ensure!(
+        staff::update_staff_enrolment(&mut tx, id, &sha256_b64(&token), now + ENROLMENT_LIFETIME)
+            .await?,
+        "no staff member {id} is waiting to enrol: `civitas staff list` shows them"
+    );
+    log::record(
+        &mut tx,
+        &Action {
+            staff_id: CLI,
+            pseudonym: CLI,
+            action: "staff_enrolment_link",
+            subject: id,
+            reason: "",
+            citizen: None,
+            at: now,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(token)
 }
 
 /// Disables a member at once (their sessions stop at the next request); with a reason.

@@ -269,17 +269,24 @@ pub async fn decide(
             _ => {}
         }
     }
-    tx.commit().await?;
-    if approve && request.action == "reactivate" {
-        let code = super::actions::issue_reactivation(
-            &state,
-            &me,
-            &request.subject,
-            &request.reason,
-            category,
-            now,
+    // The approval and the code it releases commit together, or neither.
+    let code = if approve && request.action == "reactivate" {
+        Some(
+            super::actions::issue_reactivation(
+                &mut tx,
+                &me,
+                &request.subject,
+                &request.reason,
+                category,
+                now,
+            )
+            .await?,
         )
-        .await?;
+    } else {
+        None
+    };
+    tx.commit().await?;
+    if let Some(code) = code {
         return super::actions::code_page(&state, lang, &request.subject, code).await;
     }
     Ok(Redirect::to("/admin/requests").into_response())

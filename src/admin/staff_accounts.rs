@@ -1,16 +1,15 @@
 //! Staff accounts in the console (operators): who has access, in which role and state;
-//! disable a member, restore one (a member the insider guard locked, or a disabled one), or
-//! give a member who never enrolled a new link. Each with a reason, in the staff log, with a
-//! fresh passkey verification. New members are created only with `civitas staff create` on a
-//! server: a console that let one operator mint staff would let them mint the second pair of
-//! eyes that four-eyes requests rely on.
+//! disable a member, or restore one (a member the insider guard locked, or a disabled one).
+//! Each with a reason, in the staff log, with a fresh passkey verification. Enrolment links
+//! (new members, renewed links) come only from `civitas staff create|link` on a server: an
+//! operator who could see a link in the console could enrol as that member and become the
+//! second pair of eyes that four-eyes requests rely on.
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Extension,
     extract::{Form, Path, Query, State, rejection::FormRejection},
-    http::HeaderValue,
     response::{IntoResponse, Redirect, Response},
 };
 use serde::Deserialize;
@@ -21,7 +20,6 @@ use super::{
     texts::{Texts, texts},
 };
 use crate::{
-    crypto::secrets::{random_token, sha256_b64},
     error::AppError,
     state::AppState,
     store::staff,
@@ -167,69 +165,4 @@ pub async fn set_status(
     .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/admin/staff?done={change}")).into_response())
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "admin/enrolment_link.html")]
-pub struct LinkPage {
-    pub layout: Layout,
-    pub a: &'static Texts,
-    pub name: String,
-    pub link: String,
-}
-
-/// `POST /admin/staff/{id}/enrolment`: a new one-time link for a member who has not
-/// enrolled yet (the old link stops working), shown once.
-pub async fn new_enrolment(
-    State(state): State<AppState>,
-    lang: Lang,
-    Extension(who): Extension<StaffSession>,
-    Path(id): Path<String>,
-    form: Result<Form<ReasonOnly>, FormRejection>,
-) -> Result<Response, AppError> {
-    let (reason, member, me) = match prepare(&state, &who, lang, &id, form).await? {
-        Ok(found) => found,
-        Err(redirect) => return Ok(redirect),
-    };
-    if member.status != "enrolling" {
-        return Err(AppError::BadRequest(texts(lang).staff_enrolled.into()));
-    }
-    let now = state.clock.now();
-    let token = random_token(32);
-    let mut tx = state.db.begin().await?;
-    staff::update_staff_enrolment(
-        &mut tx,
-        &member.id,
-        &sha256_b64(&token),
-        now + super::members::ENROLMENT_LIFETIME,
-    )
-    .await?;
-    super::log::record(
-        &mut tx,
-        &Action {
-            staff_id: &me.id,
-            pseudonym: &me.pseudonym,
-            action: "staff_enrolment_link",
-            subject: &member.id,
-            reason: &reason.logged(),
-            citizen: None,
-            at: now,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    let mut response = LinkPage {
-        layout: Layout::new(lang, "/admin/staff"),
-        a: texts(lang),
-        name: member.name,
-        link: state
-            .config
-            .issuer
-            .endpoint(&format!("/admin/enrol?token={token}")),
-    }
-    .into_response();
-    response
-        .headers_mut()
-        .insert("cache-control", HeaderValue::from_static("no-store"));
-    Ok(response)
 }

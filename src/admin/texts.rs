@@ -99,15 +99,12 @@ pub struct Texts {
     pub staff_you: &'static str,
     pub staff_disable: &'static str,
     pub staff_enable: &'static str,
-    pub staff_new_link: &'static str,
+    pub staff_link_cli: &'static str,
     pub staff_done_disable: &'static str,
     pub staff_done_enable: &'static str,
     pub staff_not_self: &'static str,
     pub staff_enrolling: &'static str,
     pub staff_enrolled: &'static str,
-    /// `{name}`.
-    pub staff_link_title: &'static str,
-    pub staff_link_instructions: &'static str,
     pub created: &'static str,
 }
 
@@ -232,14 +229,12 @@ static EN: Texts = Texts {
     staff_you: "you",
     staff_disable: "Disable",
     staff_enable: "Restore access",
-    staff_new_link: "New enrolment link",
+    staff_link_cli: "Has not enrolled yet. A new enrolment link comes only from `civitas staff link ID` on a server.",
     staff_done_disable: "The member is disabled; their console session ends at their next request.",
     staff_done_enable: "The member's access is restored.",
     staff_not_self: "You cannot change your own staff account: another operator must.",
     staff_enrolling: "This member has not enrolled yet: give them a new enrolment link instead.",
     staff_enrolled: "This member has enrolled already.",
-    staff_link_title: "New enrolment link for {name}",
-    staff_link_instructions: "Shown once, valid 72 hours, the old link no longer works. Give it to the member in person or over a trusted channel.",
     created: "created",
 };
 
@@ -333,14 +328,12 @@ static FR: Texts = Texts {
     staff_you: "vous",
     staff_disable: "Désactiver",
     staff_enable: "Rétablir l'accès",
-    staff_new_link: "Nouveau lien d'inscription",
+    staff_link_cli: "Ne s'est pas encore inscrit. Un nouveau lien d'inscription ne s'obtient qu'avec `civitas staff link ID` sur un serveur.",
     staff_done_disable: "Le membre est désactivé ; sa session de console prend fin à sa prochaine requête.",
     staff_done_enable: "L'accès du membre est rétabli.",
     staff_not_self: "Vous ne pouvez pas modifier votre propre compte : un autre opérateur doit le faire.",
     staff_enrolling: "Ce membre ne s'est pas encore inscrit : donnez-lui plutôt un nouveau lien d'inscription.",
     staff_enrolled: "Ce membre s'est déjà inscrit.",
-    staff_link_title: "Nouveau lien d'inscription pour {name}",
-    staff_link_instructions: "Affiché une seule fois, valable 72 heures ; l'ancien lien ne fonctionne plus. Remettez-le au membre en personne ou par un canal de confiance.",
     created: "créé le",
 };
 

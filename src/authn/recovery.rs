@@ -62,11 +62,19 @@ fn new_codes() -> Vec<String> {
     codes
 }
 
+/// Upper case, without spaces and dashes. Anything but ASCII letters and digits cannot be
+/// part of a code and makes the whole input match nothing (and keeps byte slicing safe).
 fn normalise(code: &str) -> String {
-    code.chars()
+    let kept: String = code
+        .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')
         .map(|c| c.to_ascii_uppercase())
-        .collect()
+        .collect();
+    if kept.chars().all(|c| c.is_ascii_alphanumeric()) {
+        kept
+    } else {
+        String::new()
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -195,12 +203,14 @@ pub async fn recover(
         // The public part finds at most one row: one argon2id check. Codes made before
         // lookup parts existed are checked the old way, and only for a code of their shape.
         let candidates = match typed.len() {
-            n if n == LOOKUP_LEN + 10 => {
-                accounts::find_unused_recovery_code(&state.db, &a.id, &typed[..LOOKUP_LEN])
-                    .await?
-                    .into_iter()
-                    .collect()
-            }
+            n if n == LOOKUP_LEN + 10 => accounts::find_unused_recovery_code(
+                &state.db,
+                &a.id,
+                typed.get(..LOOKUP_LEN).unwrap_or_default(),
+            )
+            .await?
+            .into_iter()
+            .collect(),
             LEGACY_LEN => accounts::find_unused_legacy_recovery_codes(&state.db, &a.id).await?,
             _ => vec![],
         };
@@ -280,6 +290,8 @@ mod tests {
         assert_eq!(c.len(), 16);
         assert_eq!((&c[4..5], &c[10..11]), ("-", "-"));
         assert_eq!(super::normalise(" abcd-efghj-kmnpq "), "ABCDEFGHJKMNPQ");
+        // A multi-byte character matches nothing (and is never sliced through).
+        assert_eq!(super::normalise("ABCé-EFGHJ-KMNPQ"), "");
         let set = super::new_codes();
         let lookups: std::collections::BTreeSet<_> = set.iter().map(|c| &c[..4]).collect();
         assert_eq!(lookups.len(), super::CODES, "each code finds its own row");

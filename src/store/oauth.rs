@@ -158,6 +158,32 @@ const GRANT_COLUMNS: &str =
     "id, person_id, client_id, scopes, claims, acr, amr, auth_time, sid, created_at, revoked_at";
 
 /// Revokes a grant, and with it every token issued under it.
+/// Revokes every grant of a person, and their tokens (an account locked for fraud: no data
+/// flows on, to anyone, even with `offline_access`).
+pub async fn update_grants_revoked_of_person(
+    tx: &mut Tx,
+    person_id: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND grant_id IN \
+         (SELECT id FROM grants WHERE person_id = $2)"
+    )
+    .bind(now)
+    .bind(person_id)
+    .execute(&mut *c)
+    .await
+    .map(drop))?;
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE grants SET revoked_at = $1 WHERE person_id = $2 AND revoked_at IS NULL"
+    )
+    .bind(now)
+    .bind(person_id)
+    .execute(c)
+    .await
+    .map(drop))
+}
+
 pub async fn update_grant_revoked(tx: &mut Tx, id: &str, now: i64) -> Result<(), sqlx::Error> {
     on_tx!(tx, |c| sqlx::query(
         "UPDATE grants SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL"

@@ -22,11 +22,11 @@ const STAFF_COLUMNS: &str =
 
 /// Adds a staff member waiting to enrol a passkey with the one-time link whose hash is given.
 pub async fn insert_staff(
-    db: &Db,
+    tx: &mut Tx,
     row: &StaffRow,
     enrol_token_hash: &str,
 ) -> Result<(), sqlx::Error> {
-    on_db!(db, |p| {
+    on_tx!(tx, |p| {
         sqlx::query(
         "INSERT INTO staff (id, name, pseudonym, role, status, created_at, enrol_token_hash, enrol_expires_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
@@ -370,6 +370,24 @@ pub async fn find_staff_log_actions(db: &Db) -> Result<Vec<String>, sqlx::Error>
     )
     .fetch_all(p)
     .await)
+}
+
+/// Whether any member did `action` on `subject` since `since`.
+pub async fn exists_staff_action_on(
+    db: &Db,
+    subject: &str,
+    action: &str,
+    since: i64,
+) -> Result<bool, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM staff_log WHERE subject = $1 AND action = $2 AND created_at >= $3"
+    )
+    .bind(subject)
+    .bind(action)
+    .bind(since)
+    .fetch_one(p)
+    .await
+    .map(|n| n > 0))
 }
 
 /// How many times one member did `action` since `since` (the insider guard's count).

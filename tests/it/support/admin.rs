@@ -34,9 +34,11 @@ pub async fn new_staff(app: &TestApp, role: Role) -> String {
         created_at: app.state.clock.now(),
         enrol_expires_at: None,
     };
-    staff::insert_staff(&app.state.db, &row, &format!("unused-{unique}"))
+    let mut tx = app.state.db.begin().await.unwrap();
+    staff::insert_staff(&mut tx, &row, &format!("unused-{unique}"))
         .await
         .expect("insert staff");
+    tx.commit().await.unwrap();
     row.id
 }
 

@@ -470,14 +470,22 @@ async fn a_helpdesk_member_signs_in_with_a_passkey_and_unlocks_a_citizen_who_the
     fill(&page, "#national_id", me.national_id.as_str()).await;
     js_click(&element(&page, "form[action='/admin/citizens'] button").await).await;
     wait_for_url(&page, "the results", "national_id=").await;
+    // The results list, once the new page is there (the URL changes before its content).
+    element(&page, "form[action='/admin/citizens/open'] button").await;
     let result = page.content().await.unwrap();
     assert!(result.contains("identity locked"), "the result says locked");
     fill(&page, "#detail-1", "TICKET-77").await;
     js_click(&element(&page, "form[action='/admin/citizens/open'] button").await).await;
     wait_for_url(&page, "the record", &format!("/admin/citizens/{person}")).await;
 
-    // Unlock, with a reason.
-    fill(&page, "#detail-1", "TICKET-77 identity checked by phone").await;
+    // Unlock, with a reason (the field of the unlock form, once the record page is there).
+    let unlock = format!("form[action='/admin/citizens/{person}/unlock']");
+    fill(
+        &page,
+        &format!("{unlock} input[name='detail']"),
+        "TICKET-77 identity checked by phone",
+    )
+    .await;
     js_click(
         &element(
             &page,

@@ -127,13 +127,6 @@ pub async fn consent_page(
         .await?
         .ok_or(AppError::NotFound)?;
     let optional = scope_set(&client.optional_scopes);
-    // A scope added only because some of its claims were asked for by name shows just those.
-    let named: BTreeSet<&str> = p
-        .request
-        .claims
-        .values()
-        .flat_map(|m| m.keys().map(String::as_str))
-        .collect();
     let groups = DATA_SCOPES
         .iter()
         .filter(|s| p.scopes.contains(**s))
@@ -141,13 +134,10 @@ pub async fn consent_page(
             let claims = identity_claims(&person, &BTreeSet::from([scope.to_string()]));
             let items: Vec<Item> = scope_claims(scope)
                 .iter()
-                .filter(|c| {
-                    if p.request.scopes.contains(*scope) {
-                        !c.ends_with("_verified") && !c.ends_with("_name")
-                    } else {
-                        named.contains(*c) && !c.ends_with("_verified")
-                    }
-                })
+                // A scope asked for through one of its claims shows whole: consent is kept per
+                // scope, so the page shows all that a remembered answer covers (the release
+                // itself is only the claim asked for).
+                .filter(|c| !c.ends_with("_verified") && !c.ends_with("_name"))
                 .filter_map(|c| {
                     let value = match claims.get(*c)? {
                         serde_json::Value::String(s) => s.clone(),

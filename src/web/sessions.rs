@@ -216,9 +216,17 @@ pub async fn sign_in(
     who: &SignedIn,
     device: &super::device::Device,
 ) -> Result<(), tower_sessions::session::Error> {
+    // The same person signing in again in this session (prompt=login, max_age, a step-up)
+    // keeps the OIDC session id: relying parties' refresh tokens without offline_access
+    // belong to this browser session, and a re-authentication does not end it.
+    let previous = session.get::<SignedIn>(SIGNED_IN).await?;
+    let mut who = who.clone();
+    if let Some(p) = previous.filter(|p| p.person_id == who.person_id) {
+        who.sid = p.sid;
+    }
     session.cycle_id().await?;
     session.insert(DEVICE, &device.0).await?;
-    session.insert(SIGNED_IN, who).await
+    session.insert(SIGNED_IN, &who).await
 }
 
 /// The session key of the coarse device description shown on the account page.

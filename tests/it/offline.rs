@@ -307,3 +307,44 @@ async fn a_client_without_the_refresh_grant_gets_no_refresh_token(db: TestDb) {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn signing_in_again_in_the_same_session_keeps_its_oidc_session_id() {
+    use civitas::web::sessions::{SignedIn, sign_in, signed_in};
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn(&db).await;
+    let store = civitas::web::sessions::DbSessionStore::new(
+        app.state.db.clone(),
+        app.state.writer.clone(),
+        app.state.clock.clone(),
+        app.state.config.sessions.idle_timeout,
+    );
+    let session = tower_sessions::Session::new(None, std::sync::Arc::new(store), None);
+    let device = civitas::web::device::Device("Chrome on Linux".into());
+    let who = |person: &str, sid: &str| SignedIn {
+        person_id: person.into(),
+        acr: "urn:civitas:loa:substantial".into(),
+        amr: vec!["hwk".into()],
+        auth_time: app.state.clock.now(),
+        sid: sid.into(),
+    };
+    let now = app.state.clock.now();
+    let sessions = &app.state.config.sessions;
+    sign_in(&session, &who("p1", "first"), &device)
+        .await
+        .unwrap();
+    // prompt=login, max_age or a step-up: the same person again keeps the sid, so other
+    // services' session-bound refresh tokens live on.
+    sign_in(&session, &who("p1", "second"), &device)
+        .await
+        .unwrap();
+    let now_in = signed_in(&session, sessions, now).await.unwrap().unwrap();
+    assert_eq!(now_in.sid, "first");
+    // Another person in this browser is another OIDC session.
+    sign_in(&session, &who("p2", "third"), &device)
+        .await
+        .unwrap();
+    let now_in = signed_in(&session, sessions, now).await.unwrap().unwrap();
+    assert_eq!(now_in.sid, "third");
+    app.stop().await;
+}

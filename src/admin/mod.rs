@@ -32,6 +32,8 @@ use crate::{state::AppState, store::staff};
 
 /// The admin cookie's session lasts this long without a request.
 pub const IDLE_TIMEOUT_SECS: u64 = 600;
+/// A console session ends this long after its sign-in, however active.
+pub const ABSOLUTE_LIFETIME_SECS: i64 = 12 * 3600;
 /// A risky action needs a passkey verification this recent.
 pub const FRESH_VERIFICATION_SECS: i64 = 300;
 /// Where the signed-in staff member lives in the admin session.
@@ -117,6 +119,9 @@ pub struct StaffSession {
     pub role: Role,
     /// When a passkey last verified the member (sign-in or a fresh verification).
     pub verified_at: i64,
+    /// When the member signed in: a console session ends after [`ABSOLUTE_LIFETIME_SECS`]
+    /// however active it is.
+    pub signed_in_at: i64,
 }
 
 impl StaffSession {
@@ -184,7 +189,10 @@ pub async fn guard(
         Ok(w) => w,
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
+    let now = state.clock.now();
+    let who = who.filter(|w| now - w.signed_in_at < ABSOLUTE_LIFETIME_SECS);
     let Some(who) = who else {
+        let _ = session.flush().await;
         return if req.method() == Method::GET {
             Redirect::to("/admin/signin").into_response()
         } else {

@@ -198,6 +198,13 @@ pub async fn decide(
     if request.requested_by == who.staff_id {
         return Err(AppError::BadRequest(a.own_decision.into()));
     }
+    // A request stands only while its requester may still act.
+    if staff::find_staff(&state.db, &request.requested_by)
+        .await?
+        .is_none_or(|r| r.status != "active")
+    {
+        return Err(AppError::BadRequest(a.decided_already.into()));
+    }
     let me = staff::find_staff(&state.db, &who.staff_id)
         .await?
         .ok_or(AppError::Forbidden)?;

@@ -156,13 +156,20 @@ pub async fn signin_finish(
         now,
     )
     .await?;
-    let renewing = super::current(&session)
-        .await?
-        .is_some_and(|s| s.staff_id == member.id);
+    let previous = super::current(&session).await?;
+    let renewing = previous.as_ref().is_some_and(|s| s.staff_id == member.id);
+    if !renewing {
+        // Another member in this browser starts afresh: nothing (opened records, ceremony
+        // state) carries over from whoever was here before.
+        session.clear().await;
+    }
     let who = StaffSession {
         staff_id: member.id.clone(),
         role,
         verified_at: now,
+        signed_in_at: previous
+            .filter(|_| renewing)
+            .map_or(now, |p| p.signed_in_at),
     };
     super::sign_in(&session, &who).await?;
     if !renewing {
@@ -297,7 +304,7 @@ pub async fn register_finish(
         ));
     };
     let mut tx = state.db.begin().await?;
-    if !staff::update_staff_enrolled(&mut tx, &e.staff_id, &e.token_hash).await? {
+    if !staff::update_staff_enrolled(&mut tx, &e.staff_id, &e.token_hash, now).await? {
         return Err(CeremonyError(
             StatusCode::BAD_REQUEST,
             "This enrolment link was used already.",

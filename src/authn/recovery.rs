@@ -211,7 +211,10 @@ pub async fn recover(
             .await?
             .into_iter()
             .collect(),
-            LEGACY_LEN => accounts::find_unused_legacy_recovery_codes(&state.db, &a.id).await?,
+            // Old codes cost up to ten argon2id checks: never while a lock stands.
+            LEGACY_LEN if locks.iter().all(Option::is_none) => {
+                accounts::find_unused_legacy_recovery_codes(&state.db, &a.id).await?
+            }
             _ => vec![],
         };
         if !candidates.is_empty() {

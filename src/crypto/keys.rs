@@ -239,7 +239,11 @@ impl KeyDir {
         if !path.exists() {
             let tmp = self
                 .0
-                .join(format!(".{name}.key.{}.tmp", std::process::id()));
+                // A random name: instances in containers sharing the folder may all be pid 1.
+                .join(format!(
+                    ".{name}.key.{}.tmp",
+                    crate::crypto::secrets::random_token(8)
+                ));
             let _ = fs::remove_file(&tmp);
             let mut file = OpenOptions::new()
                 .write(true)

@@ -77,18 +77,21 @@ pub async fn find_all_staff(db: &Db) -> Result<Vec<StaffRow>, sqlx::Error> {
         .await)
 }
 
-/// Spends an enrolment link and makes the member active, once; false if it was used.
+/// Spends an enrolment link and makes the member active, once and before the link expires;
+/// false otherwise.
 pub async fn update_staff_enrolled(
     tx: &mut Tx,
     id: &str,
     token_hash: &str,
+    now: i64,
 ) -> Result<bool, sqlx::Error> {
     on_tx!(tx, |c| sqlx::query(
         "UPDATE staff SET status = 'active', enrol_token_hash = NULL, enrol_expires_at = NULL \
-         WHERE id = $1 AND enrol_token_hash = $2 AND status = 'enrolling'"
+         WHERE id = $1 AND enrol_token_hash = $2 AND status = 'enrolling' AND enrol_expires_at > $3"
     )
     .bind(id)
     .bind(token_hash)
+    .bind(now)
     .execute(c)
     .await
     .map(|r| r.rows_affected() == 1))

@@ -60,6 +60,7 @@ async fn session_for(app: &TestApp, id: &str, role: Role) -> reqwest::Client {
         staff_id: id.to_owned(),
         role,
         verified_at: now,
+        signed_in_at: now,
     };
     let mut record = Record {
         id: Default::default(),
@@ -863,5 +864,62 @@ async fn operators_disable_and_restore_staff_but_never_their_own_and_never_see_e
     for a in ["staff_disable", "staff_enable", "staff_enrolment_link"] {
         assert!(actions.contains(&a), "{a} missing from {actions:?}");
     }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_console_session_ends_twelve_hours_after_sign_in_however_active() {
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn(&db).await;
+    let (member, _, _) = staff_browser(&app, Role::Auditor, "Busy").await;
+    // A request every nine minutes for twelve hours keeps the idle limit away...
+    for _ in 0..79 {
+        app.clock.advance(9 * 60);
+        let r = member.get(app.url("/admin")).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    // ... but not the absolute one.
+    app.clock.advance(9 * 60);
+    let r = member.get(app.url("/admin")).send().await.unwrap();
+    assert_eq!(r.headers()["location"], "/admin/signin");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_request_whose_requester_was_disabled_cannot_be_approved() {
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn(&db).await;
+    let person = seeded_person(&app).await;
+    activated(&app, &person, true).await;
+    let (first, first_id, _) = staff_browser(&app, Role::Supervisor, "Gone").await;
+    let (second, _, _) = staff_browser(&app, Role::Supervisor, "Stays").await;
+    open(&app, &first, &person, &REASON).await;
+    post(
+        &app,
+        &first,
+        &format!("/admin/citizens/{person}/reactivate"),
+    )
+    .form(&REASON)
+    .send()
+    .await
+    .unwrap();
+    let id = staff::find_open_staff_requests(&app.state.db, app.state.clock.now())
+        .await
+        .unwrap()
+        .remove(0)
+        .id;
+    civitas::admin::members::disable(&app.state.db, &first_id, "left", app.state.clock.now())
+        .await
+        .unwrap();
+    let r = post(&app, &second, &format!("/admin/requests/{id}/approve"))
+        .form(&REASON)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        400,
+        "a disabled member's request stands no more"
+    );
     app.stop().await;
 }

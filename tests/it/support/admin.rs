@@ -54,6 +54,7 @@ pub async fn staff_session(app: &TestApp, staff_id: &str, role: Role) -> reqwest
         staff_id: staff_id.to_owned(),
         role,
         verified_at: app.state.clock.now(),
+        signed_in_at: app.state.clock.now(),
     };
     let mut record = Record {
         id: Default::default(),

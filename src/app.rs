@@ -226,7 +226,8 @@ admin_routes! {
     }
     guarded {
         get "/admin" => admin::signin::home, Console;
-        get "/admin/citizens" => admin::citizens::find, FindCitizen;
+        get "/admin/citizens" => admin::citizens::find_page, FindCitizen;
+        post "/admin/citizens" => admin::citizens::find, FindCitizen;
         post "/admin/citizens/open" => admin::citizens::open, FindCitizen;
         get "/admin/citizens/{id}" => admin::citizens::record, FindCitizen;
         post "/admin/citizens/{id}/unlock" => admin::actions::unlock, ActOnCitizen;

@@ -52,6 +52,7 @@ pub struct FindPage {
 }
 
 #[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 pub struct FindQuery {
     #[serde(default)]
     national_id: String,
@@ -70,12 +71,31 @@ fn account_state(account: Option<&accounts::AccountRow>, now: i64) -> &'static s
     }
 }
 
-/// `GET /admin/citizens`: by national ID (exact), or family name and birth date.
+/// `GET /admin/citizens`: the search form.
+pub async fn find_page(lang: Lang) -> FindPage {
+    FindPage {
+        layout: Layout::new(lang, "/admin/citizens"),
+        a: texts(lang),
+        national_id: String::new(),
+        family_name: String::new(),
+        birth_date: String::new(),
+        searched: false,
+        found: vec![],
+        categories: ReasonCategory::ALL,
+        error: None,
+    }
+}
+
+/// `POST /admin/citizens`: by national ID (exact), or family name and birth date. A form post,
+/// so national IDs never travel in URLs (browser history, proxies); each search is in the
+/// staff log (how it searched, never what it searched for).
 pub async fn find(
     State(state): State<AppState>,
     lang: Lang,
-    Query(q): Query<FindQuery>,
+    Extension(who): Extension<StaffSession>,
+    form: Result<Form<FindQuery>, FormRejection>,
 ) -> Result<FindPage, AppError> {
+    let Form(q) = form.map_err(|e| AppError::BadRequest(e.body_text()))?;
     let now = state.clock.now();
     let national_id = q.national_id.trim().to_uppercase();
     let (family_name, birth_date) = (q.family_name.trim(), q.birth_date.trim());
@@ -101,6 +121,29 @@ pub async fn find(
         vec![]
     };
     let searched = !national_id.is_empty() || !family_name.is_empty();
+    if searched {
+        let me = member(&state, &who).await?;
+        let how = if national_id.is_empty() {
+            "by family name and birth date"
+        } else {
+            "by national ID"
+        };
+        let mut tx = state.db.begin().await?;
+        super::log::record(
+            &mut tx,
+            &Action {
+                staff_id: &me.id,
+                pseudonym: &me.pseudonym,
+                action: "search",
+                subject: "",
+                reason: how,
+                citizen: None,
+                at: now,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+    }
     if searched && national_id.is_empty() && (family_name.is_empty() || birth_date.is_empty()) {
         error = Some(texts(lang).search_needs);
     }

@@ -129,19 +129,7 @@ pub async fn find(
             "by national ID"
         };
         let mut tx = state.db.begin().await?;
-        super::log::record(
-            &mut tx,
-            &Action {
-                staff_id: &me.id,
-                pseudonym: &me.pseudonym,
-                action: "search",
-                subject: "",
-                reason: how,
-                citizen: None,
-                at: now,
-            },
-        )
-        .await?;
+        super::log::record(&mut tx, &Action::by(&me, "search", "", how, now)).await?;
         tx.commit().await?;
     }
     if searched && national_id.is_empty() && (family_name.is_empty() || birth_date.is_empty()) {
@@ -232,15 +220,7 @@ pub async fn open(
         staff::update_staff_status(&mut tx, &me.id, "locked", Some(&why)).await?;
         super::log::record(
             &mut tx,
-            &Action {
-                staff_id: &me.id,
-                pseudonym: &me.pseudonym,
-                action: "insider_guard_lock",
-                subject: &me.id,
-                reason: &why,
-                citizen: None,
-                at: now,
-            },
+            &Action::by(&me, "insider_guard_lock", &me.id, &why, now),
         )
         .await?;
         tx.commit().await?;

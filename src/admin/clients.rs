@@ -294,15 +294,7 @@ async fn set_suspended(
     clients::update_client_status(tx, client_id, "disabled", Some(reason), now).await?;
     super::log::record(
         tx,
-        &Action {
-            staff_id: &me.id,
-            pseudonym: &me.pseudonym,
-            action: "suspend_client",
-            subject: client_id,
-            reason,
-            citizen: None,
-            at: now,
-        },
+        &Action::by(me, "suspend_client", client_id, reason, now),
     )
     .await?;
     Ok(())
@@ -361,15 +353,7 @@ pub async fn resume(
     clients::update_client_status(&mut tx, &client.id, "active", None, now).await?;
     super::log::record(
         &mut tx,
-        &Action {
-            staff_id: &me.id,
-            pseudonym: &me.pseudonym,
-            action: "resume_client",
-            subject: &client.id,
-            reason: &reason.logged(),
-            citizen: None,
-            at: now,
-        },
+        &Action::by(&me, "resume_client", &client.id, &reason.logged(), now),
     )
     .await?;
     tx.commit().await?;
@@ -418,15 +402,7 @@ pub async fn carry_out(
             clients::update_client_scopes(tx, &client.id, scopes.trim(), now).await?;
             super::log::record(
                 tx,
-                &Action {
-                    staff_id: &me.id,
-                    pseudonym: &me.pseudonym,
-                    action: "grant_national_id",
-                    subject: &client.id,
-                    reason: &request.reason,
-                    citizen: None,
-                    at: now,
-                },
+                &Action::by(me, "grant_national_id", &client.id, &request.reason, now),
             )
             .await?;
             Ok(())

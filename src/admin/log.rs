@@ -6,7 +6,10 @@
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD as B64};
 use sha2::{Digest, Sha256};
 
-use crate::store::{Lock, Tx, accounts, staff::StaffLogRow};
+use crate::store::{
+    Lock, Tx, accounts,
+    staff::{StaffLogRow, StaffRow},
+};
 
 /// Why staff act: a category the citizen sees, and the ticket or note only staff see.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -89,6 +92,27 @@ pub struct Action<'a> {
     /// ("The helpdesk unlocked your account") and the reason's category.
     pub citizen: Option<(&'a str, &'a str, ReasonCategory)>,
     pub at: i64,
+}
+
+impl<'a> Action<'a> {
+    /// An action of member `me` that concerns no citizen.
+    pub fn by(
+        me: &'a StaffRow,
+        action: &'a str,
+        subject: &'a str,
+        reason: &'a str,
+        at: i64,
+    ) -> Self {
+        Self {
+            staff_id: &me.id,
+            pseudonym: &me.pseudonym,
+            action,
+            subject,
+            reason,
+            citizen: None,
+            at,
+        }
+    }
 }
 
 /// `hash` of a staff-log record: SHA-256 over its fields and the previous hash, as a JSON
@@ -177,34 +201,36 @@ pub fn verify_page(rows: &[StaffLogRow], prev: &mut (i64, String)) -> Result<(),
     Ok(())
 }
 
+/// A well-linked staff log of `n` records, for tests.
+#[cfg(test)]
+pub fn test_chain(n: i64) -> Vec<StaffLogRow> {
+    let mut prev = String::new();
+    (1..=n)
+        .map(|seq| {
+            let mut r = StaffLogRow {
+                seq,
+                staff_id: "s1".into(),
+                action: "unlock".into(),
+                subject: "p1".into(),
+                reason: "call: T-1".into(),
+                created_at: seq,
+                prev_hash: prev.clone(),
+                hash: String::new(),
+            };
+            r.hash = record_hash(&r);
+            prev = r.hash.clone();
+            r
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn chain(n: i64) -> Vec<StaffLogRow> {
-        let mut prev = String::new();
-        (1..=n)
-            .map(|seq| {
-                let mut r = StaffLogRow {
-                    seq,
-                    staff_id: "s1".into(),
-                    action: "unlock".into(),
-                    subject: "p1".into(),
-                    reason: "call: T-1".into(),
-                    created_at: seq,
-                    prev_hash: prev.clone(),
-                    hash: String::new(),
-                };
-                r.hash = record_hash(&r);
-                prev = r.hash.clone();
-                r
-            })
-            .collect()
-    }
-
     #[test]
     fn an_edited_or_missing_record_is_named() {
-        let rows = chain(4);
+        let rows = test_chain(4);
         assert!(verify_page(&rows, &mut (0, String::new())).is_ok());
         let mut edited = rows.clone();
         edited[2].reason = "other: nothing to see".into();

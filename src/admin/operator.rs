@@ -247,15 +247,7 @@ pub async fn rotate(
     let kids: Vec<&str> = added.iter().map(|k| k.kid.as_str()).collect();
     super::log::record(
         &mut tx,
-        &Action {
-            staff_id: &me.id,
-            pseudonym: &me.pseudonym,
-            action: "rotate_keys",
-            subject: &kids.join(" "),
-            reason: &reason.logged(),
-            citizen: None,
-            at: now,
-        },
+        &Action::by(&me, "rotate_keys", &kids.join(" "), &reason.logged(), now),
     )
     .await?;
     tx.commit().await?;

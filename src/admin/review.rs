@@ -221,19 +221,7 @@ async fn settle(
     {
         return Err(AppError::BadRequest(o.application_decided.into()));
     }
-    super::log::record(
-        tx,
-        &Action {
-            staff_id: &me.id,
-            pseudonym: &me.pseudonym,
-            action,
-            subject: id,
-            reason,
-            citizen: None,
-            at: now,
-        },
-    )
-    .await?;
+    super::log::record(tx, &Action::by(me, action, id, reason, now)).await?;
     Ok(())
 }
 

@@ -176,15 +176,7 @@ pub async fn signin_finish(
         let mut tx = state.db.begin().await?;
         super::log::record(
             &mut tx,
-            &super::log::Action {
-                staff_id: &member.id,
-                pseudonym: &member.pseudonym,
-                action: "sign_in",
-                subject: "",
-                reason: "",
-                citizen: None,
-                at: now,
-            },
+            &super::log::Action::by(&member, "sign_in", "", "", now),
         )
         .await?;
         tx.commit().await?;

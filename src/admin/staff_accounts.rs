@@ -152,15 +152,13 @@ pub async fn set_status(
     staff::update_staff_status(&mut tx, &member.id, status, why.as_deref()).await?;
     super::log::record(
         &mut tx,
-        &Action {
-            staff_id: &me.id,
-            pseudonym: &me.pseudonym,
-            action: &format!("staff_{change}"),
-            subject: &member.id,
-            reason: &reason.logged(),
-            citizen: None,
-            at: now,
-        },
+        &Action::by(
+            &me,
+            &format!("staff_{change}"),
+            &member.id,
+            &reason.logged(),
+            now,
+        ),
     )
     .await?;
     tx.commit().await?;

@@ -114,27 +114,6 @@ mod tests {
     use super::*;
     use crate::admin::log::record_hash;
 
-    fn log(n: i64) -> Vec<StaffLogRow> {
-        let mut prev = String::new();
-        (1..=n)
-            .map(|seq| {
-                let mut r = StaffLogRow {
-                    seq,
-                    staff_id: "s".into(),
-                    action: "suspend_client".into(),
-                    subject: "c".into(),
-                    reason: "other: T-1".into(),
-                    created_at: seq,
-                    prev_hash: prev.clone(),
-                    hash: String::new(),
-                };
-                r.hash = record_hash(&r);
-                prev = r.hash.clone();
-                r
-            })
-            .collect()
-    }
-
     fn covered(r: &StaffLogRow) -> CheckpointHeadRow {
         CheckpointHeadRow {
             checkpoint_seq: 1,
@@ -146,7 +125,7 @@ mod tests {
 
     #[test]
     fn a_covered_record_cut_off_the_end_or_rewritten_whole_is_named() {
-        let rows = log(3);
+        let rows = crate::admin::log::test_chain(3);
         let heads = [covered(&rows[2])];
 
         let mut whole = StaffLogVerifier::new(&heads);
@@ -168,7 +147,7 @@ mod tests {
 
     #[test]
     fn citizens_heads_are_not_the_staff_logs() {
-        let rows = log(1);
+        let rows = crate::admin::log::test_chain(1);
         let mut other = covered(&rows[0]);
         other.person_id = "5b0f0b8e-0000-4000-8000-000000000000".into();
         other.seq = 7;

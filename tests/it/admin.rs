@@ -2,19 +2,17 @@
 //! opened only with a reason and shown to the citizen, four eyes for re-activation, the
 //! insider guard.
 
-use std::{collections::HashMap, sync::Arc};
-
 use civitas::{
-    admin::{Permission, Role, StaffSession},
+    admin::{Permission, Role},
     app::{ADMIN_OPEN_ROUTES, ADMIN_ROUTES},
     store::{accounts, staff},
 };
-use tower_sessions::{SessionStore, session::Record};
 
 use crate::{
     on_both_databases,
     support::{
         TestApp, TestDb,
+        admin::{admin_post as post, new_named_staff, staff_session},
         oidc::{seeded_person, signed_in_browser},
     },
 };
@@ -25,69 +23,15 @@ on_both_databases!(
     reactivating_an_account_with_passkeys_needs_a_second_supervisor,
 );
 
-/// A browser signed in to the console as a new active member with `role`; returns it, the
-/// member's id and pseudonym.
+/// A browser signed in to the console as a new active member with `role` and `name`; returns
+/// it, the member's id and pseudonym.
 async fn staff_browser(app: &TestApp, role: Role, name: &str) -> (reqwest::Client, String, String) {
-    let now = app.state.clock.now();
-    let row = staff::StaffRow {
-        id: uuid::Uuid::new_v4().to_string(),
-        name: name.to_owned(),
-        pseudonym: format!("T-{}", &uuid::Uuid::new_v4().simple().to_string()[..6]),
-        role: role.as_str().to_owned(),
-        status: "active".to_owned(),
-        status_reason: None,
-        created_at: now,
-        enrol_expires_at: None,
-    };
-    let mut tx = app.state.db.begin().await.unwrap();
-    staff::insert_staff(&mut tx, &row, &uuid::Uuid::new_v4().to_string())
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    (session_for(app, &row.id, role).await, row.id, row.pseudonym)
-}
-
-/// A browser with a console session of member `id` (as a passkey sign-in would make).
-async fn session_for(app: &TestApp, id: &str, role: Role) -> reqwest::Client {
-    let now = app.state.clock.now();
-    let store = civitas::web::sessions::DbSessionStore::new(
-        app.state.db.clone(),
-        app.state.writer.clone(),
-        app.state.clock.clone(),
-        std::time::Duration::from_secs(civitas::admin::IDLE_TIMEOUT_SECS),
-    );
-    let who = StaffSession {
-        staff_id: id.to_owned(),
-        role,
-        verified_at: now,
-        signed_in_at: now,
-    };
-    let mut record = Record {
-        id: Default::default(),
-        data: HashMap::from([(
-            "civitas.staff".to_owned(),
-            serde_json::to_value(&who).unwrap(),
-        )]),
-        expiry_date: time::OffsetDateTime::now_utc() + time::Duration::minutes(10),
-    };
-    store.create(&mut record).await.unwrap();
-    let jar = reqwest::cookie::Jar::default();
-    jar.add_cookie_str(
-        &format!("civitas_admin={}; Path=/admin", record.id),
-        &app.base.parse().unwrap(),
-    );
-    reqwest::Client::builder()
-        .cookie_provider(Arc::new(jar))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-/// A POST from the console's own pages.
-fn post(app: &TestApp, browser: &reqwest::Client, path: &str) -> reqwest::RequestBuilder {
-    browser
-        .post(app.url(path))
-        .header("origin", app.base.clone())
+    let row = new_named_staff(app, role, name).await;
+    (
+        staff_session(app, &row.id, role).await,
+        row.id,
+        row.pseudonym,
+    )
 }
 
 async fn activated(app: &TestApp, person: &str, with_passkey: bool) -> String {
@@ -498,7 +442,7 @@ async fn the_insider_guard_locks_a_member_who_opens_too_many_records_in_an_hour(
     assert_eq!(member.status, "locked");
     assert!(member.status_reason.unwrap().starts_with("insider guard"));
     // Out at once, and a new passkey sign-in would not help: the lock is on the member.
-    let again = session_for(&app, &id, Role::Helpdesk).await;
+    let again = staff_session(&app, &id, Role::Helpdesk).await;
     assert_eq!(
         again.get(app.url("/admin")).send().await.unwrap().status(),
         403
@@ -813,7 +757,7 @@ async fn operators_disable_and_restore_staff_but_never_their_own_and_never_see_e
         403
     );
     assert_eq!(change(&member_id, "enable").await.unwrap().status(), 303);
-    let again = session_for(&app, &member_id, Role::Helpdesk).await;
+    let again = staff_session(&app, &member_id, Role::Helpdesk).await;
     assert_eq!(
         again.get(app.url("/admin")).send().await.unwrap().status(),
         200

@@ -24,9 +24,21 @@ pub async fn staff_browser(app: &TestApp, role: Role) -> (reqwest::Client, Strin
 /// Adds an active staff member with `role`; returns their id.
 pub async fn new_staff(app: &TestApp, role: Role) -> String {
     let unique = uuid::Uuid::new_v4().simple().to_string();
+    new_named_staff(
+        app,
+        role,
+        &format!("Test {} {}", role.as_str(), &unique[..6]),
+    )
+    .await
+    .id
+}
+
+/// Adds an active staff member with `role` and `name`; returns their row.
+pub async fn new_named_staff(app: &TestApp, role: Role, name: &str) -> StaffRow {
+    let unique = uuid::Uuid::new_v4().simple().to_string();
     let row = StaffRow {
         id: uuid::Uuid::new_v4().to_string(),
-        name: format!("Test {} {}", role.as_str(), &unique[..6]),
+        name: name.to_owned(),
         pseudonym: format!("T-{}", &unique[..8]),
         role: role.as_str().to_owned(),
         status: "active".to_owned(),
@@ -39,7 +51,7 @@ pub async fn new_staff(app: &TestApp, role: Role) -> String {
         .await
         .expect("insert staff");
     tx.commit().await.unwrap();
-    row.id
+    row
 }
 
 /// A browser with a console session of member `staff_id`, as a passkey sign-in makes it.

@@ -62,7 +62,7 @@ pub async fn revoke(
 ) -> Result<Response, OAuthError> {
     let (client, hash) = token_request(&state, &headers, &body, "/revoke").await?;
     let now = state.clock.now();
-    if let Some(t) = oauth::find_token(&state.db, &hash, now).await?
+    if let Some(t) = oauth::find_token(&state.db, &hash).await?
         && t.client_id == client.id
     {
         if t.kind == "refresh" {
@@ -86,17 +86,21 @@ pub async fn introspect(
 ) -> Result<Response, OAuthError> {
     let (client, hash) = token_request(&state, &headers, &body, "/introspect").await?;
     let now = state.clock.now();
-    let active = oauth::find_token(&state.db, &hash, now).await?.filter(|t| {
+    let mut active = oauth::find_token(&state.db, &hash).await?.filter(|t| {
         t.client_id == client.id
-            // A refresh token without offline_access ends with the sign-in session.
-            && (t.kind == "access"
-                || t.session_live == 1
-                || super::claims::scope_set(&t.scopes).contains(super::clients::OFFLINE_ACCESS))
             && t.revoked_at.is_none()
             && t.grant_revoked_at.is_none()
             && t.spent_at.is_none()
             && t.expires_at > now
     });
+    // A refresh token without offline_access ends with the sign-in session.
+    if let Some(t) = &active
+        && t.kind == "refresh"
+        && !super::claims::scope_set(&t.scopes).contains(super::clients::OFFLINE_ACCESS)
+        && !oauth::exists_live_session(&state.db, &t.sid, now).await?
+    {
+        active = None;
+    }
     let body = match active {
         None => json!({ "active": false }),
         Some(t) => {

@@ -52,7 +52,7 @@ pub async fn userinfo(
 ) -> Result<Response, OAuthError> {
     let token = bearer(&method, &headers, &body)?;
     let now = state.clock.now();
-    let row = oauth::find_token(&state.db, &sha256_b64(&token), now)
+    let row = oauth::find_token(&state.db, &sha256_b64(&token))
         .await?
         .filter(|t| t.kind == "access")
         .ok_or_else(|| OAuthError::invalid_token("the access token is not valid"))?;

@@ -221,8 +221,6 @@ pub struct TokenGrantRow {
     pub auth_time: i64,
     pub sid: String,
     pub grant_revoked_at: Option<i64>,
-    /// 1 while the browser session the grant was signed in with lasts.
-    pub session_live: i64,
 }
 
 /// Whether the sign-in session (`g.sid`) still lasts at `$2`: tokens without
@@ -230,22 +228,28 @@ pub struct TokenGrantRow {
 const SESSION_LIVE: &str = "CASE WHEN EXISTS (SELECT 1 FROM sessions s WHERE s.sid = g.sid \
      AND s.expires_at > $2) THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END AS session_live";
 
-pub async fn find_token(
-    db: &Db,
-    token_hash: &str,
-    now: i64,
-) -> Result<Option<TokenGrantRow>, sqlx::Error> {
-    let sql = format!(
+pub async fn find_token(db: &Db, token_hash: &str) -> Result<Option<TokenGrantRow>, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_as(
         "SELECT t.kind, t.created_at, t.expires_at, t.spent_at, t.revoked_at, \
          g.id AS grant_id, g.person_id, g.client_id, t.scopes, g.claims, g.acr, g.amr, \
-         g.auth_time, g.sid, g.revoked_at AS grant_revoked_at, {SESSION_LIVE} \
+         g.auth_time, g.sid, g.revoked_at AS grant_revoked_at \
          FROM tokens t JOIN grants g ON g.id = t.grant_id WHERE t.token_hash = $1"
-    );
-    on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(token_hash)
-        .bind(now)
-        .fetch_optional(p)
-        .await)
+    )
+    .bind(token_hash)
+    .fetch_optional(p)
+    .await)
+}
+
+/// Whether a browser session with this OIDC session id lasts at `now`.
+pub async fn exists_live_session(db: &Db, sid: &str, now: i64) -> Result<bool, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM sessions WHERE sid = $1 AND expires_at > $2"
+    )
+    .bind(sid)
+    .bind(now)
+    .fetch_one(p)
+    .await
+    .map(|n| n > 0))
 }
 
 /// What a refresh needs, read in one statement: the token, its grant, and the citizen's live
@@ -269,7 +273,7 @@ pub struct RefreshContext {
     pub grant_created_at: i64,
     pub grant_revoked_at: Option<i64>,
     pub consent_scopes: Option<String>,
-    /// See [`TokenGrantRow::session_live`].
+    /// 1 while the browser session the grant was signed in with lasts.
     pub session_live: i64,
 }
 

@@ -18,17 +18,9 @@ pub const ENROLMENT_LIFETIME: i64 = 72 * 3600;
 /// servers: an operator with shell access).
 pub const CLI: &str = "operator-cli";
 
-/// Crockford base32 without look-alikes.
-const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-
 /// The name a citizen sees for a member: a role letter and five random characters.
 fn new_pseudonym(role: Role) -> String {
-    let mut bytes = [0u8; 5];
-    getrandom::fill(&mut bytes).expect("the operating system's random source failed");
-    let tail: String = bytes
-        .iter()
-        .map(|b| ALPHABET[(*b & 31) as usize] as char)
-        .collect();
+    let tail = crate::crypto::secrets::random_base32(5);
     let letter = match role {
         Role::Helpdesk => 'H',
         Role::Supervisor => 'S',

@@ -44,17 +44,9 @@ pub struct Activating {
     pub code_hash: Option<String>,
 }
 
-/// Crockford base32 without look-alikes (no I, L, O, U).
-const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-
 /// A new code: 16 characters (80 bits) in groups of four, e.g. `7KQ2-M9XD-4TZB-H3WF`.
 fn new_code() -> String {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).expect("the operating system's random source failed");
-    let chars: Vec<char> = bytes
-        .iter()
-        .map(|b| ALPHABET[(*b & 31) as usize] as char)
-        .collect();
+    let chars: Vec<char> = crate::crypto::secrets::random_base32(16).chars().collect();
     chars
         .chunks(4)
         .map(|c| c.iter().collect::<String>())
@@ -303,7 +295,7 @@ mod tests {
         assert_eq!(code.len(), 19);
         assert!(
             code.chars()
-                .all(|c| c == '-' || ALPHABET.contains(&(c as u8)))
+                .all(|c| c == '-' || b"0123456789ABCDEFGHJKMNPQRSTVWXYZ".contains(&(c as u8)))
         );
         assert_ne!(code, new_code());
         assert_eq!(normalise(" 7kq2-m9xd 4tzb-h3wf "), "7KQ2M9XD4TZBH3WF");

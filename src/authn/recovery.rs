@@ -31,8 +31,6 @@ use crate::{
 };
 
 const CODES: usize = 10;
-/// Crockford base32 without look-alikes.
-const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /// Length of the public lookup part, in characters (20 bits: unique among ten codes).
 const LOOKUP_LEN: usize = 4;
@@ -41,12 +39,7 @@ const LEGACY_LEN: usize = 10;
 
 /// `LLLL-XXXXX-XXXXX`: a 20-bit lookup part and 50 secret random bits.
 fn new_code() -> String {
-    let mut bytes = [0u8; LOOKUP_LEN + 10];
-    getrandom::fill(&mut bytes).expect("the operating system's random source failed");
-    let s: String = bytes
-        .iter()
-        .map(|b| ALPHABET[(*b & 31) as usize] as char)
-        .collect();
+    let s = crate::crypto::secrets::random_base32(LOOKUP_LEN + 10);
     format!("{}-{}-{}", &s[..4], &s[4..9], &s[9..])
 }
 

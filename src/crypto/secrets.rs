@@ -14,6 +14,17 @@ pub fn random_token(bytes: usize) -> String {
     B64.encode(buf)
 }
 
+/// `chars` random characters of Crockford base32 without look-alikes (no I, L, O, U): codes
+/// people read out or type (5 bits each).
+pub fn random_base32(chars: usize) -> String {
+    const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let mut buf = vec![0u8; chars];
+    getrandom::fill(&mut buf).expect("the operating system's random source failed");
+    buf.iter()
+        .map(|b| ALPHABET[(*b & 31) as usize] as char)
+        .collect()
+}
+
 /// base64url(SHA-256(value)): the form secrets and tokens are stored in.
 pub fn sha256_b64(value: &str) -> String {
     B64.encode(Sha256::digest(value.as_bytes()))

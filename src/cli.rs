@@ -220,6 +220,10 @@ struct CreateClient {
     /// with the citizen's session, or living 30 days when it asks for offline_access).
     #[arg(long)]
     refresh_tokens: bool,
+    /// A sandbox client: it signs in only test persons (`registry import --test`, or the demo
+    /// population). Without it the client is a production client: real persons only.
+    #[arg(long)]
+    sandbox: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -250,6 +254,11 @@ enum RegistryCommand {
     Import {
         /// The CSV file.
         file: PathBuf,
+        /// Flag the file's persons as synthetic test persons: sandbox clients sign in only
+        /// test persons, production clients never. A person keeps the flag of their first
+        /// import.
+        #[arg(long)]
+        test: bool,
     },
 }
 
@@ -292,8 +301,8 @@ impl Cli {
             }
             Command::Keys { command } => keys(config, command).await,
             Command::Registry {
-                command: RegistryCommand::Import { file },
-            } => import(config, file).await,
+                command: RegistryCommand::Import { file, test },
+            } => import(config, file, test).await,
             Command::Client { command } => client(config, command).await,
             Command::Ledger { command } => ledger(config, command).await,
             Command::Staff { command } => staff(config, command).await,
@@ -553,7 +562,7 @@ async fn keys(config: Config, command: KeysCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn import(config: Config, file: PathBuf) -> anyhow::Result<()> {
+async fn import(config: Config, file: PathBuf, test: bool) -> anyhow::Result<()> {
     let db = Db::connect(&config.database).await?;
     db.migrate().await?;
     let progress = ProgressBar::new(0).with_style(
@@ -562,7 +571,7 @@ async fn import(config: Config, file: PathBuf) -> anyhow::Result<()> {
             .progress_chars("=> "),
     );
     let started = Instant::now();
-    let summary = registry::import_file(&db, &file, SystemClock.now(), &progress).await;
+    let summary = registry::import_file(&db, &file, test, SystemClock.now(), &progress).await;
     progress.finish_and_clear();
     let summary = summary?;
     println!(
@@ -610,6 +619,11 @@ async fn client(config: Config, command: ClientCommand) -> anyhow::Result<()> {
                         .map(str::to_owned)
                         .collect(),
                 ),
+                environment: if args.sandbox {
+                    oidc::clients::Environment::Sandbox
+                } else {
+                    oidc::clients::Environment::Production
+                },
             };
             let valid = oidc::clients::validate(&request, true)
                 .map_err(|e| anyhow::anyhow!("the client was not created: {e}"))?;
@@ -631,11 +645,14 @@ async fn client(config: Config, command: ClientCommand) -> anyhow::Result<()> {
         }
         ClientCommand::List => {
             let rows = clients::find_clients(&db).await?;
-            println!("{:<24} {:<9} {:<20} NAME", "CLIENT_ID", "STATUS", "AUTH");
+            println!(
+                "{:<32} {:<9} {:<10} {:<20} NAME",
+                "CLIENT_ID", "STATUS", "ENV", "AUTH"
+            );
             for r in &rows {
                 println!(
-                    "{:<24} {:<9} {:<20} {}",
-                    r.id, r.status, r.auth_method, r.display_name
+                    "{:<32} {:<9} {:<10} {:<20} {}",
+                    r.id, r.status, r.environment, r.auth_method, r.display_name
                 );
             }
             println!("{} clients", rows.len());

@@ -151,7 +151,7 @@ pub fn population() -> Vec<Person> {
 /// Seeds the demo population (idempotent). Refused on a database holding imported registry
 /// data, so a demo can never mix invented persons into a real population.
 pub async fn seed(db: &Db, now: i64) -> Result<ImportSummary, registry::ImportError> {
-    registry::import_persons(db, &population(), "demo", now, &ProgressBar::hidden()).await
+    registry::import_persons(db, &population(), "demo", true, now, &ProgressBar::hidden()).await
 }
 
 /// The demo relying party (`examples/relying_party.rs`).
@@ -172,6 +172,8 @@ pub async fn ensure_demo_client(db: &Db, now: i64) -> anyhow::Result<String> {
         post_logout_redirect_uris: vec!["http://127.0.0.1:8081/".into()],
         scope: Some("profile email".into()),
         grant_types: Some(vec!["authorization_code".into(), "refresh_token".into()]),
+        // The demo population is made of test persons.
+        environment: oidc::clients::Environment::Sandbox,
         ..Default::default()
     };
     let valid = oidc::clients::validate(&request, false)

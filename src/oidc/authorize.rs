@@ -34,6 +34,7 @@ use crate::{
     store::{
         clients,
         oauth::{self, CodeRow},
+        persons,
     },
     web::{
         compression::Uncompressed,
@@ -66,6 +67,9 @@ pub struct Pending {
     /// The citizen allowed this one release without remembering it.
     #[serde(default)]
     pub consented_once: bool,
+    /// The client is a sandbox client: test persons only (a production client: real only).
+    #[serde(default)]
+    pub sandbox: bool,
 }
 
 /// `GET /authorize` and `POST /authorize`
@@ -113,6 +117,7 @@ pub async fn authorize(
         }
         Err(AuthorizeError::Redirect(e)) => return Ok(error_response(&state, e)),
     };
+    let sandbox = client.as_ref().is_some_and(|c| c.sandbox);
     let allowed = client.map(|c| c.scopes).unwrap_or_default();
     let scopes = with_requested_claims(&request.scopes, &request.claims, &allowed);
     let pending = Pending {
@@ -120,6 +125,7 @@ pub async fn authorize(
         scopes,
         created_at: state.clock.now(),
         consented_once: false,
+        sandbox,
     };
     decide(&state, &session, pending, false).await
 }
@@ -163,6 +169,7 @@ async fn client_view(state: &AppState, id: &str) -> Result<Option<ClientView>, A
         .collect();
     Ok(Some(ClientView {
         scopes: super::clients::permitted_scopes(&row),
+        sandbox: row.is_sandbox(),
         id: row.id,
         is_active: row.status == "active",
         application_type: app,
@@ -217,6 +224,16 @@ async fn decide(
     let Some(who) = who else {
         return park(session, pending, "/signin").await;
     };
+    // Sandbox clients sign in test persons only, production clients real persons only: never
+    // one for the other's, whatever the session holds. Before consent, so nothing is shared.
+    let is_test = persons::find_person_is_test(&state.db, &who.person_id)
+        .await?
+        .unwrap_or(false);
+    if is_test != pending.sandbox {
+        return Err(AppError::WrongEnvironment {
+            sandbox: pending.sandbox,
+        });
+    }
     // "Only this time" answered one request; it answers no other.
     let consent = oauth::find_consent(&state.db, &who.person_id, &r.client_id, now)
         .await?

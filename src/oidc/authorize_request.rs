@@ -39,6 +39,8 @@ pub struct Prompt {
 pub struct ClientView {
     pub id: String,
     pub is_active: bool,
+    /// A sandbox client: it signs in test persons only.
+    pub sandbox: bool,
     pub application_type: ApplicationType,
     pub redirect_uris: Vec<RedirectUri>,
     pub scopes: BTreeSet<String>,
@@ -389,6 +391,7 @@ mod tests {
         ClientView {
             id: "tax".into(),
             is_active: true,
+            sandbox: false,
             application_type: ApplicationType::Web,
             redirect_uris: vec![
                 RedirectUri::parse("https://tax.example.gov/cb", ApplicationType::Web).unwrap(),
@@ -483,6 +486,7 @@ mod tests {
         let disabled = parse(&params(&[], &[]), |_| {
             Some(ClientView {
                 is_active: false,
+            sandbox: false,
                 ..client()
             })
         });

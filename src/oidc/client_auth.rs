@@ -170,8 +170,12 @@ pub async fn authenticate(
                 .map(|(_, s)| s)
                 .or_else(|| post_secret.cloned())
                 .unwrap_or_default();
-            let stored = client.secret_hash.as_deref().unwrap_or("");
-            if !verify_secret(&presented, stored) {
+            // The current secret, or the previous one during a rotation's overlap; each
+            // compared in constant time, both always (no early exit tells which matched).
+            let matched = client
+                .secret_hashes(state.clock.now())
+                .fold(false, |ok, stored| verify_secret(&presented, stored) | ok);
+            if !matched {
                 return Err(OAuthError::invalid_client("the client secret is wrong"));
             }
         }

@@ -68,6 +68,24 @@ impl AuthMethod {
     }
 }
 
+/// Where a client works: a sandbox client signs in test persons only, a production client
+/// real persons only (and exists only after review, or the operator's registration).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Environment {
+    Sandbox,
+    #[default]
+    Production,
+}
+
+impl Environment {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sandbox => crate::store::clients::SANDBOX,
+            Self::Production => crate::store::clients::PRODUCTION,
+        }
+    }
+}
+
 /// What a registration asks for, before validation.
 #[derive(Clone, Debug, Default)]
 pub struct ClientRequest {
@@ -91,6 +109,8 @@ pub struct ClientRequest {
     pub optional_scope: Option<String>,
     /// RFC 7591 `grant_types`; `None` means `authorization_code` alone (RFC 7591 §2).
     pub grant_types: Option<Vec<String>>,
+    /// Production unless said otherwise.
+    pub environment: Environment,
 }
 
 /// A registration that failed: which field, and why.
@@ -128,6 +148,7 @@ pub struct ValidClient {
     pub optional_scopes: BTreeSet<String>,
     /// As registered, in [`GRANT_TYPES`] order.
     pub grant_types: Vec<String>,
+    pub environment: Environment,
 }
 
 /// The scopes a client may be granted: those it registered, and `offline_access` when it
@@ -171,7 +192,8 @@ fn check_grant_types(requested: Option<&[String]>) -> Result<Vec<String>, Invali
         .collect())
 }
 
-/// Checks a registration. `may_hold_restricted` is true only for the operator.
+/// Checks a registration. `may_hold_restricted` is true only for the operator (and for
+/// sandbox clients, which only ever see test persons' synthetic data).
 pub fn validate(
     req: &ClientRequest,
     may_hold_restricted: bool,
@@ -275,7 +297,10 @@ pub fn validate(
                 format!("{s} is not a scope Civitas offers ({})", SCOPES.join(" ")),
             ));
         }
-        if RESTRICTED_SCOPES.contains(&s) && !may_hold_restricted {
+        if RESTRICTED_SCOPES.contains(&s)
+            && !may_hold_restricted
+            && req.environment != Environment::Sandbox
+        {
             return Err(invalid(
                 "scope",
                 format!("{s} is restricted: the operator grants it after review"),
@@ -345,6 +370,7 @@ pub fn validate(
     }
 
     Ok(ValidClient {
+        environment: req.environment,
         grant_types,
         min_acr,
         optional_scopes,
@@ -520,6 +546,11 @@ fn metadata_row(client: &ValidClient, now: i64) -> ClientRow {
             .join(" "),
         logo_type: None,
         grant_types: client.grant_types.join(" "),
+        environment: client.environment.as_str().to_owned(),
+        organisation_id: None,
+        sandbox_client_id: None,
+        previous_secret_hash: None,
+        previous_secret_expires_at: None,
     }
 }
 

@@ -104,6 +104,9 @@ fn parse_metadata(body: &[u8]) -> Result<ClientRequest, OAuthError> {
         sector_id: None,
         optional_scope: m.optional_scope,
         grant_types: m.grant_types,
+        // Registration with an operator's initial access token is production; the portal
+        // sets the environment it files for.
+        environment: super::clients::Environment::Production,
         // The highest of the defaults: every sign-in for this client needs at least that.
         min_acr: m.default_acr_values.and_then(|v| {
             v.into_iter().max_by_key(|a| {

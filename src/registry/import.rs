@@ -42,6 +42,16 @@ pub enum ImportError {
         existing: &'static str,
         incoming: String,
     },
+    #[error(
+        "{count} national IDs in the file are already registered as {existing} persons; an import \
+         never turns a real person into a test person or the reverse; nothing imported (import \
+         them {hint})"
+    )]
+    TestFlagConflict {
+        count: i64,
+        existing: &'static str,
+        hint: &'static str,
+    },
     #[error("database error, nothing imported: {0}")]
     Database(#[from] sqlx::Error),
 }
@@ -59,6 +69,7 @@ fn list(errors: &[RowError]) -> String {
 pub async fn import_file(
     db: &Db,
     path: &Path,
+    test: bool,
     now: i64,
     progress: &ProgressBar,
 ) -> Result<ImportSummary, ImportError> {
@@ -78,16 +89,18 @@ pub async fn import_file(
     progress.set_position(0);
     progress.set_length(persons.len() as u64);
     progress.set_message("writing");
-    import_persons(db, &persons, "registry", now, progress).await
+    import_persons(db, &persons, "registry", test, now, progress).await
 }
 
 /// Upserts validated persons in one transaction: a failure part-way leaves nothing behind.
 /// Registry and demo persons never share a database: a real registry is refused where demo
-/// persons live, and the reverse.
+/// persons live, and the reverse. `test` flags the persons as synthetic test persons (sandbox
+/// clients sign in only those); a person keeps the flag they were first imported with.
 pub async fn import_persons(
     db: &Db,
     all: &[Person],
     source: &str,
+    test: bool,
     now: i64,
     progress: &ProgressBar,
 ) -> Result<ImportSummary, ImportError> {
@@ -101,7 +114,20 @@ pub async fn import_persons(
     }
     let (mut inserted, mut updated) = (0, 0);
     for batch in all.chunks(persons::UPSERT_BATCH) {
-        let counts = persons::upsert_persons(&mut tx, batch, source, now).await?;
+        let ids: Vec<&str> = batch.iter().map(|p| p.national_id.as_str()).collect();
+        let count = persons::count_persons_flagged_otherwise_in_tx(&mut tx, &ids, test).await?;
+        if count > 0 {
+            return Err(ImportError::TestFlagConflict {
+                count,
+                existing: if test { "real" } else { "test" },
+                hint: if test {
+                    "without --test, or leave them out"
+                } else {
+                    "with --test, or leave them out"
+                },
+            });
+        }
+        let counts = persons::upsert_persons(&mut tx, batch, source, test, now).await?;
         inserted += counts.inserted;
         updated += counts.updated;
         progress.inc(batch.len() as u64);

@@ -33,6 +33,15 @@ pub struct ClientRow {
     pub logo_type: Option<String>,
     /// RFC 7591 `grant_types` as registered, space-separated.
     pub grant_types: String,
+    /// `sandbox` (signs in test persons only) or `production` (real persons only).
+    pub environment: String,
+    /// The portal organisation that owns the client, if it came from the portal.
+    pub organisation_id: Option<String>,
+    /// For a production client: the sandbox client it was reviewed from.
+    pub sandbox_client_id: Option<String>,
+    /// The secret before the last rotation, valid until `previous_secret_expires_at`.
+    pub previous_secret_hash: Option<String>,
+    pub previous_secret_expires_at: Option<i64>,
 }
 
 impl ClientRow {
@@ -40,16 +49,38 @@ impl ClientRow {
     pub fn has_refresh_grant(&self) -> bool {
         self.grant_types.split(' ').any(|g| g == "refresh_token")
     }
+
+    /// Whether the client signs in test persons only.
+    pub fn is_sandbox(&self) -> bool {
+        self.environment == SANDBOX
+    }
+
+    /// The secret hashes that authenticate the client at `now`: the current one, and the
+    /// previous one during a rotation's overlap.
+    pub fn secret_hashes(&self, now: i64) -> impl Iterator<Item = &str> {
+        let previous = self
+            .previous_secret_hash
+            .as_deref()
+            .filter(|_| self.previous_secret_expires_at.is_some_and(|t| now < t));
+        self.secret_hash.as_deref().into_iter().chain(previous)
+    }
 }
+
+/// The environment of clients that sign in test persons only.
+pub const SANDBOX: &str = "sandbox";
+/// The environment of clients that sign in real persons only.
+pub const PRODUCTION: &str = "production";
 
 const COLUMNS: &str = "id, display_name, purpose, logo_uri, application_type, auth_method, \
      secret_hash, jwks, jwks_uri, id_token_alg, scopes, sector_id, status, status_reason, \
-     created_at, updated_at, min_acr, optional_scopes, logo_type, grant_types";
+     created_at, updated_at, min_acr, optional_scopes, logo_type, grant_types, environment, \
+     organisation_id, sandbox_client_id, previous_secret_hash, previous_secret_expires_at";
 
 pub async fn insert_client(tx: &mut Tx, row: &ClientRow) -> Result<(), sqlx::Error> {
     let sql = format!(
         "INSERT INTO clients ({COLUMNS}) VALUES \
-         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
+         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
+         $21, $22, $23, $24, $25)"
     );
     on_tx!(tx, |c| sqlx::query(AssertSqlSafe(sql))
         .bind(&row.id)
@@ -72,6 +103,11 @@ pub async fn insert_client(tx: &mut Tx, row: &ClientRow) -> Result<(), sqlx::Err
         .bind(&row.optional_scopes)
         .bind(&row.logo_type)
         .bind(&row.grant_types)
+        .bind(&row.environment)
+        .bind(&row.organisation_id)
+        .bind(&row.sandbox_client_id)
+        .bind(&row.previous_secret_hash)
+        .bind(row.previous_secret_expires_at)
         .execute(c)
         .await
         .map(drop))
@@ -351,6 +387,106 @@ pub async fn update_client_secret_hash(
     .bind(now)
     .bind(client_id)
     .execute(p)
+    .await
+    .map(|r| r.rows_affected() == 1))
+}
+
+/// Rotates a client's secret: `hash` becomes the secret, the current one stays valid until
+/// `previous_until` (`now` or earlier: not at all). False if there is no such client.
+pub async fn update_client_secret_rotated(
+    tx: &mut Tx,
+    client_id: &str,
+    hash: &str,
+    previous_until: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE clients SET previous_secret_hash = CASE WHEN $2 > $3 THEN secret_hash END, \
+         previous_secret_expires_at = CASE WHEN $2 > $3 THEN $2 END, \
+         secret_hash = $1, updated_at = $3 WHERE id = $4 AND secret_hash IS NOT NULL"
+    )
+    .bind(hash)
+    .bind(previous_until)
+    .bind(now)
+    .bind(client_id)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected() == 1))
+}
+
+/// The clients of an organisation, newest first.
+pub async fn find_clients_of_organisation(
+    db: &Db,
+    organisation_id: &str,
+) -> Result<Vec<ClientRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM clients WHERE organisation_id = $1 ORDER BY created_at DESC, id"
+    );
+    on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql))
+        .bind(organisation_id)
+        .fetch_all(p)
+        .await)
+}
+
+/// The production client reviewed from `sandbox_client_id`, if one exists.
+pub async fn find_production_client_of(
+    db: &Db,
+    sandbox_client_id: &str,
+) -> Result<Option<ClientRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM clients WHERE sandbox_client_id = $1 AND environment = 'production'"
+    );
+    on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql))
+        .bind(sandbox_client_id)
+        .fetch_optional(p)
+        .await)
+}
+
+/// Updates a client's redirect URIs of `purpose` only (the portal's change to a production
+/// client on already-approved hosts).
+pub async fn replace_client_redirect_uris(
+    tx: &mut Tx,
+    client_id: &str,
+    purpose: &str,
+    uris: &[String],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    on_tx!(tx, |c| sqlx::query(
+        "DELETE FROM client_redirect_uris WHERE client_id = $1 AND purpose = $2"
+    )
+    .bind(client_id)
+    .bind(purpose)
+    .execute(&mut *c)
+    .await
+    .map(drop))?;
+    for uri in uris {
+        insert_client_redirect_uri(tx, client_id, purpose, uri).await?;
+    }
+    on_tx!(tx, |c| sqlx::query("UPDATE clients SET updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(client_id)
+        .execute(c)
+        .await
+        .map(drop))
+}
+
+/// Replaces a private_key_jwt client's keys (inline JWKS or `jwks_uri`).
+pub async fn update_client_keys(
+    tx: &mut Tx,
+    client_id: &str,
+    jwks: Option<&str>,
+    jwks_uri: Option<&str>,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE clients SET jwks = $1, jwks_uri = $2, updated_at = $3 \
+         WHERE id = $4 AND auth_method = 'private_key_jwt'"
+    )
+    .bind(jwks)
+    .bind(jwks_uri)
+    .bind(now)
+    .bind(client_id)
+    .execute(c)
     .await
     .map(|r| r.rows_affected() == 1))
 }

@@ -27,6 +27,8 @@ pub struct PersonRow {
     pub source: String,
     pub created_at: i64,
     pub updated_at: i64,
+    /// A synthetic test person: sandbox clients sign in only these, production clients never.
+    pub test: bool,
 }
 
 impl std::fmt::Debug for PersonRow {
@@ -36,7 +38,7 @@ impl std::fmt::Debug for PersonRow {
 }
 
 const COLUMNS: &str = "id, national_id, family_name, given_names, birth_date, sex, nationality, \
-     street_address, postal_code, locality, country, email, phone, source, created_at, updated_at";
+     street_address, postal_code, locality, country, email, phone, source, created_at, updated_at, test";
 
 /// Columns an import may change: every registry column but the national ID (the key), and
 /// the source. An upsert that changes none of them leaves the row alone.
@@ -113,6 +115,46 @@ pub async fn count_persons(db: &Db) -> Result<i64, sqlx::Error> {
         .await)
 }
 
+/// Whether the person is a test person (`None`: no such person).
+pub async fn find_person_is_test(db: &Db, id: &str) -> Result<Option<bool>, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_scalar("SELECT test FROM persons WHERE id = $1")
+        .bind(id)
+        .fetch_optional(p)
+        .await)
+}
+
+/// How many of `national_ids` are registered with the other test flag than `test`: an import
+/// never turns a real person into a test person, or the reverse.
+pub async fn count_persons_flagged_otherwise_in_tx(
+    tx: &mut Tx,
+    national_ids: &[&str],
+    test: bool,
+) -> Result<i64, sqlx::Error> {
+    if national_ids.is_empty() {
+        return Ok(0);
+    }
+    on_tx!(tx, |c| {
+        let mut q = QueryBuilder::new("SELECT COUNT(*) FROM persons WHERE test <> ");
+        q.push_bind(test);
+        q.push(" AND national_id IN (");
+        let mut list = q.separated(", ");
+        for id in national_ids {
+            list.push_bind(*id);
+        }
+        q.push(")");
+        q.build_query_scalar().fetch_one(&mut *c).await
+    })
+}
+
+/// Test persons, by national ID, at most `limit` (the sandbox sign-in's chooser).
+pub async fn find_test_persons(db: &Db, limit: i64) -> Result<Vec<PersonRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM persons WHERE test ORDER BY national_id LIMIT $1");
+    on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql))
+        .bind(limit)
+        .fetch_all(p)
+        .await)
+}
+
 /// Counts persons by source (`registry` or `demo`) inside a transaction.
 pub async fn count_persons_by_source_in_tx(tx: &mut Tx, source: &str) -> Result<i64, sqlx::Error> {
     on_tx!(tx, |c| sqlx::query_scalar(
@@ -136,6 +178,7 @@ pub async fn upsert_persons(
     tx: &mut Tx,
     persons: &[Person],
     source: &str,
+    test: bool,
     now: i64,
 ) -> Result<UpsertCounts, sqlx::Error> {
     if persons.is_empty() {
@@ -163,7 +206,8 @@ pub async fn upsert_persons(
                 .push_bind(p.phone.as_deref())
                 .push_bind(source)
                 .push_bind(now)
-                .push_bind(now);
+                .push_bind(now)
+                .push_bind(test);
         });
         q.push(UPSERT_TAIL.as_str());
         q.push(" RETURNING id");

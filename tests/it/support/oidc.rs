@@ -31,8 +31,22 @@ pub async fn seeded_person(app: &TestApp) -> String {
         .id
 }
 
-/// Registers a client (operator rights) and returns its id and secret.
+/// Registers a sandbox client (operator rights; the seeded demo persons are test persons) and
+/// returns its id and secret.
 pub async fn register(app: &TestApp, request: ClientRequest) -> (String, Option<String>) {
+    register_in(
+        app,
+        ClientRequest {
+            environment: clients::Environment::Sandbox,
+            ..request
+        },
+    )
+    .await
+}
+
+/// Registers a client as asked (operator rights), production unless the request says
+/// otherwise, and returns its id and secret.
+pub async fn register_in(app: &TestApp, request: ClientRequest) -> (String, Option<String>) {
     let valid = clients::validate(&request, true).expect("valid client");
     let created = clients::create(&app.state.db, &valid, app.state.clock.now())
         .await

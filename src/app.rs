@@ -88,8 +88,17 @@ pub async fn build_with_clock(config: Config, clock: SharedClock) -> anyhow::Res
         config.ledger.clone(),
     );
 
+    let portal_secret = crate::portal::signin::ensure_client(
+        &db,
+        &config.issuer,
+        config.mail.outbox,
+        clock.now(),
+    )
+    .await?;
+
     assets::prepare();
     let state = AppState {
+        portal_secret: portal_secret.into(),
         origin: config.issuer.origin().into(),
         security_headers: security::default_headers(config.issuer.is_https()).into(),
         jwks_cache_control: oidc::jwks::cache_control(&config.keys),
@@ -256,6 +265,44 @@ admin_routes! {
     }
 }
 
+/// The relying-party portal's routes. Open: the landing page, sign-in and its callback, an
+/// invitation's page. Everything else passes `portal::guard` (a signed-in developer); each
+/// handler then checks the developer's role in the organisation (`portal::authorise`).
+fn portal_router(state: &AppState) -> Router<AppState> {
+    use crate::portal::{clients as pc, organisations as po, signin as ps};
+    let guarded = Router::new()
+        .route("/portal/organisations", post(po::create))
+        .route("/portal/organisations/{id}", get(po::show))
+        .route("/portal/organisations/{id}/invitations", post(po::invite))
+        .route("/portal/invitations/{token}/accept", post(po::accept))
+        .route(
+            "/portal/organisations/{id}/clients/new",
+            get(pc::new_page),
+        )
+        .route("/portal/organisations/{id}/clients", post(pc::create))
+        .route("/portal/clients/{id}", get(pc::show))
+        .route("/portal/clients/{id}/edit", get(pc::edit_page).post(pc::edit))
+        .route(
+            "/portal/clients/{id}/submit",
+            get(pc::submit_page).post(pc::submit),
+        )
+        .route(
+            "/portal/clients/{id}/redirect-uris",
+            post(pc::production_redirect_uris),
+        )
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::portal::guard,
+        ));
+    Router::new()
+        .route("/portal", get(ps::home))
+        .route("/portal/signin", post(ps::signin))
+        .route("/portal/callback", get(ps::callback))
+        .route("/portal/signout", post(ps::signout))
+        .route("/portal/invitations/{token}", get(po::invitation_page))
+        .merge(guarded)
+}
+
 /// THE route table.
 fn routes(state: AppState) -> Router {
     // Pages people use in a browser: cross-site form posts are refused.
@@ -399,6 +446,15 @@ fn routes(state: AppState) -> Router {
         .layer(middleware::from_fn(pages::render_errors))
         .layer(admin::session_layer(&state))
         .layer(compression::pages_layer());
+    // The relying-party portal: its own cookie, the same-origin check on every form.
+    let portal = portal_router(&state)
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::same_origin,
+        ))
+        .layer(middleware::from_fn(pages::render_errors))
+        .layer(crate::portal::session_layer(&state))
+        .layer(compression::pages_layer());
     // Protocol and machine endpoints, and the static files (compressed ahead of time).
     let machines = protocol
         .route("/static/{name}", get(assets::asset))
@@ -406,6 +462,7 @@ fn routes(state: AppState) -> Router {
     Router::new()
         .merge(browser)
         .merge(console)
+        .merge(portal)
         .merge(machines)
         .layer(middleware::from_fn_with_state(
             state.clone(),

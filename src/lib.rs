@@ -30,6 +30,8 @@ pub mod ledger;
 pub mod mail;
 /// OpenID Connect endpoints (for now the JWKS).
 pub mod oidc;
+/// The relying-party portal: developers, organisations, sandbox and production clients.
+pub mod portal;
 /// The population registry: person records, the CSV format and its import.
 pub mod registry;
 /// The shared state handlers receive: database, keys, configuration, clock, WebAuthn.

@@ -50,4 +50,6 @@ pub struct AppState {
     pub short_secrets: Arc<crate::crypto::secrets::ShortSecretKey>,
     /// Each relying party's recent protocol errors (this instance's), for the console.
     pub client_errors: Arc<oidc::client_errors::RecentErrors>,
+    /// The developer portal's own client secret (the portal is a relying party of Civitas).
+    pub portal_secret: Arc<str>,
 }

@@ -3,8 +3,10 @@
 //! for a reviewer to approve, reject or ask for changes, each with a reason in the staff log
 //! and, for a rejection or a request for changes, a note the applicant reads. Approving an
 //! application that asks for the restricted `national_id` scope is granting it: it waits for
-//! a supervisor other than the reviewer (`admin::requests`). Approval records the decision;
-//! registering the client from the application's metadata is the portal's part.
+//! a supervisor other than the reviewer (`admin::requests`); the applicant's legal basis goes
+//! into the staff log with the approval. Approval records the decision;
+//! an application from the relying-party portal registers (or updates) its production client
+//! in the approval's transaction (`portal::clients::register_approved`).
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -221,7 +223,40 @@ async fn settle(
     {
         return Err(AppError::BadRequest(o.application_decided.into()));
     }
-    super::log::record(tx, &Action::by(me, action, id, reason, now)).await?;
+    let mut logged = reason.to_owned();
+    if status == "approved"
+        && let Some(application) =
+            client_applications::find_client_application_in_tx(tx, id).await?
+    {
+        // A portal application becomes (or updates) its production client, in this
+        // transaction: an approval that cannot register it is no approval.
+        if let Some(client_id) =
+            crate::portal::clients::register_approved(tx, &application, &me.pseudonym, now)
+                .await?
+        {
+            logged = format!("{logged}; production client {client_id}");
+        }
+        if let Some(basis) = &application.legal_basis {
+            logged = format!("{logged}; legal basis: {basis}");
+        }
+    }
+    if status != "approved"
+        && let Some(application) =
+            client_applications::find_client_application_in_tx(tx, id).await?
+        && let Some(org) = &application.organisation_id
+    {
+        crate::portal::record(
+            tx,
+            org,
+            &format!("staff:{}", me.pseudonym),
+            action,
+            application.sandbox_client_id.as_deref().unwrap_or(id),
+            note.unwrap_or_default(),
+            now,
+        )
+        .await?;
+    }
+    super::log::record(tx, &Action::by(me, action, id, &logged, now)).await?;
     Ok(())
 }
 

@@ -121,6 +121,33 @@ pub struct InvalidClient {
     pub message: String,
 }
 
+/// A valid value for `field`, for error messages: each rule's message names the field and the
+/// rule, and this shows what passes.
+pub fn example(field: &str) -> &'static str {
+    match field {
+        "client_name" => "Example: \"Northbank online banking\".",
+        "purpose" => "Example: \"To open your account and confirm who you are\".",
+        "logo_uri" => "Example: https://www.northbank.example/logo.png",
+        "application_type" => "Example: web (a server-side application) or native (an app).",
+        "redirect_uris" => {
+            "Example: https://www.northbank.example/callback (http only on 127.0.0.1 or localhost, for development)."
+        }
+        "post_logout_redirect_uris" => "Example: https://www.northbank.example/signed-out",
+        "token_endpoint_auth_method" => "Example: client_secret_basic.",
+        "jwks" => {
+            "Example: {\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",\"kid\":\"2026-12\",\"x\":\"…\",\"y\":\"…\"}]} (public keys only), or a jwks_uri."
+        }
+        "jwks_uri" => "Example: https://www.northbank.example/.well-known/jwks.json",
+        "id_token_signed_response_alg" => "Example: ES256.",
+        "scope" => "Example: profile email.",
+        "grant_types" => "Example: authorization_code refresh_token.",
+        "sector_identifier" => "Example: northbank.example.",
+        "default_acr_values" => "Example: urn:civitas:loa:substantial.",
+        "optional_scope" => "Example: phone (one of the client's own scopes other than openid).",
+        _ => "",
+    }
+}
+
 fn invalid(field: &'static str, message: impl Into<String>) -> InvalidClient {
     InvalidClient {
         field,

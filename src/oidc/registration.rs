@@ -67,7 +67,7 @@ impl From<InvalidClient> for OAuthError {
     }
 }
 
-fn parse_metadata(body: &[u8]) -> Result<ClientRequest, OAuthError> {
+pub fn parse_metadata(body: &[u8]) -> Result<ClientRequest, OAuthError> {
     let m: Metadata = serde_json::from_slice(body).map_err(|e| {
         metadata_error(
             "invalid_client_metadata",
@@ -132,9 +132,32 @@ fn bearer(headers: &HeaderMap) -> Result<&str, OAuthError> {
 async fn describe(state: &AppState, row: &ClientRow) -> Result<Value, OAuthError> {
     let redirect_uris = client_rows::find_client_redirect_uris(&state.db, &row.id, "login").await?;
     let logout_uris = client_rows::find_client_redirect_uris(&state.db, &row.id, "logout").await?;
+    let mut v = metadata(row, &redirect_uris, &logout_uris);
+    if let Value::Object(map) = &mut v {
+        map.insert("client_id".into(), json!(row.id));
+        map.insert("client_id_issued_at".into(), json!(row.created_at));
+        map.insert("subject_type".into(), json!("pairwise"));
+        map.insert("response_types".into(), json!(["code"]));
+        map.insert(
+            "registration_client_uri".into(),
+            json!(
+                state
+                    .config
+                    .issuer
+                    .endpoint(&format!("/register/{}", row.id))
+            ),
+        );
+        if row.secret_hash.is_some() {
+            map.insert("client_secret_expires_at".into(), json!(0));
+        }
+    }
+    Ok(v)
+}
+
+/// A client's settings as RFC 7591 metadata, which [`parse_metadata`] reads back: what the
+/// portal files for review, and what approval registers.
+pub fn metadata(row: &ClientRow, redirect_uris: &[String], logout_uris: &[String]) -> Value {
     let mut v = json!({
-        "client_id": row.id,
-        "client_id_issued_at": row.created_at,
         "client_name": row.display_name,
         "purpose": row.purpose,
         "application_type": row.application_type,
@@ -143,10 +166,7 @@ async fn describe(state: &AppState, row: &ClientRow) -> Result<Value, OAuthError
         "token_endpoint_auth_method": row.auth_method,
         "id_token_signed_response_alg": row.id_token_alg,
         "scope": row.scopes,
-        "subject_type": "pairwise",
         "grant_types": row.grant_types.split(' ').collect::<Vec<_>>(),
-        "response_types": ["code"],
-        "registration_client_uri": state.config.issuer.endpoint(&format!("/register/{}", row.id)),
     });
     if let Value::Object(map) = &mut v {
         if !row.optional_scopes.is_empty() {
@@ -165,11 +185,11 @@ async fn describe(state: &AppState, row: &ClientRow) -> Result<Value, OAuthError
         {
             map.insert("jwks".into(), jwks);
         }
-        if row.secret_hash.is_some() {
-            map.insert("client_secret_expires_at".into(), json!(0));
+        if let Some(acr) = &row.min_acr {
+            map.insert("default_acr_values".into(), json!([acr]));
         }
     }
-    Ok(v)
+    v
 }
 
 fn answer(status: StatusCode, body: Value) -> Response {

@@ -27,23 +27,28 @@ pub struct ClientApplicationRow {
     pub decided_by: Option<String>,
     pub decided_at: Option<i64>,
     pub submitted_at: i64,
+    /// The portal organisation that filed it.
+    pub organisation_id: Option<String>,
+    /// The sandbox client it was filed from.
+    pub sandbox_client_id: Option<String>,
+    /// The legal basis and justification given for restricted scopes.
+    pub legal_basis: Option<String>,
 }
 
 const COLUMNS: &str = "id, organisation, applicant, display_name, purpose, scopes, \
      redirect_uris, metadata, client_id, status, decision_note, decided_by, decided_at, \
-     submitted_at";
+     submitted_at, organisation_id, sandbox_client_id, legal_basis";
 
-/// Files an application. The relying-party portal (its own issue) will call this; until it
-/// exists, only tests file applications.
+/// Files an application (the relying-party portal's "Submit for production").
 pub async fn insert_client_application(
-    db: &Db,
+    tx: &mut Tx,
     row: &ClientApplicationRow,
 ) -> Result<(), sqlx::Error> {
     let sql = format!(
         "INSERT INTO client_applications ({COLUMNS}) VALUES \
-         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
     );
-    on_db!(db, |p| sqlx::query(AssertSqlSafe(sql))
+    on_tx!(tx, |p| sqlx::query(AssertSqlSafe(sql))
         .bind(&row.id)
         .bind(&row.organisation)
         .bind(&row.applicant)
@@ -58,6 +63,9 @@ pub async fn insert_client_application(
         .bind(&row.decided_by)
         .bind(row.decided_at)
         .bind(row.submitted_at)
+        .bind(&row.organisation_id)
+        .bind(&row.sandbox_client_id)
+        .bind(&row.legal_basis)
         .execute(p)
         .await
         .map(drop))
@@ -71,6 +79,17 @@ pub async fn find_client_application(
     on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql))
         .bind(id)
         .fetch_optional(p)
+        .await)
+}
+
+pub async fn find_client_application_in_tx(
+    tx: &mut Tx,
+    id: &str,
+) -> Result<Option<ClientApplicationRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM client_applications WHERE id = $1");
+    on_tx!(tx, |c| sqlx::query_as(AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(c)
         .await)
 }
 
@@ -112,4 +131,33 @@ pub async fn update_client_application_decided(
     .execute(c)
     .await
     .map(|r| r.rows_affected() == 1))
+}
+
+/// The applications filed from a sandbox client, newest first.
+pub async fn find_client_applications_of_sandbox(
+    db: &Db,
+    sandbox_client_id: &str,
+) -> Result<Vec<ClientApplicationRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM client_applications WHERE sandbox_client_id = $1 \
+         ORDER BY submitted_at DESC, id"
+    );
+    on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql))
+        .bind(sandbox_client_id)
+        .fetch_all(p)
+        .await)
+}
+
+/// Records the production client an approved application created.
+pub async fn update_client_application_client(
+    tx: &mut Tx,
+    id: &str,
+    client_id: &str,
+) -> Result<(), sqlx::Error> {
+    on_tx!(tx, |c| sqlx::query("UPDATE client_applications SET client_id = $2 WHERE id = $1")
+        .bind(id)
+        .bind(client_id)
+        .execute(c)
+        .await
+        .map(drop))
 }

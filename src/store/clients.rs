@@ -174,6 +174,32 @@ pub async fn find_client(db: &Db, id: &str) -> Result<Option<ClientRow>, sqlx::E
         .await)
 }
 
+pub async fn find_client_in_tx(tx: &mut Tx, id: &str) -> Result<Option<ClientRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM clients WHERE id = $1");
+    on_tx!(tx, |c| sqlx::query_as(AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(c)
+        .await)
+}
+
+/// Sets a client's environment (`sandbox` or `production`).
+pub async fn update_client_environment(
+    tx: &mut Tx,
+    id: &str,
+    environment: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE clients SET environment = $1, updated_at = $2 WHERE id = $3 AND environment <> $1"
+    )
+    .bind(environment)
+    .bind(now)
+    .bind(id)
+    .execute(c)
+    .await
+    .map(drop))
+}
+
 pub async fn find_clients(db: &Db) -> Result<Vec<ClientRow>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM clients ORDER BY created_at, id");
     on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql))
@@ -489,4 +515,32 @@ pub async fn update_client_keys(
     .execute(c)
     .await
     .map(|r| r.rows_affected() == 1))
+}
+
+/// Gives a client to a portal organisation.
+pub async fn update_client_organisation(
+    tx: &mut Tx,
+    client_id: &str,
+    organisation_id: &str,
+) -> Result<(), sqlx::Error> {
+    on_tx!(tx, |c| sqlx::query("UPDATE clients SET organisation_id = $1 WHERE id = $2")
+        .bind(organisation_id)
+        .bind(client_id)
+        .execute(c)
+        .await
+        .map(drop))
+}
+
+/// Links a production client to the sandbox client it was reviewed from.
+pub async fn update_client_sandbox_of(
+    tx: &mut Tx,
+    client_id: &str,
+    sandbox_client_id: &str,
+) -> Result<(), sqlx::Error> {
+    on_tx!(tx, |c| sqlx::query("UPDATE clients SET sandbox_client_id = $1 WHERE id = $2")
+        .bind(sandbox_client_id)
+        .bind(client_id)
+        .execute(c)
+        .await
+        .map(drop))
 }

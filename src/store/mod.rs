@@ -8,6 +8,7 @@ pub mod client_applications;
 pub mod clients;
 pub mod oauth;
 pub mod persons;
+pub mod portal;
 pub mod releases;
 pub mod sessions;
 pub mod signing_keys;
@@ -188,6 +189,8 @@ pub enum Lock {
     LedgerCheckpoint = 2,
     /// Appending to the staff log (one chain for all staff).
     StaffLog = 3,
+    /// Registering the portal's own client at start.
+    PortalClient = 4,
 }
 
 impl Tx {

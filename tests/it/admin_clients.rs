@@ -297,7 +297,8 @@ async fn suspending_a_production_client_and_granting_national_id_need_a_second_s
     );
 }
 
-/// Files an application the way the relying-party portal will.
+/// Files an application as the relying-party portal does (without an organisation: approving
+/// it records the decision only).
 async fn apply(app: &TestApp, name: &str, scopes: &str) -> String {
     let row = ClientApplicationRow {
         id: uuid::Uuid::new_v4().to_string(),
@@ -314,10 +315,15 @@ async fn apply(app: &TestApp, name: &str, scopes: &str) -> String {
         decided_by: None,
         decided_at: None,
         submitted_at: app.state.clock.now(),
+        organisation_id: None,
+        sandbox_client_id: None,
+        legal_basis: None,
     };
-    client_applications::insert_client_application(&app.state.db, &row)
+    let mut tx = app.state.db.begin().await.unwrap();
+    client_applications::insert_client_application(&mut tx, &row)
         .await
         .unwrap();
+    tx.commit().await.unwrap();
     row.id
 }
 

@@ -88,13 +88,9 @@ pub async fn build_with_clock(config: Config, clock: SharedClock) -> anyhow::Res
         config.ledger.clone(),
     );
 
-    let portal_secret = crate::portal::signin::ensure_client(
-        &db,
-        &config.issuer,
-        config.mail.outbox,
-        clock.now(),
-    )
-    .await?;
+    let portal_secret =
+        crate::portal::signin::ensure_client(&db, &config.issuer, config.mail.outbox, clock.now())
+            .await?;
 
     assets::prepare();
     let state = AppState {
@@ -275,13 +271,13 @@ fn portal_router(state: &AppState) -> Router<AppState> {
         .route("/portal/organisations/{id}", get(po::show))
         .route("/portal/organisations/{id}/invitations", post(po::invite))
         .route("/portal/invitations/{token}/accept", post(po::accept))
-        .route(
-            "/portal/organisations/{id}/clients/new",
-            get(pc::new_page),
-        )
+        .route("/portal/organisations/{id}/clients/new", get(pc::new_page))
         .route("/portal/organisations/{id}/clients", post(pc::create))
         .route("/portal/clients/{id}", get(pc::show))
-        .route("/portal/clients/{id}/edit", get(pc::edit_page).post(pc::edit))
+        .route(
+            "/portal/clients/{id}/edit",
+            get(pc::edit_page).post(pc::edit),
+        )
         .route(
             "/portal/clients/{id}/submit",
             get(pc::submit_page).post(pc::submit),

@@ -231,8 +231,7 @@ async fn settle(
         // A portal application becomes (or updates) its production client, in this
         // transaction: an approval that cannot register it is no approval.
         if let Some(client_id) =
-            crate::portal::clients::register_approved(tx, &application, &me.pseudonym, now)
-                .await?
+            crate::portal::clients::register_approved(tx, &application, &me.pseudonym, now).await?
         {
             logged = format!("{logged}; production client {client_id}");
         }

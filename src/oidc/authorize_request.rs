@@ -486,7 +486,7 @@ mod tests {
         let disabled = parse(&params(&[], &[]), |_| {
             Some(ClientView {
                 is_active: false,
-            sandbox: false,
+                sandbox: false,
                 ..client()
             })
         });

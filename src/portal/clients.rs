@@ -43,9 +43,15 @@ pub fn secret_flash_key(client_id: &str) -> String {
 
 /// The assurance levels a client may require.
 pub const ACR_CHOICES: [(&str, &str); 3] = [
-    ("urn:civitas:loa:low", "Low (a one-time code by e-mail is enough)"),
+    (
+        "urn:civitas:loa:low",
+        "Low (a one-time code by e-mail is enough)",
+    ),
     ("urn:civitas:loa:substantial", "Substantial (a passkey)"),
-    ("urn:civitas:loa:high", "High (a passkey on an approved device)"),
+    (
+        "urn:civitas:loa:high",
+        "High (a passkey on an approved device)",
+    ),
 ];
 
 /// The form's values, as typed (re-shown with the error when they do not validate).
@@ -254,11 +260,7 @@ impl ClientFormPage {
             action,
             form,
             error: None,
-            scopes: SCOPES
-                .iter()
-                .copied()
-                .filter(|s| *s != "openid")
-                .collect(),
+            scopes: SCOPES.iter().copied().filter(|s| *s != "openid").collect(),
             acr_choices: ACR_CHOICES,
         }
     }
@@ -691,10 +693,8 @@ pub async fn register_approved(
     reviewer_pseudonym: &str,
     now: i64,
 ) -> Result<Option<String>, AppError> {
-    let (Some(org), Some(sandbox)) = (
-        &application.organisation_id,
-        &application.sandbox_client_id,
-    ) else {
+    let (Some(org), Some(sandbox)) = (&application.organisation_id, &application.sandbox_client_id)
+    else {
         return Ok(None);
     };
     let metadata: Value = serde_json::from_str(&application.metadata)

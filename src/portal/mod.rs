@@ -242,7 +242,11 @@ mod tests {
 
     #[test]
     fn only_owners_manage_keys_invite_and_submit() {
-        for a in [Action::ManageKeys, Action::Invite, Action::SubmitForProduction] {
+        for a in [
+            Action::ManageKeys,
+            Action::Invite,
+            Action::SubmitForProduction,
+        ] {
             assert!(Role::Owner.can(a));
             assert!(!Role::Developer.can(a), "{a:?}");
             assert!(!Role::Viewer.can(a), "{a:?}");

@@ -50,8 +50,7 @@ pub fn parse_email(v: &str) -> Option<String> {
 fn parse_registration_number(v: &str) -> Option<String> {
     let v = v.trim();
     let ok = (2..=40).contains(&v.chars().count())
-        && v
-            .chars()
+        && v.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '/' | '.'));
     ok.then(|| v.to_uppercase())
 }
@@ -79,12 +78,13 @@ pub async fn create(
             "Legal name: required, at most 200 characters, e.g. \"Northbank plc\".".into(),
         )
     })?;
-    let registration_number = parse_registration_number(&f.registration_number).ok_or_else(|| {
-        AppError::BadRequest(
+    let registration_number =
+        parse_registration_number(&f.registration_number).ok_or_else(|| {
+            AppError::BadRequest(
             "Registration number: 2 to 40 letters, digits, spaces, - / or ., e.g. \"GOV-000123\"."
                 .into(),
         )
-    })?;
+        })?;
     let contact_email = parse_email(&f.contact_email).ok_or_else(|| {
         AppError::BadRequest(
             "Contact e-mail: an e-mail address, e.g. \"identity-team@northbank.example\".".into(),
@@ -107,7 +107,15 @@ pub async fn create(
             row.registration_number
         )));
     }
-    portal::insert_member(&mut tx, &row.id, &who.id, Role::Owner.as_str(), &who.id, now).await?;
+    portal::insert_member(
+        &mut tx,
+        &row.id,
+        &who.id,
+        Role::Owner.as_str(),
+        &who.id,
+        now,
+    )
+    .await?;
     record(
         &mut tx,
         &row.id,
@@ -229,9 +237,8 @@ pub async fn invite(
     let email = parse_email(&f.email).ok_or_else(|| {
         AppError::BadRequest("E-mail: an e-mail address, e.g. \"dev@northbank.example\".".into())
     })?;
-    let role = Role::parse(&f.role).ok_or_else(|| {
-        AppError::BadRequest("Role: one of owner, developer or viewer.".into())
-    })?;
+    let role = Role::parse(&f.role)
+        .ok_or_else(|| AppError::BadRequest("Role: one of owner, developer or viewer.".into()))?;
     let Some(mailer) = state.mailer.clone() else {
         return Err(AppError::BadRequest(
             "Civitas cannot send e-mail here (no mail server is configured), so it cannot send \
@@ -277,7 +284,10 @@ pub async fn invite(
         .endpoint(&format!("/portal/invitations/{token}"));
     let mail = crate::mail::Mail {
         to: email,
-        subject: format!("{} invites you to its Civitas developer portal", org.legal_name),
+        subject: format!(
+            "{} invites you to its Civitas developer portal",
+            org.legal_name
+        ),
         body: format!(
             "{} invites you to join {} in the Civitas developer portal as {}.\n\n\
              Open this link and sign in with your own Civitas identity to accept (it works \
@@ -359,8 +369,15 @@ pub async fn accept(
             "This invitation has expired or was already used.".into(),
         ));
     }
-    if !portal::insert_member(&mut tx, &org.id, &who.id, &invitation.role, &invitation.invited_by, now)
-        .await?
+    if !portal::insert_member(
+        &mut tx,
+        &org.id,
+        &who.id,
+        &invitation.role,
+        &invitation.invited_by,
+        now,
+    )
+    .await?
     {
         return Err(AppError::BadRequest(
             "You are already a member of this organisation.".into(),
@@ -387,10 +404,21 @@ mod tests {
     #[test]
     fn e_mail_and_registration_numbers_are_checked() {
         assert_eq!(parse_email(" a@b.example "), Some("a@b.example".into()));
-        for bad in ["", "a", "a@b", "@b.example", "a@.example", "a b@c.example", "a@b@c.example"] {
+        for bad in [
+            "",
+            "a",
+            "a@b",
+            "@b.example",
+            "a@.example",
+            "a b@c.example",
+            "a@b@c.example",
+        ] {
             assert_eq!(parse_email(bad), None, "{bad}");
         }
-        assert_eq!(parse_registration_number("gov-000123"), Some("GOV-000123".into()));
+        assert_eq!(
+            parse_registration_number("gov-000123"),
+            Some("GOV-000123".into())
+        );
         assert_eq!(parse_registration_number("x"), None);
         assert_eq!(parse_registration_number("12<script>"), None);
     }

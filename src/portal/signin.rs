@@ -89,8 +89,7 @@ pub async fn ensure_client(
     match clients::find_client_in_tx(&mut tx, PORTAL_CLIENT_ID).await? {
         None => clients::insert_client(&mut tx, &row).await?,
         Some(existing) => {
-            clients::update_client_environment(&mut tx, PORTAL_CLIENT_ID, environment, now)
-                .await?;
+            clients::update_client_environment(&mut tx, PORTAL_CLIENT_ID, environment, now).await?;
             if existing.secret_hash != row.secret_hash {
                 clients::update_client_secret_rotated(
                     &mut tx,
@@ -295,7 +294,9 @@ pub async fn callback(
         .and_then(|t| t.split('.').nth(1))
         .and_then(|p| B64.decode(p).ok())
         .and_then(|p| serde_json::from_slice::<IdClaims>(&p).ok())
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no ID token from our token endpoint")))?;
+        .ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!("no ID token from our token endpoint"))
+        })?;
     if claims.aud != PORTAL_CLIENT_ID || claims.nonce.as_deref() != Some(pending.nonce.as_str()) {
         return Err(again());
     }

@@ -154,10 +154,12 @@ pub async fn update_client_application_client(
     id: &str,
     client_id: &str,
 ) -> Result<(), sqlx::Error> {
-    on_tx!(tx, |c| sqlx::query("UPDATE client_applications SET client_id = $2 WHERE id = $1")
-        .bind(id)
-        .bind(client_id)
-        .execute(c)
-        .await
-        .map(drop))
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE client_applications SET client_id = $2 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(client_id)
+    .execute(c)
+    .await
+    .map(drop))
 }

@@ -488,12 +488,14 @@ pub async fn replace_client_redirect_uris(
     for uri in uris {
         insert_client_redirect_uri(tx, client_id, purpose, uri).await?;
     }
-    on_tx!(tx, |c| sqlx::query("UPDATE clients SET updated_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(client_id)
-        .execute(c)
-        .await
-        .map(drop))
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE clients SET updated_at = $1 WHERE id = $2"
+    )
+    .bind(now)
+    .bind(client_id)
+    .execute(c)
+    .await
+    .map(drop))
 }
 
 /// Replaces a private_key_jwt client's keys (inline JWKS or `jwks_uri`).
@@ -523,12 +525,14 @@ pub async fn update_client_organisation(
     client_id: &str,
     organisation_id: &str,
 ) -> Result<(), sqlx::Error> {
-    on_tx!(tx, |c| sqlx::query("UPDATE clients SET organisation_id = $1 WHERE id = $2")
-        .bind(organisation_id)
-        .bind(client_id)
-        .execute(c)
-        .await
-        .map(drop))
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE clients SET organisation_id = $1 WHERE id = $2"
+    )
+    .bind(organisation_id)
+    .bind(client_id)
+    .execute(c)
+    .await
+    .map(drop))
 }
 
 /// Links a production client to the sandbox client it was reviewed from.
@@ -537,10 +541,12 @@ pub async fn update_client_sandbox_of(
     client_id: &str,
     sandbox_client_id: &str,
 ) -> Result<(), sqlx::Error> {
-    on_tx!(tx, |c| sqlx::query("UPDATE clients SET sandbox_client_id = $1 WHERE id = $2")
-        .bind(sandbox_client_id)
-        .bind(client_id)
-        .execute(c)
-        .await
-        .map(drop))
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE clients SET sandbox_client_id = $1 WHERE id = $2"
+    )
+    .bind(sandbox_client_id)
+    .bind(client_id)
+    .execute(c)
+    .await
+    .map(drop))
 }

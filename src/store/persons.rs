@@ -117,10 +117,12 @@ pub async fn count_persons(db: &Db) -> Result<i64, sqlx::Error> {
 
 /// Whether the person is a test person (`None`: no such person).
 pub async fn find_person_is_test(db: &Db, id: &str) -> Result<Option<bool>, sqlx::Error> {
-    on_db!(db, |p| sqlx::query_scalar("SELECT test FROM persons WHERE id = $1")
-        .bind(id)
-        .fetch_optional(p)
-        .await)
+    on_db!(db, |p| sqlx::query_scalar(
+        "SELECT test FROM persons WHERE id = $1"
+    )
+    .bind(id)
+    .fetch_optional(p)
+    .await)
 }
 
 /// How many of `national_ids` are registered with the other test flag than `test`: an import

@@ -79,10 +79,7 @@ pub async fn insert_organisation(tx: &mut Tx, row: &OrganisationRow) -> Result<b
         .map(|r| r.rows_affected() == 1))
 }
 
-pub async fn find_organisation(
-    db: &Db,
-    id: &str,
-) -> Result<Option<OrganisationRow>, sqlx::Error> {
+pub async fn find_organisation(db: &Db, id: &str) -> Result<Option<OrganisationRow>, sqlx::Error> {
     let sql = format!("SELECT {ORG_COLUMNS} FROM organisations WHERE id = $1");
     on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql))
         .bind(id)
@@ -108,19 +105,21 @@ pub async fn find_organisations_of(
     })?;
     Ok(rows
         .into_iter()
-        .map(|(id, legal_name, registration_number, contact_email, created_by, created_at, role)| {
-            (
-                OrganisationRow {
-                    id,
-                    legal_name,
-                    registration_number,
-                    contact_email,
-                    created_by,
-                    created_at,
-                },
-                role,
-            )
-        })
+        .map(
+            |(id, legal_name, registration_number, contact_email, created_by, created_at, role)| {
+                (
+                    OrganisationRow {
+                        id,
+                        legal_name,
+                        registration_number,
+                        contact_email,
+                        created_by,
+                        created_at,
+                    },
+                    role,
+                )
+            },
+        )
         .collect())
 }
 
@@ -142,7 +141,8 @@ pub async fn insert_member(
     added_by: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    on_tx!(tx, |c| sqlx::query(
+    on_tx!(tx, |c| {
+        sqlx::query(
         "INSERT INTO organisation_members (organisation_id, developer_id, role, added_by, added_at) \
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT (organisation_id, developer_id) DO NOTHING"
     )
@@ -153,7 +153,8 @@ pub async fn insert_member(
     .bind(now)
     .execute(c)
     .await
-    .map(|r| r.rows_affected() == 1))
+    .map(|r| r.rows_affected() == 1)
+    })
 }
 
 /// The developer's role in the organisation, if they are a member.

@@ -20,6 +20,7 @@ mod oidc_flow;
 mod oidc_rules;
 mod otp;
 mod passkeys;
+mod portal;
 mod readiness;
 mod registration;
 mod registry;

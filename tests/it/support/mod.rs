@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod oidc;
+pub mod portal;
 pub mod postgres;
 
 use std::{

@@ -1,0 +1,162 @@
+//! The relying-party portal: sign-in through the portal's own code flow, organisations,
+//! sandbox clients that work at once for test persons only, submission for production and
+//! the production client the console's approval registers.
+
+use civitas::{
+    admin::Role as StaffRole,
+    store::{client_applications, clients},
+};
+
+use crate::{
+    on_both_databases,
+    support::{
+        TestApp, TestDb, admin,
+        oidc::{self, REDIRECT},
+        portal::{self, post},
+    },
+};
+
+on_both_databases!(
+    a_developer_registers_a_sandbox_client_that_signs_in_test_persons_and_never_real_ones,
+    a_production_client_exists_after_approval_and_signs_in_real_persons_only,
+);
+
+/// Runs the code flow for `person_id` with `client_id` up to the redirect: the code, or the
+/// error page's status and text.
+async fn code_for(
+    app: &TestApp,
+    client_id: &str,
+    person_id: &str,
+    scopes: &str,
+) -> Result<String, (u16, String)> {
+    oidc::consent(app, person_id, client_id, scopes).await;
+    let (browser, _) = oidc::signed_in_browser(app, person_id, "urn:civitas:loa:substantial").await;
+    let (_, challenge) = oidc::pkce();
+    let r = browser
+        .get(oidc::authorize_url(app, client_id, &challenge, &[]))
+        .send()
+        .await
+        .unwrap();
+    if r.status() != 303 {
+        return Err((r.status().as_u16(), r.text().await.unwrap()));
+    }
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    let url = url::Url::parse(&location).unwrap();
+    assert!(location.starts_with(REDIRECT), "{location}");
+    Ok(url
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_else(|| panic!("no code in {location}")))
+}
+
+async fn a_developer_registers_a_sandbox_client_that_signs_in_test_persons_and_never_real_ones(
+    db: TestDb,
+) {
+    let app = TestApp::spawn(&db).await;
+    let (dev, _, _) = portal::developer(&app, 0).await;
+    let (status, home) = portal::page(&app, &dev, "/portal").await;
+    assert_eq!(status, 200);
+    assert!(home.contains("Create an organisation"), "{home}");
+    let org = portal::organisation(&app, &dev, "GOV-000123").await;
+    let fields = portal::client_fields("Northbank sandbox");
+    let (client_id, secret) = portal::sandbox_client(&app, &dev, &org, &fields).await;
+    let secret = secret.expect("the secret is shown once");
+    // Shown once: the page does not show it again.
+    let (_, again) = portal::page(&app, &dev, &format!("/portal/clients/{client_id}")).await;
+    assert!(!again.contains(&secret));
+    let row = clients::find_client(&app.state.db, &client_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.environment, "sandbox");
+    assert_eq!(row.organisation_id.as_deref(), Some(org.as_str()));
+
+    // A test person signs in at once.
+    let tester = portal::person(&app, 1, true).await;
+    let code = code_for(&app, &client_id, &tester, "openid profile email")
+        .await
+        .expect("a code for a test person");
+    assert!(!code.is_empty());
+
+    // A real person never: a clear page, no code, nothing shared.
+    let real = portal::person(&app, 2, false).await;
+    let (status, page) = code_for(&app, &client_id, &real, "openid profile email")
+        .await
+        .expect_err("a sandbox client cannot sign in a real person");
+    assert_eq!(status, 403);
+    assert!(page.contains("signs in only test persons"), "{page}");
+
+    // The organisation's log names who did each change.
+    let (_, org_page) = portal::page(&app, &dev, &format!("/portal/organisations/{org}")).await;
+    assert!(org_page.contains("create sandbox client"), "{org_page}");
+    assert!(org_page.contains("create organisation"));
+    app.stop().await;
+}
+
+async fn a_production_client_exists_after_approval_and_signs_in_real_persons_only(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    let (dev, _, _) = portal::developer(&app, 0).await;
+    let org = portal::organisation(&app, &dev, "GOV-000777").await;
+    let (sandbox, _) =
+        portal::sandbox_client(&app, &dev, &org, &portal::client_fields("Northbank")).await;
+    let r = post(&app, &dev, &format!("/portal/clients/{sandbox}/submit"))
+        .form(&[
+            ("redirect_uris", REDIRECT),
+            ("post_logout_redirect_uris", ""),
+            ("legal_basis", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
+    let applications =
+        client_applications::find_client_applications_of_sandbox(&app.state.db, &sandbox)
+            .await
+            .unwrap();
+    assert_eq!(applications.len(), 1);
+    assert_eq!(applications[0].status, "pending");
+    // Awaiting review: no production client exists to be used.
+    assert!(
+        clients::find_production_client_of(&app.state.db, &sandbox)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let (_, page) = portal::page(&app, &dev, &format!("/portal/clients/{sandbox}")).await;
+    assert!(page.contains("pending"), "{page}");
+
+    let (supervisor, _) = admin::staff_browser(&app, StaffRole::Supervisor).await;
+    let mut form = admin::reason("checked the purpose");
+    form.push(("note", String::new()));
+    let r = admin::admin_post(
+        &app,
+        &supervisor,
+        &format!("/admin/review/{}/approve", applications[0].id),
+    )
+    .form(&form)
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 303);
+    let production = clients::find_production_client_of(&app.state.db, &sandbox)
+        .await
+        .unwrap()
+        .expect("approval registers the production client");
+    assert_eq!(production.environment, "production");
+    assert_eq!(production.organisation_id.as_deref(), Some(org.as_str()));
+
+    let real = portal::person(&app, 2, false).await;
+    code_for(&app, &production.id, &real, "openid profile email")
+        .await
+        .expect("a production client signs in a real person");
+    let tester = portal::person(&app, 1, true).await;
+    let (status, page) = code_for(&app, &production.id, &tester, "openid profile email")
+        .await
+        .expect_err("a production client cannot sign in a test person");
+    assert_eq!(status, 403);
+    assert!(page.contains("does not accept test persons"), "{page}");
+    let (_, page) = portal::page(&app, &dev, &format!("/portal/clients/{sandbox}")).await;
+    assert!(page.contains("approved"), "{page}");
+    app.stop().await;
+}

@@ -113,9 +113,10 @@ pub struct ClientRequest {
     pub environment: Environment,
 }
 
-/// A registration that failed: which field, and why.
+/// A registration that failed: which field, the rule it broke, and (in its text) a value that
+/// passes. The CLI, RFC 7591 registration and the portal all show this text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {message}")]
+#[error("{field}: {message}. {}", example(field))]
 pub struct InvalidClient {
     pub field: &'static str,
     pub message: String,
@@ -659,6 +660,48 @@ mod tests {
                 .scopes
                 .contains(OFFLINE_ACCESS)
         );
+    }
+
+    #[test]
+    fn grant_type_rules_say_the_rule_and_show_an_example() {
+        let with = |g: &[&str]| ClientRequest {
+            grant_types: Some(g.iter().map(|s| (*s).to_owned()).collect()),
+            ..req()
+        };
+        let cases: [(&[&str], &str); 3] = [
+            (
+                &["authorization_code", "implicit"],
+                "grant_types: implicit is not supported: use authorization_code and refresh_token. Example: authorization_code refresh_token.",
+            ),
+            (
+                &["authorization_code", "authorization_code"],
+                "grant_types: authorization_code is listed twice. Example: authorization_code refresh_token.",
+            ),
+            (
+                &["refresh_token"],
+                "grant_types: must include authorization_code (the only response type is code). Example: authorization_code refresh_token.",
+            ),
+        ];
+        for (grants, text) in cases {
+            assert_eq!(
+                validate(&with(grants), false).unwrap_err().to_string(),
+                text
+            );
+        }
+        // Production registrations hold restricted scopes only by the operator's grant.
+        let r = ClientRequest {
+            scope: Some("national_id".into()),
+            ..req()
+        };
+        assert_eq!(
+            validate(&r, false).unwrap_err().to_string(),
+            "scope: national_id is restricted: the operator grants it after review. Example: profile email."
+        );
+        let sandbox = ClientRequest {
+            environment: Environment::Sandbox,
+            ..r
+        };
+        assert!(validate(&sandbox, false).is_ok(), "test persons only");
     }
 
     #[test]

@@ -218,12 +218,7 @@ impl ClientForm {
 
 /// A registration error as the developer reads it: the field, the rule and a valid example.
 pub fn explain(e: &InvalidClient) -> String {
-    format!(
-        "{}: {}. {}",
-        e.field,
-        e.message,
-        oidc::clients::example(e.field)
-    )
+    e.to_string()
 }
 
 /// Checks metadata with the rules `/register` applies, for `environment`.

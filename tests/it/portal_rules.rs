@@ -12,6 +12,9 @@ use crate::{
 
 on_both_databases!(each_client_form_rule_shows_the_field_the_rule_and_an_example);
 
+/// Form fields to replace, each with its values.
+type Overrides<'a> = Vec<(&'static str, &'a [&'a str])>;
+
 /// The base form with `overrides`: a key given here replaces every value of that key in the
 /// base (an empty list of values removes it).
 fn form(overrides: &[(&'static str, &[&str])]) -> Vec<(&'static str, String)> {
@@ -58,7 +61,7 @@ async fn each_client_form_rule_shows_the_field_the_rule_and_an_example(db: TestD
         [no_kid.as_str()],
     );
     const EXAMPLE_URI: &str = "Example: https://www.northbank.example/callback";
-    let cases: Vec<(Vec<(&'static str, &[&str])>, &[&str])> = vec![
+    let cases: Vec<(Overrides, &[&str])> = vec![
         (
             vec![("client_name", &[""])],
             &[

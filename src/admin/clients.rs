@@ -32,13 +32,14 @@ const LIST_MAX: i64 = 200;
 /// The restricted scope that four eyes guard.
 const NATIONAL_ID: &str = "national_id";
 
-/// Whether suspending `client` needs a second person. Until the portal's sandbox/production
-/// flag exists (the portal issue), a client holding a restricted scope counts as production.
+/// Whether suspending `client` needs a second person: a production client (real persons),
+/// and any client holding a restricted scope.
 pub fn is_production(client: &clients::ClientRow) -> bool {
-    client
-        .scopes
-        .split(' ')
-        .any(|s| RESTRICTED_SCOPES.contains(&s))
+    !client.is_sandbox()
+        || client
+            .scopes
+            .split(' ')
+            .any(|s| RESTRICTED_SCOPES.contains(&s))
 }
 
 fn has_scope(client: &clients::ClientRow, scope: &str) -> bool {

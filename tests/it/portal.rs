@@ -19,7 +19,47 @@ use crate::{
 on_both_databases!(
     a_developer_registers_a_sandbox_client_that_signs_in_test_persons_and_never_real_ones,
     a_production_client_exists_after_approval_and_signs_in_real_persons_only,
+    a_production_change_waits_for_review_but_redirect_uris_on_approved_hosts_change_at_once,
 );
+
+/// Submits the sandbox client for production and has a supervisor approve it; returns the
+/// production client's id.
+async fn approve(app: &TestApp, dev: &reqwest::Client, sandbox: &str) -> String {
+    let r = post(app, dev, &format!("/portal/clients/{sandbox}/submit"))
+        .form(&[
+            ("redirect_uris", REDIRECT),
+            ("post_logout_redirect_uris", ""),
+            ("legal_basis", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
+    let pending = client_applications::find_client_applications_of_sandbox(&app.state.db, sandbox)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.status == "pending")
+        .expect("a pending application");
+    let (supervisor, _) = admin::staff_browser(app, StaffRole::Supervisor).await;
+    let mut form = admin::reason("checked the purpose");
+    form.push(("note", String::new()));
+    let r = admin::admin_post(
+        app,
+        &supervisor,
+        &format!("/admin/review/{}/approve", pending.id),
+    )
+    .form(&form)
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 303);
+    clients::find_production_client_of(&app.state.db, sandbox)
+        .await
+        .unwrap()
+        .expect("production client")
+        .id
+}
 
 /// Runs the code flow for `person_id` with `client_id` up to the redirect: the code, or the
 /// error page's status and text.
@@ -158,5 +198,138 @@ async fn a_production_client_exists_after_approval_and_signs_in_real_persons_onl
     assert!(page.contains("does not accept test persons"), "{page}");
     let (_, page) = portal::page(&app, &dev, &format!("/portal/clients/{sandbox}")).await;
     assert!(page.contains("approved"), "{page}");
+    app.stop().await;
+}
+
+async fn a_production_change_waits_for_review_but_redirect_uris_on_approved_hosts_change_at_once(
+    db: TestDb,
+) {
+    let app = TestApp::spawn(&db).await;
+    let (dev, _, _) = portal::developer(&app, 0).await;
+    let org = portal::organisation(&app, &dev, "GOV-000888").await;
+    let (sandbox, _) =
+        portal::sandbox_client(&app, &dev, &org, &portal::client_fields("Northbank")).await;
+    let production = approve(&app, &dev, &sandbox).await;
+
+    // The sandbox changes at once; the production client only after a new review.
+    let mut fields = portal::client_fields("Northbank");
+    fields.push(("scope", "phone".into()));
+    let r = post(&app, &dev, &format!("/portal/clients/{sandbox}/edit"))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let scopes = |id: String| {
+        let db = app.state.db.clone();
+        async move {
+            clients::find_client(&db, &id)
+                .await
+                .unwrap()
+                .unwrap()
+                .scopes
+        }
+    };
+    assert!(scopes(sandbox.clone()).await.contains("phone"));
+    // A production client's own settings form does not exist: changes go through review.
+    let r = post(&app, &dev, &format!("/portal/clients/{production}/edit"))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let r = post(&app, &dev, &format!("/portal/clients/{sandbox}/submit"))
+        .form(&[
+            ("redirect_uris", REDIRECT),
+            ("post_logout_redirect_uris", ""),
+            ("legal_basis", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    // While the change waits, production keeps what was approved, and a second submission
+    // is refused.
+    assert!(!scopes(production.clone()).await.contains("phone"));
+    let r = post(&app, &dev, &format!("/portal/clients/{sandbox}/submit"))
+        .form(&[
+            ("redirect_uris", REDIRECT),
+            ("post_logout_redirect_uris", ""),
+            ("legal_basis", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("already waiting for review")
+    );
+    let pending = client_applications::find_client_applications_of_sandbox(&app.state.db, &sandbox)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.status == "pending")
+        .unwrap();
+    assert_eq!(pending.client_id.as_deref(), Some(production.as_str()));
+    let (supervisor, _) = admin::staff_browser(&app, StaffRole::Supervisor).await;
+    let mut form = admin::reason("phone is needed for account alerts");
+    form.push(("note", String::new()));
+    let r = admin::admin_post(
+        &app,
+        &supervisor,
+        &format!("/admin/review/{}/approve", pending.id),
+    )
+    .form(&form)
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 303);
+    assert!(scopes(production.clone()).await.contains("phone"));
+    assert_eq!(
+        clients::find_production_client_of(&app.state.db, &sandbox)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        production,
+        "a change updates the same production client"
+    );
+
+    // Redirect URIs on the approved host change at once; a new host needs a review.
+    let path = format!("/portal/clients/{production}/redirect-uris");
+    let two = format!("{REDIRECT}\nhttps://rp.example.org/second");
+    let r = post(&app, &dev, &path)
+        .form(&[("redirect_uris", two.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let uris = clients::find_client_redirect_uris(&app.state.db, &production, "login")
+        .await
+        .unwrap();
+    assert_eq!(uris.len(), 2, "{uris:?}");
+    let r = post(&app, &dev, &path)
+        .form(&[("redirect_uris", "https://elsewhere.example/cb")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("is not a host this client was approved for")
+    );
+    let uris = clients::find_client_redirect_uris(&app.state.db, &production, "login")
+        .await
+        .unwrap();
+    assert_eq!(uris.len(), 2, "nothing changed: {uris:?}");
+    // The organisation's log says who approved (the reviewer's pseudonym) and who changed.
+    let (_, org_page) = portal::page(&app, &dev, &format!("/portal/organisations/{org}")).await;
+    assert!(org_page.contains("approve change") && org_page.contains("Civitas reviewer T-"));
+    assert!(org_page.contains("change redirect uris"));
     app.stop().await;
 }

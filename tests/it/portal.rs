@@ -20,6 +20,7 @@ on_both_databases!(
     a_developer_registers_a_sandbox_client_that_signs_in_test_persons_and_never_real_ones,
     a_production_client_exists_after_approval_and_signs_in_real_persons_only,
     a_production_change_waits_for_review_but_redirect_uris_on_approved_hosts_change_at_once,
+    national_id_in_production_needs_a_legal_basis_and_two_supervisors,
 );
 
 /// Submits the sandbox client for production and has a supervisor approve it; returns the
@@ -331,5 +332,93 @@ async fn a_production_change_waits_for_review_but_redirect_uris_on_approved_host
     let (_, org_page) = portal::page(&app, &dev, &format!("/portal/organisations/{org}")).await;
     assert!(org_page.contains("approve change") && org_page.contains("Civitas reviewer T-"));
     assert!(org_page.contains("change redirect uris"));
+    app.stop().await;
+}
+
+async fn national_id_in_production_needs_a_legal_basis_and_two_supervisors(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    let (dev, _, _) = portal::developer(&app, 0).await;
+    let org = portal::organisation(&app, &dev, "GOV-000999").await;
+    let mut fields = portal::client_fields("Northbank KYC");
+    fields.push(("scope", "national_id".into()));
+    let (sandbox, _) = portal::sandbox_client(&app, &dev, &org, &fields).await;
+    let basis = "Anti-Money Laundering Act, section 12: customer due diligence";
+    let r = post(&app, &dev, &format!("/portal/clients/{sandbox}/submit"))
+        .form(&[
+            ("redirect_uris", REDIRECT),
+            ("post_logout_redirect_uris", ""),
+            ("legal_basis", basis),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let application =
+        client_applications::find_client_applications_of_sandbox(&app.state.db, &sandbox)
+            .await
+            .unwrap()
+            .remove(0);
+    assert_eq!(application.legal_basis.as_deref(), Some(basis));
+    let (first, _) = admin::staff_browser(&app, StaffRole::Supervisor).await;
+    let (_, queue) = admin::page(&first, &app, "/admin/review").await;
+    assert!(queue.contains("Legal basis given") && queue.contains("Anti-Money Laundering Act"));
+    let mut form = admin::reason("legal basis checked");
+    form.push(("note", String::new()));
+    let r = admin::admin_post(
+        &app,
+        &first,
+        &format!("/admin/review/{}/approve", application.id),
+    )
+    .form(&form)
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 303);
+    // One reviewer is not enough: nothing is registered yet.
+    assert!(
+        clients::find_production_client_of(&app.state.db, &sandbox)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let request =
+        civitas::store::staff::find_open_staff_requests(&app.state.db, app.state.clock.now())
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|r| r.subject == application.id)
+            .expect("a four-eyes request");
+    let approve = format!("/admin/requests/{}/approve", request.id);
+    // The reviewer cannot approve their own request; a second supervisor can.
+    let r = admin::admin_post(&app, &first, &approve)
+        .form(&admin::reason("me again"))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(r.status(), 303, "the asker approved their own request");
+    let (second, _) = admin::staff_browser(&app, StaffRole::Supervisor).await;
+    let r = admin::admin_post(&app, &second, &approve)
+        .form(&admin::reason("second pair of eyes"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let production = clients::find_production_client_of(&app.state.db, &sandbox)
+        .await
+        .unwrap()
+        .expect("registered after the second approval");
+    assert!(production.scopes.contains("national_id"));
+    // The staff log records the legal basis with the approval.
+    let log = civitas::store::staff::find_staff_log_page(&app.state.db, 0, 1000)
+        .await
+        .unwrap();
+    assert!(
+        log.iter()
+            .any(|r| r.action == "approve_application" && r.reason.contains(basis)),
+        "{:?}",
+        log.iter()
+            .map(|r| (&r.action, &r.reason))
+            .collect::<Vec<_>>()
+    );
     app.stop().await;
 }

@@ -32,7 +32,7 @@ use crate::support::{
 const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// A stand-in relying party: records the codes that arrive at its redirect URI.
-async fn relying_party() -> (String, Arc<Mutex<Vec<String>>>) {
+pub(crate) async fn relying_party() -> (String, Arc<Mutex<Vec<String>>>) {
     let codes = Arc::new(Mutex::new(Vec::new()));
     let seen = codes.clone();
     let app = axum::Router::new().route(
@@ -55,7 +55,7 @@ async fn relying_party() -> (String, Arc<Mutex<Vec<String>>>) {
     (base, codes)
 }
 
-async fn wait_for_url(page: &Page, what: &str, contains: &str) -> String {
+pub(crate) async fn wait_for_url(page: &Page, what: &str, contains: &str) -> String {
     for _ in 0..150 {
         if let Ok(Some(url)) = page.url().await
             && url.contains(contains)
@@ -70,7 +70,7 @@ async fn wait_for_url(page: &Page, what: &str, contains: &str) -> String {
 }
 
 /// The element once the page has it (navigation may still be under way).
-async fn element(page: &Page, selector: &str) -> chromiumoxide::Element {
+pub(crate) async fn element(page: &Page, selector: &str) -> chromiumoxide::Element {
     for _ in 0..100 {
         if let Ok(e) = page.find_element(selector).await {
             return e;
@@ -83,14 +83,14 @@ async fn element(page: &Page, selector: &str) -> chromiumoxide::Element {
 /// Clicks an element from inside the page. The sign-in page reveals its autofill field once
 /// the browser says it supports it, which moves what is below; a click at coordinates taken
 /// before that can land on another element.
-async fn js_click(element: &chromiumoxide::Element) {
+pub(crate) async fn js_click(element: &chromiumoxide::Element) {
     element
         .call_js_fn("function() { this.click(); }", false)
         .await
         .expect("click");
 }
 
-async fn wait_for_codes(codes: &Arc<Mutex<Vec<String>>>, n: usize) {
+pub(crate) async fn wait_for_codes(codes: &Arc<Mutex<Vec<String>>>, n: usize) {
     for _ in 0..150 {
         if codes.lock().unwrap().len() >= n {
             return;
@@ -101,7 +101,7 @@ async fn wait_for_codes(codes: &Arc<Mutex<Vec<String>>>, n: usize) {
 }
 
 /// Whether the browser tests can run: Chromium is there, or the run says it must be.
-fn chromium_present() -> bool {
+pub(crate) fn chromium_present() -> bool {
     if Path::new(CHROMIUM).exists() {
         return true;
     }
@@ -116,7 +116,7 @@ fn chromium_present() -> bool {
 
 /// Headless Chromium with a page that has a virtual platform authenticator (resident keys,
 /// user verification). Keep the returned folder alive as long as the browser.
-async fn chromium_with_authenticator() -> (
+pub(crate) async fn chromium_with_authenticator() -> (
     Browser,
     Page,
     tokio::task::JoinHandle<()>,
@@ -396,7 +396,7 @@ async fn a_citizen_activates_and_signs_in_with_a_passkey_in_a_real_browser() {
 }
 
 /// Types `text` into the field `selector`.
-async fn fill(page: &Page, selector: &str, text: &str) {
+pub(crate) async fn fill(page: &Page, selector: &str, text: &str) {
     element(page, selector)
         .await
         .click()

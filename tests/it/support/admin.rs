@@ -56,6 +56,21 @@ pub async fn new_named_staff(app: &TestApp, role: Role, name: &str) -> StaffRow 
 
 /// A browser with a console session of member `staff_id`, as a passkey sign-in makes it.
 pub async fn staff_session(app: &TestApp, staff_id: &str, role: Role) -> reqwest::Client {
+    let id = staff_session_id(app, staff_id, role).await;
+    let jar = reqwest::cookie::Jar::default();
+    jar.add_cookie_str(
+        &format!("civitas_admin={id}; Path=/admin"),
+        &app.base.parse().unwrap(),
+    );
+    reqwest::Client::builder()
+        .cookie_provider(Arc::new(jar))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// A console session of member `staff_id` in the store; returns the cookie's value.
+pub async fn staff_session_id(app: &TestApp, staff_id: &str, role: Role) -> String {
     let store = DbSessionStore::new(
         app.state.db.clone(),
         app.state.writer.clone(),
@@ -78,16 +93,7 @@ pub async fn staff_session(app: &TestApp, staff_id: &str, role: Role) -> reqwest
             + time::Duration::seconds(IDLE_TIMEOUT_SECS as i64),
     };
     store.create(&mut record).await.expect("admin session");
-    let jar = reqwest::cookie::Jar::default();
-    jar.add_cookie_str(
-        &format!("civitas_admin={}; Path=/admin", record.id),
-        &app.base.parse().unwrap(),
-    );
-    reqwest::Client::builder()
-        .cookie_provider(Arc::new(jar))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
+    record.id.to_string()
 }
 
 /// A form post from the console's own pages (the same-origin check wants `Origin`).

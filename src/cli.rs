@@ -431,13 +431,14 @@ async fn seed_demo(db: &Db, issuer: &str) -> anyhow::Result<()> {
          Demo Agency, a relying party to sign in to, in a second terminal:\n    \
          cargo run --example relying_party -- --client-id {} --client-secret {secret}\n  \
          then open http://127.0.0.1:8081\n  \
-         Mail Civitas would send (one-time codes) appears at {}/demo/outbox",
+         Mail Civitas would send (one-time codes) appears at {issuer}/demo/outbox\n  \
+         Relying-party developers register their own sandbox clients at {issuer}/portal \
+         (every demo person is a test person)",
         db.kind(),
         first.given_names,
         first.family_name,
         first.national_id.as_str(),
         demo::DEMO_CLIENT_ID,
-        issuer,
     );
     Ok(())
 }

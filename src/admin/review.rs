@@ -50,6 +50,9 @@ pub struct Application {
     pub asks_restricted: bool,
     /// A reviewer's approval waits for a supervisor.
     pub is_waiting: bool,
+    /// The logo the applicant proposes: checked by the reviewer, set by the operator
+    /// (`civitas client logo`); a relying party's own URI is never shown to citizens.
+    pub logo_uri: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -94,6 +97,9 @@ pub async fn queue(
                     .collect(),
                 asks_restricted: asks_restricted(&row),
                 is_waiting: waiting.contains(&row.id),
+                logo_uri: serde_json::from_str::<serde_json::Value>(&row.metadata)
+                    .ok()
+                    .and_then(|m| m.get("logo_uri")?.as_str().map(str::to_owned)),
                 row,
             })
             .collect();

@@ -175,6 +175,7 @@ mod tests {
             source: text("test"),
             created_at: 0,
             updated_at: 0,
+            test: false,
         }
     }
 

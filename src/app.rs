@@ -297,7 +297,9 @@ admin_routes! {
 /// invitation's page. Everything else passes `portal::guard` (a signed-in developer); each
 /// handler then checks the developer's role in the organisation (`portal::authorise`).
 fn portal_router(state: &AppState) -> Router<AppState> {
-    use crate::portal::{clients as pc, failures as pf, organisations as po, signin as ps};
+    use crate::portal::{
+        clients as pc, failures as pf, organisations as po, signin as ps, usage as pu,
+    };
     let guarded = Router::new()
         .route("/portal/organisations", post(po::create))
         .route("/portal/organisations/{id}", get(po::show))
@@ -319,6 +321,7 @@ fn portal_router(state: &AppState) -> Router<AppState> {
             post(pc::production_redirect_uris),
         )
         .route("/portal/clients/{id}/test", get(pf::test_page))
+        .route("/portal/clients/{id}/usage", get(pu::usage))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             crate::portal::guard,

@@ -109,7 +109,7 @@ pub async fn build_with_clock(config: Config, clock: SharedClock) -> anyhow::Res
             .collect(),
         mailer: crate::mail::from_config(&config.mail)?,
         short_secrets: Arc::new(short_secrets),
-        client_errors: Arc::default(),
+        client_failures: Arc::default(),
         pairwise,
         client_keys: Arc::new(oidc::client_keys::ClientKeys::new(
             clock.clone(),
@@ -122,6 +122,11 @@ pub async fn build_with_clock(config: Config, clock: SharedClock) -> anyhow::Res
         clock,
         metrics: Arc::new(metrics::Metrics::new()),
     };
+    spawn_failure_counts(
+        Arc::downgrade(&state.client_failures),
+        state.writer.clone(),
+        state.clock.clone(),
+    );
     Ok(App {
         router: routes(state.clone()),
         state,
@@ -134,17 +139,44 @@ fn spawn_housekeeping(db: Db, clock: SharedClock) {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
         loop {
             tick.tick().await;
-            let now = clock.now();
-            let swept = async {
-                Ok::<u64, sqlx::Error>(
-                    store::sessions::delete_expired_sessions(&db, now).await?
-                        + oauth::delete_expired(&db, now).await?,
-                )
-            };
-            match swept.await {
+            match housekeeping(&db, clock.now()).await {
                 Ok(n) if n > 0 => tracing::debug!(rows = n, "expired rows deleted"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+            }
+        }
+    });
+}
+
+/// One round of housekeeping: expired sessions, codes and assertion ids, clients' failures
+/// past 24 hours and their daily counts past 31 days. Returns the rows deleted.
+pub async fn housekeeping(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
+    use oidc::client_failures::{DAYS_KEPT, KEPT_FOR, day_of};
+    Ok(store::sessions::delete_expired_sessions(db, now).await?
+        + oauth::delete_expired(db, now).await?
+        + store::client_failures::delete_client_failures_before(db, now - KEPT_FOR).await?
+        + store::client_failures::delete_daily_failures_before(db, day_of(now) - DAYS_KEPT * 86400)
+            .await?)
+}
+
+/// Writes the failure counts this instance holds in memory every minute (see
+/// `oidc::client_failures`); ends with the application.
+fn spawn_failure_counts(
+    failures: std::sync::Weak<oidc::client_failures::Failures>,
+    writer: store::writer::Writer,
+    clock: SharedClock,
+) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            let Some(failures) = failures.upgrade() else {
+                break;
+            };
+            if let Err(e) = failures.flush(&writer, clock.now()).await {
+                tracing::warn!(error = %e, "clients' failure counts could not be written");
             }
         }
     });
@@ -265,7 +297,9 @@ admin_routes! {
 /// invitation's page. Everything else passes `portal::guard` (a signed-in developer); each
 /// handler then checks the developer's role in the organisation (`portal::authorise`).
 fn portal_router(state: &AppState) -> Router<AppState> {
-    use crate::portal::{clients as pc, organisations as po, signin as ps};
+    use crate::portal::{
+        clients as pc, failures as pf, organisations as po, signin as ps, usage as pu,
+    };
     let guarded = Router::new()
         .route("/portal/organisations", post(po::create))
         .route("/portal/organisations/{id}", get(po::show))
@@ -286,6 +320,8 @@ fn portal_router(state: &AppState) -> Router<AppState> {
             "/portal/clients/{id}/redirect-uris",
             post(pc::production_redirect_uris),
         )
+        .route("/portal/clients/{id}/test", get(pf::test_page))
+        .route("/portal/clients/{id}/usage", get(pu::usage))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             crate::portal::guard,
@@ -556,6 +592,13 @@ pub async fn serve(
     }
     drop(listener);
     graceful.shutdown().await;
+    if let Err(e) = state
+        .client_failures
+        .flush(&state.writer, state.clock.now())
+        .await
+    {
+        tracing::warn!(error = %e, "clients' failure counts could not be written");
+    }
     state.db.close().await;
     Ok(())
 }

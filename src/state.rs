@@ -48,8 +48,9 @@ pub struct AppState {
     /// Keys the stored hashes of short secrets (e-mail codes); kept in the keys folder, not
     /// the database.
     pub short_secrets: Arc<crate::crypto::secrets::ShortSecretKey>,
-    /// Each relying party's recent protocol errors (this instance's), for the console.
-    pub client_errors: Arc<oidc::client_errors::RecentErrors>,
+    /// Recording of relying parties' failed requests: this instance's limits and the counts
+    /// it has not written yet (the failures themselves are in the database).
+    pub client_failures: Arc<oidc::client_failures::Failures>,
     /// The developer portal's own client secret (the portal is a relying party of Civitas).
     pub portal_secret: Arc<str>,
 }

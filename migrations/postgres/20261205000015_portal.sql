@@ -91,17 +91,20 @@ CREATE TABLE client_key_uses (
 
 -- Failed authorization and token requests, per client, for "Test my integration": the rule
 -- broken and the fix (our texts, never personal data). Kept 24 hours, bounded per client.
+-- `kind` is the stable key of what went wrong (`oidc::client_failures::FailureKind`), which
+-- picks the fix shown; `rule` is the description the client was given.
 CREATE TABLE client_failures (
     id         TEXT    PRIMARY KEY,
     client_id  TEXT    NOT NULL,
     at         BIGINT  NOT NULL,
     endpoint   TEXT    NOT NULL,
     error      TEXT    NOT NULL,
+    kind       TEXT    NOT NULL,
     rule       TEXT    NOT NULL
 );
 CREATE INDEX client_failures_client ON client_failures (client_id, at);
 
--- Failures per client and day (UTC), kept 30 days, for the usage chart. Sign-ins per day are
+-- Failures per client and day (UTC), kept 31 days, for the usage chart. Sign-ins per day are
 -- counted from the ledger.
 CREATE TABLE client_daily_failures (
     client_id  TEXT    NOT NULL,

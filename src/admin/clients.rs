@@ -21,13 +21,16 @@ use super::{
 use crate::{
     app::AppState,
     error::AppError,
-    oidc::clients::RESTRICTED_SCOPES,
-    store::{Tx, clients, staff},
+    oidc::{client_failures::KEPT_FOR, clients::RESTRICTED_SCOPES},
+    store::{Tx, client_failures, clients, staff},
     web::{i18n::Lang, pages::Layout},
 };
 
 /// The list shows at most this many clients; searching narrows it.
 const LIST_MAX: i64 = 200;
+
+/// The client's page shows at most this many of its failed requests.
+const ERRORS_SHOWN: i64 = 20;
 
 /// The restricted scope that four eyes guard.
 const NATIONAL_ID: &str = "national_id";
@@ -128,8 +131,9 @@ pub struct ClientPage {
     pub updated: String,
     /// Four-eyes requests on this client that wait for a decision.
     pub waiting: Vec<String>,
-    /// The client's recent protocol errors on this instance: (time, endpoint, error, text).
-    pub errors: Vec<(String, &'static str, &'static str, String)>,
+    /// The client's failed requests of the last 24 hours, newest first: (time, endpoint,
+    /// error, the rule it broke).
+    pub errors: Vec<(String, String, String, String)>,
     pub can_manage: bool,
     pub can_request: bool,
     pub categories: [ReasonCategory; 5],
@@ -206,19 +210,16 @@ pub async fn show(
         created: crate::clock::rfc3339(client.created_at),
         updated: crate::clock::rfc3339(client.updated_at),
         waiting,
-        errors: state
-            .client_errors
-            .of(&client.id)
-            .into_iter()
-            .map(|e| {
-                (
-                    crate::clock::rfc3339(e.at),
-                    e.endpoint,
-                    e.error,
-                    e.description,
-                )
-            })
-            .collect(),
+        errors: client_failures::find_client_failures(
+            &state.db,
+            &client.id,
+            state.clock.now() - KEPT_FOR,
+            ERRORS_SHOWN,
+        )
+        .await?
+        .into_iter()
+        .map(|e| (crate::clock::rfc3339(e.at), e.endpoint, e.error, e.rule))
+        .collect(),
         can_manage: who.role.can(Permission::ManageClients),
         can_request: who.role.can(Permission::ReviewClients),
         categories: ReasonCategory::ALL,

@@ -317,8 +317,8 @@ pub fn count(lang: Lang, n: u64, one: &str, other: &str) -> String {
 
 static EN: OpsTexts = OpsTexts {
     recent_errors: "Recent errors",
-    recent_errors_explain: "What this client was last told by the token endpoint on this server (newest first, at most 20; kept in memory, so a restart or another server starts afresh).",
-    recent_errors_none: "None on this server.",
+    recent_errors_explain: "What the authorization and token endpoints told this client when its requests failed in the last 24 hours (newest first, at most 20). Its developers see the same list, with how to fix each, in the portal.",
+    recent_errors_none: "None in the last 24 hours.",
     console_home: "Console home",
     colon: ": ",
     reason: "Reason",
@@ -527,8 +527,8 @@ static EN: OpsTexts = OpsTexts {
 
 static FR: OpsTexts = OpsTexts {
     recent_errors: "Erreurs récentes",
-    recent_errors_explain: "Ce que le point de jeton de ce serveur a répondu en dernier à ce client (les plus récentes d'abord, au plus 20 ; gardées en mémoire : un redémarrage ou un autre serveur repart de zéro).",
-    recent_errors_none: "Aucune sur ce serveur.",
+    recent_errors_explain: "Ce que les points d'autorisation et de jeton ont répondu à ce client quand ses requêtes ont échoué ces dernières 24 heures (les plus récentes d'abord, au plus 20). Ses développeurs voient la même liste, avec comment corriger chaque erreur, dans le portail.",
+    recent_errors_none: "Aucune ces dernières 24 heures.",
     console_home: "Accueil de la console",
     colon: " : ",
     reason: "Motif",

@@ -24,6 +24,7 @@ use super::{
         ResponseMode,
     },
     claims::{scope_set, scope_string, with_requested_claims},
+    client_failures::{self, Endpoint, Failure, FailureKind},
     redirect_uri::{ApplicationType, RedirectUri},
     tokens::CODE_LIFETIME,
 };
@@ -112,10 +113,23 @@ pub async fn authorize(
     };
     let request = match authorize_request::parse(&raw, |_| client.clone()) {
         Ok(r) => r,
-        Err(AuthorizeError::Page { error, message }) => {
+        Err(AuthorizeError::Page {
+            error,
+            message,
+            kind,
+            description,
+        }) => {
+            if let Some(c) = &client {
+                failed(&state, &c.id, error, kind, &description).await;
+            }
             return Err(AppError::UnverifiedAuthorization { error, message });
         }
-        Err(AuthorizeError::Redirect(e)) => return Ok(error_response(&state, e)),
+        Err(AuthorizeError::Redirect(e, kind)) => {
+            if let Some(c) = &client {
+                failed(&state, &c.id, e.error, kind, &e.description).await;
+            }
+            return Ok(error_response(&state, e));
+        }
     };
     let sandbox = client.as_ref().is_some_and(|c| c.sandbox);
     let allowed = client.map(|c| c.scopes).unwrap_or_default();
@@ -155,6 +169,36 @@ pub async fn resume(
         return Err(expired());
     }
     decide(&state, &session, pending, true).await
+}
+
+/// Records a failed request of a registered client (see `client_failures`).
+async fn failed(
+    state: &AppState,
+    client_id: &str,
+    error: &str,
+    kind: FailureKind,
+    description: &str,
+) {
+    let failure = Failure {
+        client_id,
+        endpoint: Endpoint::Authorize,
+        error,
+        kind,
+        description,
+    };
+    client_failures::record(state, failure).await;
+}
+
+/// An error for the verified client of `r`, recorded in its failures list.
+async fn refused(
+    state: &AppState,
+    r: &AuthorizationRequest,
+    kind: FailureKind,
+    error: &'static str,
+    description: &str,
+) -> Response {
+    failed(state, &r.client_id, error, kind, description).await;
+    error_response(state, redirect_error(r, error, description))
 }
 
 async fn client_view(state: &AppState, id: &str) -> Result<Option<ClientView>, AppError> {
@@ -214,10 +258,14 @@ async fn decide(
     let r = &pending.request;
     if needs_sign_in(&pending, who.as_ref(), now, resumed) {
         if r.prompt.none {
-            return Ok(error_response(
+            return Ok(refused(
                 state,
-                redirect_error(r, "login_required", "the person must sign in"),
-            ));
+                r,
+                FailureKind::LoginRequired,
+                "login_required",
+                "the person must sign in",
+            )
+            .await);
         }
         return park(session, pending, "/signin").await;
     }
@@ -230,6 +278,19 @@ async fn decide(
         .await?
         .unwrap_or(false);
     if is_test != pending.sandbox {
+        let description = if pending.sandbox {
+            "a sandbox client signs in test persons only"
+        } else {
+            "a production client signs in real persons only"
+        };
+        failed(
+            state,
+            &r.client_id,
+            "access_denied",
+            FailureKind::WrongEnvironment,
+            description,
+        )
+        .await;
         return Err(AppError::WrongEnvironment {
             sandbox: pending.sandbox,
         });
@@ -252,14 +313,14 @@ async fn decide(
         });
     if !consented {
         if r.prompt.none {
-            return Ok(error_response(
+            return Ok(refused(
                 state,
-                redirect_error(
-                    r,
-                    "consent_required",
-                    "the person has not agreed to share this data",
-                ),
-            ));
+                r,
+                FailureKind::ConsentRequired,
+                "consent_required",
+                "the person has not agreed to share this data",
+            )
+            .await);
         }
         return park(session, pending, "/consent").await;
     }

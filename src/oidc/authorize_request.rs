@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::{
+    client_failures::FailureKind as Kind,
     clients::{OFFLINE_ACCESS, RESTRICTED_SCOPES, SCOPES},
     redirect_uri::{ApplicationType, RedirectUri},
 };
@@ -76,13 +77,16 @@ pub struct AuthorizationRequest {
 pub enum AuthorizeError {
     /// The client or redirect URI could not be verified: tell the person, redirect nowhere.
     /// `error` is the OAuth code the client would have received (RFC 6749 §4.1.2.1), for its
-    /// developer.
+    /// developer; `kind` and `description` say what went wrong, for the failures list of the
+    /// client the request named (`client_failures`), if it named a registered one.
     Page {
         error: &'static str,
         message: String,
+        kind: Kind,
+        description: String,
     },
-    /// An error for the verified client (RFC 6749 §4.1.2.1).
-    Redirect(ErrorRedirect),
+    /// An error for the verified client (RFC 6749 §4.1.2.1), and what went wrong.
+    Redirect(ErrorRedirect, Kind),
 }
 
 /// An error response to deliver to a verified redirect URI.
@@ -103,10 +107,13 @@ pub fn parse(
     params: &[(String, String)],
     find_client: impl FnOnce(&str) -> Option<ClientView>,
 ) -> Result<AuthorizationRequest, AuthorizeError> {
-    let page = |error: &'static str, m: &str| AuthorizeError::Page {
-        error,
-        message: m.to_owned(),
-    };
+    let page =
+        |error: &'static str, m: &str, kind: Kind, description: String| AuthorizeError::Page {
+            error,
+            message: m.to_owned(),
+            kind,
+            description,
+        };
 
     // RFC 6749 §3.1: parameters must not be repeated. Until the client is known, a repeated
     // client_id or redirect_uri can only be shown on the page.
@@ -121,6 +128,8 @@ pub fn parse(
         return Err(page(
             "invalid_request",
             &format!("The request names {k} more than once."),
+            Kind::ParameterRepeated,
+            format!("{k} appears more than once"),
         ));
     }
     let client_id = map
@@ -131,6 +140,8 @@ pub fn parse(
             page(
                 "invalid_request",
                 "The request does not say which service it comes from (client_id is missing).",
+                Kind::ParameterMissing,
+                "client_id is required".into(),
             )
         })?;
     let client = find_client(client_id)
@@ -139,12 +150,16 @@ pub fn parse(
             page(
                 "unauthorized_client",
                 "The service that sent you here is not registered with Civitas, or has been disabled.",
+                Kind::ClientDisabled,
+                "this client is disabled".into(),
             )
         })?;
     let redirect_uri = map.get("redirect_uri").copied().ok_or_else(|| {
         page(
             "invalid_request",
             "The request does not say where to return (redirect_uri is missing).",
+            Kind::RedirectUriMissing,
+            "redirect_uri is required".into(),
         )
     })?;
     if !client
@@ -155,6 +170,8 @@ pub fn parse(
         return Err(page(
             "invalid_request",
             "The address the service asked us to return you to is not registered for it, so Civitas will not send you there.",
+            Kind::RedirectUriNotRegistered,
+            format!("redirect_uri {redirect_uri} is not registered for this client"),
         ));
     }
 
@@ -165,45 +182,60 @@ pub fn parse(
         Some("form_post") => Ok(ResponseMode::FormPost),
         Some(_) => Err("response_mode must be query or form_post"),
     };
-    let fail = |error: &'static str, description: String| {
-        AuthorizeError::Redirect(ErrorRedirect {
-            redirect_uri: redirect_uri.to_owned(),
-            response_mode: *response_mode.as_ref().unwrap_or(&ResponseMode::Query),
-            error,
-            description,
-            state: state.clone(),
-        })
+    let fail = |kind: Kind, error: &'static str, description: String| {
+        AuthorizeError::Redirect(
+            ErrorRedirect {
+                redirect_uri: redirect_uri.to_owned(),
+                response_mode: *response_mode.as_ref().unwrap_or(&ResponseMode::Query),
+                error,
+                description,
+                state: state.clone(),
+            },
+            kind,
+        )
     };
-    let response_mode = response_mode.map_err(|m| fail("invalid_request", m.into()))?;
+    let response_mode = response_mode
+        .map_err(|m| fail(Kind::ResponseModeUnsupported, "invalid_request", m.into()))?;
     if let Some(k) = repeated {
         return Err(fail(
+            Kind::ParameterRepeated,
             "invalid_request",
             format!("{k} appears more than once"),
         ));
     }
     if let Some((k, _)) = map.iter().find(|(_, v)| v.len() > MAX_VALUE) {
         return Err(fail(
+            Kind::ParameterTooLong,
             "invalid_request",
             format!("{k} is longer than {MAX_VALUE} characters"),
         ));
     }
     if map.contains_key("request") {
         return Err(fail(
+            Kind::RequestObjectUnsupported,
             "request_not_supported",
             "request objects are not supported".into(),
         ));
     }
     if map.contains_key("request_uri") {
         return Err(fail(
+            Kind::RequestUriUnsupported,
             "request_uri_not_supported",
             "request_uri is not supported".into(),
         ));
     }
     match map.get("response_type").copied() {
         Some("code") => {}
-        None => return Err(fail("invalid_request", "response_type is required".into())),
+        None => {
+            return Err(fail(
+                Kind::ResponseTypeUnsupported,
+                "invalid_request",
+                "response_type is required".into(),
+            ));
+        }
         Some(other) => {
             return Err(fail(
+                Kind::ResponseTypeUnsupported,
                 "unsupported_response_type",
                 format!(
                     "response_type {other} is not supported: Civitas supports the authorization code flow (code) only"
@@ -224,22 +256,33 @@ pub fn parse(
         scopes.remove(OFFLINE_ACCESS);
     }
     if !scopes.contains("openid") {
-        return Err(fail("invalid_scope", "scope must include openid".into()));
+        return Err(fail(
+            Kind::ScopeOpenidMissing,
+            "invalid_scope",
+            "scope must include openid".into(),
+        ));
     }
     for s in &scopes {
         if !SCOPES.contains(&s.as_str()) {
             return Err(fail(
+                Kind::ScopeUnknown,
                 "invalid_scope",
                 format!("{s} is not a scope Civitas offers"),
             ));
         }
         if !client.scopes.contains(s) {
-            let why = if RESTRICTED_SCOPES.contains(&s.as_str()) {
-                "is restricted and this client is not approved for it"
+            let (kind, why) = if RESTRICTED_SCOPES.contains(&s.as_str()) {
+                (
+                    Kind::ScopeRestricted,
+                    "is restricted and this client is not approved for it",
+                )
             } else {
-                "is not registered for this client"
+                (
+                    Kind::ScopeNotRegistered,
+                    "is not registered for this client",
+                )
             };
-            return Err(fail("invalid_scope", format!("scope {s} {why}")));
+            return Err(fail(kind, "invalid_scope", format!("scope {s} {why}")));
         }
     }
 
@@ -247,6 +290,7 @@ pub fn parse(
     let code_challenge = match (map.get("code_challenge"), map.get("code_challenge_method")) {
         (None, _) => {
             return Err(fail(
+                Kind::PkceMissing,
                 "invalid_request",
                 "code_challenge is required (PKCE with S256)".into(),
             ));
@@ -254,12 +298,14 @@ pub fn parse(
         (Some(_), Some(&"S256")) => map["code_challenge"],
         (Some(_), None | Some(&"plain")) => {
             return Err(fail(
+                Kind::PkceMethodUnsupported,
                 "invalid_request",
                 "code_challenge_method must be S256; plain is not accepted".into(),
             ));
         }
         (Some(_), Some(_)) => {
             return Err(fail(
+                Kind::PkceMethodUnsupported,
                 "invalid_request",
                 "code_challenge_method must be S256".into(),
             ));
@@ -272,6 +318,7 @@ pub fn parse(
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     {
         return Err(fail(
+            Kind::PkceChallengeMalformed,
             "invalid_request",
             "code_challenge must be 43 base64url characters (S256)".into(),
         ));
@@ -292,6 +339,7 @@ pub fn parse(
             "select_account" => {}
             other => {
                 return Err(fail(
+                    Kind::PromptInvalid,
                     "invalid_request",
                     format!("prompt {other} is not known"),
                 ));
@@ -300,6 +348,7 @@ pub fn parse(
     }
     if prompt.none && (prompt.login || prompt.consent) {
         return Err(fail(
+            Kind::PromptInvalid,
             "invalid_request",
             "prompt=none cannot be combined with other values".into(),
         ));
@@ -312,6 +361,7 @@ pub fn parse(
                 .filter(|_| v.bytes().all(|b| b.is_ascii_digit()))
                 .ok_or_else(|| {
                     fail(
+                        Kind::MaxAgeInvalid,
                         "invalid_request",
                         "max_age must be a whole number of seconds".into(),
                     )
@@ -329,7 +379,9 @@ pub fn parse(
     acr_values.extend(client.min_acr.clone());
     let claims = match map.get("claims") {
         None => BTreeMap::new(),
-        Some(json) => parse_claims(json).map_err(|m| fail("invalid_request", m))?,
+        Some(json) => {
+            parse_claims(json).map_err(|m| fail(Kind::ClaimsInvalid, "invalid_request", m))?
+        }
     };
 
     Ok(AuthorizationRequest {
@@ -432,7 +484,7 @@ mod tests {
 
     fn redirect_error(p: Vec<(String, String)>) -> (&'static str, String) {
         match check(p) {
-            Err(AuthorizeError::Redirect(e)) => {
+            Err(AuthorizeError::Redirect(e, _)) => {
                 assert_eq!(
                     e.state.as_deref(),
                     Some("s1"),
@@ -608,7 +660,46 @@ mod tests {
             &[],
         );
         match check(p) {
-            Err(AuthorizeError::Redirect(e)) => assert_eq!(e.response_mode, ResponseMode::FormPost),
+            Err(AuthorizeError::Redirect(e, _)) => {
+                assert_eq!(e.response_mode, ResponseMode::FormPost)
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn each_failure_names_what_went_wrong_for_the_clients_failures_list() {
+        let kind = |p: Vec<(String, String)>| match check(p) {
+            Err(AuthorizeError::Redirect(_, kind)) => kind,
+            Err(AuthorizeError::Page { kind, .. }) => kind,
+            Ok(_) => panic!("accepted"),
+        };
+        assert_eq!(kind(params(&[], &["code_challenge"])), Kind::PkceMissing);
+        assert_eq!(
+            kind(params(&[("code_challenge_method", "plain")], &[])),
+            Kind::PkceMethodUnsupported
+        );
+        assert_eq!(
+            kind(params(&[("scope", "openid national_id")], &[])),
+            Kind::ScopeRestricted
+        );
+        assert_eq!(
+            kind(params(&[("response_type", "token")], &[])),
+            Kind::ResponseTypeUnsupported
+        );
+        match check(params(
+            &[("redirect_uri", "https://tax.example.gov/cb/")],
+            &[],
+        )) {
+            Err(AuthorizeError::Page {
+                kind, description, ..
+            }) => {
+                assert_eq!(kind, Kind::RedirectUriNotRegistered);
+                assert_eq!(
+                    description,
+                    "redirect_uri https://tax.example.gov/cb/ is not registered for this client"
+                );
+            }
             other => panic!("{other:?}"),
         }
     }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use axum::http::{HeaderMap, header};
 use base64::{Engine, engine::general_purpose::STANDARD};
 
-use super::{clients::AuthMethod, error::OAuthError};
+use super::{client_failures::FailureKind as Kind, clients::AuthMethod, error::OAuthError};
 use crate::{
     crypto::secrets::verify_secret,
     state::AppState,
@@ -27,9 +27,10 @@ pub fn parse_form(body: &[u8]) -> Result<BTreeMap<String, String>, OAuthError> {
     let mut map = BTreeMap::new();
     for (k, v) in url::form_urlencoded::parse(body) {
         if map.insert(k.clone().into_owned(), v.into_owned()).is_some() {
-            return Err(OAuthError::invalid_request(format!(
-                "{k} appears more than once"
-            )));
+            return Err(
+                OAuthError::invalid_request(format!("{k} appears more than once"))
+                    .because(Kind::ParameterRepeated),
+            );
         }
     }
     Ok(map)
@@ -49,9 +50,10 @@ pub fn require_form(headers: &HeaderMap) -> Result<(), OAuthError> {
     if ok {
         Ok(())
     } else {
-        Err(OAuthError::invalid_request(
-            "send parameters as application/x-www-form-urlencoded",
-        ))
+        Err(
+            OAuthError::invalid_request("send parameters as application/x-www-form-urlencoded")
+                .because(Kind::FormRequired),
+        )
     }
 }
 
@@ -60,14 +62,15 @@ fn basic_credentials(headers: &HeaderMap) -> Result<Option<(String, String)>, OA
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(None);
     };
+    let malformed = |d: &str| OAuthError::invalid_client(d).because(Kind::BasicHeaderMalformed);
     let value = value
         .to_str()
-        .map_err(|_| OAuthError::invalid_client("malformed Authorization header"))?;
+        .map_err(|_| malformed("malformed Authorization header"))?;
     let Some(encoded) = value
         .strip_prefix("Basic ")
         .or_else(|| value.strip_prefix("basic "))
     else {
-        return Err(OAuthError::invalid_client(
+        return Err(malformed(
             "the Authorization header must use the Basic scheme",
         ));
     };
@@ -75,10 +78,10 @@ fn basic_credentials(headers: &HeaderMap) -> Result<Option<(String, String)>, OA
         .decode(encoded.trim())
         .ok()
         .and_then(|b| String::from_utf8(b).ok())
-        .ok_or_else(|| OAuthError::invalid_client("the Basic credentials are not valid base64"))?;
-    let (id, secret) = decoded.split_once(':').ok_or_else(|| {
-        OAuthError::invalid_client("the Basic credentials must be client_id:client_secret")
-    })?;
+        .ok_or_else(|| malformed("the Basic credentials are not valid base64"))?;
+    let (id, secret) = decoded
+        .split_once(':')
+        .ok_or_else(|| malformed("the Basic credentials must be client_id:client_secret"))?;
     let decode = |s: &str| -> String {
         url::form_urlencoded::parse(format!("x={s}").as_bytes())
             .next()
@@ -86,6 +89,27 @@ fn basic_credentials(headers: &HeaderMap) -> Result<Option<(String, String)>, OA
             .unwrap_or_default()
     };
     Ok(Some((decode(id), decode(secret))))
+}
+
+/// The client a refused request named, read leniently (for its failures list, never to
+/// trust): the Basic user, else `client_id` in the body, else the assertion's `sub`.
+pub fn named_client(headers: &HeaderMap, body: &[u8]) -> Option<String> {
+    if let Ok(Some((id, _))) = basic_credentials(headers) {
+        return Some(id);
+    }
+    let field = |name: &str| {
+        url::form_urlencoded::parse(body)
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    };
+    field("client_id")
+        .or_else(|| {
+            let jwt = field("client_assertion")?;
+            let claims =
+                jsonwebtoken::dangerous::insecure_decode::<serde_json::Value>(&jwt).ok()?;
+            claims.claims.get("sub")?.as_str().map(str::to_owned)
+        })
+        .filter(|id| !id.is_empty())
 }
 
 /// Authenticates the calling client. `endpoint` is the absolute URL called, which a client
@@ -104,27 +128,31 @@ pub async fn authenticate(
         .filter(|b| **b)
         .count();
     if used > 1 {
-        return Err(OAuthError::invalid_request(
-            "use exactly one client authentication method",
-        ));
+        return Err(
+            OAuthError::invalid_request("use exactly one client authentication method")
+                .because(Kind::ClientAuthMultiple),
+        );
     }
     let (method, client_id) = match (&basic, post_secret, assertion) {
         (Some((id, _)), _, _) => (AuthMethod::ClientSecretBasic, id.clone()),
         (None, Some(_), _) => (
             AuthMethod::ClientSecretPost,
-            form.get("client_id")
-                .cloned()
-                .ok_or_else(|| OAuthError::invalid_client("client_secret needs client_id"))?,
+            form.get("client_id").cloned().ok_or_else(|| {
+                OAuthError::invalid_client("client_secret needs client_id")
+                    .because(Kind::ClientIdMissing)
+            })?,
         ),
         (None, None, Some(jwt)) => {
             if form.get("client_assertion_type").map(String::as_str) != Some(JWT_BEARER) {
                 return Err(OAuthError::invalid_client(format!(
                     "client_assertion_type must be {JWT_BEARER}"
-                )));
+                ))
+                .because(Kind::AssertionTypeWrong));
             }
             let claims = jsonwebtoken::dangerous::insecure_decode::<serde_json::Value>(jwt)
                 .map_err(|_| {
                     OAuthError::invalid_client("client_assertion is not a well-formed JWT")
+                        .because(Kind::AssertionMalformed)
                 })?;
             let sub = claims
                 .claims
@@ -137,7 +165,8 @@ pub async fn authenticate(
         (None, None, None) => {
             return Err(OAuthError::invalid_client(
                 "client authentication is required (client_secret_basic, client_secret_post or private_key_jwt)",
-            ));
+            )
+            .because(Kind::ClientAuthMissing));
         }
     };
     if let Some(body_id) = form.get("client_id")
@@ -145,7 +174,8 @@ pub async fn authenticate(
     {
         return Err(OAuthError::invalid_client(
             "client_id in the body differs from the authenticated client",
-        ));
+        )
+        .because(Kind::ClientIdMismatch));
     }
     let client = clients::find_client(&state.db, &client_id)
         .await?
@@ -155,14 +185,17 @@ pub async fn authenticate(
             ))
         })?;
     if client.status != "active" {
-        return Err(OAuthError::invalid_client("this client is disabled"));
+        return Err(
+            OAuthError::invalid_client("this client is disabled").because(Kind::ClientDisabled)
+        );
     }
     if client.auth_method != method.as_str() {
         return Err(OAuthError::invalid_client(format!(
             "this client is registered for {}, not {}",
             client.auth_method,
             method.as_str()
-        )));
+        ))
+        .because(Kind::AuthMethodNotRegistered));
     }
     match method {
         AuthMethod::ClientSecretBasic | AuthMethod::ClientSecretPost => {
@@ -176,7 +209,8 @@ pub async fn authenticate(
                 .secret_hashes(state.clock.now())
                 .fold(false, |ok, stored| verify_secret(&presented, stored) | ok);
             if !matched {
-                return Err(OAuthError::invalid_client("the client secret is wrong"));
+                return Err(OAuthError::invalid_client("the client secret is wrong")
+                    .because(Kind::SecretWrong));
             }
         }
         AuthMethod::PrivateKeyJwt => {
@@ -197,6 +231,7 @@ async fn verify_assertion(
 ) -> Result<(), OAuthError> {
     let header = jsonwebtoken::decode_header(jwt).map_err(|_| {
         OAuthError::invalid_client("client_assertion has a malformed or unsupported header")
+            .because(Kind::AssertionAlgorithm)
     })?;
     let alg = header.alg;
     if !matches!(
@@ -205,13 +240,14 @@ async fn verify_assertion(
     ) {
         return Err(OAuthError::invalid_client(format!(
             "client_assertion alg {alg:?} is not accepted: use ES256 or RS256"
-        )));
+        ))
+        .because(Kind::AssertionAlgorithm));
     }
     let jwks = state
         .client_keys
         .for_client(client, header.kid.as_deref())
         .await
-        .map_err(OAuthError::invalid_client)?;
+        .map_err(|d| OAuthError::invalid_client(d).because(Kind::AssertionKeysUnavailable))?;
     let family_ok = |k: &&jsonwebtoken::jwk::Jwk| match alg {
         jsonwebtoken::Algorithm::ES256 => matches!(
             k.algorithm,
@@ -233,9 +269,11 @@ async fn verify_assertion(
         OAuthError::invalid_client(
             "client_assertion is not signed by a key registered for this client",
         )
+        .because(Kind::AssertionKeyUnknown)
     })?;
     let decoding = jsonwebtoken::DecodingKey::from_jwk(key).map_err(|_| {
         OAuthError::invalid_client("a registered key of this client cannot be used")
+            .because(Kind::AssertionKeyUnusable)
     })?;
 
     let issuer = &state.config.issuer;
@@ -252,34 +290,55 @@ async fn verify_assertion(
     let data =
         jsonwebtoken::decode::<serde_json::Value>(jwt, &decoding, &validation).map_err(|e| {
             use jsonwebtoken::errors::ErrorKind as K;
-            OAuthError::invalid_client(match e.kind() {
-                K::InvalidSignature => "client_assertion signature does not verify".to_owned(),
-                K::ExpiredSignature => "client_assertion has expired".to_owned(),
-                K::InvalidAudience => format!(
-                    "client_assertion aud must be {} or {}",
-                    issuer.as_str(),
-                    issuer.endpoint("/token")
+            let (kind, description) = match e.kind() {
+                K::InvalidSignature => (
+                    Kind::AssertionSignature,
+                    "client_assertion signature does not verify".to_owned(),
                 ),
-                K::InvalidIssuer | K::InvalidSubject => {
-                    "client_assertion iss and sub must both be the client_id".to_owned()
-                }
-                K::MissingRequiredClaim(c) => format!("client_assertion lacks {c}"),
-                _ => "client_assertion is not valid".to_owned(),
-            })
+                K::ExpiredSignature => (
+                    Kind::AssertionExpired,
+                    "client_assertion has expired".to_owned(),
+                ),
+                K::InvalidAudience => (
+                    Kind::AssertionAudience,
+                    format!(
+                        "client_assertion aud must be {} or {}",
+                        issuer.as_str(),
+                        issuer.endpoint("/token")
+                    ),
+                ),
+                K::InvalidIssuer | K::InvalidSubject => (
+                    Kind::AssertionIssuer,
+                    "client_assertion iss and sub must both be the client_id".to_owned(),
+                ),
+                K::MissingRequiredClaim(c) => (
+                    Kind::AssertionClaimMissing,
+                    format!("client_assertion lacks {c}"),
+                ),
+                _ => (
+                    Kind::AssertionInvalid,
+                    "client_assertion is not valid".to_owned(),
+                ),
+            };
+            OAuthError::invalid_client(description).because(kind)
         })?;
     let now = state.clock.now();
     let exp = data.claims.get("exp").and_then(|e| e.as_i64()).unwrap_or(0);
     if exp - now > MAX_ASSERTION_LIFETIME {
         return Err(OAuthError::invalid_client(format!(
             "client_assertion exp is more than {MAX_ASSERTION_LIFETIME} seconds away"
-        )));
+        ))
+        .because(Kind::AssertionLifetime));
     }
     let jti = data
         .claims
         .get("jti")
         .and_then(|j| j.as_str())
         .filter(|j| !j.is_empty() && j.len() <= 256)
-        .ok_or_else(|| OAuthError::invalid_client("client_assertion needs a jti"))?;
+        .ok_or_else(|| {
+            OAuthError::invalid_client("client_assertion needs a jti")
+                .because(Kind::AssertionJtiMissing)
+        })?;
     // Recorded with other requests' writes (group commit), before the client is trusted.
     let (client_id, jti_owned) = (client.id.clone(), jti.to_owned());
     let fresh = state
@@ -292,9 +351,10 @@ async fn verify_assertion(
         })
         .await?;
     if !fresh {
-        return Err(OAuthError::invalid_client(
-            "client_assertion jti was already used",
-        ));
+        return Err(
+            OAuthError::invalid_client("client_assertion jti was already used")
+                .because(Kind::AssertionReplayed),
+        );
     }
     Ok(())
 }

@@ -8,6 +8,8 @@ use axum::{
 };
 use serde_json::json;
 
+use super::client_failures::FailureKind;
+
 /// An error from a protocol endpoint (token, revocation, introspection, userinfo).
 #[derive(Debug)]
 pub struct OAuthError {
@@ -16,6 +18,8 @@ pub struct OAuthError {
     pub description: String,
     /// `WWW-Authenticate` value, for 401 answers.
     pub challenge: Option<String>,
+    /// What went wrong, for the client's failures list (`client_failures`); not sent.
+    pub kind: Option<FailureKind>,
 }
 
 impl OAuthError {
@@ -25,6 +29,15 @@ impl OAuthError {
             error,
             description: description.into(),
             challenge: None,
+            kind: None,
+        }
+    }
+
+    /// Names what went wrong, for the client's failures list.
+    pub fn because(self, kind: FailureKind) -> Self {
+        Self {
+            kind: Some(kind),
+            ..self
         }
     }
 

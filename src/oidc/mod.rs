@@ -6,7 +6,7 @@ pub mod authorize;
 pub mod authorize_request;
 pub mod claims;
 pub mod client_auth;
-pub mod client_errors;
+pub mod client_failures;
 pub mod client_keys;
 pub mod clients;
 pub mod discovery;

@@ -53,6 +53,7 @@ fn metadata_error(error: &'static str, description: String) -> OAuthError {
         error,
         description,
         challenge: None,
+        kind: None,
     }
 }
 

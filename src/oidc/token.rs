@@ -15,7 +15,8 @@ use sha2::{Digest, Sha256};
 
 use super::{
     claims::{self, allowed_now, scope_set, scope_string},
-    client_auth::{authenticate, parse_form, require_form},
+    client_auth::{authenticate, named_client, parse_form, require_form},
+    client_failures::{self, Endpoint, Failure, FailureKind as Kind},
     clients::{OFFLINE_ACCESS, permitted_scopes},
     error::{OAuthError, no_store},
     tokens::{self, SignInFacts},
@@ -36,17 +37,39 @@ pub async fn token(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, OAuthError> {
-    require_form(&headers)?;
-    let form = parse_form(&body)?;
-    let endpoint = state.config.issuer.endpoint("/token");
-    let client = authenticate(&state, &headers, &form, &endpoint).await?;
-    let answer = grant(&state, &client, &form).await;
-    if let Err(e) = &answer {
-        state
-            .client_errors
-            .record(&client.id, "token", e, state.clock.now());
+    let mut client = None;
+    let answer = answer(&state, &headers, &body, &mut client).await;
+    if let Err(e) = &answer
+        && !client_failures::is_server_side(e.error)
+    {
+        let failure = |client_id| Failure {
+            client_id,
+            endpoint: Endpoint::Token,
+            error: e.error,
+            kind: e.kind.unwrap_or(Kind::Unclassified),
+            description: &e.description,
+        };
+        match (&client, named_client(&headers, &body)) {
+            (Some(c), _) => client_failures::record(&state, failure(&c.id)).await,
+            (None, Some(named)) => client_failures::record_named(&state, failure(&named)).await,
+            (None, None) => {}
+        }
     }
     answer
+}
+
+/// The answer to a token request; `client` is set once the client has authenticated.
+async fn answer(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: &[u8],
+    client: &mut Option<ClientRow>,
+) -> Result<Response, OAuthError> {
+    require_form(headers)?;
+    let form = parse_form(body)?;
+    let endpoint = state.config.issuer.endpoint("/token");
+    let client = client.insert(authenticate(state, headers, &form, &endpoint).await?);
+    grant(state, client, &form).await
 }
 
 /// The grant the authenticated client asked for.
@@ -59,7 +82,10 @@ async fn grant(
         form.get(name)
             .map(String::as_str)
             .filter(|v| !v.is_empty())
-            .ok_or_else(|| OAuthError::invalid_request(format!("{name} is required")))
+            .ok_or_else(|| {
+                OAuthError::invalid_request(format!("{name} is required"))
+                    .because(Kind::ParameterMissing)
+            })
     };
     match form.get("grant_type").map(String::as_str) {
         Some("authorization_code") => {
@@ -75,15 +101,18 @@ async fn grant(
         Some("refresh_token") if !client.has_refresh_grant() => {
             Err(OAuthError::unauthorized_client(
                 "this client is not registered for the refresh_token grant",
-            ))
+            )
+            .because(Kind::RefreshNotRegistered))
         }
         Some("refresh_token") => {
             refresh(state, client, field("refresh_token")?, form.get("scope")).await
         }
-        None => Err(OAuthError::invalid_request("grant_type is required")),
+        None => Err(OAuthError::invalid_request("grant_type is required")
+            .because(Kind::GrantTypeUnsupported)),
         Some(other) => Err(OAuthError::unsupported_grant_type(format!(
             "grant_type {other} is not supported: use authorization_code or refresh_token"
-        ))),
+        ))
+        .because(Kind::GrantTypeUnsupported)),
     }
 }
 
@@ -132,11 +161,13 @@ async fn replayed(
         tracing::warn!(client_id = %client.id, "authorization code replayed; its grant is revoked");
         Err(OAuthError::invalid_grant(
             "the authorization code was already used; the tokens issued from it are revoked",
-        ))
+        )
+        .because(Kind::CodeReplayed))
     } else {
-        Err(OAuthError::invalid_grant(
-            "the authorization code is not valid",
-        ))
+        Err(
+            OAuthError::invalid_grant("the authorization code is not valid")
+                .because(Kind::CodeInvalid),
+        )
     }
 }
 
@@ -163,33 +194,44 @@ async fn redeem_code(
     if !is_valid_verifier(verifier) {
         return Err(OAuthError::invalid_request(
             "code_verifier must be 43 to 128 unreserved characters",
-        ));
+        )
+        .because(Kind::VerifierMalformed));
     }
     let now = state.clock.now();
     let code_hash = sha256_b64(code);
     let Some(row) = oauth::find_code(&state.db, &code_hash).await? else {
-        return Err(OAuthError::invalid_grant(
-            "the authorization code is not valid",
-        ));
+        return Err(
+            OAuthError::invalid_grant("the authorization code is not valid")
+                .because(Kind::CodeInvalid),
+        );
     };
     if row.used_at.is_some() {
         return replayed(state, client, &code_hash, now).await;
     }
     let computed = B64.encode(Sha256::digest(verifier.as_bytes()));
     let failed = if row.client_id != client.id {
-        Some("the authorization code was issued to another client")
+        Some((
+            Kind::CodeOtherClient,
+            "the authorization code was issued to another client",
+        ))
     } else if row.expires_at <= now {
-        Some("the authorization code has expired")
+        Some((Kind::CodeExpired, "the authorization code has expired"))
     } else if row.redirect_uri != redirect_uri {
-        Some("redirect_uri differs from the one in the authorization request")
+        Some((
+            Kind::RedirectUriMismatch,
+            "redirect_uri differs from the one in the authorization request",
+        ))
     } else if !constant_time_eq(computed.as_bytes(), row.code_challenge.as_bytes()) {
-        Some("code_verifier does not match the code_challenge")
+        Some((
+            Kind::PkceMismatch,
+            "code_verifier does not match the code_challenge",
+        ))
     } else {
         None
     };
-    if let Some(why) = failed {
+    if let Some((kind, why)) = failed {
         burn_code(state, &code_hash, now).await?;
-        return Err(OAuthError::invalid_grant(why));
+        return Err(OAuthError::invalid_grant(why).because(kind));
     }
 
     let grant = GrantRow {
@@ -245,29 +287,36 @@ async fn refresh(
     let token = oauth::find_refresh_context(&state.db, &hash, now)
         .await?
         .filter(|t| t.kind == "refresh")
-        .ok_or_else(|| OAuthError::invalid_grant("the refresh token is not valid"))?;
+        .ok_or_else(|| {
+            OAuthError::invalid_grant("the refresh token is not valid")
+                .because(Kind::RefreshInvalid)
+        })?;
     if token.client_id != client.id {
-        return Err(OAuthError::invalid_grant(
-            "the refresh token was issued to another client",
-        ));
+        return Err(
+            OAuthError::invalid_grant("the refresh token was issued to another client")
+                .because(Kind::RefreshOtherClient),
+        );
     }
     if token.token_revoked_at.is_some() || token.grant_revoked_at.is_some() {
-        return Err(OAuthError::invalid_grant(
-            "the refresh token has been revoked",
-        ));
+        return Err(
+            OAuthError::invalid_grant("the refresh token has been revoked")
+                .because(Kind::RefreshRevoked),
+        );
     }
     let reused = || async {
         revoke_grant(state, &token.grant_id, now).await?;
         tracing::warn!(client_id = %client.id, "refresh token reused; its grant is revoked");
         Err(OAuthError::invalid_grant(
             "the refresh token was already used; the whole grant is revoked",
-        ))
+        )
+        .because(Kind::RefreshReused))
     };
     if token.spent_at.is_some() {
         return reused().await;
     }
     if token.expires_at <= now {
-        return Err(OAuthError::invalid_grant("the refresh token has expired"));
+        return Err(OAuthError::invalid_grant("the refresh token has expired")
+            .because(Kind::RefreshExpired));
     }
     // OIDC Core §11: without offline_access, access ends with the citizen's sign-in session
     // (signing out, its expiry, "sign out everywhere").
@@ -275,14 +324,16 @@ async fn refresh(
         revoke_grant(state, &token.grant_id, now).await?;
         return Err(OAuthError::invalid_grant(
             "the citizen's sign-in session has ended and offline_access was not granted; sign the citizen in again",
-        ));
+        )
+        .because(Kind::SessionEnded));
     }
     // Data flows only while the citizen's consent and the client's registration allow it.
     let Some(consented) = &token.consent_scopes else {
         revoke_grant(state, &token.grant_id, now).await?;
         return Err(OAuthError::invalid_grant(
             "the citizen's consent for this service has ended; sign the citizen in again",
-        ));
+        )
+        .because(Kind::ConsentEnded));
     };
     let allowed = allowed_now(consented, &permitted_scopes(client));
     let mut scopes: std::collections::BTreeSet<String> = scope_set(&token.token_scopes)
@@ -297,6 +348,7 @@ async fn refresh(
                 error: "invalid_scope",
                 description: "a refresh may narrow the granted scopes, never widen them".into(),
                 challenge: None,
+                kind: Some(Kind::ScopeWidened),
             });
         }
         scopes = asked;
@@ -386,7 +438,10 @@ async fn prepare(
 ) -> Result<Issued, OAuthError> {
     let person = persons::find_person(&state.db, &grant.person_id)
         .await?
-        .ok_or_else(|| OAuthError::invalid_grant("the person of this grant no longer exists"))?;
+        .ok_or_else(|| {
+            OAuthError::invalid_grant("the person of this grant no longer exists")
+                .because(Kind::PersonGone)
+        })?;
     let access = random_token(32);
     let refresh = random_token(32);
     let refresh_expires = grant.created_at + tokens::REFRESH_TOKEN_LIFETIME;

@@ -3,17 +3,19 @@
 //! organisations (`organisations`), register sandbox clients that work at once and sign in
 //! only test persons, and submit them for production, which the console's review queue
 //! decides (`clients`). Keys and secrets rotate without a ticket (`keys`); "Test my
-//! integration" shows the client's failed requests and runs a test sign-in (`testing`); the
-//! integration page gives copy-paste snippets (`integration`); usage is a 30-day chart
-//! (`usage`).
+//! integration" shows the client's failed requests (`failures`) and runs a test sign-in
+//! (`testing`); the integration page gives copy-paste snippets (`integration`); usage is a
+//! 30-day chart (`usage`).
 //!
 //! Every portal route checks, on the server, that a developer is signed in and what their
 //! role in the organisation allows ([`Role::can`]); every change is in `portal_log` with who
 //! made it.
 
 pub mod clients;
+pub mod failures;
 pub mod organisations;
 pub mod signin;
+pub mod usage;
 
 use axum::{
     extract::{Request, State},

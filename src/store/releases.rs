@@ -455,3 +455,21 @@ pub async fn update_chain_heads(
         q.execute(c).await.map(drop)
     })
 }
+
+/// ID tokens issued to a client per UTC day from `since` (a day's start): (day, count). Uses
+/// `releases_client`.
+pub async fn find_daily_id_tokens(
+    db: &Db,
+    client_id: &str,
+    since: i64,
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_as(
+        "SELECT created_at - created_at % 86400 AS day, COUNT(*) FROM releases \
+         WHERE client_id = $1 AND created_at >= $2 AND channel = 'id_token' \
+         GROUP BY created_at - created_at % 86400 ORDER BY day"
+    )
+    .bind(client_id)
+    .bind(since)
+    .fetch_all(p)
+    .await)
+}

@@ -146,3 +146,31 @@ pub fn client_fields(name: &str) -> Vec<(&'static str, String)> {
         ("scope", "email".to_owned()),
     ]
 }
+
+/// `text` as the pages escape it.
+pub fn escaped(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&#34;")
+        .replace('\'', "&#39;")
+}
+
+/// The row of the failures table (the "Test my integration" page) whose rule is `rule`.
+pub fn failure_row<'a>(html: &'a str, rule: &str) -> Option<&'a str> {
+    let rule = escaped(rule);
+    html.split("<tr>")
+        .find(|row| row.contains(&format!("Rule: </span>{rule}</td>")))
+}
+
+/// `url` without the query parameter `name`.
+pub fn without_param(url: &str, name: &str) -> String {
+    let mut url = url::Url::parse(url).unwrap();
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .into_owned()
+        .filter(|(k, _)| k != name)
+        .collect();
+    url.query_pairs_mut().clear().extend_pairs(kept);
+    url.to_string()
+}

@@ -325,6 +325,7 @@ fn routes(state: AppState) -> Router {
         )
         .route("/account/report", post(account::report))
         .route("/signin", get(authn::signin::signin_page))
+        .route("/signin/test-person", post(authn::test_persons::signin))
         .route("/signout", post(authn::signin::signout))
         .route("/signed-out", get(pages::signed_out))
         .route(

@@ -286,6 +286,10 @@ fn portal_router(state: &AppState) -> Router<AppState> {
             "/portal/clients/{id}/redirect-uris",
             post(pc::production_redirect_uris),
         )
+        .route(
+            "/portal/clients/{id}/test-signin",
+            get(crate::portal::test_signin::test_signin_page),
+        )
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             crate::portal::guard,

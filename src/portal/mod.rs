@@ -14,6 +14,7 @@
 pub mod clients;
 pub mod organisations;
 pub mod signin;
+pub mod test_signin;
 
 use axum::{
     extract::{Request, State},

@@ -468,6 +468,15 @@ async fn a_test_person_at_a_production_client_is_offered_to_sign_out(db: TestDb)
         "a sign-out button in the page itself: {main}"
     );
 
+    // With prompt=none no page may be shown: the service learns that a sign-in is needed.
+    let answer = oidc::redirect_query(
+        &browser,
+        &oidc::authorize_url(&app, &production, &challenge, &[("prompt", "none")]),
+    )
+    .await;
+    assert_eq!(answer["error"], "login_required");
+    assert!(!answer.contains_key("code"));
+
     // Switching language shows the same page in French (the request keeps waiting).
     let next = after(&page, r#"name="next" value=""#, '"');
     assert!(next.starts_with("/authorize/resume?continue="), "{next}");

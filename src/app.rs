@@ -322,6 +322,10 @@ fn portal_router(state: &AppState) -> Router<AppState> {
         )
         .route("/portal/clients/{id}/test", get(pf::test_page))
         .route("/portal/clients/{id}/usage", get(pu::usage))
+        .route(
+            "/portal/clients/{id}/test-signin",
+            get(crate::portal::test_signin::test_signin_page),
+        )
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             crate::portal::guard,
@@ -361,6 +365,7 @@ fn routes(state: AppState) -> Router {
         )
         .route("/account/report", post(account::report))
         .route("/signin", get(authn::signin::signin_page))
+        .route("/signin/test-person", post(authn::test_persons::signin))
         .route("/signout", post(authn::signin::signout))
         .route("/signed-out", get(pages::signed_out))
         .route(

@@ -26,10 +26,6 @@ pub enum AppError {
         error: &'static str,
         message: String,
     },
-    /// 403: the client's environment does not admit this person: a sandbox client signs in
-    /// test persons only (`sandbox`), a production client real persons only.
-    #[error("wrong environment for this person")]
-    WrongEnvironment { sandbox: bool },
     /// 403: a form posted from another site (failed CSRF origin check).
     #[error("cross-site request refused")]
     CrossSite,
@@ -74,9 +70,7 @@ impl AppError {
             AppError::BadRequest(_) | AppError::UnverifiedAuthorization { .. } => {
                 StatusCode::BAD_REQUEST
             }
-            AppError::CrossSite | AppError::Forbidden | AppError::WrongEnvironment { .. } => {
-                StatusCode::FORBIDDEN
-            }
+            AppError::CrossSite | AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -94,12 +88,6 @@ impl AppError {
             }
             AppError::CrossSite => (t.error_forbidden, t.error_cross_site.to_owned()),
             AppError::Forbidden => (t.error_forbidden, t.error_forbidden_detail.to_owned()),
-            AppError::WrongEnvironment { sandbox: true } => {
-                (t.error_sandbox, t.error_sandbox_detail.to_owned())
-            }
-            AppError::WrongEnvironment { sandbox: false } => {
-                (t.error_production, t.error_production_detail.to_owned())
-            }
             AppError::NotFound => (t.error_not_found, t.error_not_found_detail.to_owned()),
             AppError::TooManyRequests { retry_after_secs } => (
                 t.error_too_many,

@@ -1,12 +1,13 @@
 //! Who the citizen is: activation (tying an online identity to a registry person), passkeys
-//! (WebAuthn, usernameless), throttling of attempts, and the security events each citizen can
-//! read in their own history.
+//! (WebAuthn, usernameless), throttling of attempts, the security events each citizen can
+//! read in their own history, and the test persons a sandbox client's request may sign in.
 
 pub mod activation;
 pub mod otp;
 pub mod passkeys;
 pub mod recovery;
 pub mod signin;
+pub mod test_persons;
 pub mod throttle;
 
 use std::sync::Arc;

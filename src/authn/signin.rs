@@ -8,9 +8,13 @@ use axum::{
 };
 use tower_sessions::Session;
 
-use super::activation::ContinueQuery;
+use super::{
+    activation::ContinueQuery,
+    test_persons::{self, TestPersonOption},
+};
 use crate::{
     error::AppError,
+    oidc::authorize::waiting,
     state::AppState,
     store::sessions as session_rows,
     web::{
@@ -26,20 +30,33 @@ pub struct SigninPage {
     pub layout: Layout,
     pub continue_id: String,
     pub passkeys_available: bool,
+    /// The waiting request is a sandbox client's: its test persons, offered first.
+    pub test_persons: Option<Vec<TestPersonOption>>,
 }
 
 /// `GET /signin?continue=ID`
 pub async fn signin_page(
     State(state): State<AppState>,
+    session: Session,
     lang: Lang,
     Query(q): Query<ContinueQuery>,
-) -> SigninPage {
+) -> Result<SigninPage, AppError> {
     let continue_id = q.continue_id.unwrap_or_default();
-    SigninPage {
+    let is_sandbox = !continue_id.is_empty()
+        && waiting(&session, &continue_id, state.clock.now())
+            .await?
+            .is_some_and(|p| p.sandbox);
+    let test_persons = if is_sandbox {
+        Some(test_persons::options(&state.db).await?)
+    } else {
+        None
+    };
+    Ok(SigninPage {
         layout: Layout::new(lang, &super::here("/signin", &continue_id)),
         continue_id,
         passkeys_available: state.webauthn.is_some(),
-    }
+        test_persons,
+    })
 }
 
 /// `POST /signout` (the header of every page, and the sessions list): ends the session on the

@@ -39,6 +39,7 @@ use crate::{
     },
     web::{
         compression::Uncompressed,
+        i18n::Lang,
         security::FormTargets,
         sessions::{SignedIn, signed_in},
     },
@@ -56,6 +57,13 @@ pub fn pending_key(id: &str) -> String {
 pub async fn pending_redirect_uri(session: &Session, id: &str) -> Option<String> {
     let pending: Pending = session.get(&pending_key(id)).await.ok()??;
     Some(pending.request.redirect_uri)
+}
+
+/// The request waiting under `id` in this session, if it has not expired; it stays waiting
+/// (`resume` takes it out).
+pub async fn waiting(session: &Session, id: &str, now: i64) -> Result<Option<Pending>, AppError> {
+    let pending: Option<Pending> = session.get(&pending_key(id)).await?;
+    Ok(pending.filter(|p| now - p.created_at <= PENDING_LIFETIME))
 }
 
 /// A request waiting in the session for sign-in or consent.
@@ -77,6 +85,7 @@ pub struct Pending {
 pub async fn authorize(
     State(state): State<AppState>,
     session: Session,
+    lang: Lang,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -141,7 +150,7 @@ pub async fn authorize(
         consented_once: false,
         sandbox,
     };
-    decide(&state, &session, pending, false).await
+    decide(&state, &session, lang, pending, false).await
 }
 
 #[derive(Deserialize)]
@@ -154,6 +163,7 @@ pub struct ResumeQuery {
 pub async fn resume(
     State(state): State<AppState>,
     session: Session,
+    lang: Lang,
     Query(q): Query<ResumeQuery>,
 ) -> Result<Response, AppError> {
     let expired = || {
@@ -168,7 +178,7 @@ pub async fn resume(
     if state.clock.now() - pending.created_at > PENDING_LIFETIME {
         return Err(expired());
     }
-    decide(&state, &session, pending, true).await
+    decide(&state, &session, lang, pending, true).await
 }
 
 /// Records a failed request of a registered client (see `client_failures`).
@@ -226,6 +236,14 @@ fn acr_rank(acr: &str) -> usize {
     ACR_VALUES.iter().position(|a| *a == acr).unwrap_or(0)
 }
 
+/// The highest assurance the request asks for (its `acr_values` with the client's minimum).
+pub fn highest_acr(r: &AuthorizationRequest) -> Option<&str> {
+    r.acr_values
+        .iter()
+        .max_by_key(|a| acr_rank(a))
+        .map(String::as_str)
+}
+
 /// Whether the session's sign-in satisfies the request, or the person must sign in (again).
 fn needs_sign_in(p: &Pending, who: Option<&SignedIn>, now: i64, resumed: bool) -> bool {
     let Some(who) = who else { return true };
@@ -242,14 +260,14 @@ fn needs_sign_in(p: &Pending, who: Option<&SignedIn>, now: i64, resumed: bool) -
     {
         return true;
     }
-    let wanted = r.acr_values.iter().map(|a| acr_rank(a)).max();
-    wanted.is_some_and(|w| acr_rank(&who.acr) < w)
+    highest_acr(r).is_some_and(|w| acr_rank(&who.acr) < acr_rank(w))
 }
 
 /// Signs in, asks for consent, or answers: the heart of the endpoint.
 async fn decide(
     state: &AppState,
     session: &Session,
+    lang: Lang,
     pending: Pending,
     resumed: bool,
 ) -> Result<Response, AppError> {
@@ -283,17 +301,31 @@ async fn decide(
         } else {
             "a production client signs in real persons only"
         };
+        let error = if r.prompt.none {
+            "login_required"
+        } else {
+            "access_denied"
+        };
         failed(
             state,
             &r.client_id,
-            "access_denied",
+            error,
             FailureKind::WrongEnvironment,
             description,
         )
         .await;
-        return Err(AppError::WrongEnvironment {
-            sandbox: pending.sandbox,
-        });
+        if r.prompt.none {
+            // No page may be shown: this sign-in cannot be used for this client.
+            return Ok(error_response(
+                state,
+                redirect_error(
+                    r,
+                    "login_required",
+                    "the person signed in cannot sign in to a client of this environment",
+                ),
+            ));
+        }
+        return super::wrong_environment::page(state, session, lang, pending).await;
     }
     // "Only this time" answered one request; it answers no other.
     let consent = oauth::find_consent(&state.db, &who.person_id, &r.client_id, now)
@@ -351,9 +383,15 @@ pub fn redirect_error(
 
 /// Keeps the request in the session and sends the person to `step`.
 async fn park(session: &Session, pending: Pending, step: &str) -> Result<Response, AppError> {
-    let id = random_token(16);
-    session.insert(&pending_key(&id), &pending).await?;
+    let id = keep(session, &pending).await?;
     Ok(Redirect::to(&format!("{step}?continue={id}")).into_response())
+}
+
+/// Keeps the request waiting in the session under a new id, which it returns.
+pub(super) async fn keep(session: &Session, pending: &Pending) -> Result<String, AppError> {
+    let id = random_token(16);
+    session.insert(&pending_key(&id), pending).await?;
+    Ok(id)
 }
 
 async fn issue_code(

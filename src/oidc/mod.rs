@@ -20,3 +20,4 @@ pub mod subject;
 pub mod token;
 pub mod tokens;
 pub mod userinfo;
+pub mod wrong_environment;

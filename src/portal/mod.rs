@@ -15,6 +15,7 @@ pub mod clients;
 pub mod failures;
 pub mod organisations;
 pub mod signin;
+pub mod test_signin;
 pub mod usage;
 
 use axum::{

@@ -275,6 +275,22 @@ pub struct Messages {
     pub developer_intro: &'static str,
     pub developer_error_code: &'static str,
     pub developer_request_id: &'static str,
+    /// The sandbox's wrong-environment page: the way on for its developer.
+    pub wrong_environment_developer: &'static str,
+    /// The production client's wrong-environment page: above its sign-out button.
+    pub wrong_environment_then: &'static str,
+    /// The test-person chooser (`/signin` and the wrong-environment page of a sandbox).
+    pub test_persons_heading: &'static str,
+    pub test_persons_intro: &'static str,
+    pub test_persons_label: &'static str,
+    pub test_persons_hint: &'static str,
+    pub test_persons_button: &'static str,
+    pub test_persons_none: &'static str,
+    pub test_persons_other_methods: &'static str,
+    /// Refusals of `POST /signin/test-person`.
+    pub test_persons_no_request: &'static str,
+    pub test_persons_not_sandbox: &'static str,
+    pub test_persons_unknown: &'static str,
 }
 
 impl Messages {
@@ -330,9 +346,9 @@ static EN: Messages = Messages {
     error_forbidden: "Not allowed",
     error_forbidden_detail: "You are not allowed to see this page.",
     error_sandbox: "This service is a test version",
-    error_sandbox_detail: "It is the sandbox of a service still being built, and signs in only test persons, never real ones. Nothing was shared with it. If you are its developer: sign out, start again from the service and choose a test person.",
+    error_sandbox_detail: "It is the sandbox of a service still being built, and signs in only test persons, never real ones. Nothing was shared with it.",
     error_production: "This service does not accept test persons",
-    error_production_detail: "You are signed in as a test person, and this service signs in only real persons. Nothing was shared with it. Sign out, then sign in as yourself.",
+    error_production_detail: "You are signed in as a test person, and this service signs in only real persons. Nothing was shared with it.",
     error_cross_site: "The form was sent from another website, so it was not accepted. Go back \
         to the Civitas page and try again.",
     error_not_found: "Page not found",
@@ -485,6 +501,18 @@ static EN: Messages = Messages {
     developer_intro: "If you tell the service about this problem, give them these details. They contain nothing about you.",
     developer_error_code: "Error code",
     developer_request_id: "Request reference",
+    wrong_environment_developer: "If you are its developer, you can go on as a test person: choose one below. In this browser, your own sign-in is then replaced by the test person’s.",
+    wrong_environment_then: "Sign out here, then go back to the service and sign in as yourself.",
+    test_persons_heading: "Test persons (this service is a sandbox)",
+    test_persons_intro: "Test persons are made up: no real person is behind them, and only sandbox services can sign them in. Use one to try the service.",
+    test_persons_label: "Test person",
+    test_persons_hint: "This browser is then signed in as the test person, in place of whoever is signed in now.",
+    test_persons_button: "Continue as a test person",
+    test_persons_none: "There are no test persons here yet. The operator of this Civitas can import some into the registry.",
+    test_persons_other_methods: "Test persons who have their own passkey or e-mail address can also sign in below.",
+    test_persons_no_request: "This sign-in request has expired, was already used, or was started in another browser. Go back to the service and start again.",
+    test_persons_not_sandbox: "Test persons can sign in only to sandbox services, and this service is not one. Sign in as yourself.",
+    test_persons_unknown: "That is not one of the test persons. Go back and choose one from the list.",
 };
 
 static FR: Messages = Messages {
@@ -506,9 +534,9 @@ static FR: Messages = Messages {
     error_forbidden: "Accès refusé",
     error_forbidden_detail: "Vous n’avez pas le droit de voir cette page.",
     error_sandbox: "Ce service est une version de test",
-    error_sandbox_detail: "C’est le bac à sable d’un service en cours de construction : il ne connecte que des personnes de test, jamais de vraies personnes. Rien ne lui a été transmis. Si vous en êtes le développeur : déconnectez-vous, recommencez depuis le service et choisissez une personne de test.",
+    error_sandbox_detail: "C’est le bac à sable d’un service en cours de construction : il ne connecte que des personnes de test, jamais de vraies personnes. Rien ne lui a été transmis.",
     error_production: "Ce service n’accepte pas les personnes de test",
-    error_production_detail: "Vous êtes connecté comme personne de test, et ce service ne connecte que de vraies personnes. Rien ne lui a été transmis. Déconnectez-vous, puis connectez-vous en votre nom.",
+    error_production_detail: "Vous êtes connecté comme personne de test, et ce service ne connecte que de vraies personnes. Rien ne lui a été transmis.",
     error_cross_site: "Le formulaire a été envoyé depuis un autre site et n’a donc pas été \
         accepté. Revenez à la page de Civitas et réessayez.",
     error_not_found: "Page introuvable",
@@ -662,6 +690,18 @@ static FR: Messages = Messages {
     developer_intro: "Si vous signalez ce problème au service, donnez-lui ces informations. Elles ne contiennent rien sur vous.",
     developer_error_code: "Code d’erreur",
     developer_request_id: "Référence de la demande",
+    wrong_environment_developer: "Si vous en êtes le développeur, vous pouvez continuer comme personne de test : choisissez-en une ci-dessous. Dans ce navigateur, votre propre connexion est alors remplacée par celle de la personne de test.",
+    wrong_environment_then: "Déconnectez-vous ici, puis revenez au service et connectez-vous en votre nom.",
+    test_persons_heading: "Personnes de test (ce service est un bac à sable)",
+    test_persons_intro: "Les personnes de test sont fictives : aucune vraie personne ne se trouve derrière, et seuls les services bac à sable peuvent les connecter. Utilisez-en une pour essayer le service.",
+    test_persons_label: "Personne de test",
+    test_persons_hint: "Ce navigateur est alors connecté comme cette personne de test, à la place de la personne connectée maintenant.",
+    test_persons_button: "Continuer comme personne de test",
+    test_persons_none: "Il n’y a pas encore de personnes de test ici. L’exploitant de ce Civitas peut en importer dans le registre.",
+    test_persons_other_methods: "Les personnes de test qui ont leur propre clé d’accès ou adresse e-mail peuvent aussi se connecter ci-dessous.",
+    test_persons_no_request: "Cette demande de connexion a expiré, a déjà été utilisée ou a été commencée dans un autre navigateur. Revenez au service et recommencez.",
+    test_persons_not_sandbox: "Les personnes de test ne peuvent se connecter qu’aux services bac à sable, et ce service n’en est pas un. Connectez-vous en votre nom.",
+    test_persons_unknown: "Ce n’est pas l’une des personnes de test. Revenez en arrière et choisissez-en une dans la liste.",
 };
 
 #[cfg(test)]

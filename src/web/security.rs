@@ -19,7 +19,8 @@ pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; 
 /// Chromium applies `form-action` to every redirect that follows a form submission, not only
 /// to the form's own `action`. Some of our forms end at a relying party: "Allow" on the consent
 /// page posts to us, and the answer redirects (through `/authorize/resume`) to the client's
-/// redirect URI; a one-time code posted during an authorization request does the same; the
+/// redirect URI; a one-time code posted during an authorization request does the same, and
+/// so does a test person chosen for a sandbox client's request; the
 /// logout confirmation redirects to the `post_logout_redirect_uri`; and the form-post answer
 /// posts straight to the redirect URI. Those pages' responses carry the origin of that
 /// (verified, registered) URI, and [`headers`] adds it to their `form-action`.

@@ -22,6 +22,7 @@ mod otp;
 mod passkeys;
 mod portal;
 mod portal_rules;
+mod portal_test_signin;
 mod portal_testing;
 mod readiness;
 mod registration;

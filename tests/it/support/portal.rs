@@ -174,3 +174,74 @@ pub fn without_param(url: &str, name: &str) -> String {
     url.query_pairs_mut().clear().extend_pairs(kept);
     url.to_string()
 }
+
+/// Submits the sandbox client for production (redirect URI `oidc::REDIRECT`) and has a
+/// supervisor approve it in the console; returns the production client's id.
+pub async fn production_client(app: &TestApp, dev: &reqwest::Client, sandbox: &str) -> String {
+    let r = post(app, dev, &format!("/portal/clients/{sandbox}/submit"))
+        .form(&[
+            ("redirect_uris", oidc::REDIRECT),
+            ("post_logout_redirect_uris", ""),
+            ("legal_basis", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
+    let pending = civitas::store::client_applications::find_client_applications_of_sandbox(
+        &app.state.db,
+        sandbox,
+    )
+    .await
+    .unwrap()
+    .into_iter()
+    .find(|a| a.status == "pending")
+    .expect("a pending application");
+    let (supervisor, _) = super::admin::staff_browser(app, civitas::admin::Role::Supervisor).await;
+    let mut form = super::admin::reason("checked the purpose");
+    form.push(("note", String::new()));
+    let r = super::admin::admin_post(
+        app,
+        &supervisor,
+        &format!("/admin/review/{}/approve", pending.id),
+    )
+    .form(&form)
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 303);
+    civitas::store::clients::find_production_client_of(&app.state.db, sandbox)
+        .await
+        .unwrap()
+        .expect("production client")
+        .id
+}
+
+/// The value of a `civitas_session` cookie whose session is signed in as `person_id` at `acr`
+/// (written straight into the store, as `oidc::signed_in_browser` does), for a real browser.
+pub async fn session_cookie(app: &TestApp, person_id: &str, acr: &str) -> String {
+    use tower_sessions::{session::Record, session_store::SessionStore};
+    let who = SignedIn {
+        person_id: person_id.to_owned(),
+        acr: acr.to_owned(),
+        amr: vec!["hwk".into(), "user".into()],
+        auth_time: app.state.clock.now(),
+        sid: civitas::crypto::secrets::random_token(16),
+    };
+    let store = civitas::web::sessions::DbSessionStore::new(
+        app.state.db.clone(),
+        app.state.writer.clone(),
+        app.state.clock.clone(),
+        app.state.config.sessions.idle_timeout,
+    );
+    let mut record = Record {
+        id: Default::default(),
+        data: std::collections::HashMap::from([(
+            "civitas.signed_in".to_owned(),
+            serde_json::to_value(&who).unwrap(),
+        )]),
+        expiry_date: time::OffsetDateTime::now_utc() + time::Duration::hours(1),
+    };
+    store.create(&mut record).await.expect("session");
+    record.id.to_string()
+}

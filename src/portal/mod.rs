@@ -12,6 +12,7 @@
 //! made it.
 
 pub mod clients;
+pub mod keys;
 pub mod organisations;
 pub mod signin;
 

@@ -298,7 +298,7 @@ admin_routes! {
 /// handler then checks the developer's role in the organisation (`portal::authorise`).
 fn portal_router(state: &AppState) -> Router<AppState> {
     use crate::portal::{
-        clients as pc, failures as pf, organisations as po, signin as ps, usage as pu,
+        clients as pc, failures as pf, keys as pk, organisations as po, signin as ps, usage as pu,
     };
     let guarded = Router::new()
         .route("/portal/organisations", post(po::create))
@@ -326,6 +326,11 @@ fn portal_router(state: &AppState) -> Router<AppState> {
             "/portal/clients/{id}/test-signin",
             get(crate::portal::test_signin::test_signin_page),
         )
+        .route(
+            "/portal/clients/{id}/keys",
+            get(pk::keys).post(pk::change_keys),
+        )
+        .route("/portal/clients/{id}/secret", post(pk::rotate_secret))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             crate::portal::guard,

@@ -72,6 +72,9 @@ ALTER TABLE clients ADD COLUMN sandbox_client_id TEXT;
 -- Secret rotation: the previous secret stays valid until `previous_secret_expires_at`.
 ALTER TABLE clients ADD COLUMN previous_secret_hash TEXT;
 ALTER TABLE clients ADD COLUMN previous_secret_expires_at BIGINT;
+-- When the secret was last replaced (NULL: never since registration; a production client
+-- from the portal then has a secret nobody has seen).
+ALTER TABLE clients ADD COLUMN secret_changed_at BIGINT;
 
 -- Applications from the portal: the organisation and sandbox client they come from, and the
 -- legal basis given for restricted scopes.
@@ -81,9 +84,9 @@ ALTER TABLE client_applications ADD COLUMN legal_basis TEXT;
 CREATE INDEX client_applications_org ON client_applications (organisation_id, submitted_at);
 
 -- When each key of a private_key_jwt client last signed an accepted assertion (written at
--- most every few minutes per key).
+-- most every ten minutes per key; a key without a kid is named by its RFC 7638 thumbprint).
 CREATE TABLE client_key_uses (
-    client_id     TEXT    NOT NULL,
+    client_id     TEXT    NOT NULL REFERENCES clients (id) ON DELETE CASCADE,
     kid           TEXT    NOT NULL,
     last_used_at  BIGINT  NOT NULL,
     PRIMARY KEY (client_id, kid)

@@ -12,6 +12,7 @@ use crate::{
     crypto::secrets::verify_secret,
     state::AppState,
     store::{
+        client_key_uses,
         clients::{self, ClientRow},
         oauth,
     },
@@ -356,5 +357,30 @@ async fn verify_assertion(
                 .because(Kind::AssertionReplayed),
         );
     }
+    if let Some(kid) = super::client_keys::key_name(key)
+        && state.client_keys.key_use_is_due(&client.id, &kid)
+    {
+        record_key_use(state, client.id.clone(), kid, now);
+    }
     Ok(())
+}
+
+/// Writes a key's last use for the portal's keys page, off the response path: at most once
+/// every `client_keys::KEY_USE_PRECISION` per key (the caller checked), and a failure only
+/// costs that record.
+fn record_key_use(state: &AppState, client_id: String, kid: String, now: i64) {
+    let writer = state.writer.clone();
+    tokio::spawn(async move {
+        let written = writer
+            .write(move |tx| {
+                let (client_id, kid) = (client_id.clone(), kid.clone());
+                Box::pin(async move {
+                    client_key_uses::upsert_client_key_use(tx, &client_id, &kid, now).await
+                })
+            })
+            .await;
+        if let Err(e) = written {
+            tracing::debug!(error = %e, "a client key's use was not recorded");
+        }
+    });
 }

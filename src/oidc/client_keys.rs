@@ -7,6 +7,9 @@
 //! targets unless `http.allow_private_outbound` is set for development), no redirects, five
 //! seconds, 64 KiB read in chunks, one fetch at a time per client, failures remembered for a
 //! minute, and the caller learns only that the keys could not be used (the cause is logged).
+//!
+//! It also remembers when each key's last use was written (`client_key_uses`), so that the
+//! token endpoint writes a key's use at most once every [`KEY_USE_PRECISION`] seconds.
 
 use std::{
     collections::HashMap,
@@ -19,10 +22,17 @@ use jsonwebtoken::jwk::JwkSet;
 
 use crate::{clock::SharedClock, store::clients::ClientRow};
 
-/// How long a fetched key set is used before it is fetched again.
-const CACHE_FOR: i64 = 600;
-/// The shortest time between two fetches for one client.
-const MIN_REFETCH: i64 = 60;
+/// How long a fetched key set is used before it is fetched again: a key removed from a
+/// `jwks_uri` stops working within this time.
+pub const CACHE_FOR: i64 = 600;
+/// The shortest time between two fetches for one client (a new `kid` is fetched at once
+/// unless the set was fetched less than this long ago).
+pub const MIN_REFETCH: i64 = 60;
+/// A key's use is written at most once in this many seconds, so the last use shown is
+/// precise to this.
+pub const KEY_USE_PRECISION: i64 = 600;
+/// Above this many remembered key uses, those older than [`KEY_USE_PRECISION`] are forgotten.
+const MAX_REMEMBERED_USES: usize = 10_000;
 /// The largest key set accepted.
 const MAX_BYTES: usize = 64 * 1024;
 
@@ -90,6 +100,8 @@ pub struct ClientKeys {
     allow_private: bool,
     /// One slot per client; the slot's lock is held during that client's fetch only.
     slots: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<Option<Entry>>>>>,
+    /// When each (client, key)'s use was last written, by this instance.
+    uses_written: std::sync::Mutex<HashMap<(String, String), i64>>,
 }
 
 impl ClientKeys {
@@ -107,6 +119,7 @@ impl ClientKeys {
             clock,
             allow_private,
             slots: std::sync::Mutex::new(HashMap::new()),
+            uses_written: std::sync::Mutex::new(HashMap::new()),
         })
     }
 
@@ -157,6 +170,26 @@ impl ClientKeys {
         keys.ok_or_else(unusable)
     }
 
+    /// Whether a use of the client's key `kid` now should be written (and, if so, notes it
+    /// as written): once every [`KEY_USE_PRECISION`] seconds per key, from memory, so the
+    /// token endpoint does not write on every assertion.
+    pub fn key_use_is_due(&self, client_id: &str, kid: &str) -> bool {
+        let now = self.clock.now();
+        let mut written = self.uses_written.lock().unwrap_or_else(|p| p.into_inner());
+        let key = (client_id.to_owned(), kid.to_owned());
+        if written
+            .get(&key)
+            .is_some_and(|at| now - at < KEY_USE_PRECISION)
+        {
+            return false;
+        }
+        if written.len() >= MAX_REMEMBERED_USES {
+            written.retain(|_, at| now - *at < KEY_USE_PRECISION);
+        }
+        written.insert(key, now);
+        true
+    }
+
     async fn fetch(&self, uri: &str) -> Result<JwkSet, String> {
         let url = url::Url::parse(uri).map_err(|_| "not a URL".to_owned())?;
         if !self.allow_private {
@@ -187,9 +220,45 @@ impl ClientKeys {
     }
 }
 
+/// How `client_key_uses` names a key: its `kid`, or for a key without one its RFC 7638
+/// thumbprint (`jkt:` and the base64url SHA-256).
+pub fn key_name(key: &jsonwebtoken::jwk::Jwk) -> Option<String> {
+    key.common.key_id.clone().or_else(|| {
+        key.thumbprint(jsonwebtoken::jwk::ThumbprintHash::SHA256)
+            .ok()
+            .map(|t| format!("jkt:{t}"))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_use_is_written_once_per_period() {
+        #[derive(Default)]
+        struct Fixed(std::sync::atomic::AtomicI64);
+        impl crate::clock::Clock for Fixed {
+            fn now(&self) -> i64 {
+                self.0.load(std::sync::atomic::Ordering::SeqCst)
+            }
+        }
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let clock = Arc::new(Fixed::default());
+        let keys = ClientKeys::new(clock.clone(), false).unwrap();
+        assert!(keys.key_use_is_due("c", "k1"));
+        assert!(!keys.key_use_is_due("c", "k1"), "written a moment ago");
+        assert!(keys.key_use_is_due("c", "k2"), "each key on its own");
+        assert!(keys.key_use_is_due("d", "k1"), "each client on its own");
+        clock
+            .0
+            .store(KEY_USE_PRECISION - 1, std::sync::atomic::Ordering::SeqCst);
+        assert!(!keys.key_use_is_due("c", "k1"));
+        clock
+            .0
+            .store(KEY_USE_PRECISION, std::sync::atomic::Ordering::SeqCst);
+        assert!(keys.key_use_is_due("c", "k1"));
+    }
 
     #[test]
     fn only_public_addresses_are_fetched() {

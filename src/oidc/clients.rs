@@ -579,6 +579,7 @@ fn metadata_row(client: &ValidClient, now: i64) -> ClientRow {
         sandbox_client_id: None,
         previous_secret_hash: None,
         previous_secret_expires_at: None,
+        secret_changed_at: None,
     }
 }
 

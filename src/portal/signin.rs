@@ -83,6 +83,7 @@ pub async fn ensure_client(
         sandbox_client_id: None,
         previous_secret_hash: None,
         previous_secret_expires_at: None,
+        secret_changed_at: None,
     };
     let mut tx = db.begin().await?;
     tx.lock(Lock::PortalClient).await?;

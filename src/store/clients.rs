@@ -42,6 +42,8 @@ pub struct ClientRow {
     /// The secret before the last rotation, valid until `previous_secret_expires_at`.
     pub previous_secret_hash: Option<String>,
     pub previous_secret_expires_at: Option<i64>,
+    /// When the secret was last replaced; `None`: never since registration.
+    pub secret_changed_at: Option<i64>,
 }
 
 impl ClientRow {
@@ -64,6 +66,16 @@ impl ClientRow {
             .filter(|_| self.previous_secret_expires_at.is_some_and(|t| now < t));
         self.secret_hash.as_deref().into_iter().chain(previous)
     }
+
+    /// Whether the client's secret was never shown to anyone: a production client the
+    /// console's approval registered for a portal organisation, whose owners have not yet
+    /// created the secret they use.
+    pub fn has_unseen_secret(&self) -> bool {
+        self.secret_hash.is_some()
+            && !self.is_sandbox()
+            && self.organisation_id.is_some()
+            && self.secret_changed_at.is_none()
+    }
 }
 
 /// The environment of clients that sign in test persons only.
@@ -74,13 +86,14 @@ pub const PRODUCTION: &str = "production";
 const COLUMNS: &str = "id, display_name, purpose, logo_uri, application_type, auth_method, \
      secret_hash, jwks, jwks_uri, id_token_alg, scopes, sector_id, status, status_reason, \
      created_at, updated_at, min_acr, optional_scopes, logo_type, grant_types, environment, \
-     organisation_id, sandbox_client_id, previous_secret_hash, previous_secret_expires_at";
+     organisation_id, sandbox_client_id, previous_secret_hash, previous_secret_expires_at, \
+     secret_changed_at";
 
 pub async fn insert_client(tx: &mut Tx, row: &ClientRow) -> Result<(), sqlx::Error> {
     let sql = format!(
         "INSERT INTO clients ({COLUMNS}) VALUES \
          ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
-         $21, $22, $23, $24, $25)"
+         $21, $22, $23, $24, $25, $26)"
     );
     on_tx!(tx, |c| sqlx::query(AssertSqlSafe(sql))
         .bind(&row.id)
@@ -108,6 +121,7 @@ pub async fn insert_client(tx: &mut Tx, row: &ClientRow) -> Result<(), sqlx::Err
         .bind(&row.sandbox_client_id)
         .bind(&row.previous_secret_hash)
         .bind(row.previous_secret_expires_at)
+        .bind(row.secret_changed_at)
         .execute(c)
         .await
         .map(drop))
@@ -407,7 +421,7 @@ pub async fn update_client_secret_hash(
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     on_db!(db, |p| sqlx::query(
-        "UPDATE clients SET secret_hash = $1, updated_at = $2 WHERE id = $3"
+        "UPDATE clients SET secret_hash = $1, updated_at = $2, secret_changed_at = $2 WHERE id = $3"
     )
     .bind(hash)
     .bind(now)
@@ -429,7 +443,8 @@ pub async fn update_client_secret_rotated(
     on_tx!(tx, |c| sqlx::query(
         "UPDATE clients SET previous_secret_hash = CASE WHEN $2 > $3 THEN secret_hash END, \
          previous_secret_expires_at = CASE WHEN $2 > $3 THEN $2 END, \
-         secret_hash = $1, updated_at = $3 WHERE id = $4 AND secret_hash IS NOT NULL"
+         secret_hash = $1, updated_at = $3, secret_changed_at = $3 \
+         WHERE id = $4 AND secret_hash IS NOT NULL"
     )
     .bind(hash)
     .bind(previous_until)

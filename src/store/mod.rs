@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod client_applications;
 pub mod client_failures;
+pub mod client_key_uses;
 pub mod clients;
 pub mod oauth;
 pub mod persons;

@@ -21,6 +21,7 @@ mod oidc_rules;
 mod otp;
 mod passkeys;
 mod portal;
+mod portal_keys;
 mod portal_rules;
 mod portal_test_signin;
 mod portal_testing;

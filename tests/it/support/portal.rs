@@ -36,8 +36,10 @@ pub fn post(app: &TestApp, browser: &reqwest::Client, path: &str) -> reqwest::Re
 
 /// A browser signed in to Civitas as a real person (population index `n`) and to the portal,
 /// through the portal's own code flow (consent given beforehand); returns it and the person.
+/// In demo mode (the outbox) the portal is a sandbox client, so the person is a test person.
 pub async fn developer(app: &TestApp, n: usize) -> (reqwest::Client, String, SignedIn) {
-    let person_id = person(app, n, false).await;
+    let demo = app.state.config.mail.outbox;
+    let person_id = person(app, n, demo).await;
     oidc::consent(
         app,
         &person_id,
@@ -244,4 +246,66 @@ pub async fn session_cookie(app: &TestApp, person_id: &str, acr: &str) -> String
     };
     store.create(&mut record).await.expect("session");
     record.id.to_string()
+}
+
+/// Invites a new member with `role` into `org` (the owner's browser posts the invitation; the
+/// app must run with the demo outbox, `TestApp::spawn_with_outbox`), signs the invitee in to
+/// the portal and accepts the link from the mail; returns the invitee's browser. Invitees
+/// are persons of the population from index 900 up, the first not yet in the registry.
+pub async fn invite(
+    app: &TestApp,
+    owner: &reqwest::Client,
+    org: &str,
+    role: &str,
+) -> reqwest::Client {
+    let population = civitas::demo::population();
+    let mut n = 900;
+    while persons::find_person_by_national_id(&app.state.db, population[n].national_id.as_str())
+        .await
+        .unwrap()
+        .is_some()
+    {
+        n += 1;
+    }
+    let email = format!("invitee{n}@northbank.example");
+    let r = post(
+        app,
+        owner,
+        &format!("/portal/organisations/{org}/invitations"),
+    )
+    .form(&[("email", email.as_str()), ("role", role)])
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
+    let mails = app
+        .state
+        .mailer
+        .as_ref()
+        .expect("invitations need a mailer: spawn the app with the outbox")
+        .outbox()
+        .expect("the demo outbox");
+    let mail = mails
+        .iter()
+        .rev()
+        .find(|m| m.to == email)
+        .expect("an invitation mail");
+    let token = mail
+        .body
+        .split("/portal/invitations/")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("an invitation link")
+        .to_owned();
+    let (invitee, _, _) = developer(app, n).await;
+    let r = post(
+        app,
+        &invitee,
+        &format!("/portal/invitations/{token}/accept"),
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
+    invitee
 }

@@ -27,6 +27,11 @@ use crate::{
     support::{TestApp, TestDb, admin, portal},
 };
 
+/// The button that signs the chosen test person in (wrong-environment page and `/signin`).
+const TEST_PERSON_BUTTON: &str = "main form[action='/signin/test-person'] button";
+/// The keys page's button that creates (or rotates) the client secret.
+const ROTATE_BUTTON: &str = "main form[action$='/secret'] button";
+
 /// The text of the element `selector`.
 async fn text_of(page: &Page, selector: &str) -> String {
     element(page, selector)
@@ -144,7 +149,7 @@ async fn a_developer_goes_from_sign_in_to_a_production_sign_in_in_a_real_browser
     fill(&page, "#client_name", "Northbank online").await;
     fill(&page, "#purpose", "To open your account").await;
     fill(&page, "#redirect_uris", &redirect).await;
-    js_click(&element(&page, "main form button[type='submit']").await).await;
+    js_click(&element(&page, "main form[action$='/clients'] button[type='submit']").await).await;
     wait_for_url(&page, "client page", "/portal/clients/").await;
     let sandbox_id = text_of(&page, "#client-id").await;
     let sandbox_secret = text_of(&page, "#client-secret").await;
@@ -173,9 +178,9 @@ async fn a_developer_goes_from_sign_in_to_a_production_sign_in_in_a_real_browser
         .unwrap();
     js_click(&element(&page, "a[href$='/submit']").await).await;
     wait_for_url(&page, "submission form", "/submit").await;
-    js_click(&element(&page, "main form button[type='submit']").await).await;
-    wait_for_url(&page, "client page", &format!("/portal/clients/{sandbox_id}")).await;
-    assert!(page.content().await.unwrap().contains("pending"));
+    js_click(&element(&page, "main form[action$='/submit'] button[type='submit']").await).await;
+    // Back on the client page, the application waits for review.
+    element(&page, "td.status-pending").await;
 
     let supervisor = admin::new_staff(&app, civitas::admin::Role::Supervisor).await;
     let session =
@@ -193,7 +198,12 @@ async fn a_developer_goes_from_sign_in_to_a_production_sign_in_in_a_real_browser
     .unwrap();
     page.goto(app.url("/admin/review").as_str()).await.unwrap();
     js_click(&element(&page, "section.request details summary").await).await;
-    fill(&page, "form[action$='/approve'] input[name='detail']", "purpose and hosts checked").await;
+    fill(
+        &page,
+        "form[action$='/approve'] input[name='detail']",
+        "purpose and hosts checked",
+    )
+    .await;
     js_click(&element(&page, "form[action$='/approve'] button").await).await;
     wait_for_url(&page, "review queue", "done=approved").await;
 
@@ -201,18 +211,28 @@ async fn a_developer_goes_from_sign_in_to_a_production_sign_in_in_a_real_browser
     page.goto(app.url(&format!("/portal/clients/{sandbox_id}")).as_str())
         .await
         .unwrap();
-    let production_id = civitas::store::clients::find_production_client_of(&app.state.db, &sandbox_id)
-        .await
-        .unwrap()
-        .expect("approved")
-        .id;
-    page.goto(app.url(&format!("/portal/clients/{production_id}/keys")).as_str())
-        .await
-        .unwrap();
+    let production_id =
+        civitas::store::clients::find_production_client_of(&app.state.db, &sandbox_id)
+            .await
+            .unwrap()
+            .expect("approved")
+            .id;
+    page.goto(
+        app.url(&format!("/portal/clients/{production_id}/keys"))
+            .as_str(),
+    )
+    .await
+    .unwrap();
     js_click(&element(&page, ROTATE_BUTTON).await).await;
-    wait_for_url(&page, "client page", &format!("/portal/clients/{production_id}")).await;
+    wait_for_url(
+        &page,
+        "client page",
+        &format!("/portal/clients/{production_id}"),
+    )
+    .await;
     let production_secret = text_of(&page, "#client-secret").await;
 
+    let shared = &page;
     // The production client signs in a real person: the test person's session is refused
     // with a clear page; signed out, the developer signs in with their passkey.
     let claims = sign_in_with_library(
@@ -222,6 +242,7 @@ async fn a_developer_goes_from_sign_in_to_a_production_sign_in_in_a_real_browser
         2,
         (&production_id, &production_secret, &redirect),
         |url| async move {
+            let page = shared;
             wait_for_url(&page, "wrong-environment page", "/authorize").await;
             let text = page.content().await.unwrap();
             assert!(text.contains("does not accept test persons"), "{text}");
@@ -231,7 +252,13 @@ async fn a_developer_goes_from_sign_in_to_a_production_sign_in_in_a_real_browser
             wait_for_url(&page, "sign-in page", "/signin?continue=").await;
             if tokio::time::timeout(Duration::from_secs(3), async {
                 loop {
-                    if page.url().await.ok().flatten().is_some_and(|u| u.contains("/consent")) {
+                    if page
+                        .url()
+                        .await
+                        .ok()
+                        .flatten()
+                        .is_some_and(|u| u.contains("/consent"))
+                    {
                         break;
                     }
                     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -241,7 +268,9 @@ async fn a_developer_goes_from_sign_in_to_a_production_sign_in_in_a_real_browser
             .is_err()
                 && let Ok(button) = page.find_element("button[data-passkey='signin']").await
             {
-                let _ = button.call_js_fn("function() { this.click(); }", false).await;
+                let _ = button
+                    .call_js_fn("function() { this.click(); }", false)
+                    .await;
             }
             allow(&page).await;
         },

@@ -8,6 +8,7 @@ mod admin;
 mod admin_clients;
 mod admin_ops;
 mod browser;
+mod browser_portal;
 mod clients;
 mod config;
 mod consent;

@@ -265,7 +265,7 @@ admin_routes! {
 /// invitation's page. Everything else passes `portal::guard` (a signed-in developer); each
 /// handler then checks the developer's role in the organisation (`portal::authorise`).
 fn portal_router(state: &AppState) -> Router<AppState> {
-    use crate::portal::{clients as pc, organisations as po, signin as ps};
+    use crate::portal::{clients as pc, integration as pi, organisations as po, signin as ps};
     let guarded = Router::new()
         .route("/portal/organisations", post(po::create))
         .route("/portal/organisations/{id}", get(po::show))
@@ -286,6 +286,7 @@ fn portal_router(state: &AppState) -> Router<AppState> {
             "/portal/clients/{id}/redirect-uris",
             post(pc::production_redirect_uris),
         )
+        .route("/portal/clients/{id}/integration", get(pi::integration))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             crate::portal::guard,

@@ -12,6 +12,7 @@
 //! made it.
 
 pub mod clients;
+pub mod integration;
 pub mod organisations;
 pub mod signin;
 

@@ -21,6 +21,7 @@ mod oidc_rules;
 mod otp;
 mod passkeys;
 mod portal;
+mod portal_integration;
 mod portal_rules;
 mod readiness;
 mod registration;

@@ -298,7 +298,8 @@ admin_routes! {
 /// handler then checks the developer's role in the organisation (`portal::authorise`).
 fn portal_router(state: &AppState) -> Router<AppState> {
     use crate::portal::{
-        clients as pc, failures as pf, keys as pk, organisations as po, signin as ps, usage as pu,
+        clients as pc, failures as pf, integration as pi, keys as pk, organisations as po,
+        signin as ps, usage as pu,
     };
     let guarded = Router::new()
         .route("/portal/organisations", post(po::create))
@@ -331,6 +332,7 @@ fn portal_router(state: &AppState) -> Router<AppState> {
             get(pk::keys).post(pk::change_keys),
         )
         .route("/portal/clients/{id}/secret", post(pk::rotate_secret))
+        .route("/portal/clients/{id}/integration", get(pi::integration))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             crate::portal::guard,

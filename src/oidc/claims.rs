@@ -127,6 +127,120 @@ pub fn identity_claims(person: &PersonRow, scopes: &BTreeSet<String>) -> Map<Str
     c
 }
 
+/// One claim Civitas releases, as the portal's claim catalogue lists it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CatalogueEntry {
+    pub claim: &'static str,
+    /// The scope that releases it; `openid` for what every ID token carries.
+    pub scope: &'static str,
+    /// Where the value comes from: `persons` columns of the registry, or `Civitas`.
+    pub source: &'static str,
+    /// What a relying party should know about the value.
+    pub note: &'static str,
+}
+
+const fn entry(
+    claim: &'static str,
+    scope: &'static str,
+    source: &'static str,
+    note: &'static str,
+) -> CatalogueEntry {
+    CatalogueEntry {
+        claim,
+        scope,
+        source,
+        note,
+    }
+}
+
+const CIVITAS: &str = "Civitas";
+
+const CATALOGUE: &[CatalogueEntry] = &[
+    entry(
+        "sub",
+        "openid",
+        CIVITAS,
+        "pairwise: stable for your service, different for every other",
+    ),
+    entry(
+        "acr",
+        "openid",
+        CIVITAS,
+        "the sign-in's assurance: urn:civitas:loa:low, substantial or high",
+    ),
+    entry(
+        "amr",
+        "openid",
+        CIVITAS,
+        "how the person signed in: hwk or swk with mfa (a passkey), otp (an e-mail code)",
+    ),
+    entry(
+        "auth_time",
+        "openid",
+        CIVITAS,
+        "when the person signed in, in seconds since 1970",
+    ),
+    entry("sid", "openid", CIVITAS, "the sign-in session, for logout"),
+    entry(
+        "name",
+        "profile",
+        "given_names, family_name",
+        "given names, a space, family name",
+    ),
+    entry("given_name", "profile", "given_names", "all given names"),
+    entry("family_name", "profile", "family_name", ""),
+    entry("birthdate", "profile", "birth_date", "YYYY-MM-DD"),
+    entry(
+        "gender",
+        "profile",
+        "sex",
+        "female, male or unspecified (the registry's F, M, X)",
+    ),
+    entry(
+        "email",
+        "email",
+        "email",
+        "only when the registry holds one",
+    ),
+    entry(
+        "email_verified",
+        "email",
+        CIVITAS,
+        "always false: the registry's address, not proven by the person",
+    ),
+    entry(
+        "phone_number",
+        "phone",
+        "phone",
+        "E.164, only when the registry holds one",
+    ),
+    entry(
+        "phone_number_verified",
+        "phone",
+        CIVITAS,
+        "always false: the registry's number, not proven by the person",
+    ),
+    entry(
+        "address",
+        "address",
+        "street_address, postal_code, locality, country",
+        "an object: formatted, street_address, postal_code, locality, country",
+    ),
+    entry(
+        "national_id",
+        "national_id",
+        "national_id",
+        "restricted: production needs a legal basis and a review by two",
+    ),
+];
+
+/// Every claim Civitas releases, by scope, with its source: the sign-in's own claims first
+/// (`tokens::id_token`), then [`scope_claims`] in the order of [`identity_claims`]. The unit
+/// tests hold the three together, so the portal's catalogue cannot drift from what is sent.
+pub fn claim_catalogue() -> &'static [CatalogueEntry] {
+    CATALOGUE
+}
+
 /// Space-separated scopes to a set.
 pub fn scope_set(s: &str) -> BTreeSet<String> {
     s.split(' ')
@@ -177,6 +291,51 @@ mod tests {
             updated_at: 0,
             test: false,
         }
+    }
+
+    #[test]
+    fn the_claim_catalogue_lists_every_claim_identity_claims_can_produce_under_its_scope() {
+        let catalogue = claim_catalogue();
+        let everything = BTreeSet::from(
+            [
+                "openid",
+                "profile",
+                "email",
+                "phone",
+                "address",
+                "national_id",
+            ]
+            .map(str::to_owned),
+        );
+        let mut full = person();
+        full.phone = Some("+3725551234".into());
+        for claim in identity_claims(&full, &everything).keys() {
+            let entry = catalogue
+                .iter()
+                .find(|e| e.claim == claim)
+                .unwrap_or_else(|| panic!("{claim} is released but not in the catalogue"));
+            assert_eq!(Some(entry.scope), claim_scope(claim), "{claim}");
+        }
+        for e in catalogue {
+            assert!(!e.source.is_empty(), "{} has no source", e.claim);
+            if e.scope != "openid" {
+                assert!(
+                    scope_claims(e.scope).contains(&e.claim),
+                    "{} is catalogued under {}, which does not release it",
+                    e.claim,
+                    e.scope
+                );
+            }
+        }
+        let released = scope_claims("profile")
+            .iter()
+            .chain(scope_claims("email"))
+            .chain(scope_claims("phone"))
+            .chain(scope_claims("address"))
+            .chain(scope_claims("national_id"))
+            .count();
+        let catalogued = catalogue.iter().filter(|e| e.scope != "openid").count();
+        assert_eq!(released, catalogued, "one entry per claim, none twice");
     }
 
     #[test]

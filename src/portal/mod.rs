@@ -13,6 +13,7 @@
 
 pub mod clients;
 pub mod failures;
+pub mod integration;
 pub mod keys;
 pub mod organisations;
 pub mod signin;

@@ -243,13 +243,13 @@ async fn a_developer_goes_from_sign_in_to_a_production_sign_in_in_a_real_browser
         (&production_id, &production_secret, &redirect),
         |url| async move {
             let page = shared;
-            wait_for_url(&page, "wrong-environment page", "/authorize").await;
+            wait_for_url(page, "wrong-environment page", "/authorize").await;
             let text = page.content().await.unwrap();
             assert!(text.contains("does not accept test persons"), "{text}");
-            js_click(&element(&page, "main form[action='/signout'] button").await).await;
-            wait_for_url(&page, "signed out", "/signed-out").await;
+            js_click(&element(page, "main form[action='/signout'] button").await).await;
+            wait_for_url(page, "signed out", "/signed-out").await;
             page.goto(url.as_str()).await.unwrap();
-            wait_for_url(&page, "sign-in page", "/signin?continue=").await;
+            wait_for_url(page, "sign-in page", "/signin?continue=").await;
             if tokio::time::timeout(Duration::from_secs(3), async {
                 loop {
                     if page
@@ -272,7 +272,7 @@ async fn a_developer_goes_from_sign_in_to_a_production_sign_in_in_a_real_browser
                     .call_js_fn("function() { this.click(); }", false)
                     .await;
             }
-            allow(&page).await;
+            allow(page).await;
         },
     )
     .await;

@@ -22,6 +22,7 @@ mod oidc_rules;
 mod otp;
 mod passkeys;
 mod portal;
+mod portal_integration;
 mod portal_keys;
 mod portal_rules;
 mod portal_test_signin;

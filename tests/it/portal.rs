@@ -23,45 +23,6 @@ on_both_databases!(
     national_id_in_production_needs_a_legal_basis_and_two_supervisors,
 );
 
-/// Submits the sandbox client for production and has a supervisor approve it; returns the
-/// production client's id.
-async fn approve(app: &TestApp, dev: &reqwest::Client, sandbox: &str) -> String {
-    let r = post(app, dev, &format!("/portal/clients/{sandbox}/submit"))
-        .form(&[
-            ("redirect_uris", REDIRECT),
-            ("post_logout_redirect_uris", ""),
-            ("legal_basis", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
-    let pending = client_applications::find_client_applications_of_sandbox(&app.state.db, sandbox)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|a| a.status == "pending")
-        .expect("a pending application");
-    let (supervisor, _) = admin::staff_browser(app, StaffRole::Supervisor).await;
-    let mut form = admin::reason("checked the purpose");
-    form.push(("note", String::new()));
-    let r = admin::admin_post(
-        app,
-        &supervisor,
-        &format!("/admin/review/{}/approve", pending.id),
-    )
-    .form(&form)
-    .send()
-    .await
-    .unwrap();
-    assert_eq!(r.status(), 303);
-    clients::find_production_client_of(&app.state.db, sandbox)
-        .await
-        .unwrap()
-        .expect("production client")
-        .id
-}
-
 /// Runs the code flow for `person_id` with `client_id` up to the redirect: the code, or the
 /// error page's status and text.
 async fn code_for(
@@ -210,7 +171,7 @@ async fn a_production_change_waits_for_review_but_redirect_uris_on_approved_host
     let org = portal::organisation(&app, &dev, "GOV-000888").await;
     let (sandbox, _) =
         portal::sandbox_client(&app, &dev, &org, &portal::client_fields("Northbank")).await;
-    let production = approve(&app, &dev, &sandbox).await;
+    let production = portal::production_client(&app, &dev, &sandbox).await;
 
     // The sandbox changes at once; the production client only after a new review.
     let mut fields = portal::client_fields("Northbank");

@@ -5,17 +5,16 @@
 use std::sync::{Arc, Mutex};
 
 use civitas::{
-    admin::Role as StaffRole,
     crypto::{Alg, PrivateKey, jws, secrets::random_token},
     oidc::client_keys::CACHE_FOR,
-    store::{client_applications, clients},
+    store::clients,
 };
 use serde_json::{Value, json};
 
 use crate::{
     on_both_databases,
     support::{
-        TestApp, TestDb, admin,
+        TestApp, TestDb,
         oidc::REDIRECT,
         portal::{self, post},
     },
@@ -398,45 +397,6 @@ async fn an_owner_replaces_inline_keys_and_switches_to_a_jwks_uri_at_once(db: Te
     app.stop().await;
 }
 
-/// Submits the sandbox client for production and has a supervisor approve it; returns the
-/// production client's id.
-async fn approve(app: &TestApp, owner: &reqwest::Client, sandbox: &str) -> String {
-    let r = post(app, owner, &format!("/portal/clients/{sandbox}/submit"))
-        .form(&[
-            ("redirect_uris", REDIRECT),
-            ("post_logout_redirect_uris", ""),
-            ("legal_basis", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
-    let pending = client_applications::find_client_applications_of_sandbox(&app.state.db, sandbox)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|a| a.status == "pending")
-        .expect("a pending application");
-    let (supervisor, _) = admin::staff_browser(app, StaffRole::Supervisor).await;
-    let mut form = admin::reason("checked the purpose");
-    form.push(("note", String::new()));
-    let r = admin::admin_post(
-        app,
-        &supervisor,
-        &format!("/admin/review/{}/approve", pending.id),
-    )
-    .form(&form)
-    .send()
-    .await
-    .unwrap();
-    assert_eq!(r.status(), 303);
-    clients::find_production_client_of(&app.state.db, sandbox)
-        .await
-        .unwrap()
-        .expect("production client")
-        .id
-}
-
 async fn a_production_client_from_approval_gets_its_first_usable_secret_on_the_keys_page(
     db: TestDb,
 ) {
@@ -445,7 +405,7 @@ async fn a_production_client_from_approval_gets_its_first_usable_secret_on_the_k
     let org = portal::organisation(&app, &owner, "GOV-000204").await;
     let (sandbox, _) =
         portal::sandbox_client(&app, &owner, &org, &portal::client_fields("Northbank")).await;
-    let production = approve(&app, &owner, &sandbox).await;
+    let production = portal::production_client(&app, &owner, &sandbox).await;
 
     let keys_path = format!("/portal/clients/{production}/keys");
     let (status, html) = portal::page(&app, &owner, &keys_path).await;

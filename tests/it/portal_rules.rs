@@ -30,15 +30,6 @@ fn form(overrides: &[(&'static str, &[&str])]) -> Vec<(&'static str, String)> {
     fields
 }
 
-fn unescape(html: &str) -> String {
-    html.replace("&#34;", "\"")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
 const EC_KEY: &str = r#"{"kty":"EC","crv":"P-256","kid":"k1","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}"#;
 
 async fn each_client_form_rule_shows_the_field_the_rule_and_an_example(db: TestDb) {
@@ -257,7 +248,7 @@ async fn each_client_form_rule_shows_the_field_the_rule_and_an_example(db: TestD
         let fields = form(overrides);
         let r = post(&app, &dev, &path).form(&fields).send().await.unwrap();
         assert_eq!(r.status(), 400, "{overrides:?} was accepted");
-        let page = unescape(&r.text().await.unwrap());
+        let page = portal::unescape(&r.text().await.unwrap());
         for text in *expected {
             assert!(page.contains(text), "{overrides:?}: no {text:?} in\n{page}");
         }
@@ -312,7 +303,7 @@ async fn each_client_form_rule_shows_the_field_the_rule_and_an_example(db: TestD
         .await
         .unwrap();
     assert_eq!(r.status(), 400);
-    let page = unescape(&r.text().await.unwrap());
+    let page = portal::unescape(&r.text().await.unwrap());
     assert!(
         page.contains("legal_basis: national_id needs the legal basis")
             && page.contains("Example: \"Anti-Money Laundering Act"),
@@ -329,7 +320,7 @@ async fn each_client_form_rule_shows_the_field_the_rule_and_an_example(db: TestD
         .await
         .unwrap();
     assert_eq!(r.status(), 400);
-    let page = unescape(&r.text().await.unwrap());
+    let page = portal::unescape(&r.text().await.unwrap());
     assert!(page.contains("redirect_uris: http://rp.example.org/callback must use https"));
     app.stop().await;
 }

@@ -309,3 +309,58 @@ pub async fn invite(
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
     invitee
 }
+
+/// The code snippets of a page (`<pre class="snippet" aria-label="NAME"><code>…`), each as
+/// its name and its text with the HTML escaping undone.
+pub fn snippets(html: &str) -> Vec<(String, String)> {
+    html.split("<pre class=\"snippet\"")
+        .skip(1)
+        .map(|part| {
+            let name = part
+                .split("aria-label=\"")
+                .nth(1)
+                .and_then(|s| s.split('"').next())
+                .unwrap_or_default();
+            let code = part
+                .split("<code>")
+                .nth(1)
+                .and_then(|s| s.split("</code></pre>").next())
+                .expect("a snippet's code");
+            (unescape(name), unescape(code))
+        })
+        .collect()
+}
+
+/// Undoes askama's HTML escaping (`&#NN;` and the named entities).
+pub fn unescape(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let end = rest.find(';').unwrap_or(0);
+        let decoded = match &rest[..=end] {
+            "&quot;" => Some('"'),
+            "&lt;" => Some('<'),
+            "&gt;" => Some('>'),
+            "&amp;" => Some('&'),
+            e => e
+                .strip_prefix("&#")
+                .and_then(|n| n.strip_suffix(';'))
+                .and_then(|n| n.parse::<u32>().ok())
+                .and_then(char::from_u32),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}

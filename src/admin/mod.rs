@@ -150,30 +150,13 @@ pub async fn sign_in(
 pub fn session_layer(
     state: &AppState,
 ) -> tower_sessions::SessionManagerLayer<crate::web::sessions::DbSessionStore> {
-    let store = crate::web::sessions::DbSessionStore::new(
-        state.db.clone(),
-        state.writer.clone(),
-        state.clock.clone(),
-        std::time::Duration::from_secs(IDLE_TIMEOUT_SECS),
-    );
-    let https = state.config.issuer.is_https();
-    tower_sessions::SessionManagerLayer::new(store)
-        // `__Secure-` (not `__Host-`): the cookie is scoped to the console's path.
-        .with_name(if https {
-            "__Secure-civitas_admin"
-        } else {
-            "civitas_admin"
-        })
-        .with_secure(https)
-        .with_http_only(true)
-        .with_same_site(tower_sessions::cookie::SameSite::Strict)
-        .with_path("/admin")
-        // Every request moves the idle limit (the store writes only when it moves by more
-        // than a minute), so ten minutes means ten minutes without a request.
-        .with_always_save(true)
-        .with_expiry(tower_sessions::Expiry::OnInactivity(
-            time::Duration::seconds(IDLE_TIMEOUT_SECS as i64),
-        ))
+    crate::web::sessions::scoped_layer(
+        state,
+        "civitas_admin",
+        "/admin",
+        IDLE_TIMEOUT_SECS,
+        tower_sessions::cookie::SameSite::Strict,
+    )
 }
 
 /// The permission check every admin route passes (set per route by `app::admin_routes`):

@@ -122,27 +122,13 @@ pub async fn sign_in(session: &Session, who: &Developer) -> Result<(), AppError>
 pub fn session_layer(
     state: &AppState,
 ) -> tower_sessions::SessionManagerLayer<crate::web::sessions::DbSessionStore> {
-    let store = crate::web::sessions::DbSessionStore::new(
-        state.db.clone(),
-        state.writer.clone(),
-        state.clock.clone(),
-        std::time::Duration::from_secs(IDLE_TIMEOUT_SECS),
-    );
-    let https = state.config.issuer.is_https();
-    tower_sessions::SessionManagerLayer::new(store)
-        .with_name(if https {
-            "__Secure-civitas_portal"
-        } else {
-            "civitas_portal"
-        })
-        .with_secure(https)
-        .with_http_only(true)
-        .with_same_site(tower_sessions::cookie::SameSite::Lax)
-        .with_path("/portal")
-        .with_always_save(true)
-        .with_expiry(tower_sessions::Expiry::OnInactivity(
-            time::Duration::seconds(IDLE_TIMEOUT_SECS as i64),
-        ))
+    crate::web::sessions::scoped_layer(
+        state,
+        "civitas_portal",
+        "/portal",
+        IDLE_TIMEOUT_SECS,
+        tower_sessions::cookie::SameSite::Lax,
+    )
 }
 
 /// Every portal route but the landing page, sign-in and its callback passes here: a signed-in

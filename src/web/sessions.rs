@@ -236,3 +236,39 @@ pub const DEVICE: &str = "civitas.device";
 pub async fn sign_out(session: &Session) -> Result<(), tower_sessions::session::Error> {
     session.flush().await
 }
+
+/// A session layer of its own for a part of the site (the console, the portal): its own
+/// cookie (`__Secure-NAME` over https), scoped to `path`, HttpOnly, ending after `idle_secs`
+/// without a request. Every request moves the idle limit (the store writes only when it moves
+/// by more than a minute).
+pub fn scoped_layer(
+    state: &crate::state::AppState,
+    name: &str,
+    path: &'static str,
+    idle_secs: u64,
+    same_site: tower_sessions::cookie::SameSite,
+) -> tower_sessions::SessionManagerLayer<DbSessionStore> {
+    let store = DbSessionStore::new(
+        state.db.clone(),
+        state.writer.clone(),
+        state.clock.clone(),
+        std::time::Duration::from_secs(idle_secs),
+    );
+    let https = state.config.issuer.is_https();
+    // `__Secure-` (not `__Host-`): the cookie is scoped to a path.
+    let name = if https {
+        format!("__Secure-{name}")
+    } else {
+        name.to_owned()
+    };
+    tower_sessions::SessionManagerLayer::new(store)
+        .with_name(name)
+        .with_secure(https)
+        .with_http_only(true)
+        .with_same_site(same_site)
+        .with_path(path)
+        .with_always_save(true)
+        .with_expiry(tower_sessions::Expiry::OnInactivity(
+            time::Duration::seconds(idle_secs as i64),
+        ))
+}

@@ -34,6 +34,8 @@ pub mod oidc;
 pub mod portal;
 /// The population registry: person records, the CSV format and its import.
 pub mod registry;
+/// SAML 2.0 identity provider: metadata, single sign-on and logout, service providers.
+pub mod saml;
 /// The shared state handlers receive: database, keys, configuration, clock, WebAuthn.
 pub mod state;
 /// All SQL: the connection pool, migrations and one function per statement.

@@ -12,6 +12,7 @@ pub mod oauth;
 pub mod persons;
 pub mod portal;
 pub mod releases;
+pub mod saml_replay;
 pub mod sessions;
 pub mod signing_keys;
 pub mod staff;

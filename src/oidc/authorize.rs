@@ -212,7 +212,7 @@ async fn refused(
 }
 
 async fn client_view(state: &AppState, id: &str) -> Result<Option<ClientView>, AppError> {
-    let Some(row) = clients::find_client(&state.db, id).await? else {
+    let Some(row) = clients::find_oidc_client(&state.db, id).await? else {
         return Ok(None);
     };
     let app = ApplicationType::parse(&row.application_type).unwrap_or(ApplicationType::Web);

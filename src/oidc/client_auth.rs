@@ -178,7 +178,7 @@ pub async fn authenticate(
         )
         .because(Kind::ClientIdMismatch));
     }
-    let client = clients::find_client(&state.db, &client_id)
+    let client = clients::find_oidc_client(&state.db, &client_id)
         .await?
         .ok_or_else(|| {
             OAuthError::invalid_client(format!(

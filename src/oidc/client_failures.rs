@@ -461,7 +461,7 @@ pub async fn record(state: &AppState, failure: Failure<'_>) {
 /// Records a failure of the client a request named, when that client is registered.
 pub async fn record_named(state: &AppState, failure: Failure<'_>) {
     if !state.client_failures.is_known(failure.client_id) {
-        match store::clients::find_client(&state.db, failure.client_id).await {
+        match store::clients::find_oidc_client(&state.db, failure.client_id).await {
             Ok(Some(_)) => {}
             Ok(None) => return,
             Err(e) => {

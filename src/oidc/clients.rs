@@ -580,6 +580,7 @@ fn metadata_row(client: &ValidClient, now: i64) -> ClientRow {
         previous_secret_hash: None,
         previous_secret_expires_at: None,
         secret_changed_at: None,
+        protocol: clients::OIDC.to_owned(),
     }
 }
 

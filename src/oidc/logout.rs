@@ -160,7 +160,7 @@ async fn end_session(
         None => None,
         Some(uri) => {
             let active = match &client_id {
-                Some(id) => clients::find_client(&state.db, id)
+                Some(id) => clients::find_oidc_client(&state.db, id)
                     .await?
                     .is_some_and(|c| c.status == "active"),
                 None => false,

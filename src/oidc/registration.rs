@@ -255,7 +255,7 @@ async fn authorize_management(
             "the registration access token is not valid for this client",
         ));
     }
-    client_rows::find_client(&state.db, client_id)
+    client_rows::find_oidc_client(&state.db, client_id)
         .await?
         .ok_or_else(|| {
             OAuthError::invalid_token("the registration access token is not valid for this client")
@@ -314,7 +314,7 @@ pub async fn update(
     let mut tx = state.db.begin().await?;
     clients::update_in(&mut tx, &id, &valid, state.clock.now()).await?;
     tx.commit().await?;
-    let row = client_rows::find_client(&state.db, &id)
+    let row = client_rows::find_oidc_client(&state.db, &id)
         .await?
         .ok_or_else(OAuthError::server_error)?;
     Ok(answer(StatusCode::OK, describe(&state, &row).await?))

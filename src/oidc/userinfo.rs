@@ -64,7 +64,7 @@ pub async fn userinfo(
     if row.expires_at <= now {
         return Err(OAuthError::invalid_token("the access token has expired"));
     }
-    let client = clients::find_client(&state.db, &row.client_id)
+    let client = clients::find_oidc_client(&state.db, &row.client_id)
         .await?
         .filter(|c| c.status == "active")
         .ok_or_else(|| OAuthError::invalid_token("the client of this token is disabled"))?;

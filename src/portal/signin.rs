@@ -84,6 +84,7 @@ pub async fn ensure_client(
         previous_secret_hash: None,
         previous_secret_expires_at: None,
         secret_changed_at: None,
+        protocol: clients::OIDC.to_owned(),
     };
     let mut tx = db.begin().await?;
     tx.lock(Lock::PortalClient).await?;

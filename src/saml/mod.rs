@@ -8,4 +8,7 @@
 //! canonicalises, `dsig` signs and verifies the one XML-Signature profile SAML uses here
 //! (enveloped, exclusive C14N, RSA-SHA256, SHA-256), `xmlenc` encrypts assertions.
 
+pub mod cert;
+pub mod sp;
+pub mod store;
 pub mod xml;

@@ -44,6 +44,9 @@ pub struct ClientRow {
     pub previous_secret_expires_at: Option<i64>,
     /// When the secret was last replaced; `None`: never since registration.
     pub secret_changed_at: Option<i64>,
+    /// `oidc` (an OpenID Connect client) or `saml` (a SAML service provider, see
+    /// `saml::sp`): OpenID Connect never accepts a `saml` client.
+    pub protocol: String,
 }
 
 impl ClientRow {
@@ -67,6 +70,11 @@ impl ClientRow {
         self.secret_hash.as_deref().into_iter().chain(previous)
     }
 
+    /// Whether this is an OpenID Connect client (not a SAML service provider).
+    pub fn is_oidc(&self) -> bool {
+        self.protocol == OIDC
+    }
+
     /// Whether the client's secret was never shown to anyone: a production client the
     /// console's approval registered for a portal organisation, whose owners have not yet
     /// created the secret they use.
@@ -82,18 +90,22 @@ impl ClientRow {
 pub const SANDBOX: &str = "sandbox";
 /// The environment of clients that sign in real persons only.
 pub const PRODUCTION: &str = "production";
+/// The protocol of OpenID Connect clients.
+pub const OIDC: &str = "oidc";
+/// The protocol of SAML service providers.
+pub const SAML: &str = "saml";
 
 const COLUMNS: &str = "id, display_name, purpose, logo_uri, application_type, auth_method, \
      secret_hash, jwks, jwks_uri, id_token_alg, scopes, sector_id, status, status_reason, \
      created_at, updated_at, min_acr, optional_scopes, logo_type, grant_types, environment, \
      organisation_id, sandbox_client_id, previous_secret_hash, previous_secret_expires_at, \
-     secret_changed_at";
+     secret_changed_at, protocol";
 
 pub async fn insert_client(tx: &mut Tx, row: &ClientRow) -> Result<(), sqlx::Error> {
     let sql = format!(
         "INSERT INTO clients ({COLUMNS}) VALUES \
          ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
-         $21, $22, $23, $24, $25, $26)"
+         $21, $22, $23, $24, $25, $26, $27)"
     );
     on_tx!(tx, |c| sqlx::query(AssertSqlSafe(sql))
         .bind(&row.id)
@@ -122,6 +134,7 @@ pub async fn insert_client(tx: &mut Tx, row: &ClientRow) -> Result<(), sqlx::Err
         .bind(&row.previous_secret_hash)
         .bind(row.previous_secret_expires_at)
         .bind(row.secret_changed_at)
+        .bind(&row.protocol)
         .execute(c)
         .await
         .map(drop))
@@ -182,6 +195,16 @@ pub async fn insert_client_redirect_uri(
 
 pub async fn find_client(db: &Db, id: &str) -> Result<Option<ClientRow>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM clients WHERE id = $1");
+    on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(p)
+        .await)
+}
+
+/// An OpenID Connect client by id: a SAML service provider's client row is no OAuth client,
+/// so every OpenID Connect endpoint looks clients up here and finds none for it.
+pub async fn find_oidc_client(db: &Db, id: &str) -> Result<Option<ClientRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM clients WHERE id = $1 AND protocol = 'oidc'");
     on_db!(db, |p| sqlx::query_as(AssertSqlSafe(sql))
         .bind(id)
         .fetch_optional(p)

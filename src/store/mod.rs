@@ -13,6 +13,7 @@ pub mod persons;
 pub mod portal;
 pub mod releases;
 pub mod saml_replay;
+pub mod saml_sps;
 pub mod sessions;
 pub mod signing_keys;
 pub mod staff;

@@ -1,5 +1,7 @@
 //! The `civitas` command line.
 
+mod saml;
+
 use std::{path::PathBuf, process::ExitCode, sync::Arc, time::Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -71,6 +73,11 @@ enum Command {
     Staff {
         #[command(subcommand)]
         command: StaffCommand,
+    },
+    /// SAML 2.0: register and manage service providers from their metadata.
+    Saml {
+        #[command(subcommand)]
+        command: saml::SamlCommand,
     },
 }
 
@@ -306,6 +313,7 @@ impl Cli {
             Command::Client { command } => client(config, command).await,
             Command::Ledger { command } => ledger(config, command).await,
             Command::Staff { command } => staff(config, command).await,
+            Command::Saml { command } => saml::saml(config, command).await,
             Command::Activation {
                 command: ActivationCommand::Issue { national_id },
             } => {

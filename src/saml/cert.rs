@@ -126,7 +126,10 @@ mod tests {
     #[test]
     fn short_and_non_rsa_keys_are_refused() {
         let weak = from_base64(&pem_body(WEAK)).unwrap();
-        assert_eq!(rsa_public_key(&weak).unwrap_err(), CertError::TooShort(1024));
+        assert_eq!(
+            rsa_public_key(&weak).unwrap_err(),
+            CertError::TooShort(1024)
+        );
         let ec = from_base64(&pem_body(EC)).unwrap();
         assert!(matches!(
             rsa_public_key(&ec).unwrap_err(),

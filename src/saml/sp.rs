@@ -11,8 +11,7 @@ use std::collections::BTreeSet;
 use rsa::RsaPublicKey;
 
 pub use metadata::{
-    HTTP_POST, HTTP_REDIRECT, MD, MetadataError, RequestedAttribute, SpMetadata,
-    parse_sp_metadata,
+    HTTP_POST, HTTP_REDIRECT, MD, MetadataError, RequestedAttribute, SpMetadata, parse_sp_metadata,
 };
 
 use super::{attributes, cert};

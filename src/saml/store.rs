@@ -10,7 +10,9 @@ use crate::store::{
 
 async fn assemble(db: &Db, row: SamlSpRow) -> Result<ServiceProvider, sqlx::Error> {
     let decode = |what: &str, e: serde_json::Error| {
-        sqlx::Error::Decode(format!("saml_service_providers.{what} of {}: {e}", row.client_id).into())
+        sqlx::Error::Decode(
+            format!("saml_service_providers.{what} of {}: {e}", row.client_id).into(),
+        )
     };
     let signing_certificates: Vec<String> = serde_json::from_str(&row.signing_certificates)
         .map_err(|e| decode("signing_certificates", e))?;

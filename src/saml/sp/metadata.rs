@@ -132,9 +132,7 @@ fn check_url(what: &str, value: &str) -> Result<String, MetadataError> {
             )));
         }
         _ => {
-            return Err(invalid(format!(
-                "{what}: {value} must be an https URL"
-            )));
+            return Err(invalid(format!("{what}: {value} must be an https URL")));
         }
     }
     if !url.username().is_empty() || url.password().is_some() || url.fragment().is_some() {
@@ -199,7 +197,9 @@ fn entity_descriptor<'a, 'i>(root: Node<'a, 'i>) -> Result<Node<'a, 'i>, Metadat
             .collect();
         return match all.as_slice() {
             [one] => Ok(*one),
-            [] => Err(invalid("md:EntitiesDescriptor holds no md:EntityDescriptor")),
+            [] => Err(invalid(
+                "md:EntitiesDescriptor holds no md:EntityDescriptor",
+            )),
             more => Err(invalid(format!(
                 "md:EntitiesDescriptor holds {} md:EntityDescriptor elements: add one service provider at a time, from its own metadata",
                 more.len()
@@ -222,11 +222,13 @@ pub fn parse_sp_metadata(text: &str) -> Result<SpMetadata, MetadataError> {
     let root = doc.root_element();
     let entity = entity_descriptor(root)?;
     let mut warnings = Vec::new();
-    let entity_id = check_entity_id(entity.attribute("entityID").ok_or_else(|| {
-        invalid("md:EntityDescriptor has no entityID attribute")
-    })?)?;
-    if entity.children().any(|c| is(c, DS, "Signature")) || is(root, MD, "EntitiesDescriptor")
-        && root.children().any(|c| is(c, DS, "Signature"))
+    let entity_id = check_entity_id(
+        entity
+            .attribute("entityID")
+            .ok_or_else(|| invalid("md:EntityDescriptor has no entityID attribute"))?,
+    )?;
+    if entity.children().any(|c| is(c, DS, "Signature"))
+        || is(root, MD, "EntitiesDescriptor") && root.children().any(|c| is(c, DS, "Signature"))
     {
         warnings.push(
             "the metadata is signed; the signature is not checked: trust comes from you adding \
@@ -250,7 +252,9 @@ pub fn parse_sp_metadata(text: &str) -> Result<SpMetadata, MetadataError> {
     };
     const SPSSO: &str = "md:SPSSODescriptor";
     let protocols = sp.attribute("protocolSupportEnumeration").ok_or_else(|| {
-        invalid(format!("{SPSSO} has no protocolSupportEnumeration attribute"))
+        invalid(format!(
+            "{SPSSO} has no protocolSupportEnumeration attribute"
+        ))
     })?;
     if !protocols.split_ascii_whitespace().any(|p| p == SAMLP) {
         return Err(invalid(format!(
@@ -643,9 +647,14 @@ mod tests {
     #[test]
     fn the_root_and_the_descriptor_must_be_one_service_provider() {
         let one = minimal("https://sp.example", &acs("https://sp.example/acs"));
-        let wrapped = format!(r#"<md:EntitiesDescriptor xmlns:md="{MD}">{one}</md:EntitiesDescriptor>"#);
-        assert_eq!(parse_sp_metadata(&wrapped).unwrap().entity_id, "https://sp.example");
-        let two = format!(r#"<md:EntitiesDescriptor xmlns:md="{MD}">{one}{one}</md:EntitiesDescriptor>"#);
+        let wrapped =
+            format!(r#"<md:EntitiesDescriptor xmlns:md="{MD}">{one}</md:EntitiesDescriptor>"#);
+        assert_eq!(
+            parse_sp_metadata(&wrapped).unwrap().entity_id,
+            "https://sp.example"
+        );
+        let two =
+            format!(r#"<md:EntitiesDescriptor xmlns:md="{MD}">{one}{one}</md:EntitiesDescriptor>"#);
         assert!(error(&two).contains("holds 2 md:EntityDescriptor"));
         assert!(error("<EntityDescriptor/>").contains("root element must be md:EntityDescriptor"));
         let idp = format!(
@@ -662,7 +671,13 @@ mod tests {
         assert!(ok("urn:example:sp:permits").is_ok());
         assert!(ok("http://localhost:8080/sp").is_ok());
         assert!(ok("http://127.0.0.1/sp").is_ok());
-        for bad in ["http://sp.example/", "sp.example", "urn:", "ftp://sp.example/", ""] {
+        for bad in [
+            "http://sp.example/",
+            "sp.example",
+            "urn:",
+            "ftp://sp.example/",
+            "",
+        ] {
             let e = ok(bad).unwrap_err().to_string();
             assert!(e.contains("entityID"), "{bad}: {e}");
         }
@@ -679,8 +694,17 @@ mod tests {
         assert!(error(&redirect_only).contains("no md:AssertionConsumerService with Binding"));
         let plain = minimal("https://sp.example", &acs("http://sp.example/acs"));
         let e = error(&plain);
-        assert!(e.contains("md:AssertionConsumerService index=0 Location") && e.contains("https"), "{e}");
-        assert!(parse_sp_metadata(&minimal("https://sp.example", &acs("http://127.0.0.1:9/acs"))).is_ok());
+        assert!(
+            e.contains("md:AssertionConsumerService index=0 Location") && e.contains("https"),
+            "{e}"
+        );
+        assert!(
+            parse_sp_metadata(&minimal(
+                "https://sp.example",
+                &acs("http://127.0.0.1:9/acs")
+            ))
+            .is_ok()
+        );
         let no_index = minimal(
             "https://sp.example",
             &acs("https://sp.example/acs").replace(r#"index="0" "#, ""),
@@ -688,7 +712,11 @@ mod tests {
         assert!(error(&no_index).contains("no index attribute"));
         let twice = minimal(
             "https://sp.example",
-            &format!("{}{}", acs("https://sp.example/a"), acs("https://sp.example/b")),
+            &format!(
+                "{}{}",
+                acs("https://sp.example/a"),
+                acs("https://sp.example/b")
+            ),
         );
         assert!(error(&twice).contains("index 0 is used by two"));
         let fragment = minimal("https://sp.example", &acs("https://sp.example/acs#x"));
@@ -699,13 +727,24 @@ mod tests {
     fn keys_must_be_rsa_2048_certificates() {
         let weak = minimal(
             "https://sp.example",
-            &format!("{}{}", key(r#" use="signing""#, WEAK), acs("https://sp.example/acs")),
+            &format!(
+                "{}{}",
+                key(r#" use="signing""#, WEAK),
+                acs("https://sp.example/acs")
+            ),
         );
         let e = error(&weak);
-        assert!(e.contains("md:KeyDescriptor #1") && e.contains("1024 bits"), "{e}");
+        assert!(
+            e.contains("md:KeyDescriptor #1") && e.contains("1024 bits"),
+            "{e}"
+        );
         let bad_use = minimal(
             "https://sp.example",
-            &format!("{}{}", key(r#" use="both""#, SIGNING), acs("https://sp.example/acs")),
+            &format!(
+                "{}{}",
+                key(r#" use="both""#, SIGNING),
+                acs("https://sp.example/acs")
+            ),
         );
         assert!(error(&bad_use).contains(r#"use="both""#));
         // No `use`: the one certificate serves both.
@@ -715,7 +754,10 @@ mod tests {
         );
         let m = parse_sp_metadata(&both).unwrap();
         assert_eq!(m.signing_certificates.len(), 1);
-        assert_eq!(m.encryption_certificate.as_ref(), m.signing_certificates.first());
+        assert_eq!(
+            m.encryption_certificate.as_ref(),
+            m.signing_certificates.first()
+        );
         let commented = both.replace("<ds:X509Certificate>", "<ds:X509Certificate><!-- x -->");
         assert!(error(&commented).contains("text only"));
     }
@@ -727,7 +769,10 @@ mod tests {
             r#"AuthnRequestsSigned="true" protocolSupportEnumeration"#,
         );
         assert!(error(&xml).contains("AuthnRequestsSigned is true but no md:KeyDescriptor"));
-        let odd = xml.replace(r#"AuthnRequestsSigned="true""#, r#"AuthnRequestsSigned="yes""#);
+        let odd = xml.replace(
+            r#"AuthnRequestsSigned="true""#,
+            r#"AuthnRequestsSigned="yes""#,
+        );
         assert!(error(&odd).contains(r#"AuthnRequestsSigned="yes" must be true or false"#));
     }
 

@@ -80,7 +80,11 @@ pub async fn insert_saml_sp(tx: &mut Tx, sp: &NewSamlSp<'_>, now: i64) -> Result
 }
 
 /// Replaces what the metadata says of a provider (its entity ID and client stay).
-pub async fn update_saml_sp(tx: &mut Tx, sp: &NewSamlSp<'_>, now: i64) -> Result<bool, sqlx::Error> {
+pub async fn update_saml_sp(
+    tx: &mut Tx,
+    sp: &NewSamlSp<'_>,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     on_tx!(tx, |c| sqlx::query(
         "UPDATE saml_service_providers SET authn_requests_signed = $2, encrypt_assertions = $3, \
          signing_certificates = $4, encryption_certificate = $5, requested_attributes = $6, \

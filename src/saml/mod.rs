@@ -9,4 +9,6 @@
 //! (enveloped, exclusive C14N, RSA-SHA256, SHA-256), `xmlenc` encrypts assertions.
 
 pub mod attributes;
+pub mod binding;
+pub mod request;
 pub mod xml;

@@ -373,7 +373,7 @@ mod tests {
                 "not both",
             ),
             (r#"IsPassive="yes""#, "", "IsPassive must be true or false"),
-            ("", "<saml:Issuer>x</saml:Issuer>", "appears more than once"),
+            ("", "<saml:Issuer>x</saml:Issuer>", "exactly one saml:Issuer"),
         ] {
             let xml = request(attrs, body);
             let doc = parse(&xml).unwrap();

@@ -232,7 +232,10 @@ mod tests {
         assert_eq!(m.relay_state.as_deref(), Some("back to /x"));
         let s = m.redirect_signature.unwrap();
         assert_eq!(s.octets, q);
-        assert_eq!(s.sig_alg, "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256");
+        assert_eq!(
+            s.sig_alg,
+            "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+        );
         assert_eq!(s.signature, "c2ln");
     }
 
@@ -254,16 +257,29 @@ mod tests {
         );
         let long = "r".repeat(81);
         assert!(
-            from_post(format!("SAMLRequest=PGEvPg%3D%3D&RelayState={long}").as_bytes(), "SAMLRequest")
+            from_post(
+                format!("SAMLRequest=PGEvPg%3D%3D&RelayState={long}").as_bytes(),
+                "SAMLRequest"
+            )
+            .unwrap_err()
+            .0
+            .contains("at most 80")
+        );
+        assert!(
+            from_post(b"SAMLRequest=%%%", "SAMLRequest")
                 .unwrap_err()
                 .0
-                .contains("at most 80")
+                .contains("base64")
         );
-        assert!(from_post(b"SAMLRequest=%%%", "SAMLRequest").unwrap_err().0.contains("base64"));
         // A deflate bomb stops at the limit.
         let bomb = format!("<a>{}</a>", " ".repeat(MAX_BYTES * 4));
         let q = redirect_query("SAMLRequest", &bomb, None, "x");
         let (q, _) = q.split_once("&SigAlg").unwrap();
-        assert!(from_redirect(q, "SAMLRequest").unwrap_err().0.contains("inflates past"));
+        assert!(
+            from_redirect(q, "SAMLRequest")
+                .unwrap_err()
+                .0
+                .contains("inflates past")
+        );
     }
 }

@@ -8,7 +8,10 @@
 //! canonicalises, `dsig` signs and verifies the one XML-Signature profile SAML uses here
 //! (enveloped, exclusive C14N, RSA-SHA256, SHA-256), `xmlenc` encrypts assertions.
 
+pub mod attributes;
+pub mod binding;
 pub mod cert;
+pub mod request;
 pub mod sp;
 pub mod store;
 pub mod xml;

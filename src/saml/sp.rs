@@ -10,9 +10,7 @@ use std::collections::BTreeSet;
 
 use rsa::RsaPublicKey;
 
-pub use metadata::{
-    HTTP_POST, HTTP_REDIRECT, MD, MetadataError, RequestedAttribute, SpMetadata, parse_sp_metadata,
-};
+pub use metadata::{MetadataError, RequestedAttribute, SpMetadata, parse_sp_metadata};
 
 use super::{attributes, cert};
 use crate::{

@@ -11,19 +11,17 @@ use roxmltree::Node;
 use serde::{Deserialize, Serialize};
 
 use super::Endpoint;
-use crate::saml::{cert, xml};
+use crate::saml::{
+    cert,
+    request::{DS, HTTP_POST, HTTP_REDIRECT, SAMLP},
+    xml,
+};
 
 /// SAML 2.0 metadata namespace.
-pub const MD: &str = "urn:oasis:names:tc:SAML:2.0:metadata";
+const MD: &str = "urn:oasis:names:tc:SAML:2.0:metadata";
 /// Metadata UI extensions (display name and description).
 const MDUI: &str = "urn:oasis:names:tc:SAML:metadata:ui";
-const DS: &str = "http://www.w3.org/2000/09/xmldsig#";
 const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
-/// The SAML 2.0 protocol, as `protocolSupportEnumeration` names it.
-const SAMLP: &str = "urn:oasis:names:tc:SAML:2.0:protocol";
-/// The binding responses travel by (Web Browser SSO profile §4.1.2).
-pub const HTTP_POST: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST";
-pub const HTTP_REDIRECT: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
 /// The content encryption Civitas uses for encrypted assertions.
 const AES256_GCM: &str = "http://www.w3.org/2009/xmlenc11#aes256-gcm";
 /// saml-core §8.3.6: an entity identifier is at most 1024 characters.

@@ -225,8 +225,9 @@ pub fn parse_sp_metadata(text: &str) -> Result<SpMetadata, MetadataError> {
             .attribute("entityID")
             .ok_or_else(|| invalid("md:EntityDescriptor has no entityID attribute"))?,
     )?;
-    if entity.children().any(|c| is(c, DS, "Signature"))
-        || is(root, MD, "EntitiesDescriptor") && root.children().any(|c| is(c, DS, "Signature"))
+    if [entity, root]
+        .iter()
+        .any(|n| n.children().any(|c| is(c, DS, "Signature")))
     {
         warnings.push(
             "the metadata is signed; the signature is not checked: trust comes from you adding \
@@ -772,6 +773,23 @@ mod tests {
             r#"AuthnRequestsSigned="yes""#,
         );
         assert!(error(&odd).contains(r#"AuthnRequestsSigned="yes" must be true or false"#));
+    }
+
+    #[test]
+    fn a_signature_on_the_metadata_is_reported_not_checked() {
+        let xml = minimal("https://sp.example", &acs("https://sp.example/acs")).replacen(
+            "<md:SPSSODescriptor",
+            "<ds:Signature><ds:SignatureValue>AAAA</ds:SignatureValue></ds:Signature><md:SPSSODescriptor",
+            1,
+        );
+        let m = parse_sp_metadata(&xml).unwrap();
+        assert!(
+            m.warnings
+                .iter()
+                .any(|w| w.contains("signature is not checked")),
+            "{:?}",
+            m.warnings
+        );
     }
 
     #[test]

@@ -6,10 +6,12 @@ and signed LogoutResponses, with the shapes a conforming IdP sends.
     python idp_fixture.py COMMAND < {...}   →   one JSON object on stdout
 
 Commands:
-  metadata         {entity_id, sso_url, slo_url, key_pem, cert_pem, valid_until, sign}
+  metadata         {entity_id, sso_url, slo_url, key_pem, cert_pem, valid_for (seconds from
+                    now, may be negative), sign}
                    → {xml}
   response         {entity_id, key_pem, cert_pem, sp_entity_id, acs_url, in_response_to,
                     name_id, session_index, authn_context, attributes: {name: [values]},
+                    friendly_names: {name: friendly name},
                     encrypt_cert_pem, sign_response} → {saml_response, xml}
   logout-response  {entity_id, key_pem, cert_pem, destination, in_response_to, status,
                     binding: redirect|post, relay_state} → {url} or {fields}
@@ -69,7 +71,7 @@ def cmd_metadata(args):
         C.NS_DS,
         new_id(),
         quoteattr(entity_id),
-        args["valid_until"],
+        saml_time(int(args.get("valid_for", 3600))),
         certificate_body(args["cert_pem"]),
         C.NAMEID_PERSISTENT,
         "".join(endpoints),
@@ -104,11 +106,13 @@ def cmd_response(args):
     idp, sp, acs = args["entity_id"], args["sp_entity_id"], args["acs_url"]
     in_response_to = args.get("in_response_to")
     irt = " InResponseTo=%s" % quoteattr(in_response_to) if in_response_to else ""
+    friendly = args.get("friendly_names") or {}
     attributes = "".join(
-        '<saml:Attribute Name=%s NameFormat="%s">%s</saml:Attribute>'
+        '<saml:Attribute Name=%s NameFormat="%s"%s>%s</saml:Attribute>'
         % (
             quoteattr(name),
             C.ATTRNAME_FORMAT_URI,
+            " FriendlyName=%s" % quoteattr(friendly[name]) if name in friendly else "",
             "".join("<saml:AttributeValue>%s</saml:AttributeValue>" % escape(v) for v in values),
         )
         for name, values in (args.get("attributes") or {}).items()
@@ -121,7 +125,7 @@ def cmd_response(args):
         "Recipient=%s%s/></saml:SubjectConfirmation></saml:Subject>"
         '<saml:Conditions NotBefore="%s" NotOnOrAfter="%s"><saml:AudienceRestriction>'
         "<saml:Audience>%s</saml:Audience></saml:AudienceRestriction></saml:Conditions>"
-        '<saml:AuthnStatement AuthnInstant="%s" SessionIndex=%s><saml:AuthnContext>'
+        '<saml:AuthnStatement AuthnInstant="%s" SessionIndex=%s SessionNotOnOrAfter="%s"><saml:AuthnContext>'
         "<saml:AuthnContextClassRef>%s</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>"
         "<saml:AttributeStatement>%s</saml:AttributeStatement>"
         "</saml:Assertion>"
@@ -143,6 +147,7 @@ def cmd_response(args):
         escape(sp),
         saml_time(),
         quoteattr(args.get("session_index", new_id())),
+        saml_time(3600),
         escape(args.get("authn_context", "urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified")),
         attributes,
     )

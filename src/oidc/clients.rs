@@ -306,7 +306,7 @@ pub fn validate(
 
     let id_token_alg = match req.id_token_alg.as_deref() {
         None => Alg::Es256,
-        Some(a) => Alg::parse(a)
+        Some(a) => Alg::parse_jws(a)
             .ok_or_else(|| invalid("id_token_signed_response_alg", "must be ES256 or RS256"))?,
     };
 

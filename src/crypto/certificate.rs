@@ -210,7 +210,10 @@ mod tests {
         );
         let serial = tbs.serial_number.as_bytes();
         assert_eq!(serial.len(), 16);
-        assert!(serial[0] & 0x80 == 0 && serial[0] != 0, "positive: {serial:?}");
+        assert!(
+            serial[0] & 0x80 == 0 && serial[0] != 0,
+            "positive: {serial:?}"
+        );
 
         // The signature over the TBS verifies with the certified key, and with no other.
         let signature = rsa::pkcs1v15::Signature::try_from(cert.signature.raw_bytes()).unwrap();
@@ -238,8 +241,8 @@ mod tests {
             BasicConstraints::from_der(find(rfc5280_oid("2.5.29.19")).extn_value.as_bytes())
                 .unwrap();
         assert!(!basic.ca);
-        let usage = KeyUsage::from_der(find(rfc5280_oid("2.5.29.15")).extn_value.as_bytes())
-            .unwrap();
+        let usage =
+            KeyUsage::from_der(find(rfc5280_oid("2.5.29.15")).extn_value.as_bytes()).unwrap();
         assert!(usage.0.contains(KeyUsages::DigitalSignature));
         assert!(!usage.0.contains(KeyUsages::KeyCertSign));
     }

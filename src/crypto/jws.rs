@@ -18,9 +18,9 @@ impl Signer {
     pub fn new(key: &PrivateKey) -> Option<Self> {
         match key {
             PrivateKey::Es256(k) => Some(Signer::Es256(p256::ecdsa::SigningKey::from(k))),
-            PrivateKey::Rs256(k) => Some(Signer::Rs256(Box::new(
-                rsa::pkcs1v15::SigningKey::new((**k).clone()),
-            ))),
+            PrivateKey::Rs256(k) => Some(Signer::Rs256(Box::new(rsa::pkcs1v15::SigningKey::new(
+                (**k).clone(),
+            )))),
             PrivateKey::SamlRs256(_) => None,
         }
     }

@@ -488,9 +488,9 @@ fn private_half(
                 certificate,
             })))
         }
-        key => Ok(Private::Jws(Arc::new(Signer::new(&key).ok_or_else(
-            || anyhow::anyhow!("key {kid} signs no JWS"),
-        )?))),
+        key => Ok(Private::Jws(Arc::new(
+            Signer::new(&key).ok_or_else(|| anyhow::anyhow!("key {kid} signs no JWS"))?,
+        ))),
     }
 }
 

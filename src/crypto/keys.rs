@@ -428,7 +428,10 @@ mod tests {
         let loaded = keys.load(&kid, Alg::SamlRs256).unwrap();
         assert_eq!(loaded.alg(), Alg::SamlRs256);
         assert_eq!(loaded.public_jwk().kid, kid);
-        assert!(loaded.rsa_pkcs1_pem().is_none(), "not an RS256 signer's key");
+        assert!(
+            loaded.rsa_pkcs1_pem().is_none(),
+            "not an RS256 signer's key"
+        );
     }
 
     #[test]

@@ -620,6 +620,22 @@ mod tests {
     }
 
     #[test]
+    fn id_tokens_are_signed_with_a_jws_algorithm_only() {
+        let with = |alg: &str| ClientRequest {
+            id_token_alg: Some(alg.into()),
+            ..req()
+        };
+        assert_eq!(
+            validate(&with("RS256"), false).unwrap().id_token_alg,
+            Alg::Rs256
+        );
+        // SAML's keys sign XML only, never a JWT.
+        for bad in ["SAML-RS256", "HS256", "none"] {
+            assert!(validate(&with(bad), false).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn grant_types_default_to_the_code_grant_and_are_checked() {
         assert_eq!(
             validate(&req(), false).unwrap().grant_types,

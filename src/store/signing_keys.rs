@@ -42,7 +42,8 @@ pub async fn find_signing_keys_for_alg(
 }
 
 pub async fn insert_signing_key(tx: &mut Tx, row: &SigningKeyRow) -> Result<(), sqlx::Error> {
-    let sql = format!("INSERT INTO signing_keys ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+    let sql =
+        format!("INSERT INTO signing_keys ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
     on_tx!(tx, |c| sqlx::query(AssertSqlSafe(sql))
         .bind(&row.kid)
         .bind(&row.alg)

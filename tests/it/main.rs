@@ -30,5 +30,6 @@ mod portal_testing;
 mod readiness;
 mod registration;
 mod registry;
+mod saml_keys;
 mod shutdown;
 mod web;

@@ -469,8 +469,9 @@ async fn private_key_jwt_assertions_are_checked_strictly() {
     .await;
     let now = app.state.clock.now();
     let claims = |aud: &str, exp: i64, jti: &str| json!({ "iss": client_id, "sub": client_id, "aud": aud, "exp": exp, "iat": now, "jti": jti });
-    let sign =
-        |k: &PrivateKey, kid: &str, c: &Value| jws::sign(&jws::Signer::new(k).unwrap(), kid, c).unwrap();
+    let sign = |k: &PrivateKey, kid: &str, c: &Value| {
+        jws::sign(&jws::Signer::new(k).unwrap(), kid, c).unwrap()
+    };
     let attempt = |assertion: String| {
         let app = &app;
         let client_id = client_id.clone();

@@ -8,4 +8,5 @@
 //! canonicalises, `dsig` signs and verifies the one XML-Signature profile SAML uses here
 //! (enveloped, exclusive C14N, RSA-SHA256, SHA-256), `xmlenc` encrypts assertions.
 
+pub mod dsig;
 pub mod xml;

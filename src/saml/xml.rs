@@ -210,7 +210,7 @@ impl Canonicalizer<'_> {
 
 /// The element's qualified name as written (`saml:Assertion`): roxmltree keeps the namespace
 /// URI, but canonical XML keeps the prefix, so it is read from the source.
-fn element_qname<'a>(node: roxmltree::Node<'_, 'a>) -> &'a str {
+pub(crate) fn element_qname<'a>(node: roxmltree::Node<'_, 'a>) -> &'a str {
     let source = node.document().input_text();
     let rest = &source[node.range().start + 1..];
     let end = rest

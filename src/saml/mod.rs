@@ -10,3 +10,4 @@
 
 pub mod dsig;
 pub mod xml;
+pub mod xmlenc;

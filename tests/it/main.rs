@@ -30,5 +30,6 @@ mod portal_testing;
 mod readiness;
 mod registration;
 mod registry;
+mod saml_xmlsec;
 mod shutdown;
 mod web;

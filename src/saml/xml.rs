@@ -321,6 +321,14 @@ mod tests {
             canonicalize(child).unwrap(),
             r#"<a:child xmlns:a="urn:a" xmlns:b="urn:b" b:x="1"></a:child>"#
         );
+        // The default namespace comes from outside the subtree too; redeclarations and
+        // undeclarations inside it are rendered where they change what is in effect.
+        let outside = r#"<r xmlns="urn:d" xmlns:p="urn:p" xmlns:q="urn:q"><a p:x="1" x="2"><b xmlns=""><p:c xmlns:p="urn:p2" q:y="3"/></b></a></r>"#;
+        let doc = parse(outside).unwrap();
+        assert_eq!(
+            canonicalize(doc.root_element().first_element_child().unwrap()).unwrap(),
+            r#"<a xmlns="urn:d" xmlns:p="urn:p" x="2" p:x="1"><b xmlns=""><p:c xmlns:p="urn:p2" xmlns:q="urn:q" q:y="3"></p:c></b></a>"#
+        );
         // An InclusiveNamespaces PrefixList adds a prefix the element does not use.
         let doc = parse(xml).unwrap();
         let elem2 = doc.root_element().first_element_child().unwrap();

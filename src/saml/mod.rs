@@ -10,5 +10,8 @@
 
 pub mod attributes;
 pub mod binding;
+pub mod dsig;
 pub mod request;
+pub mod response;
 pub mod xml;
+pub mod xmlenc;

@@ -32,5 +32,6 @@ mod registration;
 mod registry;
 mod saml_keys;
 mod saml_python;
+mod saml_xmlsec;
 mod shutdown;
 mod web;

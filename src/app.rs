@@ -70,7 +70,9 @@ pub async fn build_with_clock(config: Config, clock: SharedClock) -> anyhow::Res
     let dir = KeyDir::open(&config.keys.dir)?;
     let short_secrets = crate::crypto::secrets::ShortSecretKey::new(dir.secret("short-secrets")?)
         .ok_or_else(|| anyhow::anyhow!("the short-secrets key is too short"))?;
-    for kid in keyring::ensure_keys(&db, &dir, clock.now()).await? {
+    // SAML certificates name the service's host.
+    let subject = crate::crypto::certificate::Subject::new(config.issuer.host());
+    for kid in keyring::ensure_keys(&db, &dir, &subject, clock.now()).await? {
         tracing::info!(kid, "signing key created");
     }
     let keys = Arc::new(Keyring::load(db.clone(), dir, clock.clone()).await?);

@@ -11,7 +11,7 @@ use crate::{
     app,
     clock::{Clock, SystemClock, rfc3339},
     config::Config,
-    crypto::{Alg, KeyDir, KeyState, keyring},
+    crypto::{Alg, KeyDir, KeyState, certificate, certificate::Subject, keyring},
     demo, oidc, registry,
     store::{Db, clients, signing_keys},
     telemetry,
@@ -235,7 +235,8 @@ struct CreateClient {
 
 #[derive(Debug, Subcommand)]
 enum KeysCommand {
-    /// List every key with its state (next, active, retired, expired) and its times.
+    /// List every key with its state (next, active, retired, expired) and its times; for SAML
+    /// keys also their certificate's end of validity and SHA-256 fingerprint.
     List,
     /// Add the next key: published in the JWKS at once, signing after keys.prepublish_secs;
     /// the current key then retires and leaves the JWKS keys.retire_grace_secs later.
@@ -250,6 +251,8 @@ enum KeysCommand {
 enum AlgArg {
     Es256,
     Rs256,
+    /// The key that signs SAML messages (published as a certificate in SAML metadata).
+    SamlRs256,
     All,
 }
 
@@ -522,12 +525,12 @@ async fn keys(config: Config, command: KeysCommand) -> anyhow::Result<()> {
                 println!("No signing keys yet: `civitas serve` creates them on first start.");
             }
             println!(
-                "{:<6} {:<8} {:<43}  {:<20}  {:<20}  {:<20}",
-                "ALG", "STATE", "KID", "SIGNS FROM", "RETIRES", "LEAVES JWKS"
+                "{:<10} {:<8} {:<43}  {:<20}  {:<20}  {:<20}",
+                "ALG", "STATE", "KID", "SIGNS FROM", "RETIRES", "UNPUBLISHED"
             );
             for r in &rows {
                 println!(
-                    "{:<6} {:<8} {:<43}  {:<20}  {:<20}  {:<20}",
+                    "{:<10} {:<8} {:<43}  {:<20}  {:<20}  {:<20}",
                     r.alg,
                     keyring::key_state(r, now).to_string(),
                     r.kid,
@@ -535,6 +538,18 @@ async fn keys(config: Config, command: KeysCommand) -> anyhow::Result<()> {
                     r.retires_at.map_or("-".into(), rfc3339),
                     r.expires_at.map_or("-".into(), rfc3339),
                 );
+                if let Some(der) = &r.certificate {
+                    match certificate::inspect(der) {
+                        Ok(c) => println!(
+                            "{:<10} certificate {}, valid until {}, SHA-256 {}",
+                            "",
+                            c.subject,
+                            rfc3339(c.not_after),
+                            c.fingerprint
+                        ),
+                        Err(e) => println!("{:<10} certificate unreadable: {e}", ""),
+                    }
+                }
             }
             let live = rows
                 .iter()
@@ -543,16 +558,23 @@ async fn keys(config: Config, command: KeysCommand) -> anyhow::Result<()> {
             println!("{} keys, {live} published", rows.len());
         }
         KeysCommand::Rotate { alg } => {
-            keyring::ensure_keys(&db, &dir, now).await?;
+            let subject = Subject::new(config.issuer.host());
+            keyring::ensure_keys(&db, &dir, &subject, now).await?;
             let algs: Vec<Alg> = match alg {
                 AlgArg::Es256 => vec![Alg::Es256],
                 AlgArg::Rs256 => vec![Alg::Rs256],
+                AlgArg::SamlRs256 => vec![Alg::SamlRs256],
                 AlgArg::All => Alg::ALL.to_vec(),
             };
             let (prepublish, grace) = (config.keys.prepublish, config.keys.retire_grace);
-            for row in keyring::rotate(&db, &dir, &algs, now, prepublish, grace).await? {
+            for row in keyring::rotate(&db, &dir, &subject, &algs, now, prepublish, grace).await? {
+                let published_in = if row.certificate.is_some() {
+                    "SAML metadata"
+                } else {
+                    "JWKS"
+                };
                 println!(
-                    "{}: new key {} published now, signs from {}; the key it replaces retires then and leaves the JWKS at {}",
+                    "{}: new key {} published now, signs from {}; the key it replaces retires then and leaves the {published_in} at {}",
                     row.alg,
                     row.kid,
                     rfc3339(row.activates_at),

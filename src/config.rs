@@ -219,6 +219,11 @@ impl Issuer {
         self.0.origin().ascii_serialization()
     }
 
+    /// The host name (or address) the service is reached at, e.g. `id.example.gov`.
+    pub fn host(&self) -> &str {
+        self.0.host_str().unwrap_or_default()
+    }
+
     /// An absolute URL for a path under the issuer, e.g. `endpoint("/jwks")`.
     pub fn endpoint(&self, path: &str) -> String {
         format!("{}{path}", self.as_str())

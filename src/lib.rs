@@ -18,7 +18,8 @@ pub mod clock;
 pub mod config;
 /// The consent step: what a service asks for, with the citizen's values; allow or decline.
 pub mod consent;
-/// Signing keys (ES256, RS256), JWK thumbprints, random values and constant-time comparison.
+/// Signing keys (ES256, RS256, SAML's RSA with its certificate), JWK thumbprints, random
+/// values and constant-time comparison.
 pub mod crypto;
 /// The synthetic population that `serve --demo` seeds.
 pub mod demo;

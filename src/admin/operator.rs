@@ -21,6 +21,7 @@ use crate::{
     clock::rfc3339,
     crypto::{
         KeyDir,
+        certificate::Subject,
         keyring::{self, KeyState},
         keys::Alg,
     },
@@ -189,7 +190,7 @@ pub struct RotateForm {
     detail: String,
 }
 
-/// `POST /admin/keys/rotate`: the next key of one algorithm (or both), as `civitas keys
+/// `POST /admin/keys/rotate`: the next key of one algorithm (or all), as `civitas keys
 /// rotate` does, recorded in the staff log in the same transaction. Needs a fresh passkey
 /// verification.
 pub async fn rotate(
@@ -237,6 +238,7 @@ pub async fn rotate(
     let added = keyring::rotate_in(
         &mut tx,
         &dir,
+        &Subject::new(state.config.issuer.host()),
         &algs,
         now,
         keys.prepublish,

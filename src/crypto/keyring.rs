@@ -8,13 +8,21 @@
 //!
 //! `civitas keys rotate` adds a next key that activates after the pre-publication period, and
 //! schedules the current key to retire at that moment and to leave the JWKS a grace period later.
+//!
+//! SAML keys (`SAML-RS256`) follow the same lifecycle, but are published as X.509
+//! certificates in SAML metadata ([`Keyring::saml_certificates`]), never in the JWKS.
 
-use std::{collections::HashMap, fmt, sync::Arc, time::Duration};
+use std::{
+    collections::HashMap,
+    fmt,
+    sync::{Arc, RwLock, RwLockReadGuard},
+    time::Duration,
+};
 
 use axum::body::Bytes;
-use tokio::sync::RwLock;
 
 use super::{
+    certificate::{self, Subject},
     jws::Signer,
     keys::{Alg, KeyDir, PrivateKey, PublicJwk},
 };
@@ -62,17 +70,46 @@ pub fn key_state(row: &SigningKeyRow, now: i64) -> KeyState {
     }
 }
 
+/// How long before its creation a SAML key's certificate is valid: service providers' clocks
+/// may run behind ours.
+const CERTIFICATE_SKEW: i64 = 3600;
+/// How long a SAML key's certificate is valid. Keys have no planned end (they retire when
+/// the operator rotates), and service providers that check validity would stop accepting
+/// our signatures when it ends: ten years, with `civitas keys list` showing the date.
+const CERTIFICATE_LIFETIME: i64 = 3653 * 86_400;
+
+/// A SAML signing key: its private key and its self-signed certificate. `Debug` never shows
+/// key material.
+pub struct SamlKey {
+    pub kid: String,
+    pub key: rsa::RsaPrivateKey,
+    /// DER X.509.
+    pub certificate: Vec<u8>,
+}
+
+impl fmt::Debug for SamlKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SamlKey({}, [redacted])", self.kid)
+    }
+}
+
 /// Creates one key of each algorithm that has no live (non-expired) key yet: the first start
 /// of a fresh installation. Instances starting together agree: the key lock admits one at a
-/// time and each re-reads under it. Returns the kids created.
-pub async fn ensure_keys(db: &Db, dir: &KeyDir, now: i64) -> anyhow::Result<Vec<String>> {
+/// time and each re-reads under it. A SAML key's certificate names `subject`. Returns the
+/// kids created.
+pub async fn ensure_keys(
+    db: &Db,
+    dir: &KeyDir,
+    subject: &Subject,
+    now: i64,
+) -> anyhow::Result<Vec<String>> {
     let mut tx = db.begin().await?;
     tx.lock(Lock::SigningKeys).await?;
     let mut created = Vec::new();
     for alg in Alg::ALL {
         let rows = signing_keys::find_signing_keys_for_alg(&mut tx, alg.as_str()).await?;
         if rows.iter().all(|r| key_state(r, now) == KeyState::Expired) {
-            created.push(add_key(&mut tx, dir, alg, now, now).await?);
+            created.push(add_key(&mut tx, dir, subject, alg, now, now).await?);
         }
     }
     tx.commit().await?;
@@ -85,13 +122,14 @@ pub async fn ensure_keys(db: &Db, dir: &KeyDir, now: i64) -> anyhow::Result<Vec<
 pub async fn rotate(
     db: &Db,
     dir: &KeyDir,
+    subject: &Subject,
     algs: &[Alg],
     now: i64,
     prepublish: Duration,
     grace: Duration,
 ) -> anyhow::Result<Vec<SigningKeyRow>> {
     let mut tx = db.begin().await?;
-    let added = rotate_in(&mut tx, dir, algs, now, prepublish, grace).await?;
+    let added = rotate_in(&mut tx, dir, subject, algs, now, prepublish, grace).await?;
     // If the commit fails the new files stay behind unused; they are never deleted here, as
     // a commit whose answer was lost may still have succeeded.
     tx.commit().await?;
@@ -103,6 +141,7 @@ pub async fn rotate(
 pub async fn rotate_in(
     tx: &mut Tx,
     dir: &KeyDir,
+    subject: &Subject,
     algs: &[Alg],
     now: i64,
     prepublish: Duration,
@@ -123,7 +162,7 @@ pub async fn rotate_in(
     let activates_at = now + prepublish.as_secs() as i64;
     let mut added = Vec::new();
     for &alg in algs {
-        let kid = add_key(tx, dir, alg, now, activates_at).await?;
+        let kid = add_key(tx, dir, subject, alg, now, activates_at).await?;
         signing_keys::update_signing_keys_retire(
             tx,
             alg.as_str(),
@@ -157,15 +196,36 @@ pub async fn remove_expired_key_files(db: &Db, dir: &KeyDir, now: i64) -> anyhow
     Ok(removed)
 }
 
-/// Generates a key and writes its file, then its row (a row never exists without its file).
+/// Generates a key (and a SAML key's certificate) and writes its file, then its row (a row
+/// never exists without its file).
 async fn add_key(
     tx: &mut crate::store::Tx,
     dir: &KeyDir,
+    subject: &Subject,
     alg: Alg,
     now: i64,
     activates_at: i64,
 ) -> anyhow::Result<String> {
-    let key = tokio::task::spawn_blocking(move || PrivateKey::generate(alg)).await??;
+    let subject = subject.clone();
+    let (key, certificate) = tokio::task::spawn_blocking(move || {
+        let key = PrivateKey::generate(alg)?;
+        let certificate = match &key {
+            PrivateKey::SamlRs256(k) => {
+                let mut serial = [0u8; 16];
+                getrandom::fill(&mut serial)?;
+                Some(certificate::self_signed(
+                    k,
+                    &subject,
+                    serial,
+                    now - CERTIFICATE_SKEW,
+                    now + CERTIFICATE_LIFETIME,
+                )?)
+            }
+            _ => None,
+        };
+        anyhow::Ok((key, certificate))
+    })
+    .await??;
     let jwk = key.public_jwk();
     dir.save(&jwk.kid, &key)?;
     let row = SigningKeyRow {
@@ -176,16 +236,31 @@ async fn add_key(
         activates_at,
         retires_at: None,
         expires_at: None,
+        certificate,
     };
     signing_keys::insert_signing_key(tx, &row).await?;
     Ok(jwk.kid)
 }
 
-/// One loaded key: its row, its public JWK and (when it may sign) its signer.
+/// The private half of a loaded key, ready to sign.
+#[derive(Clone)]
+enum Private {
+    Jws(Arc<Signer>),
+    Saml(Arc<SamlKey>),
+}
+
+/// One loaded key: its row, its public JWK and (when it may sign) its private half.
 struct LoadedKey {
     row: SigningKeyRow,
+    alg: Alg,
     jwk: PublicJwk,
-    signer: Option<Arc<Signer>>,
+    private: Option<Private>,
+}
+
+impl LoadedKey {
+    fn is_published(&self, now: i64) -> bool {
+        now >= self.row.created_at && key_state(&self.row, now) != KeyState::Expired
+    }
 }
 
 /// The keys a running server publishes and signs with, refreshed from the database.
@@ -193,6 +268,7 @@ pub struct Keyring {
     db: Db,
     dir: KeyDir,
     clock: SharedClock,
+    /// Never held across an await: SAML signing reads it without one.
     keys: RwLock<Vec<LoadedKey>>,
     /// The serialised JWKS and the time until which it stays correct.
     jwks_cache: std::sync::Mutex<Option<(i64, Bytes)>>,
@@ -219,12 +295,10 @@ impl Keyring {
     pub async fn refresh(&self) -> anyhow::Result<()> {
         let now = self.clock.now();
         let rows = signing_keys::find_signing_keys(&self.db).await?;
-        let mut old: HashMap<String, Arc<Signer>> = self
-            .keys
-            .read()
-            .await
+        let mut old: HashMap<String, Private> = self
+            .loaded()
             .iter()
-            .filter_map(|k| Some((k.row.kid.clone(), k.signer.clone()?)))
+            .filter_map(|k| Some((k.row.kid.clone(), k.private.clone()?)))
             .collect();
         let mut loaded = Vec::new();
         let mut failure = None;
@@ -237,16 +311,19 @@ impl Keyring {
             let Some(alg) = Alg::parse(&row.alg) else {
                 anyhow::bail!("key {} has unknown alg {}", row.kid, row.alg);
             };
-            let signer = match (old.remove(&row.kid), state) {
+            if alg == Alg::SamlRs256 && row.certificate.is_none() {
+                anyhow::bail!("SAML key {} has no certificate", row.kid);
+            }
+            let private = match (old.remove(&row.kid), state) {
                 (Some(k), _) => Some(k),
                 (None, KeyState::Next | KeyState::Active) => {
                     let dir = self.dir.clone();
-                    let kid = row.kid.clone();
+                    let (kid, certificate) = (row.kid.clone(), row.certificate.clone());
                     let loaded = tokio::task::spawn_blocking(move || {
-                        dir.load(&kid, alg).map(|k| Signer::new(&k))
+                        private_half(dir.load(&kid, alg)?, kid, certificate)
                     });
                     match loaded.await? {
-                        Ok(k) => Some(Arc::new(k)),
+                        Ok(k) => Some(k),
                         Err(e) => {
                             failure = Some(e);
                             None
@@ -255,21 +332,30 @@ impl Keyring {
                 }
                 (None, _) => None,
             };
-            loaded.push(LoadedKey { row, jwk, signer });
+            loaded.push(LoadedKey {
+                row,
+                alg,
+                jwk,
+                private,
+            });
         }
-        *self.keys.write().await = loaded;
+        *self.keys.write().unwrap_or_else(|p| p.into_inner()) = loaded;
         *self.jwks_cache.lock().unwrap_or_else(|p| p.into_inner()) = None;
         failure.map_or(Ok(()), Err)
     }
 
+    fn loaded(&self) -> RwLockReadGuard<'_, Vec<LoadedKey>> {
+        self.keys.read().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// Whether every algorithm has a key that can sign now.
     pub async fn is_ready(&self) -> bool {
-        for alg in Alg::ALL {
+        for alg in Alg::JWS {
             if self.signing_key(alg).await.is_none() {
                 return false;
             }
         }
-        true
+        self.saml_signer().is_some()
     }
 
     /// Refreshes every `period` until the process ends; failures are logged and retried.
@@ -289,26 +375,63 @@ impl Keyring {
         });
     }
 
-    /// The key that signs for `alg` now (the newest active one): its kid and signer.
-    pub async fn signing_key(&self, alg: Alg) -> Option<(String, Arc<Signer>)> {
+    /// The newest active key of `alg` and its private half, if loaded. An active key without
+    /// its file yields `None`: an older key never signs in its place.
+    fn active(&self, alg: Alg) -> Option<(String, Private)> {
         let now = self.clock.now();
-        self.keys
-            .read()
-            .await
+        self.loaded()
             .iter()
-            .filter(|k| k.row.alg == alg.as_str() && key_state(&k.row, now) == KeyState::Active)
+            .filter(|k| k.alg == alg && key_state(&k.row, now) == KeyState::Active)
             .max_by_key(|k| (k.row.activates_at, k.row.kid.clone()))
-            .and_then(|k| k.signer.clone().map(|p| (k.row.kid.clone(), p)))
+            .and_then(|k| Some((k.row.kid.clone(), k.private.clone()?)))
     }
 
-    /// The public keys published now (for checking tokens we issued, such as logout hints).
+    /// The key that signs for JWS `alg` now (the newest active one): its kid and signer.
+    /// `None` for SAML's algorithm: see [`Keyring::saml_signer`].
+    pub async fn signing_key(&self, alg: Alg) -> Option<(String, Arc<Signer>)> {
+        match self.active(alg)? {
+            (kid, Private::Jws(signer)) => Some((kid, signer)),
+            (_, Private::Saml(_)) => None,
+        }
+    }
+
+    /// The SAML key that signs now (the newest active one).
+    pub fn saml_signer(&self) -> Option<Arc<SamlKey>> {
+        match self.active(Alg::SamlRs256)? {
+            (_, Private::Saml(key)) => Some(key),
+            (_, Private::Jws(_)) => None,
+        }
+    }
+
+    /// The DER certificates of every published SAML key (next, active, retired), newest
+    /// first: what SAML metadata lists, so service providers trust a next key before it signs
+    /// and a retired key's signatures until it expires.
+    pub fn saml_certificates(&self) -> Vec<Vec<u8>> {
+        let now = self.clock.now();
+        let keys = self.loaded();
+        let mut saml: Vec<&LoadedKey> = keys
+            .iter()
+            .filter(|k| k.alg == Alg::SamlRs256 && k.is_published(now))
+            .collect();
+        saml.sort_by(|a, b| {
+            (b.row.activates_at, b.row.created_at, &b.row.kid).cmp(&(
+                a.row.activates_at,
+                a.row.created_at,
+                &a.row.kid,
+            ))
+        });
+        saml.into_iter()
+            .filter_map(|k| k.row.certificate.clone())
+            .collect()
+    }
+
+    /// The JWS public keys published now (for checking tokens we issued, such as logout
+    /// hints).
     pub async fn published(&self) -> Vec<PublicJwk> {
         let now = self.clock.now();
-        self.keys
-            .read()
-            .await
+        self.loaded()
             .iter()
-            .filter(|k| now >= k.row.created_at && key_state(&k.row, now) != KeyState::Expired)
+            .filter(|k| k.alg.is_jws() && k.is_published(now))
             .map(|k| k.jwk.clone())
             .collect()
     }
@@ -322,15 +445,16 @@ impl Keyring {
         {
             return bytes.clone();
         }
-        let keys = self.keys.read().await;
+        let keys = self.loaded();
         let published: Vec<&PublicJwk> = keys
             .iter()
-            .filter(|k| now >= k.row.created_at && key_state(&k.row, now) != KeyState::Expired)
+            .filter(|k| k.alg.is_jws() && k.is_published(now))
             .map(|k| &k.jwk)
             .collect();
         // The document stays right until the next creation or expiry among the keys.
         let until = keys
             .iter()
+            .filter(|k| k.alg.is_jws())
             .flat_map(|k| [Some(k.row.created_at), k.row.expires_at])
             .flatten()
             .filter(|&t| t > now)
@@ -342,6 +466,31 @@ impl Keyring {
         );
         *self.jwks_cache.lock().unwrap_or_else(|p| p.into_inner()) = Some((until, bytes.clone()));
         bytes
+    }
+}
+
+/// The private half of a key read from its file; a SAML key must match its certificate.
+fn private_half(
+    key: PrivateKey,
+    kid: String,
+    certificate: Option<Vec<u8>>,
+) -> anyhow::Result<Private> {
+    match key {
+        PrivateKey::SamlRs256(key) => {
+            let certificate =
+                certificate.ok_or_else(|| anyhow::anyhow!("SAML key {kid} has no certificate"))?;
+            if certificate::inspect(&certificate)?.public_key != key.to_public_key() {
+                anyhow::bail!("the certificate of SAML key {kid} is not for its key file");
+            }
+            Ok(Private::Saml(Arc::new(SamlKey {
+                kid,
+                key: *key,
+                certificate,
+            })))
+        }
+        key => Ok(Private::Jws(Arc::new(
+            Signer::new(&key).ok_or_else(|| anyhow::anyhow!("key {kid} signs no JWS"))?,
+        ))),
     }
 }
 
@@ -358,6 +507,7 @@ mod tests {
             activates_at,
             retires_at,
             expires_at,
+            certificate: None,
         }
     }
 

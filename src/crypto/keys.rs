@@ -16,22 +16,30 @@ use rsa::{
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-/// The JWS algorithms Civitas signs with (RFC 7518 §3.1).
+/// The algorithms Civitas signs with: the JWS algorithms (RFC 7518 §3.1) and SAML's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Alg {
     /// ECDSA P-256 with SHA-256: the default, cheap to sign.
     Es256,
     /// RSASSA-PKCS1-v1_5 with SHA-256: OpenID Connect's mandatory algorithm.
     Rs256,
+    /// RSASSA-PKCS1-v1_5 with SHA-256 over XML (XML-DSig `rsa-sha256`): SAML assertions and
+    /// responses. Its own keys, each with a self-signed certificate; never in the JWKS and
+    /// never a JWS algorithm.
+    SamlRs256,
 }
 
 impl Alg {
-    pub const ALL: [Alg; 2] = [Alg::Es256, Alg::Rs256];
+    /// Every algorithm with keys in the lifecycle.
+    pub const ALL: [Alg; 3] = [Alg::Es256, Alg::Rs256, Alg::SamlRs256];
+    /// The algorithms that sign JWTs and are published in the JWKS.
+    pub const JWS: [Alg; 2] = [Alg::Es256, Alg::Rs256];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Alg::Es256 => "ES256",
             Alg::Rs256 => "RS256",
+            Alg::SamlRs256 => "SAML-RS256",
         }
     }
 
@@ -39,12 +47,24 @@ impl Alg {
         match s {
             "ES256" => Some(Alg::Es256),
             "RS256" => Some(Alg::Rs256),
+            "SAML-RS256" => Some(Alg::SamlRs256),
             _ => None,
         }
     }
+
+    /// A JWS `alg` value (ID tokens, client metadata): SAML's algorithm is not one.
+    pub fn parse_jws(s: &str) -> Option<Self> {
+        Self::parse(s).filter(|a| a.is_jws())
+    }
+
+    /// Whether keys of this algorithm sign JWTs and are published in the JWKS.
+    pub fn is_jws(self) -> bool {
+        matches!(self, Alg::Es256 | Alg::Rs256)
+    }
 }
 
-/// RSA modulus size for new keys (RFC 7518 §3.3 requires at least 2048).
+/// RSA modulus size for new keys (RFC 7518 §3.3 requires at least 2048; so do SAML service
+/// providers' usual policies).
 const RSA_BITS: usize = 2048;
 
 /// A public JSON Web Key (RFC 7517) as published in the JWKS. It has no private members by
@@ -87,13 +107,13 @@ impl PublicJwk {
         }
     }
 
-    fn rsa(n: &[u8], e: &[u8]) -> Self {
+    fn rsa(alg: Alg, n: &[u8], e: &[u8]) -> Self {
         let (n, e) = (B64.encode(n), B64.encode(e));
         let canonical = format!(r#"{{"e":"{e}","kty":"RSA","n":"{n}"}}"#);
         Self {
             kty: "RSA".into(),
             use_: "sig".into(),
-            alg: Alg::Rs256.as_str().into(),
+            alg: alg.as_str().into(),
             kid: thumbprint(&canonical),
             crv: None,
             x: None,
@@ -113,6 +133,8 @@ fn thumbprint(canonical: &str) -> String {
 pub enum PrivateKey {
     Es256(p256::SecretKey),
     Rs256(Box<rsa::RsaPrivateKey>),
+    /// An RSA key that signs SAML messages only.
+    SamlRs256(Box<rsa::RsaPrivateKey>),
 }
 
 impl fmt::Debug for PrivateKey {
@@ -133,10 +155,8 @@ impl PrivateKey {
                     break PrivateKey::Es256(key);
                 }
             },
-            Alg::Rs256 => PrivateKey::Rs256(Box::new(rsa::RsaPrivateKey::new(
-                &mut rsa::rand_core::OsRng,
-                RSA_BITS,
-            )?)),
+            Alg::Rs256 => PrivateKey::Rs256(Box::new(new_rsa()?)),
+            Alg::SamlRs256 => PrivateKey::SamlRs256(Box::new(new_rsa()?)),
         })
     }
 
@@ -144,6 +164,7 @@ impl PrivateKey {
         match self {
             PrivateKey::Es256(_) => Alg::Es256,
             PrivateKey::Rs256(_) => Alg::Rs256,
+            PrivateKey::SamlRs256(_) => Alg::SamlRs256,
         }
     }
 
@@ -159,14 +180,16 @@ impl PrivateKey {
                     y.map(|v| v.as_slice()).unwrap_or_default(),
                 )
             }
-            PrivateKey::Rs256(k) => PublicJwk::rsa(&k.n().to_bytes_be(), &k.e().to_bytes_be()),
+            PrivateKey::Rs256(k) | PrivateKey::SamlRs256(k) => {
+                PublicJwk::rsa(self.alg(), &k.n().to_bytes_be(), &k.e().to_bytes_be())
+            }
         }
     }
 
     fn to_pem(&self) -> anyhow::Result<zeroize::Zeroizing<String>> {
         Ok(match self {
             PrivateKey::Es256(k) => k.to_sec1_pem(p256::pkcs8::LineEnding::LF)?,
-            PrivateKey::Rs256(k) => k.to_pkcs1_pem(LineEnding::LF)?,
+            PrivateKey::Rs256(k) | PrivateKey::SamlRs256(k) => k.to_pkcs1_pem(LineEnding::LF)?,
         })
     }
 
@@ -174,6 +197,9 @@ impl PrivateKey {
         Ok(match alg {
             Alg::Es256 => PrivateKey::Es256(p256::SecretKey::from_sec1_pem(pem)?),
             Alg::Rs256 => PrivateKey::Rs256(Box::new(rsa::RsaPrivateKey::from_pkcs1_pem(pem)?)),
+            Alg::SamlRs256 => {
+                PrivateKey::SamlRs256(Box::new(rsa::RsaPrivateKey::from_pkcs1_pem(pem)?))
+            }
         })
     }
 
@@ -181,9 +207,16 @@ impl PrivateKey {
     pub fn rsa_pkcs1_pem(&self) -> Option<zeroize::Zeroizing<String>> {
         match self {
             PrivateKey::Rs256(k) => k.to_pkcs1_pem(LineEnding::LF).ok(),
-            PrivateKey::Es256(_) => None,
+            PrivateKey::Es256(_) | PrivateKey::SamlRs256(_) => None,
         }
     }
+}
+
+fn new_rsa() -> anyhow::Result<rsa::RsaPrivateKey> {
+    Ok(rsa::RsaPrivateKey::new(
+        &mut rsa::rand_core::OsRng,
+        RSA_BITS,
+    )?)
 }
 
 /// The folder of private key files: created with mode 0700, one `KID.pem` per key, mode 0600.
@@ -374,6 +407,31 @@ mod tests {
             assert_eq!(v["alg"], alg.as_str());
             assert_eq!(v["kid"].as_str().unwrap().len(), 43);
         }
+    }
+
+    #[test]
+    fn saml_alg_parses_but_is_no_jws_alg() {
+        assert_eq!(Alg::parse("SAML-RS256"), Some(Alg::SamlRs256));
+        assert_eq!(Alg::parse_jws("SAML-RS256"), None);
+        assert_eq!(Alg::parse_jws("RS256"), Some(Alg::Rs256));
+        assert!(Alg::ALL.iter().all(|a| Alg::parse(a.as_str()) == Some(*a)));
+        assert!(!Alg::JWS.contains(&Alg::SamlRs256));
+    }
+
+    #[test]
+    fn a_saml_key_file_loads_only_as_a_saml_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let keys = KeyDir::open(dir.path()).unwrap();
+        let key = PrivateKey::generate(Alg::SamlRs256).unwrap();
+        let kid = key.public_jwk().kid;
+        keys.save(&kid, &key).unwrap();
+        let loaded = keys.load(&kid, Alg::SamlRs256).unwrap();
+        assert_eq!(loaded.alg(), Alg::SamlRs256);
+        assert_eq!(loaded.public_jwk().kid, kid);
+        assert!(
+            loaded.rsa_pkcs1_pem().is_none(),
+            "not an RS256 signer's key"
+        );
     }
 
     #[test]

@@ -306,7 +306,7 @@ pub fn validate(
 
     let id_token_alg = match req.id_token_alg.as_deref() {
         None => Alg::Es256,
-        Some(a) => Alg::parse(a)
+        Some(a) => Alg::parse_jws(a)
             .ok_or_else(|| invalid("id_token_signed_response_alg", "must be ES256 or RS256"))?,
     };
 
@@ -618,6 +618,22 @@ mod tests {
             c.scopes.iter().map(String::as_str).collect::<Vec<_>>(),
             ["email", "openid", "profile"]
         );
+    }
+
+    #[test]
+    fn id_tokens_are_signed_with_a_jws_algorithm_only() {
+        let with = |alg: &str| ClientRequest {
+            id_token_alg: Some(alg.into()),
+            ..req()
+        };
+        assert_eq!(
+            validate(&with("RS256"), false).unwrap().id_token_alg,
+            Alg::Rs256
+        );
+        // SAML's keys sign XML only, never a JWT.
+        for bad in ["SAML-RS256", "HS256", "none"] {
+            assert!(validate(&with(bad), false).is_err(), "{bad}");
+        }
     }
 
     #[test]

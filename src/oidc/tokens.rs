@@ -44,7 +44,7 @@ pub async fn id_token(
     access_token: &str,
     now: i64,
 ) -> Result<String, OAuthError> {
-    let alg = Alg::parse(&client.id_token_alg).unwrap_or(Alg::Es256);
+    let alg = Alg::parse_jws(&client.id_token_alg).unwrap_or(Alg::Es256);
     let Some((kid, signer)) = state.keys.signing_key(alg).await else {
         tracing::error!(alg = alg.as_str(), "no usable signing key");
         return Err(OAuthError::unavailable());

@@ -108,7 +108,7 @@ pub fn entity_descriptor(f: &Facts<'_>) -> String {
 /// The signed metadata: built again when the published certificates change, and hourly so
 /// `validUntil` stays a week ahead.
 async fn signed(state: &AppState) -> Result<Bytes, AppError> {
-    let certificates = state.keys.saml_certificates().await;
+    let certificates = state.keys.saml_certificates();
     let now = state.clock.now();
     let mut cache = state.saml_metadata.0.lock().await;
     if let Some(b) = cache.as_ref()

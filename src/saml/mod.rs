@@ -11,7 +11,10 @@
 pub mod attributes;
 pub mod binding;
 pub mod cert;
+pub mod dsig;
 pub mod request;
+pub mod response;
 pub mod sp;
 pub mod store;
 pub mod xml;
+pub mod xmlenc;

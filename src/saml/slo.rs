@@ -146,11 +146,7 @@ async fn respond(
         status,
     });
     if to.binding == HTTP_REDIRECT {
-        let key = state
-            .keys
-            .saml_signer()
-            .await
-            .ok_or(AppError::Unavailable)?;
+        let key = state.keys.saml_signer().ok_or(AppError::Unavailable)?;
         let query = binding::redirect_query("SAMLResponse", &xml, relay_state, dsig::RSA_SHA256);
         let octets = query.clone();
         let signature =

@@ -345,7 +345,7 @@ pub async fn sso(
 
 /// Signs `xml`'s element `id` with the active SAML key (RSA, off the async threads).
 pub(super) async fn sign(state: &AppState, xml: String, id: String) -> Result<String, AppError> {
-    let key = state.keys.saml_signer().await.ok_or(AppError::Unavailable)?;
+    let key = state.keys.saml_signer().ok_or(AppError::Unavailable)?;
     tokio::task::spawn_blocking(move || {
         dsig::sign_enveloped(&xml, &id, &key.key, &key.certificate)
     })

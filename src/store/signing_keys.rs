@@ -15,9 +15,12 @@ pub struct SigningKeyRow {
     pub activates_at: i64,
     pub retires_at: Option<i64>,
     pub expires_at: Option<i64>,
+    /// DER of the self-signed X.509 certificate of a SAML key; `None` for JWS keys.
+    pub certificate: Option<Vec<u8>>,
 }
 
-const COLUMNS: &str = "kid, alg, public_jwk, created_at, activates_at, retires_at, expires_at";
+const COLUMNS: &str =
+    "kid, alg, public_jwk, created_at, activates_at, retires_at, expires_at, certificate";
 
 pub async fn find_signing_keys(db: &Db) -> Result<Vec<SigningKeyRow>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM signing_keys ORDER BY alg, activates_at, kid");
@@ -39,7 +42,8 @@ pub async fn find_signing_keys_for_alg(
 }
 
 pub async fn insert_signing_key(tx: &mut Tx, row: &SigningKeyRow) -> Result<(), sqlx::Error> {
-    let sql = format!("INSERT INTO signing_keys ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)");
+    let sql =
+        format!("INSERT INTO signing_keys ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
     on_tx!(tx, |c| sqlx::query(AssertSqlSafe(sql))
         .bind(&row.kid)
         .bind(&row.alg)
@@ -48,6 +52,7 @@ pub async fn insert_signing_key(tx: &mut Tx, row: &SigningKeyRow) -> Result<(), 
         .bind(row.activates_at)
         .bind(row.retires_at)
         .bind(row.expires_at)
+        .bind(&row.certificate)
         .execute(c)
         .await
         .map(drop))

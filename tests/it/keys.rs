@@ -43,7 +43,9 @@ async fn rotation_publishes_the_next_key_first_and_drops_the_retired_key_after_t
     );
     let printed = String::from_utf8_lossy(&out.stdout);
     assert!(
-        printed.contains("ES256: new key") && printed.contains("RS256: new key"),
+        printed.contains("ES256: new key")
+            && printed.contains("\nRS256: new key")
+            && printed.contains("SAML-RS256: new key"),
         "{printed}"
     );
 
@@ -71,8 +73,8 @@ async fn rotation_publishes_the_next_key_first_and_drops_the_retired_key_after_t
 
     let listed = db.civitas(&["keys", "list"]);
     let listed = String::from_utf8_lossy(&listed.stdout);
-    assert_eq!(listed.matches(" next ").count(), 2, "{listed}");
-    assert_eq!(listed.matches(" active ").count(), 2, "{listed}");
+    assert_eq!(listed.matches(" next ").count(), 3, "{listed}");
+    assert_eq!(listed.matches(" active ").count(), 3, "{listed}");
 
     // After the pre-publication period the next key signs; the old one is still published.
     app.clock.advance(PREPUBLISH + 1);
@@ -126,20 +128,21 @@ async fn instances_starting_together_create_one_key_per_algorithm(db: TestDb) {
     let runs: Vec<_> = (0..4)
         .map(|_| {
             let (store, dir) = (store.clone(), dir.clone());
-            tokio::spawn(
-                async move { civitas::crypto::keyring::ensure_keys(&store, &dir, now).await },
-            )
+            tokio::spawn(async move {
+                let subject = civitas::crypto::certificate::Subject::new("localhost");
+                civitas::crypto::keyring::ensure_keys(&store, &dir, &subject, now).await
+            })
         })
         .collect();
     let mut created = 0;
     for run in runs {
         created += run.await.unwrap().unwrap().len();
     }
-    assert_eq!(created, 2, "one ES256 and one RS256 key in all");
+    assert_eq!(created, 3, "one ES256, one RS256 and one SAML key in all");
     let rows = civitas::store::signing_keys::find_signing_keys(&store)
         .await
         .unwrap();
-    assert_eq!(rows.len(), 2);
+    assert_eq!(rows.len(), 3);
     store.close().await;
 }
 

@@ -228,7 +228,7 @@ async fn a_relying_party_library_signs_a_citizen_in_with_private_key_jwt_and_rs2
 
     let now = app.state.clock.now();
     let assertion = jws::sign(
-        &jws::Signer::new(&client_key),
+        &jws::Signer::new(&client_key).unwrap(),
         &jwk.kid,
         &serde_json::json!({
             "iss": client_id, "sub": client_id, "aud": app.url("/token"),

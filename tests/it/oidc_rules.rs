@@ -469,8 +469,9 @@ async fn private_key_jwt_assertions_are_checked_strictly() {
     .await;
     let now = app.state.clock.now();
     let claims = |aud: &str, exp: i64, jti: &str| json!({ "iss": client_id, "sub": client_id, "aud": aud, "exp": exp, "iat": now, "jti": jti });
-    let sign =
-        |k: &PrivateKey, kid: &str, c: &Value| jws::sign(&jws::Signer::new(k), kid, c).unwrap();
+    let sign = |k: &PrivateKey, kid: &str, c: &Value| {
+        jws::sign(&jws::Signer::new(k).unwrap(), kid, c).unwrap()
+    };
     let attempt = |assertion: String| {
         let app = &app;
         let client_id = client_id.clone();
@@ -861,7 +862,7 @@ async fn private_key_jwt_keys_come_from_a_cached_jwks_uri_and_a_rotation_is_pick
     let attempt = |key: &PrivateKey| {
         let now = app.state.clock.now();
         let assertion = jws::sign(
-            &jws::Signer::new(key),
+            &jws::Signer::new(key).unwrap(),
             &key.public_jwk().kid,
             &json!({ "iss": client_id, "sub": client_id, "aud": app.url("/token"), "exp": now + 60, "jti": random_token(12) }),
         )
@@ -1066,7 +1067,7 @@ async fn a_jwks_uri_on_a_private_address_is_never_fetched() {
     let key = PrivateKey::generate(Alg::Es256).unwrap();
     let now = app.state.clock.now();
     let assertion = jws::sign(
-        &jws::Signer::new(&key),
+        &jws::Signer::new(&key).unwrap(),
         &key.public_jwk().kid,
         &json!({ "iss": client_id, "sub": client_id, "aud": app.url("/token"), "exp": now + 60, "jti": "j" }),
     )

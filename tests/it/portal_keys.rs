@@ -56,7 +56,7 @@ async fn with_secret(app: &TestApp, client_id: &str, secret: &str) -> String {
 async fn with_key(app: &TestApp, client_id: &str, key: &PrivateKey) -> String {
     let now = app.state.clock.now();
     let assertion = jws::sign(
-        &jws::Signer::new(key),
+        &jws::Signer::new(key).unwrap(),
         &key.public_jwk().kid,
         &json!({ "iss": client_id, "sub": client_id, "aud": app.url("/token"),
                  "exp": now + 60, "jti": random_token(12) }),

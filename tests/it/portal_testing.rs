@@ -202,7 +202,7 @@ async fn each_failed_request_shows_on_the_test_page_with_its_rule_and_how_to_fix
     let now = app.state.clock.now();
     let assertion = |aud: &str, exp: i64| {
         let claims = json!({ "iss": keyed, "sub": keyed, "aud": aud, "exp": exp, "iat": now, "jti": random_token(12) });
-        jws::sign(&jws::Signer::new(&key), &jwk.kid, &claims).unwrap()
+        jws::sign(&jws::Signer::new(&key).unwrap(), &jwk.kid, &claims).unwrap()
     };
     for assertion in [
         assertion("https://other.example/token", now + 60),

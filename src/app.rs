@@ -34,6 +34,7 @@ use crate::{
         self,
         subject::{self, PairwiseKey},
     },
+    saml,
     store::{self, Db, oauth},
     web::{
         assets, client_ip, compression, health, metrics, pages, security,
@@ -112,6 +113,7 @@ pub async fn build_with_clock(config: Config, clock: SharedClock) -> anyhow::Res
         mailer: crate::mail::from_config(&config.mail)?,
         short_secrets: Arc::new(short_secrets),
         client_failures: Arc::default(),
+        saml_metadata: Arc::default(),
         pairwise,
         client_keys: Arc::new(oidc::client_keys::ClientKeys::new(
             clock.clone(),
@@ -447,6 +449,7 @@ fn routes(state: AppState) -> Router {
                 .delete(oidc::registration::delete),
         )
         .route("/jwks", get(oidc::jwks::jwks))
+        .route("/saml/metadata", get(saml::metadata::metadata))
         .route("/clients/{id}/logo", get(consent::logo))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
@@ -467,6 +470,8 @@ fn routes(state: AppState) -> Router {
             "/logout",
             get(oidc::logout::logout).post(oidc::logout::logout),
         )
+        .route("/saml/sso", get(saml::sso::sso).post(saml::sso::sso))
+        .route("/saml/slo", get(saml::slo::slo).post(saml::slo::slo))
         .fallback(pages::not_found)
         .layer(middleware::from_fn(pages::render_errors))
         .layer(middleware::from_fn_with_state(

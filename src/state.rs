@@ -50,6 +50,8 @@ pub struct AppState {
     pub short_secrets: Arc<crate::crypto::secrets::ShortSecretKey>,
     /// Recording of relying parties' failed requests: this instance's limits and the counts
     /// it has not written yet (the failures themselves are in the database).
+    /// The signed SAML metadata, built again when the published certificates change.
+    pub saml_metadata: Arc<crate::saml::metadata::MetadataCache>,
     pub client_failures: Arc<oidc::client_failures::Failures>,
     /// The developer portal's own client secret (the portal is a relying party of Civitas).
     pub portal_secret: Arc<str>,

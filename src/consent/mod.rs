@@ -19,7 +19,7 @@ use tower_sessions::Session;
 use crate::{
     error::AppError,
     oidc::{
-        authorize::{Pending, error_response, pending_key, redirect_error},
+        authorize::{self, Pending, pending_key},
         claims::{identity_claims, scope_claims, scope_set, scope_string},
     },
     state::AppState,
@@ -229,12 +229,13 @@ pub async fn decide(
             session
                 .remove::<Pending>(&pending_key(&form.continue_id))
                 .await?;
-            let e = redirect_error(
-                &p.request,
+            authorize::answer_error(
+                &state,
+                &p,
                 "access_denied",
                 "the person chose not to share their data",
-            );
-            Ok(error_response(&state, e))
+            )
+            .await
         }
         "allow" => {
             let client = clients::find_client(&state.db, &p.request.client_id)

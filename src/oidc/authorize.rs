@@ -79,6 +79,10 @@ pub struct Pending {
     /// The client is a sandbox client: test persons only (a production client: real only).
     #[serde(default)]
     pub sandbox: bool,
+    /// A SAML AuthnRequest: answered with an assertion (or a SAML status) at its consumer
+    /// service rather than with a code at the redirect URI.
+    #[serde(default)]
+    pub saml: Option<crate::saml::sso::SamlContext>,
 }
 
 /// `GET /authorize` and `POST /authorize`
@@ -149,8 +153,40 @@ pub async fn authorize(
         created_at: state.clock.now(),
         consented_once: false,
         sandbox,
+        saml: None,
     };
     decide(&state, &session, lang, pending, false).await
+}
+
+/// Starts a request made by another protocol (SAML) on the same way through sign-in and
+/// consent.
+pub(crate) async fn start(
+    state: &AppState,
+    session: &Session,
+    lang: Lang,
+    pending: Pending,
+) -> Result<Response, AppError> {
+    decide(state, session, lang, pending, false).await
+}
+
+/// The answer to a request that ends in `error`: a redirect with the OAuth error, or a SAML
+/// status at the consumer service.
+pub(crate) async fn answer_error(
+    state: &AppState,
+    pending: &Pending,
+    error: &'static str,
+    description: &str,
+) -> Result<Response, AppError> {
+    match &pending.saml {
+        Some(ctx) => {
+            let status = crate::saml::sso::status_for(error, description);
+            crate::saml::sso::status_response(state, ctx, &status).await
+        }
+        None => Ok(error_response(
+            state,
+            redirect_error(&pending.request, error, description),
+        )),
+    }
 }
 
 #[derive(Deserialize)]
@@ -199,16 +235,16 @@ async fn failed(
     client_failures::record(state, failure).await;
 }
 
-/// An error for the verified client of `r`, recorded in its failures list.
+/// An error for the verified client of `p`, recorded in its failures list.
 async fn refused(
     state: &AppState,
-    r: &AuthorizationRequest,
+    p: &Pending,
     kind: FailureKind,
     error: &'static str,
     description: &str,
-) -> Response {
-    failed(state, &r.client_id, error, kind, description).await;
-    error_response(state, redirect_error(r, error, description))
+) -> Result<Response, AppError> {
+    failed(state, &p.request.client_id, error, kind, description).await;
+    answer_error(state, p, error, description).await
 }
 
 async fn client_view(state: &AppState, id: &str) -> Result<Option<ClientView>, AppError> {
@@ -276,14 +312,14 @@ async fn decide(
     let r = &pending.request;
     if needs_sign_in(&pending, who.as_ref(), now, resumed) {
         if r.prompt.none {
-            return Ok(refused(
+            return refused(
                 state,
-                r,
+                &pending,
                 FailureKind::LoginRequired,
                 "login_required",
                 "the person must sign in",
             )
-            .await);
+            .await;
         }
         return park(session, pending, "/signin").await;
     }
@@ -316,14 +352,13 @@ async fn decide(
         .await;
         if r.prompt.none {
             // No page may be shown: this sign-in cannot be used for this client.
-            return Ok(error_response(
+            return answer_error(
                 state,
-                redirect_error(
-                    r,
-                    "login_required",
-                    "the person signed in cannot sign in to a client of this environment",
-                ),
-            ));
+                &pending,
+                "login_required",
+                "the person signed in cannot sign in to a client of this environment",
+            )
+            .await;
         }
         return super::wrong_environment::page(state, session, lang, pending).await;
     }
@@ -345,14 +380,14 @@ async fn decide(
         });
     if !consented {
         if r.prompt.none {
-            return Ok(refused(
+            return refused(
                 state,
-                r,
+                &pending,
                 FailureKind::ConsentRequired,
                 "consent_required",
                 "the person has not agreed to share this data",
             )
-            .await);
+            .await;
         }
         return park(session, pending, "/consent").await;
     }
@@ -363,6 +398,9 @@ async fn decide(
     {
         let given = scope_set(&c.scopes);
         scopes.retain(|s| s == "openid" || given.contains(s));
+    }
+    if pending.saml.is_some() {
+        return crate::saml::sso::answer(state, &who, &pending, &scopes, now).await;
     }
     issue_code(state, &who, &pending, &scopes, now).await
 }

@@ -129,9 +129,7 @@ async fn signed(state: &AppState) -> Result<Bytes, AppError> {
         certificates: &certificates,
     });
     let signed = sso::sign(state, xml, id).await?;
-    let xml = Bytes::from(format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?>{signed}"#
-    ));
+    let xml = Bytes::from(format!(r#"<?xml version="1.0" encoding="UTF-8"?>{signed}"#));
     *cache = Some(Built {
         certificates,
         at: now,

@@ -20,8 +20,7 @@ pub const NO_PASSIVE: &str = "urn:oasis:names:tc:SAML:2.0:status:NoPassive";
 pub const NO_AUTHN_CONTEXT: &str = "urn:oasis:names:tc:SAML:2.0:status:NoAuthnContext";
 pub const REQUEST_DENIED: &str = "urn:oasis:names:tc:SAML:2.0:status:RequestDenied";
 pub const AUTHN_FAILED: &str = "urn:oasis:names:tc:SAML:2.0:status:AuthnFailed";
-pub const INVALID_NAME_ID_POLICY: &str =
-    "urn:oasis:names:tc:SAML:2.0:status:InvalidNameIDPolicy";
+pub const INVALID_NAME_ID_POLICY: &str = "urn:oasis:names:tc:SAML:2.0:status:InvalidNameIDPolicy";
 pub const UNKNOWN_PRINCIPAL: &str = "urn:oasis:names:tc:SAML:2.0:status:UnknownPrincipal";
 pub const PARTIAL_LOGOUT: &str = "urn:oasis:names:tc:SAML:2.0:status:PartialLogout";
 
@@ -67,7 +66,12 @@ impl Status {
         let message = self
             .message
             .as_deref()
-            .map(|m| format!("<samlp:StatusMessage>{}</samlp:StatusMessage>", escape_text(m)))
+            .map(|m| {
+                format!(
+                    "<samlp:StatusMessage>{}</samlp:StatusMessage>",
+                    escape_text(m)
+                )
+            })
             .unwrap_or_default();
         format!(
             r#"<samlp:Status><samlp:StatusCode Value="{}">{inner}</samlp:StatusCode>{message}</samlp:Status>"#,
@@ -205,7 +209,10 @@ pub fn logout_response(e: &Envelope<'_>) -> String {
 
 /// A fresh message ID: an XML name with 128 random bits.
 pub fn new_id() -> String {
-    format!("_{}", crate::crypto::secrets::random_token(16).replace('-', "_"))
+    format!(
+        "_{}",
+        crate::crypto::secrets::random_token(16).replace('-', "_")
+    )
 }
 
 #[cfg(test)]
@@ -249,7 +256,10 @@ mod tests {
             .descendants()
             .find(|n| n.has_tag_name((SAML, "Conditions")))
             .unwrap();
-        assert_eq!(conditions.attribute("NotOnOrAfter"), Some("2026-12-04T10:05:00Z"));
+        assert_eq!(
+            conditions.attribute("NotOnOrAfter"),
+            Some("2026-12-04T10:05:00Z")
+        );
     }
 
     #[test]

@@ -87,7 +87,10 @@ async fn status(
     let now = state.clock.now();
     let slo_url = state.config.issuer.endpoint("/saml/slo");
     if r.destination.as_deref().is_some_and(|d| d != slo_url) {
-        return Ok(Status::requester(None, format!("Destination must be {slo_url}")));
+        return Ok(Status::requester(
+            None,
+            format!("Destination must be {slo_url}"),
+        ));
     }
     if (now - r.issue_instant).abs() > CLOCK_SKEW || r.not_on_or_after.is_some_and(|t| now >= t) {
         return Ok(Status::requester(
@@ -154,12 +157,13 @@ async fn respond(
                 .await
                 .map_err(|e| AppError::Internal(e.into()))?
                 .map_err(|e| AppError::Internal(anyhow::anyhow!("signing a SAML message: {e}")))?;
-        let signature: String = url::form_urlencoded::byte_serialize(signature.as_bytes()).collect();
+        let signature: String =
+            url::form_urlencoded::byte_serialize(signature.as_bytes()).collect();
         let separator = if destination.contains('?') { '&' } else { '?' };
-        return Ok(
-            Redirect::to(&format!("{destination}{separator}{query}&Signature={signature}"))
-                .into_response(),
-        );
+        return Ok(Redirect::to(&format!(
+            "{destination}{separator}{query}&Signature={signature}"
+        ))
+        .into_response());
     }
     let signed = sso::sign(state, xml, id).await?;
     let value = binding::post_value(&signed);

@@ -124,9 +124,11 @@ pub(super) fn check_signature(
     root: roxmltree::Node,
     required: bool,
 ) -> Result<(), AppError> {
-    let keys = sp
-        .signing_keys()
-        .map_err(|e| page(format!("the service's signing certificate is unusable ({e})")))?;
+    let keys = sp.signing_keys().map_err(|e| {
+        page(format!(
+            "the service's signing certificate is unusable ({e})"
+        ))
+    })?;
     match (message.binding, &message.redirect_signature) {
         (Binding::Redirect, Some(sig)) => {
             dsig::verify_redirect(sig.octets.as_bytes(), &sig.sig_alg, &sig.signature, &keys)
@@ -196,15 +198,12 @@ fn required_acr(c: &SamlContext) -> Result<Option<&'static str>, Status> {
         Comparison::Maximum => 0,
         Comparison::Better => high + 1,
     };
-    ACR_VALUES
-        .get(needed)
-        .map(|a| Some(*a))
-        .ok_or_else(|| {
-            Status::responder(
-                Some(xml_out::NO_AUTHN_CONTEXT),
-                "no assurance level better than the highest one exists",
-            )
-        })
+    ACR_VALUES.get(needed).map(|a| Some(*a)).ok_or_else(|| {
+        Status::responder(
+            Some(xml_out::NO_AUTHN_CONTEXT),
+            "no assurance level better than the highest one exists",
+        )
+    })
 }
 
 /// The class reference to state for a sign-in at `acr`: the sign-in's own level, or, when
@@ -244,11 +243,11 @@ pub async fn sso(
     let r = request::authn_request(root).map_err(page)?;
     let sp = super::store::find_sp_by_entity_id(&state.db, &r.issuer)
         .await?
-        .ok_or_else(|| {
-            page("its Issuer is not a service provider registered with Civitas")
-        })?;
+        .ok_or_else(|| page("its Issuer is not a service provider registered with Civitas"))?;
     if sp.status != "active" {
-        return Err(page("this service is not allowed to sign people in at the moment"));
+        return Err(page(
+            "this service is not allowed to sign people in at the moment",
+        ));
     }
     let acs_url = consumer(&sp, &r)?;
     check_signature(&sp, &message, root, sp.authn_requests_signed)?;
@@ -346,12 +345,10 @@ pub async fn sso(
 /// Signs `xml`'s element `id` with the active SAML key (RSA, off the async threads).
 pub(super) async fn sign(state: &AppState, xml: String, id: String) -> Result<String, AppError> {
     let key = state.keys.saml_signer().ok_or(AppError::Unavailable)?;
-    tokio::task::spawn_blocking(move || {
-        dsig::sign_enveloped(&xml, &id, &key.key, &key.certificate)
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.into()))?
-    .map_err(|e| AppError::Internal(anyhow::anyhow!("signing a SAML message: {e}")))
+    tokio::task::spawn_blocking(move || dsig::sign_enveloped(&xml, &id, &key.key, &key.certificate))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("signing a SAML message: {e}")))
 }
 
 /// A signed `Response` with `status` and no assertion, posted to the consumer service.
@@ -390,9 +387,7 @@ fn deliver(ctx: &SamlContext, xml: &str) -> Response {
 /// consent, is from the other environment).
 pub fn status_for(error: &str, description: &str) -> Status {
     let sub = match error {
-        "login_required" | "consent_required" | "interaction_required" => {
-            Some(xml_out::NO_PASSIVE)
-        }
+        "login_required" | "consent_required" | "interaction_required" => Some(xml_out::NO_PASSIVE),
         "access_denied" => Some(xml_out::REQUEST_DENIED),
         _ => None,
     };
@@ -446,7 +441,10 @@ pub async fn answer(
         attributes: &attributes,
     });
     let signed_assertion = sign(state, assertion, assertion_id).await?;
-    let inner = match (&sp.encryption_key()?, sp.encrypt_assertions) {
+    let encryption_key = sp.encryption_key().map_err(|e| {
+        AppError::Internal(anyhow::anyhow!("the service's encryption certificate: {e}"))
+    })?;
+    let inner = match (&encryption_key, sp.encrypt_assertions) {
         (Some(key), true) => {
             let key = key.clone();
             tokio::task::spawn_blocking(move || {

@@ -30,6 +30,7 @@ mod portal_testing;
 mod readiness;
 mod registration;
 mod registry;
+mod saml_attacks;
 mod saml_keys;
 mod saml_python;
 mod saml_sp;

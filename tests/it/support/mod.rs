@@ -6,6 +6,7 @@ pub mod admin;
 pub mod oidc;
 pub mod portal;
 pub mod postgres;
+pub mod saml;
 pub mod saml_sp;
 
 use std::{

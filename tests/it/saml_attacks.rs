@@ -7,7 +7,10 @@
 //! is a page that sends nothing anywhere; after that, a signed `Response` with a SAML status
 //! goes to the verified consumer service.
 
-use civitas::{saml::dsig::RSA_SHA256, store::persons};
+use civitas::{
+    saml::{binding, dsig, dsig::RSA_SHA256},
+    store::persons,
+};
 
 use crate::{
     on_both_databases,
@@ -15,9 +18,12 @@ use crate::{
         TestApp, TestDb, client,
         oidc::{consent, seeded_person, signed_in_browser},
         saml::{
-            self, HTTP_POST, REQUEST_DENIED, REQUESTER, RSA_SHA1, SUCCESS, SpSpec, TestSp,
-            UNKNOWN_PRINCIPAL, assert_refused, new_id, posted, private_key, redirect_query,
+            self, HTTP_POST, HTTP_REDIRECT, OTHER_KEYS, Posted, REQUEST_DENIED, REQUESTER,
+            RSA_SHA1, SP_KEYS, SUCCESS, SpSpec, TestSp, UNKNOWN_PRINCIPAL, assert_refused,
+            idp_keys, new_id, posted, posted_page, private_key, raw_param, redirect_query,
+            url_decode,
         },
+        saml_sp,
     },
 };
 
@@ -45,6 +51,7 @@ async fn signing_sp(app: &TestApp, name: &str) -> TestSp {
             acs: &["acs", "acs2"],
             slo: &[(HTTP_POST, "slo")],
             sign_requests: true,
+            keys: SP_KEYS,
         },
     )
     .await
@@ -91,26 +98,27 @@ async fn wrapped_signatures_are_refused(db: TestDb) {
     let sp = signing_sp(&app, "wrap").await;
     let id = new_id();
     let signed = sp.signed_authn_request(&app, &id, "");
-    let (signature, _) = split_signature(&signed);
+    let (signature, stripped) = split_signature(&signed);
     let evil_acs = format!(r#"AssertionConsumerServiceURL="{}""#, sp.acs[1]);
     let browser = client();
 
     // Moved: an evil request (its own ID, the other consumer service) carries the signed one
     // in its Extensions, and no signature of its own.
     let evil_id = new_id();
-    let evil = with_extensions(
-        &sp.authn_request(&app, &evil_id, &evil_acs),
-        None,
-        &signed,
-    );
+    let evil = with_extensions(&sp.authn_request(&app, &evil_id, &evil_acs), None, &signed);
     let r = saml::post(&app, &browser, "/saml/sso", &evil, None).await;
-    assert_refused(r, "it is not signed, and this service must sign its requests").await;
+    assert_refused(
+        r,
+        "it is not signed, and this service must sign its requests",
+    )
+    .await;
 
-    // Moved, with the signature copied onto the evil root: it references the inner request.
+    // Moved, the signature onto the evil root: it references the request inside, which
+    // still digests as signed.
     let evil = with_extensions(
         &sp.authn_request(&app, &evil_id, &evil_acs),
         Some(&signature),
-        &signed,
+        &stripped,
     );
     let r = saml::post(&app, &browser, "/saml/sso", &evil, None).await;
     let page = assert_refused(r, "its signature does not verify").await;
@@ -189,9 +197,34 @@ async fn dtds_entities_and_oversize_messages_are_refused(db: TestDb) {
         }
     }
 
+    // Nested too deep, or too many nodes, inside an Extensions the reader never looks into.
+    let deep = request.replace(
+        "<samlp:NameIDPolicy",
+        &format!(
+            "<samlp:Extensions>{}{}</samlp:Extensions><samlp:NameIDPolicy",
+            "<x>".repeat(5000),
+            "</x>".repeat(5000)
+        ),
+    );
+    let r = saml::post(&app, &browser, "/saml/sso", &deep, None).await;
+    assert_refused(r, "nests elements deeper than 32 levels").await;
+    let wide = request.replace(
+        "<samlp:NameIDPolicy",
+        &format!(
+            "<samlp:Extensions>{}</samlp:Extensions><samlp:NameIDPolicy",
+            "<x/>".repeat(30_000)
+        ),
+    );
+    let query = redirect_query(&wide, None, Some(&sp.key), RSA_SHA256);
+    let r = saml::get(&app, &browser, "/saml/sso", &query).await;
+    assert_refused(r, "has too many nodes").await;
+
     // Over 256 KiB: by POST the message itself, by Redirect what it inflates to.
     let padding = format!("<!--{}-->", " ".repeat(300 * 1024));
-    let big = request.replace("<samlp:NameIDPolicy", &format!("{padding}<samlp:NameIDPolicy"));
+    let big = request.replace(
+        "<samlp:NameIDPolicy",
+        &format!("{padding}<samlp:NameIDPolicy"),
+    );
     assert!(big.len() > 256 * 1024);
     let r = saml::post(&app, &browser, "/saml/sso", &big, None).await;
     assert_refused(r, "is larger than 262144 bytes").await;
@@ -232,7 +265,12 @@ async fn a_replayed_authn_request_is_denied(db: TestDb) {
     assert!(answer.xml.contains("already used"), "{}", answer.xml);
 
     // And by the other binding too.
-    let query = redirect_query(&sp.authn_request(&app, &id, ""), None, Some(&sp.key), RSA_SHA256);
+    let query = redirect_query(
+        &sp.authn_request(&app, &id, ""),
+        None,
+        Some(&sp.key),
+        RSA_SHA256,
+    );
     let r = saml::get(&app, &client(), "/saml/sso", &query).await;
     posted(&app, r)
         .await
@@ -242,9 +280,12 @@ async fn a_replayed_authn_request_is_denied(db: TestDb) {
 async fn consumer_services_must_be_registered_exactly(db: TestDb) {
     let app = TestApp::spawn(&db).await;
     let sp = signing_sp(&app, "acs").await;
+    let neighbour = signing_sp(&app, "neighbour").await;
     let browser = client();
     for url in [
         "https://attacker.example/acs".to_owned(),
+        // Another registered service's: its assertion would reach the wrong service.
+        neighbour.acs[0].clone(),
         format!("{}/", sp.acs[0]),
         format!("{}?next=https://attacker.example", sp.acs[0]),
         sp.acs[0].to_uppercase(),
@@ -263,7 +304,11 @@ async fn consumer_services_must_be_registered_exactly(db: TestDb) {
     let id = new_id();
     let signed = sp.signed_authn_request(&app, &id, r#"AssertionConsumerServiceIndex="7""#);
     let r = saml::post(&app, &browser, "/saml/sso", &signed, None).await;
-    assert_refused(r, "no assertion consumer service with index 7 is registered").await;
+    assert_refused(
+        r,
+        "no assertion consumer service with index 7 is registered",
+    )
+    .await;
 
     // A registered index is honoured: a refusal after that goes to its consumer service.
     let id = new_id();
@@ -324,12 +369,24 @@ async fn tampered_unsigned_and_wrongly_signed_requests_are_refused(db: TestDb) {
     // Unsigned, by either binding; and an enveloped signature does not count in a Redirect.
     let unsigned = redirect_query(&request_a, None, None, RSA_SHA256);
     let r = saml::get(&app, &browser, "/saml/sso", &unsigned).await;
-    assert_refused(r, "it is not signed, and this service must sign its requests").await;
+    assert_refused(
+        r,
+        "it is not signed, and this service must sign its requests",
+    )
+    .await;
     let r = saml::post(&app, &browser, "/saml/sso", &request_a, None).await;
-    assert_refused(r, "it is not signed, and this service must sign its requests").await;
+    assert_refused(
+        r,
+        "it is not signed, and this service must sign its requests",
+    )
+    .await;
     let enveloped = redirect_query(&sp.sign(&request_a, &a), None, None, RSA_SHA256);
     let r = saml::get(&app, &browser, "/saml/sso", &enveloped).await;
-    assert_refused(r, "it is not signed, and this service must sign its requests").await;
+    assert_refused(
+        r,
+        "it is not signed, and this service must sign its requests",
+    )
+    .await;
     // A signature without SigAlg.
     let r = saml::get(
         &app,
@@ -348,6 +405,40 @@ async fn tampered_unsigned_and_wrongly_signed_requests_are_refused(db: TestDb) {
     let r = saml::post(&app, &browser, "/saml/sso", &wrong, None).await;
     assert_refused(r, "does not verify with any of the registered keys").await;
 
+    // A registered service signing in another's name: the Issuer's keys decide.
+    let victim = TestSp::register(
+        &app,
+        SpSpec {
+            name: "victim",
+            acs: &["acs"],
+            slo: &[],
+            sign_requests: true,
+            keys: OTHER_KEYS,
+        },
+    )
+    .await;
+    let id = new_id();
+    let impostor = sp.sign(&victim.authn_request(&app, &id, ""), &id);
+    let r = saml::post(&app, &browser, "/saml/sso", &impostor, None).await;
+    assert_refused(r, "does not verify with any of the registered keys").await;
+    let query = redirect_query(
+        &victim.authn_request(&app, &id, ""),
+        None,
+        Some(&sp.key),
+        RSA_SHA256,
+    );
+    let r = saml::get(&app, &browser, "/saml/sso", &query).await;
+    assert_refused(r, "does not verify with any of the registered keys").await;
+    let r = saml::post(
+        &app,
+        &browser,
+        "/saml/sso",
+        &victim.sign(&victim.authn_request(&app, &id, ""), &id),
+        None,
+    )
+    .await;
+    assert_started(r).await;
+
     // RSA-SHA1 is not accepted.
     let sha1 = redirect_query(&request_a, None, Some(&sp.key), RSA_SHA1);
     let r = saml::get(&app, &browser, "/saml/sso", &sha1).await;
@@ -362,12 +453,23 @@ async fn stale_requests_are_denied_to_the_service(db: TestDb) {
     let app = TestApp::spawn(&db).await;
     let sp = signing_sp(&app, "stale").await;
     let now = app.state.clock.now();
-    for (offset, relay) in [(-600, "past"), (600, "future")] {
+    // The RelayState comes back as sent, and only as a form value.
+    let hostile = r#""><script>alert(1)</script>"#;
+    for (offset, relay) in [(-600, "past"), (600, hostile)] {
         let id = new_id();
         let request = sp.authn_request_at(&app, &id, now + offset, "");
-        let r = saml::post(&app, &client(), "/saml/sso", &sp.sign(&request, &id), Some(relay))
-            .await;
-        let answer = posted(&app, r).await;
+        let r = saml::post(
+            &app,
+            &client(),
+            "/saml/sso",
+            &sp.sign(&request, &id),
+            Some(relay),
+        )
+        .await;
+        assert_eq!(r.status(), 200);
+        let page = r.text().await.unwrap();
+        assert!(!page.contains("<script>alert"), "{page}");
+        let answer = posted_page(&app, &page);
         answer.assert_status(&sp.acs[0], &id, REQUESTER, Some(REQUEST_DENIED));
         assert_eq!(answer.relay_state.as_deref(), Some(relay));
         assert!(answer.xml.contains("IssueInstant"), "{}", answer.xml);
@@ -391,7 +493,12 @@ async fn a_relay_state_over_80_bytes_is_refused(db: TestDb) {
         let signed = sp.signed_authn_request(&app, &id, "");
         let r = saml::post(&app, &browser, "/saml/sso", &signed, Some(&long)).await;
         assert_refused(r, "SAML allows at most 80").await;
-        let query = redirect_query(&sp.authn_request(&app, &id, ""), Some(&long), Some(&sp.key), RSA_SHA256);
+        let query = redirect_query(
+            &sp.authn_request(&app, &id, ""),
+            Some(&long),
+            Some(&sp.key),
+            RSA_SHA256,
+        );
         let r = saml::get(&app, &browser, "/saml/sso", &query).await;
         assert_refused(r, "SAML allows at most 80").await;
     }
@@ -421,7 +528,14 @@ async fn idp_initiated_sign_on_is_refused(db: TestDb) {
     let r = saml::post(&app, &browser, "/saml/sso", &response, None).await;
     assert_refused(r, "the message must be a samlp:AuthnRequest").await;
     // Unsolicited GETs, with or without a target.
-    for query in ["", &format!("?RelayState={}", sp.acs[0]), &format!("?spentityid={}", sp.entity_id)] {
+    let as_redirect = binding::redirect_query("SAMLResponse", &response, None, RSA_SHA256);
+    let as_redirect = as_redirect.split("&SigAlg").next().unwrap();
+    for query in [
+        String::new(),
+        format!("?RelayState={}", sp.acs[0]),
+        format!("?spentityid={}", sp.entity_id),
+        format!("?{as_redirect}"),
+    ] {
         let r = browser
             .get(app.url(&format!("/saml/sso{query}")))
             .send()
@@ -438,6 +552,7 @@ fn plain(name: &str) -> SpSpec<'_> {
         acs: &["acs"],
         slo: &[],
         sign_requests: false,
+        keys: SP_KEYS,
     }
 }
 
@@ -459,7 +574,12 @@ async fn name_ids_are_pairwise_and_stable(db: TestDb) {
             let answer = posted(app, r).await;
             assert_eq!(answer.action, acs);
             assert_eq!(answer.in_response_to().as_deref(), Some(id.as_str()));
-            assert_eq!(answer.status(), (SUCCESS.to_owned(), None), "{}", answer.xml);
+            assert_eq!(
+                answer.status(),
+                (SUCCESS.to_owned(), None),
+                "{}",
+                answer.xml
+            );
             answer.name_id()
         }
     };
@@ -468,6 +588,24 @@ async fn name_ids_are_pairwise_and_stable(db: TestDb) {
     let at_b = sign_in(browser, &b).await;
     assert_ne!(at_a, at_b, "each service gets its own identifier");
     assert!(!at_a.contains(&person) && !at_b.contains(&person));
+
+    // Asking for another service's identifier (SPNameQualifier) gets one's own.
+    let (browser, _) = signed_in_browser(&app, &person, SUBSTANTIAL).await;
+    let id = new_id();
+    let request = a.authn_request(&app, &id, "").replace(
+        r#"AllowCreate="true""#,
+        &format!(r#"AllowCreate="true" SPNameQualifier="{}""#, b.entity_id),
+    );
+    let r = saml::post(&app, &browser, "/saml/sso", &request, None).await;
+    let answer = posted(&app, r).await;
+    assert_eq!(answer.name_id(), at_a);
+    assert!(
+        answer
+            .xml
+            .contains(&format!(r#"SPNameQualifier="{}""#, a.entity_id)),
+        "{}",
+        answer.xml
+    );
 
     // Another sign-in, in another browser: the same identifier at the same service.
     let (browser, _) = signed_in_browser(&app, &person, SUBSTANTIAL).await;
@@ -500,8 +638,9 @@ async fn logout_requests_are_checked(db: TestDb) {
         SpSpec {
             name: "logout",
             acs: &["acs"],
-            slo: &[(HTTP_POST, "slo")],
+            slo: &[(HTTP_POST, "slo"), (HTTP_REDIRECT, "slo-redirect")],
             sign_requests: false,
+            keys: SP_KEYS,
         },
     )
     .await;
@@ -580,5 +719,34 @@ async fn logout_requests_are_checked(db: TestDb) {
         answer.status(),
         (REQUESTER.to_owned(), Some(REQUEST_DENIED.to_owned()))
     );
-    assert_eq!(account(other_browser).await, 200);
+    assert_eq!(account(other_browser.clone()).await, 200);
+
+    // By the Redirect binding: answered by Redirect, signed in the query.
+    let id = new_id();
+    let request = sp.logout_request(&app, &id, &theirs);
+    let query = redirect_query(&request, Some("s2"), Some(&sp.key), RSA_SHA256);
+    let r = saml::get(&app, &other_browser, "/saml/slo", &query).await;
+    assert_eq!(r.status(), 303);
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    let (to, query) = location.split_once('?').unwrap();
+    assert_eq!(to, saml::sp_url("logout", "slo-redirect"));
+    let param = |name| url_decode(&raw_param(query, name).unwrap());
+    let (octets, _) = query.split_once("&Signature=").unwrap();
+    dsig::verify_redirect(
+        octets.as_bytes(),
+        &param("SigAlg"),
+        &param("Signature"),
+        &idp_keys(&app),
+    )
+    .expect("signed by Civitas");
+    let answer = Posted {
+        action: to.to_owned(),
+        relay_state: Some(param("RelayState")),
+        xml: saml_sp::inflate_redirect_value(&param("SAMLResponse")).unwrap(),
+    };
+    assert_eq!(answer.kind(), "LogoutResponse");
+    assert_eq!(answer.in_response_to().as_deref(), Some(id.as_str()));
+    assert_eq!(answer.relay_state.as_deref(), Some("s2"));
+    assert_eq!(answer.status(), (SUCCESS.to_owned(), None));
+    assert_eq!(account(other_browser).await, 303, "signed out");
 }

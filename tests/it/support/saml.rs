@@ -74,7 +74,14 @@ pub struct SpSpec<'a> {
     pub slo: &'a [(&'a str, &'a str)],
     /// `AuthnRequestsSigned`.
     pub sign_requests: bool,
+    /// Its signing key and certificate, fixture file names: [`SP_KEYS`] or [`OTHER_KEYS`].
+    pub keys: (&'a str, &'a str),
 }
+
+/// The fixture key pair test service providers sign with.
+pub const SP_KEYS: (&str, &str) = ("sp-signing.key", "sp-signing.pem");
+/// Another fixture key pair: a provider's that is not this one's, or an attacker's.
+pub const OTHER_KEYS: (&str, &str) = ("other-key.pem", "other-cert.pem");
 
 /// A registered service provider the test plays, with the fixture signing key.
 pub struct TestSp {
@@ -96,7 +103,7 @@ impl TestSp {
     pub async fn register(app: &TestApp, spec: SpSpec<'_>) -> TestSp {
         let entity_id = sp_url(spec.name, "metadata");
         let acs: Vec<String> = spec.acs.iter().map(|p| sp_url(spec.name, p)).collect();
-        let certificate = certificate_der("sp-signing.pem");
+        let certificate = certificate_der(spec.keys.1);
         let key_descriptor = |use_: &str, der: &[u8]| {
             format!(
                 r#"<md:KeyDescriptor use="{use_}"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"#,
@@ -144,7 +151,7 @@ impl TestSp {
             entity_id,
             client_id: registered.client_id,
             acs,
-            key: private_key("sp-signing.key"),
+            key: private_key(spec.keys.0),
             certificate,
         }
     }
@@ -219,6 +226,23 @@ impl TestSp {
 /// `xml` with its element `id` signed by `key` (enveloped, exclusive C14N, RSA-SHA256).
 pub fn sign_with(xml: &str, id: &str, key: &RsaPrivateKey, certificate: &[u8]) -> String {
     dsig::sign_enveloped(xml, id, key, certificate).expect("sign")
+}
+
+/// The query parameter `name` of `url` (or of a bare query), still URL-encoded.
+pub fn raw_param(url: &str, name: &str) -> Option<String> {
+    let query = url.split_once('?').map_or(url, |(_, q)| q);
+    query
+        .split('&')
+        .find_map(|p| p.strip_prefix(&format!("{name}=")))
+        .map(str::to_owned)
+}
+
+/// URL-decodes one query value.
+pub fn url_decode(value: &str) -> String {
+    url::form_urlencoded::parse(format!("v={value}").as_bytes())
+        .map(|(_, v)| v.into_owned())
+        .next()
+        .unwrap_or_default()
 }
 
 /// Sends `xml` by HTTP-POST to `path` as `browser`, from Civitas's own origin (as the
@@ -333,7 +357,12 @@ pub async fn posted(app: &TestApp, response: reqwest::Response) -> Posted {
     let status = response.status();
     let body = response.text().await.expect("body");
     assert_eq!(status, 200, "expected the form posting to the SP: {body}");
-    let form = PostedForm::from_html(&body).expect("a form page");
+    posted_page(app, &body)
+}
+
+/// [`posted`] from the page's text.
+pub fn posted_page(app: &TestApp, body: &str) -> Posted {
+    let form = PostedForm::from_html(body).expect("a form page");
     let value = form.field("SAMLResponse").expect("a SAMLResponse field");
     let xml = String::from_utf8(B64.decode(value).expect("base64")).expect("UTF-8");
     let keys = idp_keys(app);

@@ -57,6 +57,11 @@ async fn signing_sp(app: &TestApp, name: &str) -> TestSp {
     .await
 }
 
+/// The public key of a test provider's signing certificate.
+fn sp_keys(sp: &TestSp) -> Vec<rsa::RsaPublicKey> {
+    vec![civitas::saml::cert::rsa_public_key(&sp.certificate).unwrap()]
+}
+
 /// Asserts that the request started the sign-in: a redirect to the sign-in page, nothing
 /// sent to the service.
 async fn assert_started(response: reqwest::Response) {
@@ -154,6 +159,24 @@ async fn wrapped_signatures_are_refused(db: TestDb) {
     let r = saml::post(&app, &browser, "/saml/sso", &nested, None).await;
     let page = assert_refused(r, "its signature does not verify").await;
     assert!(page.contains("changed after it was signed"), "{page}");
+
+    // A comment splitting a signed text: exclusive C14N drops comments, so the signature
+    // still verifies, and a reader taking the first text node would read another Issuer.
+    let issuer = format!("<saml:Issuer>{}</saml:Issuer>", sp.entity_id);
+    let (head, tail) = sp.entity_id.rsplit_once('/').unwrap();
+    let split = format!("<saml:Issuer>{head}<!---->/{tail}</saml:Issuer>");
+    let commented = signed.replace(&issuer, &split);
+    assert_ne!(commented, signed);
+    {
+        let doc = civitas::saml::xml::parse(&commented).unwrap();
+        dsig::verify_enveloped(doc.root_element(), &sp_keys(&sp)).expect("still verifies");
+    }
+    let r = saml::post(&app, &browser, "/saml/sso", &commented, None).await;
+    assert_refused(
+        r,
+        "must hold text only: no comments or child elements inside it",
+    )
+    .await;
 
     // None of this used the signed request up: sent as it is, it starts the sign-in.
     let r = saml::post(&app, &browser, "/saml/sso", &signed, None).await;
@@ -674,6 +697,15 @@ async fn logout_requests_are_checked(db: TestDb) {
     let query = redirect_query(&unsigned, None, None, RSA_SHA256);
     let r = saml::get(&app, &browser, "/saml/slo", &query).await;
     assert_refused(r, "it is not signed").await;
+    // A comment inside the signed NameID: the signature still verifies (C14N drops it), the
+    // reader refuses it.
+    let commented = sp.sign(&unsigned, &id).replacen(
+        &format!(">{mine}<"),
+        &format!(">{}<!---->{}<", &mine[..4], &mine[4..]),
+        1,
+    );
+    let r = saml::post(&app, &browser, "/saml/slo", &commented, None).await;
+    assert_refused(r, "must hold text only").await;
     // Signed with a key the service never registered.
     let wrong = saml::sign_with(
         &unsigned,

@@ -86,11 +86,9 @@ async fn status(
 ) -> Result<Status, AppError> {
     let now = state.clock.now();
     let slo_url = state.config.issuer.endpoint("/saml/slo");
-    if r.destination.as_deref().is_some_and(|d| d != slo_url) {
-        return Ok(Status::requester(
-            None,
-            format!("Destination must be {slo_url}"),
-        ));
+    // Always signed (checked before).
+    if let Some(problem) = sso::destination_problem(r.destination.as_deref(), &slo_url, true) {
+        return Ok(Status::requester(None, problem));
     }
     if (now - r.issue_instant).abs() > CLOCK_SKEW || r.not_on_or_after.is_some_and(|t| now >= t) {
         return Ok(Status::requester(

@@ -117,13 +117,14 @@ pub(super) fn inbound(
 
 /// Checks the message's signature against the provider's keys: the query-string signature
 /// of the Redirect binding, or the enveloped signature of the root element. `required`: an
-/// unsigned message is refused. A signature that is present is always checked.
+/// unsigned message is refused. A signature that is present is always checked. `Ok(true)`:
+/// the message was signed.
 pub(super) fn check_signature(
     sp: &ServiceProvider,
     message: &Inbound,
     root: roxmltree::Node,
     required: bool,
-) -> Result<(), AppError> {
+) -> Result<bool, AppError> {
     let keys = sp.signing_keys().map_err(|e| {
         page(format!(
             "the service's signing certificate is unusable ({e})"
@@ -132,16 +133,33 @@ pub(super) fn check_signature(
     match (message.binding, &message.redirect_signature) {
         (Binding::Redirect, Some(sig)) => {
             dsig::verify_redirect(sig.octets.as_bytes(), &sig.sig_alg, &sig.signature, &keys)
-                .map_err(|e| page(format!("its signature does not verify ({e})")))
+                .map_err(|e| page(format!("its signature does not verify ({e})")))?;
+            Ok(true)
         }
         (Binding::Post, _) if dsig::signature_of(root).is_some() => {
             dsig::verify_enveloped(root, &keys)
-                .map_err(|e| page(format!("its signature does not verify ({e})")))
+                .map_err(|e| page(format!("its signature does not verify ({e})")))?;
+            Ok(true)
         }
         _ if required => Err(page(
             "it is not signed, and this service must sign its requests",
         )),
-        _ => Ok(()),
+        _ => Ok(false),
+    }
+}
+
+/// What is wrong with a request's `Destination`, received at `here`: it names another
+/// endpoint, or the request is signed and leaves it out (bindings §3.4.5.2, §3.5.5.2: a signed
+/// message names where it is going, so it cannot be carried to another receiver).
+pub(super) fn destination_problem(
+    destination: Option<&str>,
+    here: &str,
+    signed: bool,
+) -> Option<String> {
+    match destination {
+        Some(d) if d != here => Some(format!("Destination must be {here}")),
+        None if signed => Some(format!("a signed request must have Destination=\"{here}\"")),
+        _ => None,
     }
 }
 
@@ -250,7 +268,7 @@ pub async fn sso(
         ));
     }
     let acs_url = consumer(&sp, &r)?;
-    check_signature(&sp, &message, root, sp.authn_requests_signed)?;
+    let signed = check_signature(&sp, &message, root, sp.authn_requests_signed)?;
     // From here on the answer goes to the verified consumer service.
     let mut ctx = SamlContext {
         entity_id: sp.entity_id.clone(),
@@ -266,11 +284,9 @@ pub async fn sso(
     };
     let now = state.clock.now();
     let sso_url = state.config.issuer.endpoint("/saml/sso");
-    let refusal = if r.destination.as_deref().is_some_and(|d| d != sso_url) {
-        Some(Status::requester(
-            None,
-            format!("Destination must be {sso_url}"),
-        ))
+    let destination = destination_problem(r.destination.as_deref(), &sso_url, signed);
+    let refusal = if let Some(problem) = destination {
+        Some(Status::requester(None, problem))
     } else if (now - r.issue_instant).abs() > CLOCK_SKEW {
         Some(Status::requester(
             Some(xml_out::REQUEST_DENIED),
@@ -552,6 +568,23 @@ mod tests {
         assert_eq!(
             reported_class_ref(&ctx(Some(Comparison::Maximum), &[LOW]), SUB),
             LOW
+        );
+    }
+
+    #[test]
+    fn a_signed_request_names_its_destination() {
+        let here = "https://id.example/saml/sso";
+        assert_eq!(destination_problem(Some(here), here, true), None);
+        assert_eq!(destination_problem(None, here, false), None);
+        assert!(
+            destination_problem(Some("https://other.example/sso"), here, false)
+                .unwrap()
+                .contains("Destination must be")
+        );
+        assert!(
+            destination_problem(None, here, true)
+                .unwrap()
+                .contains("a signed request must have Destination")
         );
     }
 

@@ -34,6 +34,7 @@ on_both_databases!(
     consumer_services_must_be_registered_exactly,
     tampered_unsigned_and_wrongly_signed_requests_are_refused,
     stale_requests_are_denied_to_the_service,
+    signed_requests_must_name_civitas_as_their_destination,
     a_relay_state_over_80_bytes_is_refused,
     idp_initiated_sign_on_is_refused,
     name_ids_are_pairwise_and_stable,
@@ -504,6 +505,71 @@ async fn stale_requests_are_denied_to_the_service(db: TestDb) {
         let r = saml::post(&app, &client(), "/saml/sso", &sp.sign(&request, &id), None).await;
         assert_started(r).await;
     }
+}
+
+/// `xml` without its root's `Destination`, or with `to` instead.
+fn destination(xml: &str, to: Option<&str>) -> String {
+    let start = xml.find(" Destination=\"").unwrap();
+    let end = start + xml[start + 14..].find('"').unwrap() + 15;
+    let replacement = to.map(|t| format!(r#" Destination="{t}""#));
+    format!(
+        "{}{}{}",
+        &xml[..start],
+        replacement.as_deref().unwrap_or(""),
+        &xml[end..]
+    )
+}
+
+/// Bindings §3.4.5.2 and §3.5.5.2: a signed message names where it goes, so one signed for
+/// another receiver (or for none) cannot be carried here.
+async fn signed_requests_must_name_civitas_as_their_destination(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    let sp = signing_sp(&app, "destination").await;
+    let person = seeded_person(&app).await;
+    consent(&app, &person, &sp.client_id, "openid").await;
+    let (browser, _) = signed_in_browser(&app, &person, SUBSTANTIAL).await;
+    let elsewhere = "https://other-idp.example/saml/sso";
+    for to in [None, Some(elsewhere)] {
+        let id = new_id();
+        let request = destination(&sp.authn_request(&app, &id, ""), to);
+        assert!(!request.contains(&app.url("/saml/sso")));
+        let r = saml::post(&app, &browser, "/saml/sso", &sp.sign(&request, &id), None).await;
+        let answer = posted(&app, r).await;
+        answer.assert_status(&sp.acs[0], &id, REQUESTER, None);
+        assert!(answer.xml.contains("Destination"), "{}", answer.xml);
+        let id = new_id();
+        let request = destination(&sp.authn_request(&app, &id, ""), to);
+        let query = redirect_query(&request, None, Some(&sp.key), RSA_SHA256);
+        let r = saml::get(&app, &browser, "/saml/sso", &query).await;
+        posted(&app, r)
+            .await
+            .assert_status(&sp.acs[0], &id, REQUESTER, None);
+    }
+    // Unsigned, from a service that need not sign, Destination is optional.
+    let unsigned = TestSp::register(&app, plain("destination-unsigned")).await;
+    let id = new_id();
+    let request = destination(&unsigned.authn_request(&app, &id, ""), None);
+    let r = saml::post(&app, &client(), "/saml/sso", &request, None).await;
+    assert_started(r).await;
+
+    // A LogoutRequest is always signed: it too must name Civitas.
+    let id = new_id();
+    let request = sp.authn_request(&app, &id, "");
+    let r = saml::post(&app, &browser, "/saml/sso", &sp.sign(&request, &id), None).await;
+    let name_id = posted(&app, r).await.name_id();
+    let id = new_id();
+    let logout = destination(&sp.logout_request(&app, &id, &name_id), None);
+    let r = saml::post(&app, &browser, "/saml/slo", &sp.sign(&logout, &id), None).await;
+    let answer = posted(&app, r).await;
+    assert_eq!(answer.kind(), "LogoutResponse");
+    assert_eq!(
+        answer.status(),
+        (REQUESTER.to_owned(), None),
+        "{}",
+        answer.xml
+    );
+    let r = browser.get(app.url("/account")).send().await.unwrap();
+    assert_eq!(r.status(), 200, "still signed in");
 }
 
 async fn a_relay_state_over_80_bytes_is_refused(db: TestDb) {

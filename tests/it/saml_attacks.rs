@@ -23,7 +23,7 @@ use crate::{
             idp_keys, new_id, posted, posted_page, private_key, raw_param, redirect_query,
             url_decode,
         },
-        saml_sp,
+        saml_sp::{self, PostedForm},
     },
 };
 
@@ -278,6 +278,30 @@ async fn a_replayed_authn_request_is_denied(db: TestDb) {
     let sp = signing_sp(&app, "replay").await;
     let id = new_id();
     let signed = sp.signed_authn_request(&app, &id, "");
+
+    // Posted from another site, it only comes back as a form to Civitas itself (so the
+    // browser sends its session cookie), with the RelayState inert; nothing is used up.
+    let hostile = r#""><script>alert(1)</script>"#;
+    let r = client()
+        .post(app.url("/saml/sso"))
+        .header("origin", "https://elsewhere.example")
+        .form(&[
+            ("SAMLRequest", saml::post_value(&signed).as_str()),
+            ("RelayState", hostile),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    assert!(!page.contains("<script>alert"), "{page}");
+    let bounce = PostedForm::from_html(&page).unwrap();
+    assert_eq!(bounce.action, "/saml/sso");
+    assert_eq!(bounce.field("RelayState"), Some(hostile));
+    assert_eq!(
+        bounce.field("SAMLRequest"),
+        Some(saml::post_value(&signed).as_str())
+    );
 
     let r = saml::post(&app, &client(), "/saml/sso", &signed, Some("first")).await;
     assert_started(r).await;

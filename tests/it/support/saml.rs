@@ -245,6 +245,11 @@ pub fn url_decode(value: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The base64 form value of an HTTP-POST message.
+pub fn post_value(xml: &str) -> String {
+    B64.encode(xml.as_bytes())
+}
+
 /// Sends `xml` by HTTP-POST to `path` as `browser`, from Civitas's own origin (as the
 /// browser does once Civitas has bounced a cross-site post back to itself).
 pub async fn post(
@@ -254,7 +259,7 @@ pub async fn post(
     xml: &str,
     relay_state: Option<&str>,
 ) -> reqwest::Response {
-    let value = B64.encode(xml.as_bytes());
+    let value = post_value(xml);
     let mut form = vec![("SAMLRequest", value.as_str())];
     if let Some(r) = relay_state {
         form.push(("RelayState", r));

@@ -1,7 +1,8 @@
-//! Attacks on the SAML endpoints, made by hand against the real server: signature wrapping,
-//! DTDs and entities, oversize messages, replays, unregistered consumer services, tampered or
-//! unsigned or wrongly signed messages, stale requests, long RelayStates, IdP-initiated
-//! sign-on, and forged single logout. Also what pairwise NameIDs promise.
+//! Attacks on the SAML endpoints, made by hand against the real server: signature wrapping
+//! and comments splitting signed text, DTDs and entities, oversize and overdeep messages,
+//! replays, unregistered consumer services, tampered, unsigned, wrongly signed or misdirected
+//! messages, stale requests, long RelayStates, cross-site posts, IdP-initiated sign-on, and
+//! forged single logout. Also what pairwise NameIDs promise.
 //!
 //! Until the service provider, its consumer service and its signature are verified, a refusal
 //! is a page that sends nothing anywhere; after that, a signed `Response` with a SAML status

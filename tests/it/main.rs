@@ -30,6 +30,7 @@ mod portal_testing;
 mod readiness;
 mod registration;
 mod registry;
+mod saml_e2e;
 mod saml_keys;
 mod saml_python;
 mod saml_sp;

@@ -381,3 +381,163 @@ async fn encrypted_assertions_post_logout_and_pairwise_name_ids() {
     assert!(done.is_success(), "python3-saml refused: {done:?}");
     app.stop().await;
 }
+
+fn saml_response_xml(form: &PostedForm) -> String {
+    saml_sp::decode_post_value(form.field("SAMLResponse").expect("SAMLResponse")).unwrap()
+}
+
+/// `ForceAuthn`, `IsPassive` and `RequestedAuthnContext` as python3-saml sends them.
+#[tokio::test]
+async fn force_authn_is_passive_and_requested_authn_context() {
+    let Some(python) = saml_sp::python() else {
+        return;
+    };
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn(&db).await;
+    let person = seeded_person(&app).await;
+    let sp = registered_sp(
+        &app,
+        &db,
+        &python,
+        "https://tax.example.test",
+        SpOptions {
+            requested_attributes: vec![wanted(
+                &format!("{EIDAS}CurrentFamilyName"),
+                "FamilyName",
+                true,
+            )],
+            ..SpOptions::default()
+        },
+        &[],
+    )
+    .await;
+    let (browser, _) = signed_in_browser(&app, &person, "urn:civitas:loa:substantial").await;
+    let out = sp
+        .login(Binding::Redirect, &LoginOptions::default())
+        .await
+        .unwrap();
+    let form = sign_in(&app, &browser, out.request(&browser).await).await;
+    assert!(
+        sp.acs(Some(&out.request_id), &form)
+            .await
+            .unwrap()
+            .is_valid()
+    );
+
+    let sent_to = |response: reqwest::Response| {
+        assert!(response.status().is_redirection(), "{response:?}");
+        response.headers()["location"].to_str().unwrap().to_owned()
+    };
+    // ForceAuthn: signed in and consented, yet the citizen signs in again.
+    let out = sp
+        .login(
+            Binding::Redirect,
+            &LoginOptions {
+                force_authn: true,
+                ..LoginOptions::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(sent_to(out.request(&browser).await).starts_with("/signin?continue="));
+    // A higher class than the sign-in's: step-up.
+    let out = sp
+        .login(
+            Binding::Post,
+            &LoginOptions {
+                requested_authn_context: Some(vec!["urn:civitas:loa:high".into()]),
+                ..LoginOptions::default()
+            },
+        )
+        .await
+        .unwrap();
+    let bounce = PostedForm::from_response(out.request(&browser).await)
+        .await
+        .unwrap();
+    let response = browser
+        .post(app.url(&bounce.action))
+        .header("origin", app.base.clone())
+        .form(&bounce.fields)
+        .send()
+        .await
+        .unwrap();
+    assert!(sent_to(response).starts_with("/signin?continue="));
+    // Only classes Civitas does not know: NoAuthnContext, at the ACS.
+    let out = sp
+        .login(
+            Binding::Redirect,
+            &LoginOptions {
+                requested_authn_context: Some(vec![
+                    "urn:oasis:names:tc:SAML:2.0:ac:classes:Kerberos".into(),
+                ]),
+                ..LoginOptions::default()
+            },
+        )
+        .await
+        .unwrap();
+    let form = PostedForm::from_response(out.request(&browser).await)
+        .await
+        .unwrap();
+    assert_eq!(form.action, sp.acs_url);
+    assert!(saml_response_xml(&form).contains("status:NoAuthnContext"));
+    assert!(
+        !sp.acs(Some(&out.request_id), &form)
+            .await
+            .unwrap()
+            .is_valid()
+    );
+    // IsPassive with nobody signed in: NoPassive, no page.
+    let stranger = crate::support::client();
+    let out = sp
+        .login(
+            Binding::Redirect,
+            &LoginOptions {
+                is_passive: true,
+                ..LoginOptions::default()
+            },
+        )
+        .await
+        .unwrap();
+    let form = PostedForm::from_response(out.request(&stranger).await)
+        .await
+        .unwrap();
+    assert_eq!(form.action, sp.acs_url);
+    let xml = saml_response_xml(&form);
+    assert!(
+        xml.contains("status:Responder") && xml.contains("status:NoPassive"),
+        "{xml}"
+    );
+    let refused = sp.acs(Some(&out.request_id), &form).await.unwrap();
+    assert!(!refused.is_valid(), "{refused:?}");
+    app.stop().await;
+}
+
+/// The metadata lists the next SAML certificate as soon as it is published, before it signs.
+#[tokio::test]
+async fn metadata_lists_the_next_certificate_during_a_rotation() {
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn(&db).await;
+    let certificates = |xml: &str| xml.matches("<md:KeyDescriptor use=\"signing\">").count();
+    let response = app.get("/saml/metadata").await;
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/samlmetadata+xml"
+    );
+    let before = response.text().await.unwrap();
+    assert_eq!(certificates(&before), 1, "{before}");
+    let out = db.civitas(&["keys", "rotate", "--alg", "saml-rs256"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    app.state.keys.refresh().await.unwrap();
+    let after = app.get("/saml/metadata").await.text().await.unwrap();
+    assert_eq!(certificates(&after), 2, "{after}");
+    // Still signed by the active key, which did not change.
+    let doc = civitas::saml::xml::parse(&after).unwrap();
+    let active = app.state.keys.saml_signer().expect("active SAML key");
+    let key = civitas::saml::cert::rsa_public_key(&active.certificate).unwrap();
+    civitas::saml::dsig::verify_enveloped(doc.root_element(), &[key]).expect("signed");
+    app.stop().await;
+}

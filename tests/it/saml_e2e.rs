@@ -541,3 +541,58 @@ async fn metadata_lists_the_next_certificate_during_a_rotation() {
     civitas::saml::dsig::verify_enveloped(doc.root_element(), &[key]).expect("signed");
     app.stop().await;
 }
+
+/// Declining at consent answers the SP with a signed `RequestDenied`, nothing released.
+#[tokio::test]
+async fn a_citizen_who_declines_sends_request_denied() {
+    let Some(python) = saml_sp::python() else {
+        return;
+    };
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn(&db).await;
+    let person = seeded_person(&app).await;
+    let sp = registered_sp(
+        &app,
+        &db,
+        &python,
+        "https://tax.example.test",
+        SpOptions {
+            requested_attributes: vec![wanted(&format!("{EIDAS}DateOfBirth"), "DateOfBirth", true)],
+            ..SpOptions::default()
+        },
+        &[],
+    )
+    .await;
+    let (browser, _) = signed_in_browser(&app, &person, "urn:civitas:loa:substantial").await;
+    let out = sp
+        .login(Binding::Redirect, &LoginOptions::default())
+        .await
+        .unwrap();
+    let asked = out.request(&browser).await;
+    let location = asked.headers()["location"].to_str().unwrap().to_owned();
+    let waiting = location
+        .strip_prefix("/consent?continue=")
+        .expect(&location);
+    let answer = browser
+        .post(app.url("/consent"))
+        .header("origin", app.base.clone())
+        .form(&[("continue", waiting), ("decision", "deny")])
+        .send()
+        .await
+        .unwrap();
+    let form = PostedForm::from_response(answer).await.unwrap();
+    assert_eq!(form.action, sp.acs_url);
+    let xml = saml_response_xml(&form);
+    assert!(
+        xml.contains("status:RequestDenied") && !xml.contains("Assertion"),
+        "{xml}"
+    );
+    let refused = sp.acs(Some(&out.request_id), &form).await.unwrap();
+    assert!(!refused.is_valid());
+    let releases =
+        civitas::store::releases::find_releases_of_person(&app.state.db, &person, None, None, 10)
+            .await
+            .unwrap();
+    assert!(releases.is_empty(), "nothing released");
+    app.stop().await;
+}

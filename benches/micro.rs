@@ -4,7 +4,8 @@
 //! pairwise `sub` derivation, a ledger append (SQLite, WAL, synchronous=FULL: one transaction
 //! per append, as the token endpoint does it), chain verification, and argon2id with the
 //! production parameters (the argon2 crate's defaults: m = 19 MiB, t = 2, p = 1, the OWASP
-//! minimum) as recovery codes use it.
+//! minimum) as recovery codes use it. SAML: signing an assertion (exclusive C14N, SHA-256,
+//! RSA-SHA256 2048), verifying it, and encrypting it (AES-256-GCM, RSA-OAEP).
 
 use std::{hint::black_box, time::Duration};
 
@@ -206,5 +207,52 @@ fn argon2_production(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, tokens, ledger_benches, argon2_production);
+/// The SAML answer's parts, on an assertion as `saml::response::assertion` builds it.
+fn saml(c: &mut Criterion) {
+    use civitas::saml::{attributes::Attribute, dsig, response, xml, xmlenc};
+    let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
+    let public = rsa::RsaPublicKey::from(&key);
+    let attributes = [Attribute {
+        name: "http://eidas.europa.eu/attributes/naturalperson/CurrentFamilyName",
+        friendly_name: "FamilyName",
+        values: vec!["Tamm".into()],
+    }];
+    let assertion = response::assertion(&response::AssertionFacts {
+        id: "_a1",
+        idp_entity_id: "https://id.example.gov/saml/metadata",
+        sp_entity_id: "https://tax.example.gov/saml",
+        acs_url: "https://tax.example.gov/saml/acs",
+        in_response_to: "_r1",
+        now: 1_800_000_000,
+        name_id: "GFSpDLc33sN4V2z-ZBB12eofJ1VnAZd1etTfKoASpBU",
+        session_index: "_44f4062e36635d813a902eafa7fd8d20",
+        auth_time: 1_800_000_000,
+        class_ref: "urn:civitas:loa:substantial",
+        session_not_on_or_after: 1_800_043_200,
+        attributes: &attributes,
+    });
+    // The certificate only goes into KeyInfo: any bytes do for timing.
+    let certificate = vec![0u8; 800];
+    c.bench_function("saml_c14n_assertion", |b| {
+        b.iter(|| {
+            let doc = xml::parse(black_box(&assertion)).unwrap();
+            xml::canonicalize(doc.root_element()).unwrap()
+        })
+    });
+    c.bench_function("saml_sign_assertion_rs256", |b| {
+        b.iter(|| dsig::sign_enveloped(black_box(&assertion), "_a1", &key, &certificate).unwrap())
+    });
+    let signed = dsig::sign_enveloped(&assertion, "_a1", &key, &certificate).unwrap();
+    c.bench_function("saml_verify_assertion_rs256", |b| {
+        b.iter(|| {
+            let doc = xml::parse(black_box(&signed)).unwrap();
+            dsig::verify_enveloped(doc.root_element(), std::slice::from_ref(&public)).unwrap()
+        })
+    });
+    c.bench_function("saml_encrypt_assertion", |b| {
+        b.iter(|| xmlenc::encrypt_assertion(black_box(&signed), &public).unwrap())
+    });
+}
+
+criterion_group!(benches, tokens, ledger_benches, argon2_production, saml);
 criterion_main!(benches);

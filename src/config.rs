@@ -18,7 +18,13 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 /// Environment variables with the `CIVITAS_` prefix that are not configuration keys.
-const NON_CONFIG_ENV: &[&str] = &["config", "require_postgres", "require_browser"];
+const NON_CONFIG_ENV: &[&str] = &[
+    "config",
+    "require_postgres",
+    "require_browser",
+    "require_saml_sp",
+    "saml_python",
+];
 
 /// The whole configuration, validated.
 #[derive(Clone, Debug)]

@@ -75,17 +75,16 @@ fn is(node: Node, ns: &str, name: &str) -> bool {
     node.is_element() && node.tag_name().namespace() == Some(ns) && node.tag_name().name() == name
 }
 
-/// The text of a simple element: refused when a comment or a child element splits it (a
-/// reader joining text nodes and one taking the first would disagree).
+/// The text of a simple element, trimmed: refused when a comment or a child element splits
+/// it (a reader joining text nodes and one taking the first would disagree), or empty.
 pub fn text(node: Node) -> Result<String, RequestError> {
     let name = node.tag_name().name();
-    let mut parts = node.children().filter(|c| !c.is_text());
-    if parts.next().is_some() {
-        return Err(err(format!(
+    let text = super::xml::text_of(node).map_err(|_| {
+        err(format!(
             "<{name}> must hold text only: no comments or child elements inside it"
-        )));
-    }
-    let text = node.text().unwrap_or("").trim();
+        ))
+    })?;
+    let text = text.trim();
     if text.is_empty() {
         return Err(err(format!("<{name}> is empty")));
     }

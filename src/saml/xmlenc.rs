@@ -1,7 +1,9 @@
 //! XML Encryption 1.1 (<https://www.w3.org/TR/xmlenc-core1/>) of a signed assertion for a
 //! service provider that asked for it (SAML core §2.3.4 `EncryptedAssertion`): the assertion is
 //! encrypted with a fresh AES-256-GCM key, and that key with the provider's RSA key by RSA-OAEP
-//! (SHA-256 digest, MGF1 with SHA-256). The signature inside stays valid after decryption.
+//! (SHA-256 digest; MGF1 with SHA-1, the algorithm's default, because an `xenc11:MGF` element
+//! fails the SAML schema validation strict service providers run: python3-saml's among them).
+//! The signature inside stays valid after decryption.
 
 use aes_gcm::{Aes256Gcm, KeyInit as _, aead::Aead as _};
 use base64::{Engine as _, engine::general_purpose::STANDARD};
@@ -18,8 +20,6 @@ pub const XENC11: &str = "http://www.w3.org/2009/xmlenc11#";
 pub const AES256_GCM: &str = "http://www.w3.org/2009/xmlenc11#aes256-gcm";
 /// RSA-OAEP with explicit digest and MGF (XML Encryption 1.1 §5.5.2).
 pub const RSA_OAEP: &str = "http://www.w3.org/2009/xmlenc11#rsa-oaep";
-/// MGF1 with SHA-256 (XML Encryption 1.1 §5.5.2).
-pub const MGF1_SHA256: &str = "http://www.w3.org/2009/xmlenc11#mgf1sha256";
 /// `Type` of encrypted data that is one element.
 pub const ELEMENT: &str = "http://www.w3.org/2001/04/xmlenc#Element";
 const SAML: &str = "urn:oasis:names:tc:SAML:2.0:assertion";
@@ -65,7 +65,7 @@ pub fn encrypt_assertion(
     let wrapped_key = key
         .encrypt(
             &mut rsa::rand_core::OsRng,
-            Oaep::new::<Sha256>(),
+            Oaep::new_with_mgf_hash::<Sha256, sha1::Sha1>(),
             &*content_key,
         )
         .map_err(|e| XmlEncError::Encryption(e.to_string()))?;
@@ -78,7 +78,6 @@ pub fn encrypt_assertion(
             r#"<ds:KeyInfo xmlns:ds="{ds}"><xenc:EncryptedKey>"#,
             r#"<xenc:EncryptionMethod Algorithm="{oaep}">"#,
             r#"<ds:DigestMethod Algorithm="{sha256}"/>"#,
-            r#"<xenc11:MGF xmlns:xenc11="{xenc11}" Algorithm="{mgf}"/>"#,
             r#"</xenc:EncryptionMethod>"#,
             r#"<xenc:CipherData><xenc:CipherValue>{wrapped}</xenc:CipherValue></xenc:CipherData>"#,
             r#"</xenc:EncryptedKey></ds:KeyInfo>"#,
@@ -92,8 +91,6 @@ pub fn encrypt_assertion(
         ds = super::dsig::DS,
         oaep = RSA_OAEP,
         sha256 = super::dsig::SHA256,
-        xenc11 = XENC11,
-        mgf = MGF1_SHA256,
         wrapped = STANDARD.encode(wrapped_key),
         content = STANDARD.encode(cipher_value),
     ))
@@ -121,7 +118,7 @@ mod tests {
             panic!("expected two CipherValues");
         };
         let content_key = key
-            .decrypt(Oaep::new::<Sha256>(), wrapped)
+            .decrypt(Oaep::new_with_mgf_hash::<Sha256, sha1::Sha1>(), wrapped)
             .map_err(|e| e.to_string())?;
         let (iv, sealed) = content.split_at(12);
         let iv: [u8; 12] = iv.try_into().unwrap();
@@ -146,7 +143,7 @@ mod tests {
             doc.descendants()
                 .any(|n| n.attribute("Algorithm") == Some(uri))
         };
-        assert!(method(AES256_GCM) && method(RSA_OAEP) && method(MGF1_SHA256));
+        assert!(method(AES256_GCM) && method(RSA_OAEP));
 
         let decrypted = decrypt(&encrypted, &sp).unwrap();
         assert_eq!(decrypted, signed);

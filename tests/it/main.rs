@@ -31,6 +31,7 @@ mod readiness;
 mod registration;
 mod registry;
 mod saml_attacks;
+mod saml_e2e;
 mod saml_keys;
 mod saml_python;
 mod saml_sp;

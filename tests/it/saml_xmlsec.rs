@@ -2,11 +2,10 @@
 //! python3-saml and most service providers use): it verifies what Civitas signs and decrypts
 //! what Civitas encrypts; Civitas verifies what it signs.
 //!
-//! Python comes from `CIVITAS_SAML_PYTHON`, or a virtual environment made under the target
-//! folder. Without one the tests say "SKIPPING" and pass, unless `CIVITAS_REQUIRE_SAML_SP=1`.
+//! Python is the SAML tests' own (`support::saml_sp::python`): without it the tests say
+//! "SKIPPING" and pass, unless `CIVITAS_REQUIRE_SAML_SP=1`.
 
 use std::{
-    io::Write as _,
     path::{Path, PathBuf},
     process::Command,
     sync::OnceLock,
@@ -15,8 +14,6 @@ use std::{
 use base64::{Engine as _, engine::general_purpose::STANDARD};
 use civitas::saml::{dsig, xml, xmlenc};
 use rsa::{RsaPrivateKey, pkcs8::DecodePrivateKey as _};
-
-const PACKAGES: [&str; 2] = ["xmlsec==1.3.17", "lxml==6.2.0"];
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -38,72 +35,13 @@ fn der(name: &str) -> Vec<u8> {
     STANDARD.decode(body).unwrap()
 }
 
-fn has_xmlsec(python: &Path) -> bool {
-    Command::new(python)
-        .args(["-c", "import xmlsec, lxml"])
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-/// A Python with xmlsec and lxml, found or made once per run; `None` (after saying so) when
-/// there is none and none is required.
+/// The SAML tests' Python (xmlsec and lxml come with python3-saml's requirements), found or
+/// made once per run; `None` (after saying so) when there is none and none is required.
 fn python() -> Option<&'static Path> {
-    static PYTHON: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    let found = PYTHON.get_or_init(|| {
-        if let Ok(python) = std::env::var("CIVITAS_SAML_PYTHON") {
-            let python = PathBuf::from(python);
-            return if has_xmlsec(&python) {
-                Ok(python)
-            } else {
-                Err(format!(
-                    "CIVITAS_SAML_PYTHON={} cannot import xmlsec and lxml",
-                    python.display()
-                ))
-            };
-        }
-        let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("xmlsec-venv");
-        let python = venv.join("bin/python");
-        if has_xmlsec(&python) {
-            return Ok(python);
-        }
-        let made = Command::new("python3")
-            .arg("-m")
-            .arg("venv")
-            .arg(&venv)
-            .output()
-            .map_err(|e| format!("python3 is not available: {e}"))?;
-        if !made.status.success() {
-            return Err(format!(
-                "python3 -m venv failed: {}",
-                String::from_utf8_lossy(&made.stderr)
-            ));
-        }
-        let installed = Command::new(venv.join("bin/pip"))
-            .args(["install", "--quiet", "--disable-pip-version-check"])
-            .args(PACKAGES)
-            .output()
-            .map_err(|e| format!("pip did not start: {e}"))?;
-        if !installed.status.success() || !has_xmlsec(&python) {
-            return Err(format!(
-                "pip install {} failed: {}",
-                PACKAGES.join(" "),
-                String::from_utf8_lossy(&installed.stderr)
-            ));
-        }
-        Ok(python)
-    });
-    match found {
-        Ok(python) => Some(python),
-        Err(why) if std::env::var("CIVITAS_REQUIRE_SAML_SP").as_deref() == Ok("1") => {
-            panic!("CIVITAS_REQUIRE_SAML_SP=1 but xmlsec is unavailable: {why}")
-        }
-        Err(why) => {
-            // Written to stderr itself, not through eprintln!, so the test harness does not
-            // capture it: a skip must be seen.
-            let _ = writeln!(std::io::stderr(), "\n!!! SKIPPING an xmlsec test: {why}\n");
-            None
-        }
-    }
+    static PYTHON: OnceLock<Option<PathBuf>> = OnceLock::new();
+    PYTHON
+        .get_or_init(crate::support::saml_sp::python)
+        .as_deref()
 }
 
 /// Runs the xmlsec script with `args` (the document first, written to a file).

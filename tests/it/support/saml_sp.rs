@@ -37,7 +37,11 @@ pub fn python() -> Option<PathBuf> {
                     "CIVITAS_REQUIRE_SAML_SP=1 but the SAML SP (python3-saml) is unavailable: {why}"
                 );
             }
-            eprintln!(
+            // Straight to stderr, not through eprintln!, which the test harness captures: a
+            // skip must be seen.
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
                 "\n!!! SKIPPING SAML SP tests: {why}\n!!! They need Python 3 with venv and pip \
                  (apt-get install python3-venv python3-pip) and PyPI, or CIVITAS_SAML_PYTHON.\n"
             );

@@ -13,7 +13,10 @@ use base64::{Engine as _, engine::general_purpose::STANDARD};
 use rsa::{Pkcs1v15Sign, RsaPrivateKey, RsaPublicKey};
 use sha2::{Digest as _, Sha256, Sha512};
 
-use super::xml::{self, XmlError, canonicalize_with, escape_attr};
+use super::{
+    request::SAML,
+    xml::{self, XmlError, canonicalize_with, escape_attr},
+};
 use signature::{Parts, decode_base64, is_ds};
 
 /// The XML-Signature namespace.
@@ -30,8 +33,6 @@ pub const SHA512: &str = "http://www.w3.org/2001/04/xmlenc#sha512";
 pub const EXC_C14N: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
 /// The enveloped-signature transform (XML-Signature §6.6.4).
 pub const ENVELOPED: &str = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
-/// The SAML assertion namespace (for `saml:Issuer`, after which the signature goes).
-const SAML: &str = "urn:oasis:names:tc:SAML:2.0:assertion";
 
 /// Why a signature was not made or not accepted. The text names the rule for the sender's
 /// developer; it never includes key material.

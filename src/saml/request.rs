@@ -10,7 +10,7 @@ pub const SAMLP: &str = "urn:oasis:names:tc:SAML:2.0:protocol";
 /// SAML 2.0 assertion namespace.
 pub const SAML: &str = "urn:oasis:names:tc:SAML:2.0:assertion";
 /// XML-Signature namespace.
-pub const DS: &str = "http://www.w3.org/2000/09/xmldsig#";
+pub const DS: &str = super::dsig::DS;
 /// The persistent NameID format (core §8.3.7): the only one Civitas issues.
 pub const PERSISTENT: &str = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent";
 const UNSPECIFIED: &str = "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified";

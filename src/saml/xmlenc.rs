@@ -10,19 +10,19 @@ use base64::{Engine as _, engine::general_purpose::STANDARD};
 use rsa::{Oaep, RsaPublicKey};
 use sha2::Sha256;
 
-use super::xml::{self, XmlError};
+use super::{
+    request::SAML,
+    xml::{self, XmlError},
+};
 
 /// The XML Encryption namespace.
 pub const XENC: &str = "http://www.w3.org/2001/04/xmlenc#";
-/// The XML Encryption 1.1 namespace.
-pub const XENC11: &str = "http://www.w3.org/2009/xmlenc11#";
 /// AES-256-GCM (XML Encryption 1.1 §5.2.4); `CipherValue` = IV (12) ‖ ciphertext ‖ tag (16).
 pub const AES256_GCM: &str = "http://www.w3.org/2009/xmlenc11#aes256-gcm";
-/// RSA-OAEP with explicit digest and MGF (XML Encryption 1.1 §5.5.2).
+/// RSA-OAEP with an explicit digest (XML Encryption 1.1 §5.5.2); MGF1-SHA1 by default.
 pub const RSA_OAEP: &str = "http://www.w3.org/2009/xmlenc11#rsa-oaep";
 /// `Type` of encrypted data that is one element.
 pub const ELEMENT: &str = "http://www.w3.org/2001/04/xmlenc#Element";
-const SAML: &str = "urn:oasis:names:tc:SAML:2.0:assertion";
 
 /// Why an assertion could not be encrypted.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

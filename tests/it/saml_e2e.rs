@@ -386,12 +386,10 @@ fn saml_response_xml(form: &PostedForm) -> String {
     saml_sp::decode_post_value(form.field("SAMLResponse").expect("SAMLResponse")).unwrap()
 }
 
-/// `ForceAuthn`, `IsPassive` and `RequestedAuthnContext` as python3-saml sends them.
-#[tokio::test]
-async fn force_authn_is_passive_and_requested_authn_context() {
-    let Some(python) = saml_sp::python() else {
-        return;
-    };
+/// A server on SQLite with the demo population and the tax office's python3-saml SP, which
+/// asks for one eIDAS attribute; `None` without Python.
+async fn tax_office(attribute: &str) -> Option<(TestDb, TestApp, String, Sp)> {
+    let python = saml_sp::python()?;
     let db = TestDb::sqlite();
     let app = TestApp::spawn(&db).await;
     let person = seeded_person(&app).await;
@@ -401,16 +399,21 @@ async fn force_authn_is_passive_and_requested_authn_context() {
         &python,
         "https://tax.example.test",
         SpOptions {
-            requested_attributes: vec![wanted(
-                &format!("{EIDAS}CurrentFamilyName"),
-                "FamilyName",
-                true,
-            )],
+            requested_attributes: vec![wanted(&format!("{EIDAS}{attribute}"), attribute, true)],
             ..SpOptions::default()
         },
         &[],
     )
     .await;
+    Some((db, app, person, sp))
+}
+
+/// `ForceAuthn`, `IsPassive` and `RequestedAuthnContext` as python3-saml sends them.
+#[tokio::test]
+async fn force_authn_is_passive_and_requested_authn_context() {
+    let Some((_db, app, person, sp)) = tax_office("CurrentFamilyName").await else {
+        return;
+    };
     let (browser, _) = signed_in_browser(&app, &person, "urn:civitas:loa:substantial").await;
     let out = sp
         .login(Binding::Redirect, &LoginOptions::default())
@@ -545,24 +548,9 @@ async fn metadata_lists_the_next_certificate_during_a_rotation() {
 /// Declining at consent answers the SP with a signed `RequestDenied`, nothing released.
 #[tokio::test]
 async fn a_citizen_who_declines_sends_request_denied() {
-    let Some(python) = saml_sp::python() else {
+    let Some((_db, app, person, sp)) = tax_office("DateOfBirth").await else {
         return;
     };
-    let db = TestDb::sqlite();
-    let app = TestApp::spawn(&db).await;
-    let person = seeded_person(&app).await;
-    let sp = registered_sp(
-        &app,
-        &db,
-        &python,
-        "https://tax.example.test",
-        SpOptions {
-            requested_attributes: vec![wanted(&format!("{EIDAS}DateOfBirth"), "DateOfBirth", true)],
-            ..SpOptions::default()
-        },
-        &[],
-    )
-    .await;
     let (browser, _) = signed_in_browser(&app, &person, "urn:civitas:loa:substantial").await;
     let out = sp
         .login(Binding::Redirect, &LoginOptions::default())

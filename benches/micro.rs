@@ -254,5 +254,76 @@ fn saml(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, tokens, ledger_benches, argon2_production, saml);
+/// The same signatures over `p256`/`rsa` (RustCrypto) and over `ring` (assembly), to choose
+/// the JWS backend by measurement.
+fn signature_backends(c: &mut Criterion) {
+    use p256::pkcs8::EncodePrivateKey as _;
+    use ring::{rand::SystemRandom, signature as rs};
+    use rsa::pkcs8::EncodePrivateKey as _;
+    let message = vec![b'x'; 600];
+    let rng = SystemRandom::new();
+
+    let PrivateKey::Es256(ec) = PrivateKey::generate(Alg::Es256).unwrap() else {
+        unreachable!("an ES256 key")
+    };
+    let rc_signer = p256::ecdsa::SigningKey::from(&ec);
+    c.bench_function("es256_sign_p256", |b| {
+        b.iter(|| {
+            use p256::ecdsa::signature::Signer as _;
+            let s: p256::ecdsa::Signature = rc_signer.sign(black_box(&message));
+            s
+        })
+    });
+    let der = ec.to_pkcs8_der().unwrap();
+    let ring_ec =
+        rs::EcdsaKeyPair::from_pkcs8(&rs::ECDSA_P256_SHA256_FIXED_SIGNING, der.as_bytes(), &rng)
+            .unwrap();
+    c.bench_function("es256_sign_ring", |b| {
+        b.iter(|| ring_ec.sign(&rng, black_box(&message)).unwrap())
+    });
+    let sig = ring_ec.sign(&rng, &message).unwrap();
+    let sig_bytes = sig.as_ref().to_vec();
+    let verifying = p256::ecdsa::VerifyingKey::from(&rc_signer);
+    let rc_sig = p256::ecdsa::Signature::from_slice(&sig_bytes).unwrap();
+    c.bench_function("es256_verify_p256", |b| {
+        b.iter(|| {
+            use p256::ecdsa::signature::Verifier as _;
+            verifying.verify(black_box(&message), &rc_sig).unwrap()
+        })
+    });
+    let public = rs::UnparsedPublicKey::new(
+        &rs::ECDSA_P256_SHA256_FIXED,
+        rs::KeyPair::public_key(&ring_ec).as_ref().to_vec(),
+    );
+    c.bench_function("es256_verify_ring", |b| {
+        b.iter(|| public.verify(black_box(&message), &sig_bytes).unwrap())
+    });
+
+    let rsa_key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
+    let rc_rsa = rsa::pkcs1v15::SigningKey::<Sha256>::new(rsa_key.clone());
+    c.bench_function("rs256_sign_rsa", |b| {
+        b.iter(|| {
+            use rsa::signature::RandomizedSigner as _;
+            rc_rsa.sign_with_rng(&mut rsa::rand_core::OsRng, black_box(&message))
+        })
+    });
+    let ring_rsa = rs::RsaKeyPair::from_pkcs8(rsa_key.to_pkcs8_der().unwrap().as_bytes()).unwrap();
+    let mut out = vec![0u8; ring_rsa.public().modulus_len()];
+    c.bench_function("rs256_sign_ring", |b| {
+        b.iter(|| {
+            ring_rsa
+                .sign(&rs::RSA_PKCS1_SHA256, &rng, black_box(&message), &mut out)
+                .unwrap()
+        })
+    });
+}
+
+criterion_group!(
+    benches,
+    tokens,
+    ledger_benches,
+    argon2_production,
+    saml,
+    signature_backends
+);
 criterion_main!(benches);

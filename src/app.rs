@@ -61,6 +61,7 @@ pub async fn build_with_clock(config: Config, clock: SharedClock) -> anyhow::Res
     // Outgoing TLS (relying parties' jwks_uri) uses ring, as the database driver does. A second
     // call finds it installed, which is fine.
     let _ = rustls::crypto::ring::default_provider().install_default();
+    crate::crypto::jws::install_verifier();
     let db = Db::connect(&config.database)
         .await
         .map_err(|e| anyhow::anyhow!("cannot open the database (database.url): {e}"))?;

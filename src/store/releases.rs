@@ -391,10 +391,19 @@ pub async fn lock_chain_heads(
         }
         q.execute(c).await.map(drop)
     })?;
-    let lock = format!(
-        "UPDATE ledger_heads SET seq = seq WHERE person_id IN ({}) RETURNING person_id, seq, hash",
-        super::list(people.len(), 0)
-    );
+    // SQLite has one writer, so any statement that writes locks; PostgreSQL locks the rows in
+    // person order, the same order in every transaction, so two batches never deadlock here.
+    let lock = match tx {
+        Tx::Sqlite(_) => format!(
+            "UPDATE ledger_heads SET seq = seq WHERE person_id IN ({}) RETURNING person_id, seq, hash",
+            super::list(people.len(), 0)
+        ),
+        Tx::Postgres(_) => format!(
+            "SELECT person_id, seq, hash FROM ledger_heads WHERE person_id IN ({}) \
+             ORDER BY person_id FOR UPDATE",
+            super::list(people.len(), 0)
+        ),
+    };
     on_tx!(tx, |c| {
         let mut q = sqlx::query_as(AssertSqlSafe(lock));
         for p in people {

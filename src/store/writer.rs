@@ -5,8 +5,15 @@
 //! request is answered only after the batch holding its job has committed. Nothing is
 //! acknowledged before it is durable.
 //!
-//! On PostgreSQL each job runs in its own transaction on the pool: the server already flushes
-//! the WAL of concurrent commits together.
+//! PostgreSQL gets the same batches: a transaction per request costs a commit (a WAL flush)
+//! and a dozen round trips to the server each, and the server's CPU is shared with ours. A
+//! batch takes one transaction on the pool. Several Civitas instances may batch against one
+//! database at once; they stay correct because every gate is a row-locking statement (`UPDATE
+//! … WHERE spent_at IS NULL RETURNING`), so the second instance to present a refresh token or
+//! a code waits for the first's commit and then finds it spent. Ledger heads are locked in
+//! person order (`FOR UPDATE … ORDER BY`), so two batches never deadlock on them; a batch that
+//! still meets a deadlock or a serialization failure (rows of other tables, locked in
+//! another order by another instance) is retried whole, up to [`RETRIES`] times.
 //!
 //! Two kinds of job: an [`Issue`] (the writes of a token response, an authorization code or
 //! a userinfo answer), which a batch writes together with multi-row statements (a batch of
@@ -119,56 +126,46 @@ struct Job {
 /// The most jobs one batch takes.
 const MAX_BATCH: usize = 256;
 
-/// Runs write jobs: batched on SQLite, one transaction each on PostgreSQL.
-#[derive(Clone)]
-pub struct Writer(Inner);
+/// How many times a batch that met a deadlock or a serialization failure is tried again
+/// before its jobs run alone.
+const RETRIES: usize = 3;
 
+/// Runs write jobs in batches (see the module's note).
 #[derive(Clone)]
-enum Inner {
-    Batched(mpsc::Sender<Job>),
-    Direct(Db),
-}
+pub struct Writer(mpsc::Sender<Job>);
 
 impl Writer {
-    /// A writer for `db`. On SQLite this starts the batching task, which ends when the last
-    /// `Writer` clone is dropped.
+    /// A writer for `db`. This starts the batching task, which ends when the last `Writer`
+    /// clone is dropped.
     pub fn new(db: Db) -> Self {
-        match &db {
-            Db::Sqlite(pool) => {
-                // Its own connection: the writer never waits behind readers for one.
-                let own = sqlx::sqlite::SqlitePoolOptions::new()
+        let db = match &db {
+            // Its own connection: the writer never waits behind readers for one.
+            Db::Sqlite(pool) => Db::Sqlite(
+                sqlx::sqlite::SqlitePoolOptions::new()
                     .max_connections(1)
                     .test_before_acquire(false)
-                    .connect_lazy_with((*pool.connect_options()).clone());
-                let (send, receive) = mpsc::channel(4 * MAX_BATCH);
-                tokio::spawn(batches(Db::Sqlite(own), receive));
-                Writer(Inner::Batched(send))
-            }
-            Db::Postgres(_) => Writer(Inner::Direct(db)),
-        }
+                    .connect_lazy_with((*pool.connect_options()).clone()),
+            ),
+            // A connection from the pool per batch: one batch at a time per instance.
+            Db::Postgres(_) => db,
+        };
+        let (send, receive) = mpsc::channel(4 * MAX_BATCH);
+        tokio::spawn(batches(db, receive));
+        Writer(send)
     }
 
     /// Writes `issue` (with others, on SQLite) and returns whether its gate let it through,
     /// once committed.
     pub async fn issue(&self, issue: Issue, now: i64) -> Result<bool, sqlx::Error> {
-        match &self.0 {
-            Inner::Direct(db) => {
-                let mut tx = db.begin().await?;
-                let passed = apply_issues(&mut tx, &[&issue], now).await?;
-                tx.commit().await?;
-                Ok(passed[0])
-            }
-            Inner::Batched(send) => {
-                let passed = Arc::new(Mutex::new(false));
-                let (done, wait) = oneshot::channel();
-                let work = Work::Issue(Box::new(issue), now, passed.clone());
-                send.send(Job { work, done })
-                    .await
-                    .map_err(|_| sqlx::Error::PoolClosed)?;
-                wait.await.map_err(|_| sqlx::Error::PoolClosed)??;
-                Ok(*passed.lock().unwrap_or_else(|p| p.into_inner()))
-            }
-        }
+        let passed = Arc::new(Mutex::new(false));
+        let (done, wait) = oneshot::channel();
+        let work = Work::Issue(Box::new(issue), now, passed.clone());
+        self.0
+            .send(Job { work, done })
+            .await
+            .map_err(|_| sqlx::Error::PoolClosed)?;
+        wait.await.map_err(|_| sqlx::Error::PoolClosed)??;
+        Ok(*passed.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
     /// Runs `job` in a write transaction and returns its result once that transaction has
@@ -179,39 +176,30 @@ impl Writer {
         T: Send + 'static,
         F: for<'t> FnMut(&'t mut Tx) -> TxFuture<'t, T> + Send + 'static,
     {
-        match &self.0 {
-            Inner::Direct(db) => {
-                let mut tx = db.begin().await?;
-                let value = job(&mut tx).await?;
-                tx.commit().await?;
-                Ok(value)
-            }
-            Inner::Batched(send) => {
-                let slot: Arc<Mutex<Option<T>>> = Arc::new(Mutex::new(None));
-                let filled = slot.clone();
-                let run: Run = Box::new(move |tx| {
-                    let step = job(tx);
-                    let filled = filled.clone();
-                    Box::pin(async move {
-                        let value = step.await?;
-                        *filled.lock().unwrap_or_else(|p| p.into_inner()) = Some(value);
-                        Ok(())
-                    })
-                });
-                let (done, wait) = oneshot::channel();
-                send.send(Job {
-                    work: Work::Run(run),
-                    done,
-                })
-                .await
-                .map_err(|_| sqlx::Error::PoolClosed)?;
-                wait.await.map_err(|_| sqlx::Error::PoolClosed)??;
-                slot.lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .take()
-                    .ok_or(sqlx::Error::PoolClosed)
-            }
-        }
+        let slot: Arc<Mutex<Option<T>>> = Arc::new(Mutex::new(None));
+        let filled = slot.clone();
+        let run: Run = Box::new(move |tx| {
+            let step = job(tx);
+            let filled = filled.clone();
+            Box::pin(async move {
+                let value = step.await?;
+                *filled.lock().unwrap_or_else(|p| p.into_inner()) = Some(value);
+                Ok(())
+            })
+        });
+        let (done, wait) = oneshot::channel();
+        self.0
+            .send(Job {
+                work: Work::Run(run),
+                done,
+            })
+            .await
+            .map_err(|_| sqlx::Error::PoolClosed)?;
+        wait.await.map_err(|_| sqlx::Error::PoolClosed)??;
+        slot.lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .ok_or(sqlx::Error::PoolClosed)
     }
 }
 
@@ -224,7 +212,17 @@ async fn batches(db: Db, mut receive: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        match run_together(&db, &mut batch).await {
+        let mut outcome = run_together(&db, &mut batch).await;
+        for _ in 0..RETRIES {
+            match &outcome {
+                Err(e) if is_contention(e) => {
+                    tracing::debug!(error = %e, jobs = batch.len(), "a write batch met another's locks; it runs again");
+                    outcome = run_together(&db, &mut batch).await;
+                }
+                _ => break,
+            }
+        }
+        match outcome {
             Ok(()) => {
                 for job in batch {
                     let _ = job.done.send(Ok(()));
@@ -238,12 +236,26 @@ async fn batches(db: Db, mut receive: mpsc::Receiver<Job>) {
             Err(e) => {
                 tracing::warn!(error = %e, jobs = batch.len(), "a write batch failed; its jobs run alone");
                 for mut job in batch {
-                    let alone = run_together(&db, std::slice::from_mut(&mut job)).await;
+                    let mut alone = run_together(&db, std::slice::from_mut(&mut job)).await;
+                    for _ in 0..RETRIES {
+                        match &alone {
+                            Err(e) if is_contention(e) => {
+                                alone = run_together(&db, std::slice::from_mut(&mut job)).await
+                            }
+                            _ => break,
+                        }
+                    }
                     let _ = job.done.send(alone);
                 }
             }
         }
     }
+}
+
+/// A PostgreSQL deadlock (40P01) or serialization failure (40001): the transaction lost a race
+/// for locks and may simply run again.
+fn is_contention(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if matches!(d.code().as_deref(), Some("40001" | "40P01")))
 }
 
 async fn run_together(db: &Db, batch: &mut [Job]) -> Result<(), sqlx::Error> {

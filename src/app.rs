@@ -122,6 +122,7 @@ pub async fn build_with_clock(config: Config, clock: SharedClock) -> anyhow::Res
         )?),
         config: Arc::new(config),
         writer: store::writer::Writer::new(db.clone()),
+        reads: Arc::new(store::cache::ReadCache::new(db.clone())),
         db,
         keys,
         clock,

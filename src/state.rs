@@ -24,6 +24,9 @@ pub struct AppState {
     pub db: Db,
     /// Group commit for the hot paths' writes (see `store::writer`).
     pub writer: store::writer::Writer,
+    /// Clients, redirect URIs and persons in memory, forgotten on any change (see
+    /// `store::cache`).
+    pub reads: Arc<store::cache::ReadCache>,
     pub keys: Arc<Keyring>,
     pub clock: SharedClock,
     pub metrics: Arc<metrics::Metrics>,

@@ -32,11 +32,7 @@ use crate::{
     crypto::secrets::{random_token, sha256_b64},
     error::AppError,
     state::AppState,
-    store::{
-        clients,
-        oauth::{self, CodeRow},
-        persons,
-    },
+    store::oauth::{self, CodeRow},
     web::{
         compression::Uncompressed,
         i18n::Lang,
@@ -248,11 +244,13 @@ async fn refused(
 }
 
 async fn client_view(state: &AppState, id: &str) -> Result<Option<ClientView>, AppError> {
-    let Some(row) = clients::find_oidc_client(&state.db, id).await? else {
+    let Some(row) = state.reads.oidc_client(id).await? else {
         return Ok(None);
     };
     let app = ApplicationType::parse(&row.application_type).unwrap_or(ApplicationType::Web);
-    let redirect_uris = clients::find_client_redirect_uris(&state.db, id, "login")
+    let redirect_uris = state
+        .reads
+        .login_redirect_uris(id)
         .await?
         .iter()
         .filter_map(|u| RedirectUri::parse(u, app).ok())
@@ -328,9 +326,11 @@ async fn decide(
     };
     // Sandbox clients sign in test persons only, production clients real persons only: never
     // one for the other's, whatever the session holds. Before consent, so nothing is shared.
-    let is_test = persons::find_person_is_test(&state.db, &who.person_id)
+    let is_test = state
+        .reads
+        .person(&who.person_id)
         .await?
-        .unwrap_or(false);
+        .is_some_and(|p| p.test);
     if is_test != pending.sandbox {
         let description = if pending.sandbox {
             "a sandbox client signs in test persons only"

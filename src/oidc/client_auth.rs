@@ -11,11 +11,7 @@ use super::{client_failures::FailureKind as Kind, clients::AuthMethod, error::OA
 use crate::{
     crypto::secrets::verify_secret,
     state::AppState,
-    store::{
-        client_key_uses,
-        clients::{self, ClientRow},
-        oauth,
-    },
+    store::{client_key_uses, clients::ClientRow, oauth},
 };
 
 const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -178,13 +174,11 @@ pub async fn authenticate(
         )
         .because(Kind::ClientIdMismatch));
     }
-    let client = clients::find_oidc_client(&state.db, &client_id)
-        .await?
-        .ok_or_else(|| {
-            OAuthError::invalid_client(format!(
-                "no client is registered with client_id {client_id}"
-            ))
-        })?;
+    let client = state.reads.oidc_client(&client_id).await?.ok_or_else(|| {
+        OAuthError::invalid_client(format!(
+            "no client is registered with client_id {client_id}"
+        ))
+    })?;
     if client.status != "active" {
         return Err(
             OAuthError::invalid_client("this client is disabled").because(Kind::ClientDisabled)

@@ -27,7 +27,6 @@ use crate::{
     store::{
         clients::ClientRow,
         oauth::{self, GrantRow},
-        persons,
     },
 };
 
@@ -436,12 +435,10 @@ async fn prepare(
     facts: &SignInFacts<'_>,
     now: i64,
 ) -> Result<Issued, OAuthError> {
-    let person = persons::find_person(&state.db, &grant.person_id)
-        .await?
-        .ok_or_else(|| {
-            OAuthError::invalid_grant("the person of this grant no longer exists")
-                .because(Kind::PersonGone)
-        })?;
+    let person = state.reads.person(&grant.person_id).await?.ok_or_else(|| {
+        OAuthError::invalid_grant("the person of this grant no longer exists")
+            .because(Kind::PersonGone)
+    })?;
     let access = random_token(32);
     let refresh = random_token(32);
     let refresh_expires = grant.created_at + tokens::REFRESH_TOKEN_LIFETIME;

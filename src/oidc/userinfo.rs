@@ -15,11 +15,7 @@ use super::{
     clients::permitted_scopes,
     error::{OAuthError, no_store},
 };
-use crate::{
-    crypto::secrets::sha256_b64,
-    state::AppState,
-    store::{clients, oauth, persons},
-};
+use crate::{crypto::secrets::sha256_b64, state::AppState, store::oauth};
 
 /// The access token from `Authorization: Bearer` or, for POST, the form body (RFC 6750 §2).
 fn bearer(method: &Method, headers: &HeaderMap, body: &[u8]) -> Result<String, OAuthError> {
@@ -64,7 +60,9 @@ pub async fn userinfo(
     if row.expires_at <= now {
         return Err(OAuthError::invalid_token("the access token has expired"));
     }
-    let client = clients::find_oidc_client(&state.db, &row.client_id)
+    let client = state
+        .reads
+        .oidc_client(&row.client_id)
         .await?
         .filter(|c| c.status == "active")
         .ok_or_else(|| OAuthError::invalid_token("the client of this token is disabled"))?;
@@ -80,9 +78,10 @@ pub async fn userinfo(
         .cloned()
         .collect();
     let individual = requested_claims(&row.claims, "userinfo", &allowed);
-    let person = persons::find_person(&state.db, &row.person_id)
-        .await?
-        .ok_or_else(|| OAuthError::invalid_token("the person of this token no longer exists"))?;
+    let person =
+        state.reads.person(&row.person_id).await?.ok_or_else(|| {
+            OAuthError::invalid_token("the person of this token no longer exists")
+        })?;
     let released = released(&person, &scopes, &individual);
     let mut claims = vec!["sub".to_owned()];
     claims.extend(released.keys().cloned());

@@ -4,6 +4,7 @@
 //! the URL and each function is written once through the [`on_db!`] macro.
 
 pub mod accounts;
+pub mod cache;
 pub mod client_applications;
 pub mod client_failures;
 pub mod client_key_uses;

@@ -331,6 +331,7 @@ pub async fn suspend(
     )
     .await?;
     tx.commit().await?;
+    state.reads.changed();
     Ok(back(&client.id, "suspended"))
 }
 
@@ -359,6 +360,7 @@ pub async fn resume(
     )
     .await?;
     tx.commit().await?;
+    state.reads.changed();
     Ok(back(&client.id, "resumed"))
 }
 

@@ -293,6 +293,7 @@ pub async fn decide(
         None
     };
     tx.commit().await?;
+    state.reads.changed();
     if let Some(code) = code {
         return super::actions::code_page(&state, lang, &request.subject, code).await;
     }

@@ -314,6 +314,7 @@ pub async fn update(
     let mut tx = state.db.begin().await?;
     clients::update_in(&mut tx, &id, &valid, state.clock.now()).await?;
     tx.commit().await?;
+    state.reads.changed();
     let row = client_rows::find_oidc_client(&state.db, &id)
         .await?
         .ok_or_else(OAuthError::server_error)?;
@@ -328,6 +329,7 @@ pub async fn delete(
 ) -> Result<Response, OAuthError> {
     authorize_management(&state, &headers, &id).await?;
     client_rows::delete_client(&state.db, &id).await?;
+    state.reads.changed();
     let mut r = StatusCode::NO_CONTENT.into_response();
     no_store(&mut r);
     Ok(r)

@@ -510,6 +510,7 @@ pub async fn edit(
     )
     .await?;
     tx.commit().await?;
+    state.reads.changed();
     Ok(Redirect::to(&format!("/portal/clients/{id}")).into_response())
 }
 
@@ -675,6 +676,7 @@ pub async fn submit(
     )
     .await?;
     tx.commit().await?;
+    state.reads.changed();
     Ok(Redirect::to(&format!("/portal/clients/{id}")).into_response())
 }
 
@@ -804,5 +806,6 @@ pub async fn production_redirect_uris(
     )
     .await?;
     tx.commit().await?;
+    state.reads.changed();
     Ok(Redirect::to(&format!("/portal/clients/{id}")).into_response())
 }

@@ -306,6 +306,7 @@ pub async fn rotate_secret(
     )
     .await?;
     tx.commit().await?;
+    state.reads.changed();
     session.insert(&secret_flash_key(&id), secret).await?;
     Ok(Redirect::to(&format!("/portal/clients/{id}")).into_response())
 }
@@ -446,6 +447,7 @@ pub async fn change_keys(
     )
     .await?;
     tx.commit().await?;
+    state.reads.changed();
     Ok(Redirect::to(&format!("/portal/clients/{id}/keys")).into_response())
 }
 

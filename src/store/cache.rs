@@ -151,6 +151,12 @@ impl ReadCache {
         .await)
     }
 
+    /// Makes the next cached read check the counters: called by this server's own changes to
+    /// clients or persons, which then take effect here at the next request.
+    pub fn changed(&self) {
+        self.checked_ms.store(0, Ordering::Release);
+    }
+
     /// The OpenID Connect client `id` (see [`clients::find_oidc_client`]).
     pub async fn oidc_client(&self, id: &str) -> Result<Option<ClientRow>, sqlx::Error> {
         self.check().await?;

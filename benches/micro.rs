@@ -5,7 +5,9 @@
 //! per append, as the token endpoint does it), chain verification, and argon2id with the
 //! production parameters (the argon2 crate's defaults: m = 19 MiB, t = 2, p = 1, the OWASP
 //! minimum) as recovery codes use it. SAML: signing an assertion (exclusive C14N, SHA-256,
-//! RSA-SHA256 2048), verifying it, and encrypting it (AES-256-GCM, RSA-OAEP).
+//! RSA-SHA256 2048), verifying it, and encrypting it (AES-256-GCM, RSA-OAEP). The signature
+//! backends side by side (`p256`/`rsa` against `ring`), and one write's CPU share under group
+//! commit (`write_share_batch_32`), the parts `bench/run.sh` sums into each scenario's floor.
 
 use std::{hint::black_box, time::Duration};
 
@@ -318,8 +320,124 @@ fn signature_backends(c: &mut Criterion) {
     });
 }
 
+/// The process's CPU time (every thread: the runtime's and SQLite's).
+fn process_cpu() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec; the clock id is a constant Linux knows.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
+    assert_eq!(rc, 0, "clock_gettime");
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+/// The CPU share of one answer's writes under group commit: 32 answers (a grant, an access
+/// and a refresh token, a ledger record each) written together through `store::writer` on
+/// SQLite (WAL, synchronous=FULL), CPU time of the whole process divided by 32. The waiting
+/// for the disk is not CPU and not counted. `bench/run.sh` adds this to each scenario's floor
+/// once per write it does.
+fn write_share(c: &mut Criterion) {
+    use civitas::store::{
+        oauth::{GrantRow, NewToken},
+        writer::{Issue, Writer},
+    };
+    const BATCH: usize = 32;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (db, writer, person, client) = rt.block_on(async {
+        let db = Db::connect(&DatabaseConfig {
+            url: format!("sqlite:{}", dir.path().join("bench.db").display()),
+            max_connections: 4,
+            acquire_timeout: Duration::from_secs(5),
+        })
+        .await
+        .unwrap();
+        db.migrate().await.unwrap();
+        civitas::demo::seed(&db, 1_795_680_380).await.unwrap();
+        let p = civitas::demo::population().into_iter().next().unwrap();
+        let person =
+            civitas::store::persons::find_person_by_national_id(&db, p.national_id.as_str())
+                .await
+                .unwrap()
+                .unwrap()
+                .id;
+        civitas::demo::ensure_demo_client(&db, 1_795_680_380)
+            .await
+            .unwrap();
+        let client = civitas::demo::DEMO_CLIENT_ID.to_owned();
+        let writer = Writer::new(db.clone());
+        (db, writer, person, client)
+    });
+    let issue = |now: i64| {
+        let grant = random_token(16);
+        Issue {
+            grant: Some(GrantRow {
+                id: grant.clone(),
+                person_id: person.clone(),
+                client_id: client.clone(),
+                scopes: "openid profile".into(),
+                claims: String::new(),
+                acr: "urn:civitas:loa:substantial".into(),
+                amr: "hwk user".into(),
+                auth_time: now,
+                sid: random_token(16),
+                created_at: now,
+                revoked_at: None,
+            }),
+            tokens: ["access", "refresh"]
+                .into_iter()
+                .map(|kind| NewToken {
+                    token_hash: sha256_b64(&random_token(32)),
+                    grant_id: grant.clone(),
+                    kind,
+                    scopes: "openid profile".into(),
+                    created_at: now,
+                    expires_at: now + 300,
+                })
+                .collect(),
+            release: Some(ledger::ReleaseRecord {
+                person_id: person.clone(),
+                client_id: client.clone(),
+                client_name: "Tax Board".into(),
+                purpose: "To prefill your tax return".into(),
+                claims: vec!["sub".into(), "name".into()],
+                acr: "urn:civitas:loa:substantial".into(),
+                channel: "id_token",
+                at: now,
+            }),
+            ..Default::default()
+        }
+    };
+    c.bench_function("write_share_batch_32", |b| {
+        b.iter_custom(|iters| {
+            let start = process_cpu();
+            for _ in 0..iters {
+                let batch: Vec<Issue> = (0..BATCH).map(|_| issue(1_795_680_380)).collect();
+                rt.block_on(async {
+                    let waits = batch
+                        .into_iter()
+                        .map(|i| writer.issue(i, 1_795_680_380))
+                        .collect::<Vec<_>>();
+                    for passed in futures_util::future::join_all(waits).await {
+                        assert!(passed.unwrap());
+                    }
+                });
+            }
+            (process_cpu() - start) / BATCH as u32
+        })
+    });
+    drop(writer);
+    rt.block_on(db.close());
+}
+
 criterion_group!(
     benches,
+    write_share,
     tokens,
     ledger_benches,
     argon2_production,

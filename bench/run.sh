@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
-# The benchmarks (issue #7), one bounded command: builds Civitas and the load generator in
+# The benchmarks (issues #7 and #15), one bounded command: builds Civitas and the load generator in
 # release mode, then runs every scenario against Civitas on SQLite, Civitas on PostgreSQL (a
 # throwaway local server) and panva's oidc-provider (bench/peer), alternating, and writes
 # BENCHMARKS.md and bench/results.json. Traffic goes to 127.0.0.1 only.
 #
 #   bench/run.sh [--duration SECS] [--connections N] [--sessions N] [--rounds N] [--smoke]
 #
-# --smoke: debug build, 1-second scenarios, one round, small imports; the report goes to a
-# temporary folder (the committed files stay as they are). Installs what is missing (Node.js,
-# npm, wrk, PostgreSQL) with apt-get when run as root.
+# Before the load, the micro benchmarks each scenario's floor is summed from (ES256 sign and
+# verify, a write's share of a group commit: `cargo bench --bench micro`, about a minute).
+#
+# --smoke: debug build, 1-second scenarios, one round, small imports, no micro benchmarks;
+# the report goes to a temporary folder (the committed files stay as they are). Installs
+# what is missing (Node.js, npm, wrk, PostgreSQL) with apt-get when run as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 usage() {
-    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
     exit "${1:-0}"
 }
 
@@ -70,13 +73,21 @@ if [ "$smoke" = 1 ]; then
 else
     profile=release
     build_flags=(--release)
-    extra=(--duration "$duration" --rounds "$rounds")
+    extra=(--duration "$duration" --rounds "$rounds" --floor-dir "$target_dir/criterion")
 fi
 
 echo "==> cargo build ${build_flags[*]} (civitas and civitas-loadgen)"
 build_started=$(date +%s)
 cargo build --locked "${build_flags[@]}" -p civitas -p civitas-loadgen
 build_secs=$(( $(date +%s) - build_started ))
+
+if [ "$smoke" = 0 ]; then
+    echo "==> micro benchmarks for the floors (cargo bench --bench micro)"
+    rm -rf "$target_dir/criterion/id_token_sign_ES256" "$target_dir/criterion/es256_verify_ring" \
+        "$target_dir/criterion/write_share_batch_32"
+    cargo bench --locked --bench micro -- --warm-up-time 1 --measurement-time 3 \
+        '^(id_token_sign_ES256|es256_verify_ring|write_share_batch_32)$'
+fi
 
 echo "==> benchmarks ($command_line)"
 status=0

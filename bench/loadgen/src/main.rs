@@ -7,6 +7,7 @@
 //! time; every process it starts ends with it.
 
 mod civitas;
+mod floor;
 mod http;
 mod ledger;
 mod oidc;
@@ -92,6 +93,10 @@ struct Args {
     /// Seconds the build took (bench/run.sh measures it), for the report.
     #[arg(long)]
     build_secs: Option<f64>,
+    /// Where criterion left the micro benchmarks' figures (`target/criterion`), for each
+    /// scenario's floor; without it the floor column stays empty.
+    #[arg(long)]
+    floor_dir: Option<PathBuf>,
     /// A smoke run: the report says its figures mean nothing.
     #[arg(long)]
     smoke: bool,
@@ -233,6 +238,7 @@ async fn run(args: Args, work: PathBuf) -> anyhow::Result<bool> {
         machine: machine(),
         versions: versions(&args, pg.as_ref().map(|p| p.version.as_str())),
         build_s: args.build_secs,
+        floor_parts: args.floor_dir.as_deref().and_then(floor::read),
         ..Default::default()
     };
     results.settings = report::Settings {

@@ -15,6 +15,9 @@
 //! still meets a deadlock or a serialization failure (rows of other tables, locked in
 //! another order by another instance) is retried whole, up to [`RETRIES`] times.
 //!
+//! On SQLite the writer's connection never checkpoints the WAL: a background task does it
+//! every quarter second, PASSIVE, on another connection (see `checkpoints`).
+//!
 //! Two kinds of job: an [`Issue`] (the writes of a token response, an authorization code or
 //! a userinfo answer), which a batch writes together with multi-row statements (a batch of
 //! any size costs about ten statements), and a closure over the transaction for everything
@@ -138,18 +141,28 @@ impl Writer {
     /// A writer for `db`. This starts the batching task, which ends when the last `Writer`
     /// clone is dropped.
     pub fn new(db: Db) -> Self {
+        let (send, receive) = mpsc::channel(4 * MAX_BATCH);
         let db = match &db {
-            // Its own connection: the writer never waits behind readers for one.
-            Db::Sqlite(pool) => Db::Sqlite(
-                sqlx::sqlite::SqlitePoolOptions::new()
-                    .max_connections(1)
-                    .test_before_acquire(false)
-                    .connect_lazy_with((*pool.connect_options()).clone()),
-            ),
+            // Its own connection: the writer never waits behind readers for one. It never
+            // checkpoints the WAL itself (a commit that crosses SQLite's threshold would
+            // copy pages into the database file and wait for its fsync while every request
+            // of the next batch waits): `checkpoints` does it beside it.
+            Db::Sqlite(pool) => {
+                tokio::spawn(checkpoints(pool.clone(), send.downgrade()));
+                Db::Sqlite(
+                    sqlx::sqlite::SqlitePoolOptions::new()
+                        .max_connections(1)
+                        .test_before_acquire(false)
+                        .connect_lazy_with(
+                            (*pool.connect_options())
+                                .clone()
+                                .pragma("wal_autocheckpoint", "0"),
+                        ),
+                )
+            }
             // A connection from the pool per batch: one batch at a time per instance.
             Db::Postgres(_) => db,
         };
-        let (send, receive) = mpsc::channel(4 * MAX_BATCH);
         tokio::spawn(batches(db, receive));
         Writer(send)
     }
@@ -200,6 +213,29 @@ impl Writer {
             .unwrap_or_else(|p| p.into_inner())
             .take()
             .ok_or(sqlx::Error::PoolClosed)
+    }
+}
+
+/// How often the WAL is checkpointed beside the writer.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Copies the WAL's committed pages into the database file every [`CHECKPOINT_EVERY`], on a
+/// pool connection (its own thread), PASSIVE: it never waits for or blocks the writer or the
+/// readers, and does what it can now (the rest next time). Ends with the writer.
+async fn checkpoints(pool: sqlx::SqlitePool, writer: mpsc::WeakSender<Job>) {
+    let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if writer.upgrade().is_none() {
+            return;
+        }
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&pool)
+            .await
+        {
+            tracing::debug!(error = %e, "a WAL checkpoint did not run");
+        }
     }
 }
 

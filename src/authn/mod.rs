@@ -58,6 +58,27 @@ pub fn webauthn(issuer: &Issuer) -> Option<Arc<Webauthn>> {
 /// Records an event in the citizen's own security history and appends it to their ledger
 /// chain, both in one transaction (committed with other requests' writes). Failing to record
 /// is logged, never hidden: the event itself has happened.
+/// Writes a security event to the citizen's history and ledger chain in `tx`.
+pub async fn record_event_in(
+    tx: &mut crate::store::Tx,
+    person_id: &str,
+    kind: &str,
+    detail: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    crate::store::accounts::insert_security_event(tx, person_id, kind, detail, now).await?;
+    crate::ledger::append_event(
+        tx,
+        person_id,
+        crate::ledger::EventChannel::Security,
+        kind,
+        detail,
+        now,
+    )
+    .await
+    .map(drop)
+}
+
 pub async fn record_event(
     writer: &crate::store::writer::Writer,
     person_id: &str,
@@ -69,20 +90,7 @@ pub async fn record_event(
     let recorded = writer
         .write(move |tx| {
             let (person, kind, detail) = (person.clone(), kind_owned.clone(), detail.clone());
-            Box::pin(async move {
-                crate::store::accounts::insert_security_event(tx, &person, &kind, &detail, now)
-                    .await?;
-                crate::ledger::append_event(
-                    tx,
-                    &person,
-                    crate::ledger::EventChannel::Security,
-                    &kind,
-                    &detail,
-                    now,
-                )
-                .await
-                .map(drop)
-            })
+            Box::pin(async move { record_event_in(tx, &person, &kind, &detail, now).await })
         })
         .await;
     if let Err(e) = recorded {

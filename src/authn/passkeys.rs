@@ -562,19 +562,25 @@ pub async fn signin_finish(
         i64::from(result.counter()),
         i64::from(result.backup_state()),
     );
+    // One job, one commit: the key's counter, the credential's failure count started again
+    // (the address's is left to expire: a citizen's success must not wipe out a stranger's
+    // failures from the same address) and the event in the citizen's history. Nothing here
+    // writes outside the writer, so no request waits on SQLite's lock.
+    let person = account.person_id.clone();
     state
         .writer
         .write(move |tx| {
             let (credential_id, stored) = (credential_id.clone(), stored.clone());
+            let (by_credential, person) = (by_credential.clone(), person.clone());
             Box::pin(async move {
                 accounts::update_passkey_used(tx, &credential_id, &stored, counter, backup, now)
+                    .await?;
+                accounts::delete_throttle_in(tx, &by_credential).await?;
+                super::record_event_in(tx, &person, "signed_in", "Signed in with a passkey", now)
                     .await
             })
         })
         .await?;
-    // The credential's count starts again; the address's is left to expire: a citizen's
-    // success must not wipe out a stranger's failures from the same address.
-    throttle::clear(&state.db, &by_credential).await?;
     let who = SignedIn {
         person_id: account.person_id.clone(),
         // High only while the key's model is still on the operator's allow-list.
@@ -595,13 +601,5 @@ pub async fn signin_finish(
         sid: random_token(16),
     };
     sign_in(&session, &who, &device).await?;
-    record_event(
-        &state.writer,
-        &account.person_id,
-        "signed_in",
-        "Signed in with a passkey",
-        now,
-    )
-    .await;
     Ok(Json(json!({ "redirect": after_sign_in(q.continue_id.as_deref()) })).into_response())
 }

@@ -274,6 +274,15 @@ pub async fn delete_throttle(db: &Db, key: &str) -> Result<(), sqlx::Error> {
         .map(drop))
 }
 
+/// [`delete_throttle`] in a transaction (the writer's).
+pub async fn delete_throttle_in(tx: &mut Tx, key: &str) -> Result<(), sqlx::Error> {
+    on_tx!(tx, |c| sqlx::query("DELETE FROM throttles WHERE key = $1")
+        .bind(key)
+        .execute(c)
+        .await
+        .map(drop))
+}
+
 pub async fn insert_security_event(
     tx: &mut Tx,
     person_id: &str,

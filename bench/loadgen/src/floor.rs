@@ -41,7 +41,8 @@ impl Composition {
             parts.push(format!("{} ES256 verify", self.verifies));
         }
         if self.writes > 0.0 {
-            parts.push(format!("{} writes", self.writes));
+            let plural = if self.writes == 1.0 { "" } else { "s" };
+            parts.push(format!("{} write{plural}", self.writes));
         }
         parts.join(" + ")
     }

@@ -652,7 +652,10 @@ fn markdown(r: &Results) -> String {
             "| server | {} | range over runs | p50 ms | p90 ms | p99 ms | max ms | errors | RSS idle MiB | RSS peak MiB | server CPU µs/op | floor µs/op | runs | issue #15 target |",
             sc.unit()
         );
-        let _ = writeln!(o, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|");
+        let _ = writeln!(
+            o,
+            "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|"
+        );
         for (k, s) in &rows {
             let rate = if s.errors > 0 {
                 format!("FAILED ({})", thousands(s.rate))

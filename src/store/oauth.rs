@@ -503,6 +503,7 @@ async fn update_returning_hashes(
     hashes: &[&str],
     now: i64,
 ) -> Result<Vec<String>, sqlx::Error> {
+    let sql = super::positional(tx, sql);
     on_tx!(tx, |c| {
         let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(now);
         for h in hashes {
@@ -520,6 +521,7 @@ pub async fn insert_grants(tx: &mut Tx, grants: &[&GrantRow]) -> Result<(), sqlx
         "INSERT INTO grants ({GRANT_COLUMNS}) VALUES {}",
         super::placeholders(grants.len(), 11, 0)
     );
+    let sql = super::positional(tx, sql);
     on_tx!(tx, |c| {
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for g in grants {
@@ -574,6 +576,7 @@ pub async fn insert_codes(tx: &mut Tx, codes: &[&CodeRow]) -> Result<(), sqlx::E
         "INSERT INTO authorization_codes ({CODE_COLUMNS}) VALUES {}",
         super::placeholders(codes.len(), 16, 0)
     );
+    let sql = super::positional(tx, sql);
     on_tx!(tx, |p| {
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for c in codes {
@@ -618,6 +621,7 @@ pub async fn insert_new_tokens(tx: &mut Tx, tokens: &[&NewToken]) -> Result<(), 
         "INSERT INTO tokens (token_hash, grant_id, kind, scopes, created_at, expires_at) VALUES {}",
         super::placeholders(tokens.len(), 6, 0)
     );
+    let sql = super::positional(tx, sql);
     on_tx!(tx, |c| {
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for t in tokens {

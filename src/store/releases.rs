@@ -384,6 +384,7 @@ pub async fn lock_chain_heads(
             .collect::<Vec<_>>()
             .join(", ")
     );
+    let insert = super::positional(tx, insert);
     on_tx!(tx, |c| {
         let mut q = sqlx::query(AssertSqlSafe(insert));
         for p in people {
@@ -404,6 +405,7 @@ pub async fn lock_chain_heads(
             super::list(people.len(), 0)
         ),
     };
+    let lock = super::positional(tx, lock);
     on_tx!(tx, |c| {
         let mut q = sqlx::query_as(AssertSqlSafe(lock));
         for p in people {
@@ -421,6 +423,7 @@ pub async fn insert_releases(tx: &mut Tx, rows: &[ReleaseRow]) -> Result<(), sql
         "INSERT INTO releases ({COLUMNS}) VALUES {}",
         super::placeholders(rows.len(), 13, 0)
     );
+    let sql = super::positional(tx, sql);
     on_tx!(tx, |c| {
         let mut q = sqlx::query(AssertSqlSafe(sql));
         for r in rows {
@@ -456,6 +459,7 @@ pub async fn update_chain_heads(
          ON CONFLICT (person_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
         super::placeholders(heads.len(), 3, 0)
     );
+    let sql = super::positional(tx, sql);
     on_tx!(tx, |c| {
         let mut q = sqlx::query(AssertSqlSafe(sql));
         for (p, s, h) in heads {

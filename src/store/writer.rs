@@ -16,7 +16,7 @@
 //! another order by another instance) is retried whole, up to [`RETRIES`] times.
 //!
 //! On SQLite the writer's connection never checkpoints the WAL: a background task does it
-//! every quarter second, PASSIVE, on another connection (see `checkpoints`).
+//! every second, PASSIVE, on another connection (see `checkpoints`).
 //!
 //! Two kinds of job: an [`Issue`] (the writes of a token response, an authorization code or
 //! a userinfo answer), which a batch writes together with multi-row statements (a batch of
@@ -217,7 +217,7 @@ impl Writer {
 }
 
 /// How often the WAL is checkpointed beside the writer.
-const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Copies the WAL's committed pages into the database file every [`CHECKPOINT_EVERY`], on a
 /// pool connection (its own thread), PASSIVE: it never waits for or blocks the writer or the

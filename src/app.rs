@@ -517,6 +517,7 @@ fn routes(state: AppState) -> Router {
         .merge(console)
         .merge(portal)
         .merge(machines)
+        .layer(middleware::from_fn(sessions::settle_queued_deletes))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             metrics::record,

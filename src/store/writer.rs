@@ -181,6 +181,29 @@ impl Writer {
         Ok(*passed.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
+    /// Queues `job` and returns as soon as it is queued, with the receiver of its outcome.
+    /// Jobs commit in the order they were queued (a batch commits before the next one
+    /// starts), so once a job queued later has committed, this one has too: a caller that
+    /// awaits a later write before answering may leave the receiver to be checked afterwards.
+    pub async fn write_queued<F>(
+        &self,
+        mut job: F,
+    ) -> Result<oneshot::Receiver<Result<(), sqlx::Error>>, sqlx::Error>
+    where
+        F: for<'t> FnMut(&'t mut Tx) -> TxFuture<'t, ()> + Send + 'static,
+    {
+        let run: Run = Box::new(move |tx| job(tx));
+        let (done, wait) = oneshot::channel();
+        self.0
+            .send(Job {
+                work: Work::Run(run),
+                done,
+            })
+            .await
+            .map_err(|_| sqlx::Error::PoolClosed)?;
+        Ok(wait)
+    }
+
     /// Runs `job` in a write transaction and returns its result once that transaction has
     /// committed. `job` may run more than once (see the module's note): it must take its
     /// inputs by clone.

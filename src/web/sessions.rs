@@ -84,6 +84,37 @@ fn owner(record: &Record) -> (Option<String>, Option<String>) {
     }
 }
 
+type QueuedDelete = tokio::sync::oneshot::Receiver<Result<(), sqlx::Error>>;
+
+tokio::task_local! {
+    /// The session deletes a request queued without waiting (see `DbSessionStore::delete`).
+    static QUEUED_DELETES: std::cell::RefCell<Vec<QueuedDelete>>;
+}
+
+/// Middleware outside every session layer: the response leaves only once the session
+/// deletes its request queued have committed (at once after a sign-in, whose new session's
+/// commit came after them; after a sign-out, the wait for that commit). A delete that failed
+/// is logged: the old session then lives until it expires.
+pub async fn settle_queued_deletes(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    QUEUED_DELETES
+        .scope(std::cell::RefCell::new(Vec::new()), async move {
+            let response = next.run(request).await;
+            let queued = QUEUED_DELETES.with(|q| std::mem::take(&mut *q.borrow_mut()));
+            for delete in queued {
+                match delete.await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(e)) => tracing::error!(error = %e, "a session could not be deleted"),
+                    Err(_) => tracing::error!("a session delete was dropped by the writer"),
+                }
+            }
+            response
+        })
+        .await
+}
+
 #[async_trait::async_trait]
 impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
@@ -160,15 +191,34 @@ impl SessionStore for DbSessionStore {
         }))
     }
 
+    /// Within a request (see [`settle_queued_deletes`]) the delete is only queued: a new
+    /// session id (`cycle_id` at sign-in) is then created by a write queued after it, which
+    /// the response waits for, so the old id's removal commits with or before it and the
+    /// sign-in costs one commit less; the request's end checks it (and waits for it after a
+    /// sign-out, where nothing was written after it). Elsewhere it is awaited here.
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         let hash = sha256_b64(&id.to_string());
-        self.writer
-            .write(move |tx| {
+        let queued = self
+            .writer
+            .write_queued(move |tx| {
                 let hash = hash.clone();
                 Box::pin(async move { sessions::delete_session(tx, &hash).await })
             })
             .await
-            .map_err(backend)
+            .map_err(backend)?;
+        let mut slot = Some(queued);
+        let _ = QUEUED_DELETES.try_with(|q| {
+            if let Some(queued) = slot.take() {
+                q.borrow_mut().push(queued);
+            }
+        });
+        match slot {
+            Some(queued) => queued
+                .await
+                .map_err(|_| backend(sqlx::Error::PoolClosed))?
+                .map_err(backend),
+            None => Ok(()),
+        }
     }
 }
 

@@ -275,7 +275,9 @@ enum RegistryCommand {
 impl Cli {
     /// Runs the command; errors are printed once, here.
     pub fn run(self) -> ExitCode {
+        // Named, so `top -H` and profiles (bench/profile.sh) tell the server's threads apart.
         let runtime = match tokio::runtime::Builder::new_multi_thread()
+            .thread_name("civitas-worker")
             .enable_all()
             .build()
         {

@@ -171,13 +171,11 @@ impl Writer {
     /// once committed.
     pub async fn issue(&self, issue: Issue, now: i64) -> Result<bool, sqlx::Error> {
         let passed = Arc::new(Mutex::new(false));
-        let (done, wait) = oneshot::channel();
         let work = Work::Issue(Box::new(issue), now, passed.clone());
-        self.0
-            .send(Job { work, done })
+        self.queue(work)
+            .await?
             .await
-            .map_err(|_| sqlx::Error::PoolClosed)?;
-        wait.await.map_err(|_| sqlx::Error::PoolClosed)??;
+            .map_err(|_| sqlx::Error::PoolClosed)??;
         Ok(*passed.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
@@ -192,13 +190,17 @@ impl Writer {
     where
         F: for<'t> FnMut(&'t mut Tx) -> TxFuture<'t, ()> + Send + 'static,
     {
-        let run: Run = Box::new(move |tx| job(tx));
+        self.queue(Work::Run(Box::new(move |tx| job(tx)))).await
+    }
+
+    /// Hands `work` to the batching task; the receiver gets its batch's outcome.
+    async fn queue(
+        &self,
+        work: Work,
+    ) -> Result<oneshot::Receiver<Result<(), sqlx::Error>>, sqlx::Error> {
         let (done, wait) = oneshot::channel();
         self.0
-            .send(Job {
-                work: Work::Run(run),
-                done,
-            })
+            .send(Job { work, done })
             .await
             .map_err(|_| sqlx::Error::PoolClosed)?;
         Ok(wait)
@@ -223,15 +225,10 @@ impl Writer {
                 Ok(())
             })
         });
-        let (done, wait) = oneshot::channel();
-        self.0
-            .send(Job {
-                work: Work::Run(run),
-                done,
-            })
+        self.queue(Work::Run(run))
+            .await?
             .await
-            .map_err(|_| sqlx::Error::PoolClosed)?;
-        wait.await.map_err(|_| sqlx::Error::PoolClosed)??;
+            .map_err(|_| sqlx::Error::PoolClosed)??;
         slot.lock()
             .unwrap_or_else(|p| p.into_inner())
             .take()

@@ -53,14 +53,6 @@ impl<K: Eq + Hash, V: Clone> Kind<K, V> {
         }
     }
 
-    fn get(&self, key: &K) -> Option<V> {
-        self.rows
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(key)
-            .cloned()
-    }
-
     /// Keeps `value` if nothing was forgotten since `generation` was read.
     fn remember(&self, generation: u64, key: K, value: V) {
         let mut rows = self.rows.write().unwrap_or_else(|p| p.into_inner());
@@ -80,6 +72,24 @@ impl<K: Eq + Hash, V: Clone> Kind<K, V> {
             self.generation.fetch_add(1, Ordering::AcqRel);
             rows.clear();
         }
+    }
+}
+
+impl<V: Clone> Kind<String, V> {
+    /// The row of `key`, from memory or else from `read` (lazy: it starts once the
+    /// generation is taken), kept when nothing was forgotten meanwhile.
+    async fn get_or_read(
+        &self,
+        key: &str,
+        read: impl std::future::Future<Output = Result<V, sqlx::Error>>,
+    ) -> Result<V, sqlx::Error> {
+        if let Some(row) = self.rows.read().unwrap_or_else(|p| p.into_inner()).get(key) {
+            return Ok(row.clone());
+        }
+        let generation = self.generation.load(Ordering::Acquire);
+        let row = read.await?;
+        self.remember(generation, key.to_owned(), row.clone());
+        Ok(row)
     }
 }
 
@@ -160,39 +170,27 @@ impl ReadCache {
     /// The OpenID Connect client `id` (see [`clients::find_oidc_client`]).
     pub async fn oidc_client(&self, id: &str) -> Result<Option<ClientRow>, sqlx::Error> {
         self.check().await?;
-        if let Some(row) = self.clients.get(&id.to_owned()) {
-            return Ok(row);
-        }
-        let generation = self.clients.generation.load(Ordering::Acquire);
-        let row = clients::find_oidc_client(&self.db, id).await?;
         self.clients
-            .remember(generation, id.to_owned(), row.clone());
-        Ok(row)
+            .get_or_read(id, clients::find_oidc_client(&self.db, id))
+            .await
     }
 
     /// The client's sign-in redirect URIs (see [`clients::find_client_redirect_uris`]).
     pub async fn login_redirect_uris(&self, client_id: &str) -> Result<Vec<String>, sqlx::Error> {
         self.check().await?;
-        if let Some(uris) = self.redirect_uris.get(&client_id.to_owned()) {
-            return Ok(uris);
-        }
-        let generation = self.redirect_uris.generation.load(Ordering::Acquire);
-        let uris = clients::find_client_redirect_uris(&self.db, client_id, "login").await?;
         self.redirect_uris
-            .remember(generation, client_id.to_owned(), uris.clone());
-        Ok(uris)
+            .get_or_read(
+                client_id,
+                clients::find_client_redirect_uris(&self.db, client_id, "login"),
+            )
+            .await
     }
 
     /// The person `id` (see [`persons::find_person`]).
     pub async fn person(&self, id: &str) -> Result<Option<PersonRow>, sqlx::Error> {
         self.check().await?;
-        if let Some(row) = self.persons.get(&id.to_owned()) {
-            return Ok(row);
-        }
-        let generation = self.persons.generation.load(Ordering::Acquire);
-        let row = persons::find_person(&self.db, id).await?;
         self.persons
-            .remember(generation, id.to_owned(), row.clone());
-        Ok(row)
+            .get_or_read(id, persons::find_person(&self.db, id))
+            .await
     }
 }

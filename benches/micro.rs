@@ -214,6 +214,7 @@ fn saml(c: &mut Criterion) {
     use civitas::saml::{attributes::Attribute, dsig, response, xml, xmlenc};
     let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
     let public = rsa::RsaPublicKey::from(&key);
+    let key = civitas::crypto::jws::RsaSha256::new(&key).unwrap();
     let attributes = [Attribute {
         name: "http://eidas.europa.eu/attributes/naturalperson/CurrentFamilyName",
         friendly_name: "FamilyName",

@@ -15,7 +15,39 @@ use super::keys::{Alg, PrivateKey};
 /// A key ready to sign.
 pub enum Signer {
     Es256(rs::EcdsaKeyPair),
-    Rs256(rs::RsaKeyPair),
+    Rs256(RsaSha256),
+}
+
+/// An RSA key prepared once for RSASSA-PKCS1-v1_5 with SHA-256: RS256 JWS signatures and
+/// SAML's XML (`rsa-sha256`) and HTTP-Redirect signatures. The message is hashed here.
+pub struct RsaSha256(rs::RsaKeyPair);
+
+impl RsaSha256 {
+    /// `None` for a key `ring` refuses (a modulus under 2048 bits, which Civitas never makes).
+    pub fn new(key: &rsa::RsaPrivateKey) -> Option<Self> {
+        use rsa::pkcs8::EncodePrivateKey as _;
+        let der = key.to_pkcs8_der().ok()?;
+        rs::RsaKeyPair::from_pkcs8(der.as_bytes()).ok().map(Self)
+    }
+
+    /// The public key as PKCS#1 `RSAPublicKey` DER.
+    pub fn public_key_der(&self) -> &[u8] {
+        self.0.public().as_ref()
+    }
+
+    /// The signature of `message`, as long as the modulus.
+    pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
+        let mut out = vec![0; self.0.public().modulus_len()];
+        self.0
+            .sign(
+                &rs::RSA_PKCS1_SHA256,
+                &SystemRandom::new(),
+                message,
+                &mut out,
+            )
+            .map_err(|_| SignError::Signature)?;
+        Ok(out)
+    }
 }
 
 /// Why a JWS could not be made.
@@ -32,7 +64,6 @@ impl Signer {
     /// refuses (an RSA modulus under 2048 bits, which Civitas never makes).
     pub fn new(key: &PrivateKey) -> Option<Self> {
         use p256::pkcs8::EncodePrivateKey as _;
-        use rsa::pkcs8::EncodePrivateKey as _;
         match key {
             PrivateKey::Es256(k) => {
                 let der = k.to_pkcs8_der().ok()?;
@@ -44,12 +75,7 @@ impl Signer {
                 .ok()
                 .map(Signer::Es256)
             }
-            PrivateKey::Rs256(k) => {
-                let der = k.to_pkcs8_der().ok()?;
-                rs::RsaKeyPair::from_pkcs8(der.as_bytes())
-                    .ok()
-                    .map(Signer::Rs256)
-            }
+            PrivateKey::Rs256(k) => RsaSha256::new(k).map(Signer::Rs256),
             PrivateKey::SamlRs256(_) => None,
         }
     }
@@ -62,18 +88,12 @@ impl Signer {
     }
 
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
-        let rng = SystemRandom::new();
         match self {
             Signer::Es256(k) => k
-                .sign(&rng, message)
+                .sign(&SystemRandom::new(), message)
                 .map(|s| s.as_ref().to_vec())
                 .map_err(|_| SignError::Signature),
-            Signer::Rs256(k) => {
-                let mut out = vec![0; k.public().modulus_len()];
-                k.sign(&rs::RSA_PKCS1_SHA256, &rng, message, &mut out)
-                    .map_err(|_| SignError::Signature)?;
-                Ok(out)
-            }
+            Signer::Rs256(k) => k.sign(message),
         }
     }
 }

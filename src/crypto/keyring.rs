@@ -23,7 +23,7 @@ use axum::body::Bytes;
 
 use super::{
     certificate::{self, Subject},
-    jws::Signer,
+    jws::{RsaSha256, Signer},
     keys::{Alg, KeyDir, PrivateKey, PublicJwk},
 };
 use crate::{
@@ -82,7 +82,8 @@ const CERTIFICATE_LIFETIME: i64 = 3653 * 86_400;
 /// key material.
 pub struct SamlKey {
     pub kid: String,
-    pub key: rsa::RsaPrivateKey,
+    /// The private key, prepared for signing.
+    pub key: RsaSha256,
     /// DER X.509.
     pub certificate: Vec<u8>,
 }
@@ -482,9 +483,12 @@ fn private_half(
             if certificate::inspect(&certificate)?.public_key != key.to_public_key() {
                 anyhow::bail!("the certificate of SAML key {kid} is not for its key file");
             }
+            let signer = RsaSha256::new(&key).ok_or_else(|| {
+                anyhow::anyhow!("SAML key {kid} is not a 2048-bit or longer RSA key")
+            })?;
             Ok(Private::Saml(Arc::new(SamlKey {
                 kid,
-                key: *key,
+                key: signer,
                 certificate,
             })))
         }

@@ -10,13 +10,14 @@
 //! enveloped-signature then exc-c14n. `ds:KeyInfo` is never used: keys come from the caller.
 
 use base64::{Engine as _, engine::general_purpose::STANDARD};
-use rsa::{Pkcs1v15Sign, RsaPrivateKey, RsaPublicKey};
+use rsa::{Pkcs1v15Sign, RsaPublicKey};
 use sha2::{Digest as _, Sha256, Sha512};
 
 use super::{
     request::SAML,
     xml::{self, XmlError, canonicalize_with, escape_attr},
 };
+use crate::crypto::jws::RsaSha256;
 use signature::{Parts, decode_base64, is_ds};
 
 /// The XML-Signature namespace.
@@ -88,7 +89,7 @@ pub fn signature_of<'a, 'i>(element: roxmltree::Node<'a, 'i>) -> Option<roxmltre
 pub fn sign_enveloped(
     xml: &str,
     id: &str,
-    key: &RsaPrivateKey,
+    key: &RsaSha256,
     certificate_der: &[u8],
 ) -> Result<String, DsigError> {
     let doc = xml::parse(xml)?;
@@ -130,11 +131,7 @@ pub fn sign_enveloped(
         .ok_or(DsigError::Missing("SignedInfo"))?;
     let to_sign = xml::canonicalize(signed_info_node)?;
     let value = key
-        .sign_with_rng(
-            &mut rsa::rand_core::OsRng,
-            Pkcs1v15Sign::new::<Sha256>(),
-            &Sha256::digest(to_sign.as_bytes()),
-        )
+        .sign(to_sign.as_bytes())
         .map_err(|e| DsigError::Signing(e.to_string()))?;
     let signature = format!(
         concat!(
@@ -228,13 +225,9 @@ pub fn verify_enveloped(element: roxmltree::Node, keys: &[RsaPublicKey]) -> Resu
 
 /// Signs the HTTP-Redirect binding's octets (`SAMLResponse=…&RelayState=…&SigAlg=…`, SAML
 /// bindings §3.4.4.1, with `SigAlg` = [`RSA_SHA256`]); returns the base64 `Signature` value.
-pub fn sign_redirect(octets: &[u8], key: &RsaPrivateKey) -> Result<String, DsigError> {
+pub fn sign_redirect(octets: &[u8], key: &RsaSha256) -> Result<String, DsigError> {
     let value = key
-        .sign_with_rng(
-            &mut rsa::rand_core::OsRng,
-            Pkcs1v15Sign::new::<Sha256>(),
-            &Sha256::digest(octets),
-        )
+        .sign(octets)
         .map_err(|e| DsigError::Signing(e.to_string()))?;
     Ok(STANDARD.encode(value))
 }

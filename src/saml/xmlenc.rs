@@ -101,7 +101,7 @@ mod tests {
     use rsa::RsaPrivateKey;
 
     use super::*;
-    use crate::saml::dsig::tests::{OTHER_KEY, SIGNING_CERT, SIGNING_KEY, der, key};
+    use crate::saml::dsig::tests::{OTHER_KEY, SIGNING_CERT, SIGNING_KEY, der, key, signer};
     use crate::saml::dsig::{sign_enveloped, verify_enveloped};
 
     const ASSERTION: &str = r#"<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_e1" Version="2.0"><saml:Issuer>https://idp.example</saml:Issuer><saml:Subject><saml:NameID>zoë</saml:NameID></saml:Subject></saml:Assertion>"#;
@@ -132,7 +132,8 @@ mod tests {
     #[test]
     fn an_encrypted_signed_assertion_decrypts_to_the_same_verifiable_assertion() {
         let sp = key(SIGNING_KEY);
-        let signed = sign_enveloped(ASSERTION, "_e1", &key(OTHER_KEY), &der(SIGNING_CERT)).unwrap();
+        let signed =
+            sign_enveloped(ASSERTION, "_e1", &signer(OTHER_KEY), &der(SIGNING_CERT)).unwrap();
         let encrypted = encrypt_assertion(&signed, &sp.to_public_key()).unwrap();
         assert!(encrypted.starts_with(
             r#"<saml:EncryptedAssertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"><xenc:EncryptedData"#

@@ -12,7 +12,10 @@ use std::{
 };
 
 use base64::{Engine as _, engine::general_purpose::STANDARD};
-use civitas::saml::{dsig, xml, xmlenc};
+use civitas::{
+    crypto::jws::RsaSha256,
+    saml::{dsig, xml, xmlenc},
+};
 use rsa::{RsaPrivateKey, pkcs8::DecodePrivateKey as _};
 
 fn fixture(name: &str) -> PathBuf {
@@ -90,7 +93,7 @@ fn verify_by_id(document: &str, id: &str) -> Result<(), dsig::DsigError> {
 #[test]
 fn xmlsec_verifies_what_civitas_signs() {
     let Some(python) = python() else { return };
-    let signing = key("signing-key.pem");
+    let signing = RsaSha256::new(&key("signing-key.pem")).unwrap();
     let cert = der("signing-cert.pem");
     let assertion = dsig::sign_enveloped(ASSERTION, "_a1", &signing, &cert).unwrap();
     let response =
@@ -137,7 +140,7 @@ fn civitas_verifies_what_xmlsec_signs() {
 #[test]
 fn xmlsec_decrypts_what_civitas_encrypts() {
     let Some(python) = python() else { return };
-    let signing = key("signing-key.pem");
+    let signing = RsaSha256::new(&key("signing-key.pem")).unwrap();
     let assertion =
         dsig::sign_enveloped(ASSERTION, "_a1", &signing, &der("signing-cert.pem")).unwrap();
     let sp = key("other-key.pem");

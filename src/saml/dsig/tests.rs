@@ -1,4 +1,4 @@
-use rsa::pkcs8::DecodePrivateKey as _;
+use rsa::{RsaPrivateKey, pkcs8::DecodePrivateKey as _};
 
 use super::*;
 use crate::saml::xml::{canonicalize_without, parse, text_of};
@@ -13,6 +13,11 @@ const XMLSEC_SIGNED: &str = include_str!("../../../tests/fixtures/saml/xmlsec_si
 
 pub(crate) fn key(pem: &str) -> RsaPrivateKey {
     RsaPrivateKey::from_pkcs8_pem(pem).unwrap()
+}
+
+/// `pem`'s key prepared for signing, as the server holds its SAML key.
+pub(crate) fn signer(pem: &str) -> RsaSha256 {
+    RsaSha256::new(&key(pem)).unwrap()
 }
 
 pub(crate) fn der(pem: &str) -> Vec<u8> {
@@ -37,7 +42,7 @@ fn response_around(assertion: &str) -> String {
 }
 
 fn signed_assertion() -> String {
-    sign_enveloped(ASSERTION, "_a1", &key(SIGNING_KEY), &der(SIGNING_CERT)).unwrap()
+    sign_enveloped(ASSERTION, "_a1", &signer(SIGNING_KEY), &der(SIGNING_CERT)).unwrap()
 }
 
 fn verify_id(xml: &str, id: &str) -> Result<(), DsigError> {
@@ -144,7 +149,7 @@ fn a_signed_assertion_verifies() {
 
 #[test]
 fn the_signature_goes_first_when_there_is_no_issuer() {
-    let k = key(SIGNING_KEY);
+    let k = signer(SIGNING_KEY);
     let cert = der(SIGNING_CERT);
     for xml in [
         r#"<p:R xmlns:p="urn:p" ID="_x"><p:a>1</p:a></p:R>"#,
@@ -172,7 +177,8 @@ fn the_signature_goes_first_when_there_is_no_issuer() {
 fn a_response_and_its_signed_assertion_both_verify() {
     let inner = signed_assertion();
     let response = response_around(&inner);
-    let signed = sign_enveloped(&response, "_r1", &key(SIGNING_KEY), &der(SIGNING_CERT)).unwrap();
+    let signed =
+        sign_enveloped(&response, "_r1", &signer(SIGNING_KEY), &der(SIGNING_CERT)).unwrap();
     assert_eq!(verify_root(&signed), Ok(()));
     assert_eq!(verify_id(&signed, "_a1"), Ok(()));
     // The assertion alone, taken out of the signed response, still verifies.
@@ -199,7 +205,7 @@ fn a_wrong_key_is_refused_and_any_registered_key_may_verify() {
 #[test]
 fn key_info_in_the_message_is_never_trusted() {
     // Signed with another key, whose certificate the message carries.
-    let forged = sign_enveloped(ASSERTION, "_a1", &key(OTHER_KEY), &der(OTHER_CERT)).unwrap();
+    let forged = sign_enveloped(ASSERTION, "_a1", &signer(OTHER_KEY), &der(OTHER_CERT)).unwrap();
     assert!(forged.contains(&STANDARD.encode(der(OTHER_CERT))));
     assert_eq!(verify_root(&forged), Err(DsigError::BadSignature));
 }
@@ -503,7 +509,7 @@ fn an_inclusive_namespaces_prefix_list_is_honoured() {
 
 #[test]
 fn redirect_signatures_verify_and_are_strict() {
-    let k = key(SIGNING_KEY);
+    let k = signer(SIGNING_KEY);
     let octets = format!(
         "SAMLRequest=fZJNT8MwDIbv%2FIoo9zZdBxOK1k5jE2LS%3D&RelayState=abc&SigAlg={}",
         "http%3A%2F%2Fwww.w3.org%2F2001%2F04%2Fxmldsig-more%23rsa-sha256"
@@ -542,7 +548,7 @@ fn redirect_signatures_verify_and_are_strict() {
         Err(DsigError::Base64("Signature parameter"))
     );
     // RSA-SHA512 is accepted.
-    let sha512 = k
+    let sha512 = key(SIGNING_KEY)
         .sign(
             Pkcs1v15Sign::new::<Sha512>(),
             &Sha512::digest(octets.as_bytes()),

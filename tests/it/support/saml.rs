@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use base64::{Engine, engine::general_purpose::STANDARD as B64};
 use civitas::{
     clock::rfc3339,
+    crypto::jws::RsaSha256,
     saml::{
         binding, cert, dsig,
         sp::{RegisterOptions, parse_sp_metadata, register},
@@ -225,7 +226,13 @@ impl TestSp {
 
 /// `xml` with its element `id` signed by `key` (enveloped, exclusive C14N, RSA-SHA256).
 pub fn sign_with(xml: &str, id: &str, key: &RsaPrivateKey, certificate: &[u8]) -> String {
-    dsig::sign_enveloped(xml, id, key, certificate).expect("sign")
+    dsig::sign_enveloped(
+        xml,
+        id,
+        &RsaSha256::new(key).expect("a 2048-bit key"),
+        certificate,
+    )
+    .expect("sign")
 }
 
 /// The query parameter `name` of `url` (or of a bare query), still URL-encoded.
@@ -294,7 +301,11 @@ pub fn redirect_query(
     let query = binding::redirect_query("SAMLRequest", xml, relay_state, sig_alg);
     match key {
         Some(key) => {
-            let signature = dsig::sign_redirect(query.as_bytes(), key).expect("sign redirect");
+            let signature = dsig::sign_redirect(
+                query.as_bytes(),
+                &RsaSha256::new(key).expect("a 2048-bit key"),
+            )
+            .expect("sign redirect");
             let signature: String =
                 url::form_urlencoded::byte_serialize(signature.as_bytes()).collect();
             format!("{query}&Signature={signature}")

@@ -8,6 +8,7 @@
 //! RSA-SHA256 2048), verifying it, and encrypting it (AES-256-GCM, RSA-OAEP). The signature
 //! backends side by side (`p256`/`rsa` against `ring`), and one write's CPU share under group
 //! commit (`write_share_batch_32`), the parts `bench/run.sh` sums into each scenario's floor.
+//! The middleware chain's cost per request (`http_chain_full` against `http_chain_bare`).
 
 use std::{hint::black_box, time::Duration};
 
@@ -436,8 +437,53 @@ fn write_share(c: &mut Criterion) {
     rt.block_on(db.close());
 }
 
+/// What the middleware chain (request id, trace span, client address, security headers,
+/// timeout, body limit, metrics, queued session deletes) costs one request: `GET /healthz`
+/// through the whole router, and through a router with the same handler and no layers, in
+/// process (no socket, no hyper).
+fn middleware_chain(c: &mut Criterion) {
+    use axum::{body::Body, extract::ConnectInfo, http::Request, routing::get};
+    use figment::providers::Serialized;
+    use tower::ServiceExt as _;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let app = rt.block_on(async {
+        let figment = civitas::config::Config::defaults()
+            .merge(Serialized::default("issuer", "http://localhost:8080"))
+            .merge(Serialized::default(
+                "database.url",
+                format!("sqlite:{}", dir.path().join("chain.db").display()),
+            ))
+            .merge(Serialized::default("keys.dir", dir.path().join("keys")));
+        let config = civitas::config::Config::from_figment(figment).unwrap();
+        civitas::app::build(config).await.unwrap()
+    });
+    let bare = axum::Router::new().route("/healthz", get(civitas::web::health::healthz));
+    let request = || {
+        let mut req = Request::get("/healthz").body(Body::empty()).unwrap();
+        req.extensions_mut()
+            .insert(ConnectInfo(std::net::SocketAddr::from((
+                [127, 0, 0, 1],
+                40000,
+            ))));
+        req
+    };
+    for (name, router) in [("http_chain_full", app.router), ("http_chain_bare", bare)] {
+        c.bench_function(name, |b| {
+            b.iter(|| {
+                let response = rt.block_on(router.clone().oneshot(request())).unwrap();
+                assert_eq!(response.status(), 200);
+            })
+        });
+    }
+}
+
 criterion_group!(
     benches,
+    middleware_chain,
     write_share,
     tokens,
     ledger_benches,

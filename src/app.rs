@@ -97,7 +97,7 @@ pub async fn build_with_clock(config: Config, clock: SharedClock) -> anyhow::Res
             .await?;
 
     assets::prepare();
-    let state = AppState {
+    let state = AppState::new(crate::state::Shared {
         portal_secret: portal_secret.into(),
         origin: config.issuer.origin().into(),
         security_headers: security::default_headers(config.issuer.is_https()).into(),
@@ -127,7 +127,7 @@ pub async fn build_with_clock(config: Config, clock: SharedClock) -> anyhow::Res
         keys,
         clock,
         metrics: Arc::new(metrics::Metrics::new()),
-    };
+    });
     spawn_failure_counts(
         Arc::downgrade(&state.client_failures),
         state.writer.clone(),

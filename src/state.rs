@@ -17,9 +17,28 @@ use crate::{
     web::metrics,
 };
 
-/// Everything a handler may need, cheap to clone.
+/// Everything a handler may need. Every layer with state and every handler takes a clone
+/// per request, so a clone is one reference count: the fields live in [`Shared`], reached
+/// through `Deref` (`state.db`). Cloning the fields themselves cost about 2 µs a clone.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    pub fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The fields of [`AppState`].
+pub struct Shared {
     pub config: Arc<Config>,
     pub db: Db,
     /// Group commit for the hot paths' writes (see `store::writer`).
@@ -51,10 +70,10 @@ pub struct AppState {
     /// Keys the stored hashes of short secrets (e-mail codes); kept in the keys folder, not
     /// the database.
     pub short_secrets: Arc<crate::crypto::secrets::ShortSecretKey>,
-    /// Recording of relying parties' failed requests: this instance's limits and the counts
-    /// it has not written yet (the failures themselves are in the database).
     /// The signed SAML metadata, built again when the published certificates change.
     pub saml_metadata: Arc<crate::saml::metadata::MetadataCache>,
+    /// Recording of relying parties' failed requests: this instance's limits and the counts
+    /// it has not written yet (the failures themselves are in the database).
     pub client_failures: Arc<oidc::client_failures::Failures>,
     /// The developer portal's own client secret (the portal is a relying party of Civitas).
     pub portal_secret: Arc<str>,

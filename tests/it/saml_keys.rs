@@ -67,11 +67,7 @@ async fn a_fresh_server_signs_saml_with_a_self_signed_certificate_for_its_host(d
         not_after > now + 5 * 365 * 86_400,
         "valid for years: {not_after}"
     );
-    assert_eq!(
-        public,
-        public_of(&signer.key),
-        "certifies the signing key"
-    );
+    assert_eq!(public, public_of(&signer.key), "certifies the signing key");
     assert_eq!(public.size() * 8, 2048);
 
     // Published for SAML metadata, and nowhere in the JWKS.

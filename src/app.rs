@@ -37,7 +37,7 @@ use crate::{
     saml,
     store::{self, Db, oauth},
     web::{
-        assets, client_ip, compression, health, metrics, pages, security,
+        assets, compression, edge, health, metrics, pages, security,
         sessions::{self, DbSessionStore},
     },
 };
@@ -517,25 +517,13 @@ fn routes(state: AppState) -> Router {
         .merge(console)
         .merge(portal)
         .merge(machines)
-        .layer(middleware::from_fn(sessions::settle_queued_deletes))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            metrics::record,
-        ))
         .layer(
             ServiceBuilder::new()
                 .layer(middleware::map_request(drop_client_request_id))
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
                 .layer(TraceLayer::new_for_http().make_span_with(request_span))
                 .layer(PropagateRequestIdLayer::x_request_id())
-                .layer(middleware::from_fn_with_state(
-                    state.clone(),
-                    client_ip::resolve,
-                ))
-                .layer(middleware::from_fn_with_state(
-                    state.clone(),
-                    security::headers,
-                ))
+                .layer(middleware::from_fn_with_state(state.clone(), edge::edge))
                 .layer(TimeoutLayer::with_status_code(
                     axum::http::StatusCode::REQUEST_TIMEOUT,
                     http.request_timeout,

@@ -4,11 +4,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use axum::{
-    extract::{ConnectInfo, Request, State},
-    middleware::Next,
-    response::Response,
-};
+use axum::extract::{ConnectInfo, Request};
 use ipnet::IpNet;
 
 use crate::state::AppState;
@@ -50,8 +46,9 @@ pub fn client_ip(peer: IpAddr, forwarded_for: &[&str], trusted: &[IpNet]) -> IpA
     client
 }
 
-/// Puts a [`ClientIp`] into every request's extensions.
-pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+/// Puts a [`ClientIp`] into the request's extensions (called by `web::edge` on every
+/// request).
+pub fn resolve(state: &AppState, req: &mut Request) {
     let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -64,7 +61,6 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         .collect();
     let ip = client_ip(peer, &forwarded, &state.config.http.trusted_proxies);
     req.extensions_mut().insert(ClientIp(ip));
-    next.run(req).await
 }
 
 #[cfg(test)]

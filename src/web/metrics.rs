@@ -8,7 +8,6 @@ use axum::{
     Extension,
     extract::{MatchedPath, Request, State},
     http::{HeaderValue, Method, StatusCode, header},
-    middleware::Next,
     response::{IntoResponse, Response},
 };
 use prometheus_client::{
@@ -144,28 +143,43 @@ impl Default for Metrics {
     }
 }
 
-/// Counts and times every request. Labelling allocates nothing: the method is a static
-/// string and the route the router's shared pattern.
-pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let start = Instant::now();
-    let method = method_label(req.method());
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or(Route::Unmatched, |p| Route::Matched(p.clone()));
-    let response = next.run(req).await;
-    let m = &state.metrics;
-    m.requests
-        .get_or_create(&RequestLabels {
-            method,
-            route: route.clone(),
-            status: response.status().as_u16(),
-        })
-        .inc();
-    m.duration
-        .get_or_create(&RouteLabels { route })
-        .observe(start.elapsed().as_secs_f64());
-    response
+/// What [`Metrics::record`] needs of a request, taken before it is handed on. Labelling
+/// allocates nothing: the method is a static string and the route the router's shared pattern.
+pub struct Started {
+    at: Instant,
+    method: &'static str,
+    route: Route,
+}
+
+impl Started {
+    pub fn new(req: &Request) -> Self {
+        Self {
+            at: Instant::now(),
+            method: method_label(req.method()),
+            route: req
+                .extensions()
+                .get::<MatchedPath>()
+                .map_or(Route::Unmatched, |p| Route::Matched(p.clone())),
+        }
+    }
+}
+
+impl Metrics {
+    /// Counts and times one answered request (called by `web::edge` on every request).
+    pub fn record(&self, started: Started, status: StatusCode) {
+        self.requests
+            .get_or_create(&RequestLabels {
+                method: started.method,
+                route: started.route.clone(),
+                status: status.as_u16(),
+            })
+            .inc();
+        self.duration
+            .get_or_create(&RouteLabels {
+                route: started.route,
+            })
+            .observe(started.at.elapsed().as_secs_f64());
+    }
 }
 
 /// `GET /metrics`. The caller's address is the resolved client address: behind a trusted

@@ -4,6 +4,7 @@ pub mod assets;
 pub mod client_ip;
 pub mod compression;
 pub mod device;
+pub mod edge;
 pub mod health;
 pub mod i18n;
 pub mod metrics;

@@ -102,8 +102,7 @@ pub fn default_headers(hsts: bool) -> Vec<(HeaderName, HeaderValue)> {
 
 /// Sets [`default_headers`] on every response that lacks them, with the [`FormTargets`] a
 /// response carries added to its `form-action`.
-pub async fn headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let mut response = next.run(req).await;
+pub fn add_headers(state: &AppState, response: &mut Response) {
     let policy = response
         .extensions()
         .get::<FormTargets>()
@@ -119,7 +118,6 @@ pub async fn headers(State(state): State<AppState>, req: Request, next: Next) ->
             h.insert(name.clone(), value.clone());
         }
     }
-    response
 }
 
 /// Whether a state-changing request comes from our own pages (OWASP: verifying origin with

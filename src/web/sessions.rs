@@ -91,17 +91,18 @@ tokio::task_local! {
     static QUEUED_DELETES: std::cell::RefCell<Vec<QueuedDelete>>;
 }
 
-/// Middleware outside every session layer: the response leaves only once the session
-/// deletes its request queued have committed (at once after a sign-in, whose new session's
-/// commit came after them; after a sign-out, the wait for that commit). A delete that failed
-/// is logged: the old session then lives until it expires.
-pub async fn settle_queued_deletes(
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
+/// Runs `answer` (the rest of the chain, outside every session layer; called by `web::edge`)
+/// and lets its response leave only once the session deletes it queued have committed (at
+/// once after a sign-in, whose new session's commit came after them; after a sign-out, the
+/// wait for that commit). A delete that failed is logged: the old session then lives until it
+/// expires.
+pub async fn settle_queued_deletes<F>(answer: F) -> axum::response::Response
+where
+    F: std::future::Future<Output = axum::response::Response>,
+{
     QUEUED_DELETES
         .scope(std::cell::RefCell::new(Vec::new()), async move {
-            let response = next.run(request).await;
+            let response = answer.await;
             let queued = QUEUED_DELETES.with(|q| std::mem::take(&mut *q.borrow_mut()));
             for delete in queued {
                 match delete.await {

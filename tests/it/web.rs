@@ -239,12 +239,28 @@ async fn metrics_count_requests_by_route_and_are_refused_to_other_addresses() {
     let app = TestApp::spawn(&db).await;
     app.get("/healthz").await;
     app.get("/no/such/page/1234").await;
+    // Refused by the body limit, below the metrics: still counted.
+    let r = app
+        .client
+        .post(app.url("/token"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(vec![b'a'; 70 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
     let r = app.get("/metrics").await;
     assert_eq!(r.status(), 200);
     let text = r.text().await.unwrap();
     assert!(
         text.contains(
             r#"civitas_http_requests_total{method="GET",route="/healthz",status="200"} 1"#
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            r#"civitas_http_requests_total{method="POST",route="/token",status="413"} 1"#
         ),
         "{text}"
     );

@@ -481,8 +481,157 @@ fn middleware_chain(c: &mut Criterion) {
     }
 }
 
+/// The driver's share of a group commit: the same batch (a gate `UPDATE … RETURNING` over 32
+/// rows, 64 token rows and 32 record rows in multi-row statements, one commit; WAL,
+/// `synchronous=FULL`) written through `sqlx` from the runtime, and through `rusqlite` on a
+/// thread of its own that receives the batch in one message and answers in one, as a direct
+/// writer would. Process CPU per batch, the disk wait excluded.
+fn driver_batch(c: &mut Criterion) {
+    use sqlx::{Connection as _, sqlite::SqliteConnectOptions};
+    const ROWS: usize = 32;
+    const SCHEMA: &str = "CREATE TABLE tokens (hash TEXT PRIMARY KEY, grant_id TEXT NOT NULL, \
+        kind TEXT NOT NULL, scopes TEXT NOT NULL, created_at INTEGER NOT NULL, \
+        expires_at INTEGER NOT NULL, spent_at INTEGER); \
+        CREATE TABLE records (id INTEGER PRIMARY KEY, person TEXT NOT NULL, body TEXT NOT NULL, \
+        hash TEXT NOT NULL);";
+    let placeholders = |rows: usize, cols: usize| {
+        let row = format!("({})", vec!["?"; cols].join(","));
+        vec![row; rows].join(",")
+    };
+    let gate = format!(
+        "UPDATE tokens SET spent_at = ? WHERE hash IN ({}) AND spent_at IS NULL RETURNING hash",
+        vec!["?"; ROWS].join(",")
+    );
+    let insert_tokens = format!(
+        "INSERT INTO tokens (hash, grant_id, kind, scopes, created_at, expires_at) VALUES {}",
+        placeholders(2 * ROWS, 6)
+    );
+    let insert_records = format!(
+        "INSERT INTO records (person, body, hash) VALUES {}",
+        placeholders(ROWS, 3)
+    );
+    struct Batch {
+        spend: Vec<String>,
+        tokens: Vec<String>,
+        records: Vec<String>,
+    }
+    let batch = || Batch {
+        spend: (0..ROWS).map(|_| random_token(32)).collect(),
+        tokens: (0..2 * ROWS).map(|_| random_token(32)).collect(),
+        records: (0..ROWS).map(|_| random_token(32)).collect(),
+    };
+    let dir = tempfile::tempdir().unwrap();
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let options = SqliteConnectOptions::new()
+        .filename(dir.path().join("sqlx.db"))
+        .create_if_missing(true)
+        .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+        .synchronous(sqlx::sqlite::SqliteSynchronous::Full);
+    let mut conn = rt.block_on(async {
+        let mut conn = sqlx::SqliteConnection::connect_with(&options)
+            .await
+            .unwrap();
+        sqlx::raw_sql(SCHEMA).execute(&mut conn).await.unwrap();
+        conn
+    });
+    c.bench_function("driver_batch_32_sqlx", |b| {
+        b.iter_custom(|iters| {
+            let start = process_cpu();
+            for _ in 0..iters {
+                let batch = batch();
+                rt.block_on(async {
+                    let mut tx = conn.begin().await.unwrap();
+                    let mut q = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(gate.as_str()))
+                        .bind(1_i64);
+                    for h in &batch.spend {
+                        q = q.bind(h);
+                    }
+                    assert!(q.fetch_all(&mut *tx).await.unwrap().is_empty());
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(insert_tokens.as_str()));
+                    for h in &batch.tokens {
+                        q = q.bind(h).bind("g").bind("access").bind("openid profile");
+                        q = q.bind(1_i64).bind(2_i64);
+                    }
+                    q.execute(&mut *tx).await.unwrap();
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(insert_records.as_str()));
+                    for h in &batch.records {
+                        q = q.bind("p").bind("{}").bind(h);
+                    }
+                    q.execute(&mut *tx).await.unwrap();
+                    tx.commit().await.unwrap();
+                });
+            }
+            process_cpu() - start
+        })
+    });
+    rt.block_on(conn.close()).unwrap();
+
+    let (jobs, inbox) = std::sync::mpsc::channel::<(Batch, tokio::sync::oneshot::Sender<()>)>();
+    let path = dir.path().join("rusqlite.db");
+    let (gate_sql, tokens_sql, records_sql) = (gate.clone(), insert_tokens, insert_records);
+    let thread = std::thread::spawn(move || {
+        let mut conn = rusqlite::Connection::open(path).unwrap();
+        conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+        conn.pragma_update(None, "synchronous", "FULL").unwrap();
+        conn.execute_batch(SCHEMA).unwrap();
+        for (batch, done) in inbox {
+            let tx = conn.transaction().unwrap();
+            {
+                let mut gate = tx.prepare_cached(&gate_sql).unwrap();
+                let mut params: Vec<&dyn rusqlite::ToSql> = vec![&1_i64];
+                params.extend(batch.spend.iter().map(|h| h as &dyn rusqlite::ToSql));
+                let spent: Vec<String> = gate
+                    .query_map(params.as_slice(), |r| r.get(0))
+                    .unwrap()
+                    .collect::<Result<_, _>>()
+                    .unwrap();
+                assert!(spent.is_empty());
+                let mut insert = tx.prepare_cached(&tokens_sql).unwrap();
+                let mut params: Vec<&dyn rusqlite::ToSql> = Vec::new();
+                for h in &batch.tokens {
+                    params.extend([
+                        h as &dyn rusqlite::ToSql,
+                        &"g",
+                        &"access",
+                        &"openid profile",
+                    ]);
+                    params.extend([&1_i64 as &dyn rusqlite::ToSql, &2_i64]);
+                }
+                insert.execute(params.as_slice()).unwrap();
+                let mut insert = tx.prepare_cached(&records_sql).unwrap();
+                let mut params: Vec<&dyn rusqlite::ToSql> = Vec::new();
+                for h in &batch.records {
+                    params.extend([&"p" as &dyn rusqlite::ToSql, &"{}", h]);
+                }
+                insert.execute(params.as_slice()).unwrap();
+            }
+            tx.commit().unwrap();
+            let _ = done.send(());
+        }
+    });
+    c.bench_function("driver_batch_32_rusqlite", |b| {
+        b.iter_custom(|iters| {
+            let start = process_cpu();
+            for _ in 0..iters {
+                let (done, answer) = tokio::sync::oneshot::channel();
+                jobs.send((batch(), done)).unwrap();
+                rt.block_on(answer).unwrap();
+            }
+            process_cpu() - start
+        })
+    });
+    drop(jobs);
+    thread.join().unwrap();
+}
+
 criterion_group!(
     benches,
+    driver_batch,
     middleware_chain,
     write_share,
     tokens,

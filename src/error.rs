@@ -41,6 +41,10 @@ pub enum AppError {
     /// 503: a dependency (the database) is unavailable.
     #[error("service unavailable")]
     Unavailable,
+    /// 503: a database transaction lost a race (40001, 40P01); `Db::transaction` runs it
+    /// again, and only when it keeps losing does the request fail.
+    #[error("a database transaction lost a race")]
+    Conflict,
     /// 500: a bug or an unexpected failure; logged once here, never shown.
     #[error("internal error: {0}")]
     Internal(#[from] anyhow::Error),
@@ -48,12 +52,23 @@ pub enum AppError {
 
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
-        match e {
-            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
-                tracing::error!(error = %e, "database unavailable");
-                AppError::Unavailable
-            }
-            e => AppError::Internal(e.into()),
+        if crate::store::is_conflict(&e) {
+            AppError::Conflict
+        } else if crate::store::is_unavailable(&e) {
+            tracing::error!(error = %e, "database unavailable");
+            AppError::Unavailable
+        } else {
+            AppError::Internal(e.into())
+        }
+    }
+}
+
+impl crate::store::Retry for AppError {
+    fn is_conflict(&self) -> bool {
+        match self {
+            AppError::Conflict => true,
+            AppError::Internal(e) => e.is_conflict(),
+            _ => false,
         }
     }
 }
@@ -73,7 +88,7 @@ impl AppError {
             AppError::CrossSite | AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable | AppError::Conflict => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -96,7 +111,9 @@ impl AppError {
                     &t.minutes(retry_after_secs.div_ceil(60).max(1)),
                 ),
             ),
-            AppError::Unavailable => (t.error_unavailable, t.error_unavailable_detail.to_owned()),
+            AppError::Unavailable | AppError::Conflict => {
+                (t.error_unavailable, t.error_unavailable_detail.to_owned())
+            }
             AppError::Internal(e) => {
                 tracing::error!(error = %e, "internal error");
                 (t.error_internal, t.error_internal_detail.to_owned())

@@ -191,10 +191,9 @@ pub async fn withdraw(
         return Ok(Redirect::to("/signin").into_response());
     };
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    let removed =
-        oauth::delete_consent_and_revoke(&mut tx, &me.person_id, &form.client_id, now).await?;
-    tx.commit().await?;
+    let removed = crate::transaction!(state.db, AppError, |tx| {
+        Ok(oauth::delete_consent_and_revoke(tx, &me.person_id, &form.client_id, now).await?)
+    })?;
     if removed {
         record_event(
             &state.writer,

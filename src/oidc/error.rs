@@ -101,11 +101,10 @@ impl OAuthError {
 impl From<sqlx::Error> for OAuthError {
     fn from(e: sqlx::Error) -> Self {
         tracing::error!(error = %e, "database error at a protocol endpoint");
-        match e {
-            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
-                Self::unavailable()
-            }
-            _ => Self::server_error(),
+        if crate::store::is_unavailable(&e) {
+            Self::unavailable()
+        } else {
+            Self::server_error()
         }
     }
 }

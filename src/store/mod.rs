@@ -9,6 +9,7 @@ pub mod client_applications;
 pub mod client_failures;
 pub mod client_key_uses;
 pub mod clients;
+pub mod failover;
 pub mod oauth;
 pub mod persons;
 pub mod portal;
@@ -25,7 +26,7 @@ use std::{str::FromStr, time::Duration};
 use sqlx::{
     ConnectOptions,
     migrate::Migrator,
-    postgres::{PgConnectOptions, PgPool, PgPoolOptions},
+    postgres::PgPool,
     sqlite::{
         SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
     },
@@ -112,15 +113,32 @@ impl Db {
                 .await?;
             Ok(Db::Sqlite(pool))
         } else {
-            let options = PgConnectOptions::from_str(url)?
-                .options([("synchronous_commit", "on")])
-                .log_statements(tracing::log::LevelFilter::Trace);
-            let pool = PgPoolOptions::new()
+            let mut hosts = failover::parse_url(url).map_err(|e| anyhow::anyhow!(e))?;
+            for o in &mut hosts.options {
+                *o = o
+                    .clone()
+                    .options([("synchronous_commit", "on")])
+                    .log_statements(tracing::log::LevelFilter::Trace);
+            }
+            let first = if hosts.read_write {
+                failover::find_primary(&hosts, 0)
+                    .await
+                    .map_err(|why| anyhow::anyhow!("no database host takes writes: {why}"))?
+            } else {
+                0
+            };
+            let hosts = std::sync::Arc::new(hosts);
+            let watch = failover::Watch::new(hosts.clone(), first);
+            let pool = watch
+                .pool_options()
                 .max_connections(config.max_connections)
                 .acquire_timeout(config.acquire_timeout)
                 .test_before_acquire(true)
-                .connect_with(options)
+                .connect_with(hosts.options[first].clone())
                 .await?;
+            if hosts.options.len() > 1 {
+                watch.spawn(pool.clone());
+            }
             Ok(Db::Postgres(pool))
         }
     }
@@ -164,9 +182,21 @@ impl Db {
             .collect()
     }
 
-    /// A trivial round trip, for `/readyz`.
+    /// A trivial round trip, for `/readyz`. On PostgreSQL the server must also take writes (a
+    /// standby, or a primary demoted by a failover, does not).
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        on_db!(self, |p| sqlx::query("SELECT 1").execute(p).await.map(drop))
+        match self {
+            Db::Sqlite(p) => sqlx::query("SELECT 1").execute(p).await.map(drop),
+            Db::Postgres(p) => {
+                let mut conn = p.acquire().await?;
+                match failover::accepts_writes(&mut conn).await? {
+                    true => Ok(()),
+                    false => Err(sqlx::Error::Protocol(
+                        "the database is read-only (a standby)".into(),
+                    )),
+                }
+            }
+        }
     }
 
     /// Begins a write transaction. On SQLite it takes the write lock at once
@@ -185,6 +215,106 @@ impl Db {
     }
 }
 
+/// Runs a block in a transaction on a [`Db`] and commits it. When the database reports that
+/// the transaction lost a race ([`is_conflict`]: PostgreSQL under lock contention, or a
+/// distributed SQL engine at any time), everything is rolled back and the block runs again
+/// from the start, up to [`ATTEMPTS`] times in all with a growing pause ([`backoff`]). The
+/// block must therefore do nothing outside the transaction that cannot be done twice.
+///
+/// ```ignore
+/// let removed = transaction!(state.db, AppError, |tx| {
+///     let removed = oauth::delete_consent(tx, &person_id, &client_id).await?;
+///     Ok(removed)
+/// })?;
+/// ```
+///
+/// The block evaluates to `Result<T, E>` (`E` the second argument, `From<sqlx::Error>` and
+/// [`Retry`]); `?` and `return` inside it leave the block, not the function (an early `Ok`
+/// commits what was written so far). A macro rather than a method taking an async closure:
+/// the block stays in the caller's future, whose `Send` the compiler then proves (it cannot
+/// yet for an async closure over a borrowed transaction).
+#[macro_export]
+macro_rules! transaction {
+    ($db:expr, $err:ty, |$tx:ident| $body:block) => {{
+        let db: &$crate::store::Db = &$db;
+        let mut retry = 0u32;
+        loop {
+            let attempt: ::std::result::Result<_, $err> = async {
+                let mut tx = db.begin().await?;
+                let value = {
+                    let $tx = &mut tx;
+                    let body: ::std::result::Result<_, $err> = async { $body }.await;
+                    body?
+                };
+                tx.commit().await?;
+                Ok(value)
+            }
+            .await;
+            match attempt {
+                Err(e)
+                    if retry + 1 < $crate::store::ATTEMPTS
+                        && $crate::store::Retry::is_conflict(&e) =>
+                {
+                    retry += 1;
+                    ::tracing::debug!(retry, "a transaction lost a race; it runs again");
+                    ::tokio::time::sleep($crate::store::backoff(retry)).await;
+                }
+                other => break other,
+            }
+        }
+    }};
+}
+
+/// How many times [`transaction!`] runs a transaction that keeps losing races.
+pub const ATTEMPTS: u32 = 5;
+
+/// A serialization failure (40001) or a deadlock (40P01): the transaction lost a race and may
+/// simply run again.
+pub fn is_conflict(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if matches!(d.code().as_deref(), Some("40001" | "40P01")))
+}
+
+/// The database cannot serve now but may soon (503, not 500): no connection, a server
+/// shutting down or starting, a read-only server (a standby), or races lost too often.
+pub fn is_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => true,
+        sqlx::Error::Database(d) => d.code().is_some_and(|c| {
+            c.starts_with("08") // connection exception
+                || c.starts_with("57P") // the server is shutting down, crashed or starting
+                || c == "25006" // read-only transaction: a standby
+                || c == "40001"
+                || c == "40P01"
+        }),
+        _ => false,
+    }
+}
+
+/// The pause before retry `n` (1, 2, …): 5 ms, 20 ms, 80 ms, 320 ms (at most), each plus up
+/// to as much again at random, so that the racers do not meet again at the same moment.
+pub fn backoff(retry: u32) -> Duration {
+    let base = 5u64 << (2 * retry.clamp(1, 4).saturating_sub(1));
+    let jitter = getrandom::u64().unwrap_or(0) % base;
+    Duration::from_millis(base + jitter)
+}
+
+/// Errors that may say the transaction lost a race ([`is_conflict`]).
+pub trait Retry {
+    fn is_conflict(&self) -> bool;
+}
+
+impl Retry for sqlx::Error {
+    fn is_conflict(&self) -> bool {
+        is_conflict(self)
+    }
+}
+
+impl Retry for anyhow::Error {
+    fn is_conflict(&self) -> bool {
+        self.downcast_ref::<sqlx::Error>().is_some_and(is_conflict)
+    }
+}
+
 /// Named locks for work that must not run twice at once across instances.
 #[derive(Clone, Copy, Debug)]
 pub enum Lock {
@@ -199,16 +329,21 @@ pub enum Lock {
 }
 
 impl Tx {
-    /// Holds `lock` until the transaction ends. PostgreSQL: a transaction-scoped advisory lock.
-    /// SQLite: nothing more is needed, `BEGIN IMMEDIATE` already admits one writer at a time.
+    /// Holds `lock` until the transaction ends. PostgreSQL: the lock's row in `named_locks`,
+    /// written (so locked) by an upsert; a row lock, unlike an advisory lock, works on
+    /// distributed engines too. SQLite: nothing more is needed, `BEGIN IMMEDIATE` already
+    /// admits one writer at a time.
     pub async fn lock(&mut self, lock: Lock) -> Result<(), sqlx::Error> {
         match self {
             Tx::Sqlite(_) => Ok(()),
-            Tx::Postgres(tx) => sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                .bind(0x4349_5649_0000_0000_i64 | lock as i64)
-                .execute(&mut **tx)
-                .await
-                .map(drop),
+            Tx::Postgres(tx) => sqlx::query(
+                "INSERT INTO named_locks (id, taken_at) VALUES ($1, 0) \
+                 ON CONFLICT (id) DO UPDATE SET taken_at = named_locks.taken_at + 1",
+            )
+            .bind(lock as i64)
+            .execute(&mut **tx)
+            .await
+            .map(drop),
         }
     }
 

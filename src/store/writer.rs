@@ -13,7 +13,8 @@
 //! a code waits for the first's commit and then finds it spent. Ledger heads are locked in
 //! person order (`FOR UPDATE … ORDER BY`), so two batches never deadlock on them; a batch that
 //! still meets a deadlock or a serialization failure (rows of other tables, locked in
-//! another order by another instance) is retried whole, up to [`RETRIES`] times.
+//! another order by another instance, or a distributed engine's conflict) is retried whole,
+//! up to [`RETRIES`] times after a growing pause ([`super::backoff`]).
 //!
 //! On SQLite the writer's connection never checkpoints the WAL: a background task does it
 //! every second, PASSIVE, on another connection (see `checkpoints`).
@@ -269,10 +270,11 @@ async fn batches(db: Db, mut receive: mpsc::Receiver<Job>) {
             }
         }
         let mut outcome = run_together(&db, &mut batch).await;
-        for _ in 0..RETRIES {
+        for retry in 1..=RETRIES {
             match &outcome {
-                Err(e) if is_contention(e) => {
-                    tracing::debug!(error = %e, jobs = batch.len(), "a write batch met another's locks; it runs again");
+                Err(e) if super::is_conflict(e) => {
+                    tracing::debug!(error = %e, jobs = batch.len(), "a write batch lost a race; it runs again");
+                    tokio::time::sleep(super::backoff(retry as u32)).await;
                     outcome = run_together(&db, &mut batch).await;
                 }
                 _ => break,
@@ -293,9 +295,10 @@ async fn batches(db: Db, mut receive: mpsc::Receiver<Job>) {
                 tracing::warn!(error = %e, jobs = batch.len(), "a write batch failed; its jobs run alone");
                 for mut job in batch {
                     let mut alone = run_together(&db, std::slice::from_mut(&mut job)).await;
-                    for _ in 0..RETRIES {
+                    for retry in 1..=RETRIES {
                         match &alone {
-                            Err(e) if is_contention(e) => {
+                            Err(e) if super::is_conflict(e) => {
+                                tokio::time::sleep(super::backoff(retry as u32)).await;
                                 alone = run_together(&db, std::slice::from_mut(&mut job)).await
                             }
                             _ => break,
@@ -306,12 +309,6 @@ async fn batches(db: Db, mut receive: mpsc::Receiver<Job>) {
             }
         }
     }
-}
-
-/// A PostgreSQL deadlock (40P01) or serialization failure (40001): the transaction lost a race
-/// for locks and may simply run again.
-fn is_contention(e: &sqlx::Error) -> bool {
-    matches!(e, sqlx::Error::Database(d) if matches!(d.code().as_deref(), Some("40001" | "40P01")))
 }
 
 async fn run_together(db: &Db, batch: &mut [Job]) -> Result<(), sqlx::Error> {

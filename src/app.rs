@@ -188,9 +188,11 @@ fn spawn_failure_counts(
     });
 }
 
-/// Signs a ledger checkpoint every `checkpoint_interval` (when a chain changed) and, when a
-/// retention period is configured, prunes older records. Several instances may run this: a
-/// lock admits one checkpoint at a time.
+/// Signs a ledger checkpoint once in every `checkpoint_interval` of the clock (when a chain
+/// changed) and, when a retention period is configured, prunes older records. Several
+/// instances run this: each wakes just after an interval begins (at a random moment in its
+/// first tenth, so they do not all queue on the lock at once), the lock admits one at a time,
+/// and whoever comes second finds the interval's checkpoint made.
 fn spawn_ledger_checkpoints(
     db: Db,
     keys: Arc<Keyring>,
@@ -200,11 +202,14 @@ fn spawn_ledger_checkpoints(
 ) {
     let keys = Arc::downgrade(&keys);
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(config.checkpoint_interval);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        tick.tick().await;
+        let interval = config.checkpoint_interval.as_millis().max(1) as u64;
         loop {
-            tick.tick().await;
+            let now_ms = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as u64);
+            let spread = getrandom::u64().unwrap_or(0) % (interval / 10).max(1);
+            let wait = interval - now_ms % interval + spread;
+            tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
             let Some(keys) = keys.upgrade() else { break };
             let now = clock.now();
             if let Some(keep) = config.retention {
@@ -217,7 +222,8 @@ fn spawn_ledger_checkpoints(
                     Err(e) => tracing::error!(error = %e, "ledger pruning failed"),
                 }
             }
-            match crate::ledger::checkpoint(&db, &keys, &issuer, now).await {
+            let once_per = config.checkpoint_interval.as_secs() as i64;
+            match crate::ledger::checkpoint(&db, &keys, &issuer, now, Some(once_per)).await {
                 Ok(Some(c)) => {
                     tracing::info!(seq = c.seq, chains = c.chains, "ledger checkpoint signed")
                 }

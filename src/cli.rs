@@ -43,6 +43,15 @@ enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Ask a running server whether it is ready (its /readyz: database reachable and taking
+    /// writes, signing keys usable). Exits 0 when ready, 1 when not: for container
+    /// healthchecks, where the image has no HTTP client of its own.
+    Health {
+        /// The server's base address [default: the configured listen address, on loopback
+        /// when it listens on every interface].
+        #[arg(long)]
+        url: Option<url::Url>,
+    },
     /// Show and rotate the keys that sign ID tokens and SAML assertions.
     Keys {
         #[command(subcommand)]
@@ -301,6 +310,7 @@ impl Cli {
         telemetry::init(&config.log);
         match self.command {
             Command::Serve { demo } => serve(config, demo).await,
+            Command::Health { url } => health(&config, url).await,
             Command::Migrate => {
                 let db = Db::connect(&config.database).await?;
                 let applied = db.migrate().await?;
@@ -487,7 +497,7 @@ async fn ledger(config: Config, command: LedgerCommand) -> anyhow::Result<()> {
             let dir = KeyDir::open(&config.keys.dir)?;
             let clock: crate::clock::SharedClock = std::sync::Arc::new(SystemClock);
             let ring = crate::crypto::Keyring::load(db.clone(), dir, clock).await?;
-            match crate::ledger::checkpoint(&db, &ring, config.issuer.as_str(), now).await? {
+            match crate::ledger::checkpoint(&db, &ring, config.issuer.as_str(), now, None).await? {
                 Some(c) => println!(
                     "Checkpoint {} signed over {} chains (root {}).",
                     c.seq, c.chains, c.root
@@ -801,4 +811,39 @@ async fn client(config: Config, command: ClientCommand) -> anyhow::Result<()> {
     }
     db.close().await;
     Ok(())
+}
+
+/// `civitas health`: one GET of `/readyz`, within three seconds.
+async fn health(config: &Config, url: Option<url::Url>) -> anyhow::Result<()> {
+    let base = match url {
+        Some(u) => u,
+        None => {
+            let mut at = config.listen;
+            if at.ip().is_unspecified() {
+                at.set_ip(match at {
+                    std::net::SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+                    std::net::SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+                });
+            }
+            url::Url::parse(&format!("http://{at}/"))?
+        }
+    };
+    let readyz = base.join("readyz")?;
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let http = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(3))
+        .build()?;
+    let answer = http
+        .get(readyz.clone())
+        .send()
+        .await
+        .map_err(|e| anyhow::anyhow!("{readyz} does not answer: {e}"))?;
+    let status = answer.status();
+    let body = answer.text().await.unwrap_or_default();
+    if status.is_success() {
+        println!("ready: {readyz} answered {status} {body}");
+        Ok(())
+    } else {
+        anyhow::bail!("not ready: {readyz} answered {status} {body}")
+    }
 }

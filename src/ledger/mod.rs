@@ -256,13 +256,16 @@ pub fn checkpoint_link(jws: &str) -> String {
 }
 
 /// Makes a checkpoint of every chain head (and the staff log's) now, signed with the active
-/// ES256 key. `None` when no chain changed since the last checkpoint. One instance at a time (a lock), while
+/// ES256 key. `None` when no chain changed since the last checkpoint, or, with `once_per`
+/// (the servers' interval), when a checkpoint was already made in this interval of the clock
+/// (`now / once_per`) — by this instance or another. One instance at a time (a lock), while
 /// appends go on.
 pub async fn checkpoint(
     db: &Db,
     keyring: &Keyring,
     issuer: &str,
     now: i64,
+    once_per: Option<i64>,
 ) -> anyhow::Result<Option<CheckpointRow>> {
     let (kid, signer) = keyring
         .signing_key(Alg::Es256)
@@ -271,6 +274,11 @@ pub async fn checkpoint(
     let mut tx = db.begin().await?;
     tx.lock(Lock::LedgerCheckpoint).await?;
     let last = releases::find_last_checkpoint(&mut tx).await?;
+    if let (Some(last), Some(interval)) = (&last, once_per.filter(|i| *i > 0))
+        && last.created_at.div_euclid(interval) == now.div_euclid(interval)
+    {
+        return Ok(None);
+    }
     let mut heads = releases::find_chain_heads(&mut tx).await?;
     if let Some(staff) = staff_log::head(&mut tx).await? {
         heads.push(staff);

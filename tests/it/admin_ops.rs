@@ -315,6 +315,7 @@ async fn the_ledger_status_verifies_now_and_the_staff_log_filters_pages_and_down
         &app.state.keys,
         &issuer,
         app.state.clock.now(),
+        None,
     )
     .await
     .unwrap()

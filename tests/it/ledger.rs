@@ -379,6 +379,7 @@ async fn dozens_of_concurrent_flows_leave_every_chain_valid(db: TestDb) {
             &app.state.keys,
             app.state.config.issuer.as_str(),
             app.state.clock.now(),
+            None,
         )
         .await
         .unwrap();
@@ -392,6 +393,7 @@ async fn dozens_of_concurrent_flows_leave_every_chain_valid(db: TestDb) {
         &app.state.keys,
         app.state.config.issuer.as_str(),
         app.state.clock.now(),
+        None,
     )
     .await
     .unwrap()

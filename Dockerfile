@@ -24,6 +24,8 @@ ENV CIVITAS_LISTEN=0.0.0.0:8080 \
     CIVITAS_KEYS__DIR=/var/lib/civitas/keys \
     CIVITAS_LOG__FORMAT=json
 EXPOSE 8080
+# `civitas health` asks the server's /readyz (database taking writes, signing keys usable).
+HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 CMD ["civitas", "health"]
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["civitas"]
 CMD ["serve"]

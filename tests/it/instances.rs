@@ -26,13 +26,13 @@ use crate::{
 on_both_databases!(a_client_disabled_by_the_cli_is_refused_within_a_second);
 
 /// Two servers on one database with one signed-in citizen and one consented client.
-struct Pair {
-    a: TestApp,
-    b: TestApp,
-    db: TestDb,
-    browser: reqwest::Client,
-    client_id: String,
-    secret: String,
+pub(crate) struct Pair {
+    pub a: TestApp,
+    pub b: TestApp,
+    pub db: TestDb,
+    pub browser: reqwest::Client,
+    pub client_id: String,
+    pub secret: String,
 }
 
 /// A second instance behind the same issuer (as behind a load balancer).
@@ -41,32 +41,44 @@ async fn second_instance(db: &TestDb, first: &TestApp) -> TestApp {
     TestApp::spawn_with(db, move |f| f.merge(Serialized::default("issuer", issuer))).await
 }
 
-async fn pair(db: TestDb) -> Pair {
+pub(crate) async fn pair(db: TestDb) -> Pair {
     let a = TestApp::spawn(&db).await;
     let b = second_instance(&db, &a).await;
     let person = seeded_person(&a).await;
     let (client_id, secret) = register(&a, web_client("Tax Board")).await;
     consent(&a, &person, &client_id, "openid profile email").await;
-    let (browser, _) = signed_in_browser(&a, &person, "urn:civitas:loa:substantial").await;
-    Pair {
-        a,
-        b,
-        db,
-        browser,
-        client_id,
-        secret: secret.unwrap(),
-    }
+    Pair::new(a, b, db, &person, client_id, secret.unwrap()).await
 }
 
 impl Pair {
+    /// Two running instances, a consented client and a browser signed in as `person`.
+    pub(crate) async fn new(
+        a: TestApp,
+        b: TestApp,
+        db: TestDb,
+        person: &str,
+        client_id: String,
+        secret: String,
+    ) -> Self {
+        let (browser, _) = signed_in_browser(&a, person, "urn:civitas:loa:substantial").await;
+        Pair {
+            a,
+            b,
+            db,
+            browser,
+            client_id,
+            secret,
+        }
+    }
+
     /// A code from instance A.
-    async fn code(&self) -> (String, String) {
+    pub(crate) async fn code(&self) -> (String, String) {
         let (verifier, challenge) = pkce();
         let code = get_code(&self.a, &self.browser, &self.client_id, &challenge).await;
         (code, verifier)
     }
 
-    async fn redeem(&self, on: &TestApp, code: &str, verifier: &str) -> (u16, Value) {
+    pub(crate) async fn redeem(&self, on: &TestApp, code: &str, verifier: &str) -> (u16, Value) {
         token_request(
             on,
             &self.client_id,
@@ -81,7 +93,7 @@ impl Pair {
         .await
     }
 
-    async fn refresh(&self, on: &TestApp, token: &str) -> (u16, Value) {
+    pub(crate) async fn refresh(&self, on: &TestApp, token: &str) -> (u16, Value) {
         token_request(
             on,
             &self.client_id,
@@ -91,7 +103,7 @@ impl Pair {
         .await
     }
 
-    async fn userinfo_status(&self, on: &TestApp, access: &str) -> u16 {
+    pub(crate) async fn userinfo_status(&self, on: &TestApp, access: &str) -> u16 {
         on.client
             .get(on.url("/userinfo"))
             .bearer_auth(access)
@@ -103,7 +115,7 @@ impl Pair {
     }
 
     /// Tokens redeemed on A.
-    async fn tokens(&self) -> Value {
+    pub(crate) async fn tokens(&self) -> Value {
         let (code, verifier) = self.code().await;
         let (status, body) = self.redeem(&self.a, &code, &verifier).await;
         assert_eq!(status, 200, "{body}");

@@ -37,5 +37,6 @@ mod saml_keys;
 mod saml_python;
 mod saml_sp;
 mod saml_xmlsec;
+mod scale_out;
 mod shutdown;
 mod web;

@@ -10,7 +10,7 @@ use crate::support::{
     },
 };
 
-async fn activated(app: &TestApp, person: &str) {
+pub(crate) async fn activated(app: &TestApp, person: &str) {
     let mut tx = app.state.db.begin().await.unwrap();
     civitas::store::accounts::insert_account(
         &mut tx,
@@ -23,7 +23,7 @@ async fn activated(app: &TestApp, person: &str) {
     tx.commit().await.unwrap();
 }
 
-fn last_code(app: &TestApp) -> String {
+pub(crate) fn last_code(app: &TestApp) -> String {
     let mails = app.state.mailer.as_ref().unwrap().outbox().unwrap();
     let body = &mails.last().expect("a mail was sent").body;
     body.split_whitespace()

@@ -188,6 +188,7 @@ impl TestApp {
             .await
             .expect("build app");
         let state = app.state.clone();
+        inject_conflicts(&db.url).await;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(app::serve(app, listener, async {
             let _ = stopped.await;
@@ -230,6 +231,42 @@ impl TestApp {
         if let Some(task) = self.task.take() {
             task.await.expect("server task").expect("server result");
         }
+    }
+}
+
+/// With `CIVITAS_TEST_INJECT_CONFLICTS=P` (0 < P ≤ 1), on PostgreSQL: from now on the
+/// database fails each explicit transaction with probability P at its commit, with a
+/// serialization failure or a deadlock (`tests/fixtures/inject_conflicts.sql`). Civitas must
+/// retry every one of them; the suite run this way must still pass.
+async fn inject_conflicts(url: &str) {
+    let Ok(p) = std::env::var("CIVITAS_TEST_INJECT_CONFLICTS") else {
+        return;
+    };
+    let p: f64 = p
+        .parse()
+        .ok()
+        .filter(|p| *p > 0.0 && *p <= 1.0)
+        .expect("CIVITAS_TEST_INJECT_CONFLICTS is a probability in (0, 1]");
+    if !url.starts_with("postgres") {
+        return;
+    }
+    use sqlx::{Connection, Executor};
+    let sql =
+        include_str!("../../fixtures/inject_conflicts.sql").replace(":probability", &p.to_string());
+    let mut conn = sqlx::PgConnection::connect(url)
+        .await
+        .expect("connect to inject conflicts");
+    // Installed once per database (a second instance on it finds the triggers there).
+    let installed: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'civitas_test_inject')",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .expect("look for the injection triggers");
+    if !installed {
+        conn.execute(sqlx::raw_sql(sqlx::AssertSqlSafe(sql)))
+            .await
+            .expect("install the conflict injection");
     }
 }
 

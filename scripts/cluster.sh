@@ -15,7 +15,7 @@
 #
 # DIR defaults to ./.cluster. It holds the data folders, logs, keys and `env`, a file of
 # shell variables (PROXY_URL, INSTANCE_1_URL, INSTANCE_2_URL, DATABASE_URL, …) for scripts
-# and tests. CIVITAS_BIN picks the binary (default: target/release/civitas, built if missing).
+# and tests. CLUSTER_CIVITAS_BIN picks the binary (default: target/release/civitas, built if missing).
 # Needs PostgreSQL's server binaries and nginx (Debian: apt-get install postgresql nginx-light).
 set -euo pipefail
 
@@ -95,7 +95,7 @@ start_instance() { # N
         CIVITAS_KEYS__DIR="$dir/keys" \
         CIVITAS_HTTP__TRUSTED_PROXIES="[127.0.0.1/32]" \
         CIVITAS_LOG__FILTER="${CIVITAS_LOG__FILTER:-civitas=info}" \
-            setsid "$CIVITAS_BIN" serve >>"$dir/civitas-$n.log" 2>&1 &
+            setsid "$CLUSTER_CIVITAS_BIN" serve >>"$dir/civitas-$n.log" 2>&1 &
         echo $! >"$dir/civitas-$n.pid"
     )
     wait_for "http://127.0.0.1:$port/readyz" 60 || die "instance $n did not become ready: see $dir/civitas-$n.log"
@@ -119,9 +119,9 @@ cmd_start() {
     [ ! -f "$dir/env" ] || die "$dir already holds a cluster: scripts/cluster.sh stop $dir, then remove it"
     local bin
     bin=$(pg_bin)
-    CIVITAS_BIN="${CIVITAS_BIN:-$root/target/release/civitas}"
-    if [ "$database_only" = 0 ] && [ ! -x "$CIVITAS_BIN" ]; then
-        echo "==> cargo build --release (no $CIVITAS_BIN yet)"
+    CLUSTER_CIVITAS_BIN="${CLUSTER_CIVITAS_BIN:-$root/target/release/civitas}"
+    if [ "$database_only" = 0 ] && [ ! -x "$CLUSTER_CIVITAS_BIN" ]; then
+        echo "==> cargo build --release (no $CLUSTER_CIVITAS_BIN yet)"
         (cd "$root" && cargo build --release --locked -p civitas)
     fi
     local primary_port standby_port proxy_port p1 p2
@@ -170,7 +170,7 @@ STANDBY_PORT=$standby_port
 DATABASE_URL='postgres://civitas@127.0.0.1:$primary_port,127.0.0.1:$standby_port/civitas?target_session_attrs=read-write'
 PRIMARY_URL='postgres://civitas@127.0.0.1:$primary_port/civitas'
 STANDBY_URL='postgres://civitas@127.0.0.1:$standby_port/civitas'
-CIVITAS_BIN='$CIVITAS_BIN'
+CLUSTER_CIVITAS_BIN='$CLUSTER_CIVITAS_BIN'
 INSTANCE_1_PORT=$p1
 INSTANCE_2_PORT=$p2
 INSTANCE_1_URL='http://127.0.0.1:$p1'
@@ -186,7 +186,7 @@ EOF
 
     echo "==> migrations, then Civitas instances on 127.0.0.1:$p1 and 127.0.0.1:$p2"
     CIVITAS_DATABASE__URL="$DATABASE_URL" CIVITAS_KEYS__DIR="$dir/keys" CIVITAS_LOG__FILTER=warn \
-        "$CIVITAS_BIN" migrate >>"$dir/migrate.log" 2>&1 || die "migrations failed: see $dir/migrate.log"
+        "$CLUSTER_CIVITAS_BIN" migrate >>"$dir/migrate.log" 2>&1 || die "migrations failed: see $dir/migrate.log"
     # One after the other: the first creates the signing keys, the second finds them.
     start_instance 1
     start_instance 2

@@ -71,19 +71,20 @@ pub async fn unlock(
             Redirect::to(&format!("/admin/citizens/{person_id}?done=requested")).into_response(),
         );
     }
-    let mut tx = state.db.begin().await?;
-    accounts::update_account_lock(&mut tx, &account.id, None, None).await?;
-    on_citizen(
-        &mut tx,
-        &me,
-        "unlock",
-        &person_id,
-        &reason,
-        "The helpdesk unlocked your account",
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+    crate::transaction!(state.db, AppError, |tx| {
+        accounts::update_account_lock(tx, &account.id, None, None).await?;
+        on_citizen(
+            tx,
+            &me,
+            "unlock",
+            &person_id,
+            &reason,
+            "The helpdesk unlocked your account",
+            now,
+        )
+        .await?;
+        Ok(())
+    })?;
     Ok(Redirect::to(&format!("/admin/citizens/{person_id}?done=unlock")).into_response())
 }
 
@@ -107,22 +108,23 @@ pub async fn lock(
         _ if reason.category == ReasonCategory::Fraud => "fraud: locked by the helpdesk",
         _ => "locked by the helpdesk",
     };
-    let mut tx = state.db.begin().await?;
-    accounts::update_account_lock(&mut tx, &account.id, Some(i64::MAX), Some(lock_reason)).await?;
-    accounts::delete_sessions_of_person(&mut tx, &person_id).await?;
-    // No data flows on while locked: every relying party's grant ends, offline ones too.
-    oauth::update_grants_revoked_of_person(&mut tx, &person_id, now).await?;
-    on_citizen(
-        &mut tx,
-        &me,
-        "lock",
-        &person_id,
-        &reason,
-        "The helpdesk locked your account and signed you out everywhere",
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+    crate::transaction!(state.db, AppError, |tx| {
+        accounts::update_account_lock(tx, &account.id, Some(i64::MAX), Some(lock_reason)).await?;
+        accounts::delete_sessions_of_person(tx, &person_id).await?;
+        // No data flows on while locked: every relying party's grant ends, offline ones too.
+        oauth::update_grants_revoked_of_person(tx, &person_id, now).await?;
+        on_citizen(
+            tx,
+            &me,
+            "lock",
+            &person_id,
+            &reason,
+            "The helpdesk locked your account and signed you out everywhere",
+            now,
+        )
+        .await?;
+        Ok(())
+    })?;
     Ok(Redirect::to(&format!("/admin/citizens/{person_id}?done=lock")).into_response())
 }
 
@@ -138,19 +140,20 @@ pub async fn end_sessions(
     let (reason, _) = prepare(&state, &session, lang, &person_id, form).await?;
     let now = state.clock.now();
     let me = member(&state, &who).await?;
-    let mut tx = state.db.begin().await?;
-    accounts::delete_sessions_of_person(&mut tx, &person_id).await?;
-    on_citizen(
-        &mut tx,
-        &me,
-        "end_sessions",
-        &person_id,
-        &reason,
-        "The helpdesk signed you out everywhere",
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+    crate::transaction!(state.db, AppError, |tx| {
+        accounts::delete_sessions_of_person(tx, &person_id).await?;
+        on_citizen(
+            tx,
+            &me,
+            "end_sessions",
+            &person_id,
+            &reason,
+            "The helpdesk signed you out everywhere",
+            now,
+        )
+        .await?;
+        Ok(())
+    })?;
     Ok(Redirect::to(&format!("/admin/citizens/{person_id}?done=sessions")).into_response())
 }
 
@@ -198,17 +201,9 @@ pub async fn reactivate(
             Redirect::to(&format!("/admin/citizens/{person_id}?done=requested")).into_response(),
         );
     }
-    let mut tx = state.db.begin().await?;
-    let code = issue_reactivation(
-        &mut tx,
-        &me,
-        &person_id,
-        &reason.logged(),
-        reason.category,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+    let code = crate::transaction!(state.db, AppError, |tx| {
+        issue_reactivation(tx, &me, &person_id, &reason.logged(), reason.category, now).await
+    })?;
     code_page(&state, lang, &person_id, code).await
 }
 
@@ -321,23 +316,24 @@ pub async fn revoke_passkey(
     let (credential_id, reason_form) = form.split();
     let (reason, account) = prepare(&state, &session, lang, &person_id, reason_form).await?;
     let me = member(&state, &who).await?;
-    let mut tx = state.db.begin().await?;
-    if !accounts::delete_passkey(&mut tx, &account.id, &credential_id).await? {
-        return Err(AppError::NotFound);
-    }
-    // Whoever signed in with a stolen passkey is signed out with it.
-    accounts::delete_sessions_of_person(&mut tx, &person_id).await?;
-    on_citizen(
-        &mut tx,
-        &me,
-        "revoke_passkey",
-        &person_id,
-        &reason,
-        "The helpdesk revoked one of your passkeys",
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+    crate::transaction!(state.db, AppError, |tx| {
+        if !accounts::delete_passkey(tx, &account.id, &credential_id).await? {
+            return Err(AppError::NotFound);
+        }
+        // Whoever signed in with a stolen passkey is signed out with it.
+        accounts::delete_sessions_of_person(tx, &person_id).await?;
+        on_citizen(
+            tx,
+            &me,
+            "revoke_passkey",
+            &person_id,
+            &reason,
+            "The helpdesk revoked one of your passkeys",
+            now,
+        )
+        .await?;
+        Ok(())
+    })?;
     Ok(Redirect::to(&format!("/admin/citizens/{person_id}?done=passkey")).into_response())
 }
 
@@ -356,27 +352,28 @@ pub async fn withdraw_consent(
     let (reason, _) = prepare(&state, &session, lang, &person_id, reason_form).await?;
     let now = state.clock.now();
     let me = member(&state, &who).await?;
-    let mut tx = state.db.begin().await?;
-    if !oauth::delete_consent_and_revoke(&mut tx, &person_id, &client_id, now).await? {
-        return Err(AppError::NotFound);
-    }
-    super::log::record(
-        &mut tx,
-        &Action {
-            staff_id: &me.id,
-            pseudonym: &me.pseudonym,
-            action: "withdraw_consent",
-            subject: &person_id,
-            reason: &format!("{} (client {client_id})", reason.logged()),
-            citizen: Some((
-                &person_id,
-                "The helpdesk withdrew your consent for a service",
-                reason.category,
-            )),
-            at: now,
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    crate::transaction!(state.db, AppError, |tx| {
+        if !oauth::delete_consent_and_revoke(tx, &person_id, &client_id, now).await? {
+            return Err(AppError::NotFound);
+        }
+        super::log::record(
+            tx,
+            &Action {
+                staff_id: &me.id,
+                pseudonym: &me.pseudonym,
+                action: "withdraw_consent",
+                subject: &person_id,
+                reason: &format!("{} (client {client_id})", reason.logged()),
+                citizen: Some((
+                    &person_id,
+                    "The helpdesk withdrew your consent for a service",
+                    reason.category,
+                )),
+                at: now,
+            },
+        )
+        .await?;
+        Ok(())
+    })?;
     Ok(Redirect::to(&format!("/admin/citizens/{person_id}?done=consent")).into_response())
 }

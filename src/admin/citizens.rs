@@ -128,9 +128,10 @@ pub async fn find(
         } else {
             "by national ID"
         };
-        let mut tx = state.db.begin().await?;
-        super::log::record(&mut tx, &Action::by(&me, "search", "", how, now)).await?;
-        tx.commit().await?;
+        crate::transaction!(state.db, AppError, |tx| {
+            super::log::record(tx, &Action::by(&me, "search", "", how, now)).await?;
+            Ok(())
+        })?;
     }
     if searched && national_id.is_empty() && (family_name.is_empty() || birth_date.is_empty()) {
         error = Some(texts(lang).search_needs);
@@ -198,32 +199,34 @@ pub async fn open(
         .ok_or(AppError::NotFound)?;
     let now = state.clock.now();
     let me = member(&state, &who).await?;
-    let mut tx = state.db.begin().await?;
-    on_citizen(
-        &mut tx,
-        &me,
-        "open_record",
-        &person.id,
-        &reason,
-        "The helpdesk opened your account",
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+    crate::transaction!(state.db, AppError, |tx| {
+        on_citizen(
+            tx,
+            &me,
+            "open_record",
+            &person.id,
+            &reason,
+            "The helpdesk opened your account",
+            now,
+        )
+        .await?;
+        Ok(())
+    })?;
     // The insider guard: more openings in an hour than the configured number lock the member.
     let limit = i64::from(state.config.admin.record_openings_per_hour);
     let opened =
         staff::count_staff_actions_since(&state.db, &me.id, "open_record", now - 3600).await?;
     if opened > limit {
         let why = format!("insider guard: {opened} record openings within an hour (limit {limit})");
-        let mut tx = state.db.begin().await?;
-        staff::update_staff_status(&mut tx, &me.id, "locked", Some(&why)).await?;
-        super::log::record(
-            &mut tx,
-            &Action::by(&me, "insider_guard_lock", &me.id, &why, now),
-        )
-        .await?;
-        tx.commit().await?;
+        crate::transaction!(state.db, AppError, |tx| {
+            staff::update_staff_status(tx, &me.id, "locked", Some(&why)).await?;
+            super::log::record(
+                tx,
+                &Action::by(&me, "insider_guard_lock", &me.id, &why, now),
+            )
+            .await?;
+            Ok(())
+        })?;
         tracing::error!(
             staff = %me.pseudonym,
             opened,

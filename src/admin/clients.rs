@@ -321,16 +321,10 @@ pub async fn suspend(
     if is_production(&client) {
         return ask_second_person(&state, &me, "suspend_client", &client.id, &reason).await;
     }
-    let mut tx = state.db.begin().await?;
-    set_suspended(
-        &mut tx,
-        &me,
-        &client.id,
-        &reason.logged(),
-        state.clock.now(),
-    )
-    .await?;
-    tx.commit().await?;
+    crate::transaction!(state.db, AppError, |tx| {
+        set_suspended(tx, &me, &client.id, &reason.logged(), state.clock.now()).await?;
+        Ok(())
+    })?;
     state.reads.changed();
     Ok(back(&client.id, "suspended"))
 }
@@ -352,14 +346,15 @@ pub async fn resume(
         return Err(AppError::BadRequest(o.already_active.into()));
     }
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    clients::update_client_status(&mut tx, &client.id, "active", None, now).await?;
-    super::log::record(
-        &mut tx,
-        &Action::by(&me, "resume_client", &client.id, &reason.logged(), now),
-    )
-    .await?;
-    tx.commit().await?;
+    crate::transaction!(state.db, AppError, |tx| {
+        clients::update_client_status(tx, &client.id, "active", None, now).await?;
+        super::log::record(
+            tx,
+            &Action::by(&me, "resume_client", &client.id, &reason.logged(), now),
+        )
+        .await?;
+        Ok(())
+    })?;
     state.reads.changed();
     Ok(back(&client.id, "resumed"))
 }

@@ -53,22 +53,23 @@ pub async fn create(
         created_at: now,
         enrol_expires_at: Some(now + ENROLMENT_LIFETIME),
     };
-    let mut tx = db.begin().await?;
-    staff::insert_staff(&mut tx, &row, &sha256_b64(&token)).await?;
-    log::record(
-        &mut tx,
-        &Action {
-            staff_id: CLI,
-            pseudonym: CLI,
-            action: "staff_create",
-            subject: &row.id,
-            reason: &format!("role {}", role.as_str()),
-            citizen: None,
-            at: now,
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    crate::transaction!(db, anyhow::Error, |tx| {
+        staff::insert_staff(tx, &row, &sha256_b64(&token)).await?;
+        log::record(
+            tx,
+            &Action {
+                staff_id: CLI,
+                pseudonym: CLI,
+                action: "staff_create",
+                subject: &row.id,
+                reason: &format!("role {}", role.as_str()),
+                citizen: None,
+                at: now,
+            },
+        )
+        .await?;
+        Ok(())
+    })?;
     Ok((row, token))
 }
 
@@ -76,26 +77,27 @@ pub async fn create(
 /// returns the token (shown once).
 pub async fn new_link(db: &Db, id: &str, now: i64) -> anyhow::Result<String> {
     let token = random_token(32);
-    let mut tx = db.begin().await?;
-    anyhow::ensure!(
-        staff::update_staff_enrolment(&mut tx, id, &sha256_b64(&token), now + ENROLMENT_LIFETIME)
-            .await?,
-        "no staff member {id} is waiting to enrol: `civitas staff list` shows them"
-    );
-    log::record(
-        &mut tx,
-        &Action {
-            staff_id: CLI,
-            pseudonym: CLI,
-            action: "staff_enrolment_link",
-            subject: id,
-            reason: "",
-            citizen: None,
-            at: now,
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    crate::transaction!(db, anyhow::Error, |tx| {
+        anyhow::ensure!(
+            staff::update_staff_enrolment(tx, id, &sha256_b64(&token), now + ENROLMENT_LIFETIME)
+                .await?,
+            "no staff member {id} is waiting to enrol: `civitas staff list` shows them"
+        );
+        log::record(
+            tx,
+            &Action {
+                staff_id: CLI,
+                pseudonym: CLI,
+                action: "staff_enrolment_link",
+                subject: id,
+                reason: "",
+                citizen: None,
+                at: now,
+            },
+        )
+        .await?;
+        Ok(())
+    })?;
     Ok(token)
 }
 
@@ -104,24 +106,25 @@ pub async fn disable(db: &Db, id: &str, reason: &str, now: i64) -> anyhow::Resul
     let reason = super::parse_reason(reason).ok_or_else(|| {
         anyhow::anyhow!("--reason is required (one line, at most 500 characters)")
     })?;
-    let mut tx = db.begin().await?;
-    anyhow::ensure!(
-        staff::update_staff_status(&mut tx, id, "disabled", Some(&reason)).await?,
-        "no staff member has the id {id}: `civitas staff list` shows them"
-    );
-    log::record(
-        &mut tx,
-        &Action {
-            staff_id: CLI,
-            pseudonym: CLI,
-            action: "staff_disable",
-            subject: id,
-            reason: &reason,
-            citizen: None,
-            at: now,
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    crate::transaction!(db, anyhow::Error, |tx| {
+        anyhow::ensure!(
+            staff::update_staff_status(tx, id, "disabled", Some(&reason)).await?,
+            "no staff member has the id {id}: `civitas staff list` shows them"
+        );
+        log::record(
+            tx,
+            &Action {
+                staff_id: CLI,
+                pseudonym: CLI,
+                action: "staff_disable",
+                subject: id,
+                reason: &reason,
+                citizen: None,
+                at: now,
+            },
+        )
+        .await?;
+        Ok(())
+    })?;
     Ok(())
 }

@@ -234,25 +234,26 @@ pub async fn rotate(
     }
     let dir = KeyDir::open(&state.config.keys.dir).map_err(AppError::Internal)?;
     let keys = &state.config.keys;
-    let mut tx = state.db.begin().await?;
-    let added = keyring::rotate_in(
-        &mut tx,
-        &dir,
-        &Subject::new(state.config.issuer.host()),
-        &algs,
-        now,
-        keys.prepublish,
-        keys.retire_grace,
-    )
-    .await
-    .map_err(AppError::Internal)?;
-    let kids: Vec<&str> = added.iter().map(|k| k.kid.as_str()).collect();
-    super::log::record(
-        &mut tx,
-        &Action::by(&me, "rotate_keys", &kids.join(" "), &reason.logged(), now),
-    )
-    .await?;
-    tx.commit().await?;
+    crate::transaction!(state.db, AppError, |tx| {
+        let added = keyring::rotate_in(
+            tx,
+            &dir,
+            &Subject::new(state.config.issuer.host()),
+            &algs,
+            now,
+            keys.prepublish,
+            keys.retire_grace,
+        )
+        .await
+        .map_err(AppError::Internal)?;
+        let kids: Vec<&str> = added.iter().map(|k| k.kid.as_str()).collect();
+        super::log::record(
+            tx,
+            &Action::by(&me, "rotate_keys", &kids.join(" "), &reason.logged(), now),
+        )
+        .await?;
+        Ok(())
+    })?;
     // This instance publishes the new keys at once; the others at their next refresh.
     if let Err(e) = state.keys.refresh().await {
         tracing::error!(error = %e, "keys rotated from the console but not loaded here");

@@ -67,41 +67,42 @@ pub async fn request(
     now: i64,
 ) -> Result<String, AppError> {
     let id = uuid::Uuid::new_v4().to_string();
-    let mut tx = state.db.begin().await?;
-    staff::insert_staff_request(
-        &mut tx,
-        &staff::StaffRequestRow {
-            id: id.clone(),
-            action: action.to_owned(),
-            subject: subject.to_owned(),
-            reason: reason.logged(),
-            requested_by: me.id.clone(),
-            requested_at: now,
-            expires_at: now + REQUEST_LIFETIME,
-            decided_by: None,
-            decided_at: None,
-            decision: None,
-        },
-    )
-    .await?;
-    super::log::record(
-        &mut tx,
-        &Action {
-            staff_id: &me.id,
-            pseudonym: &me.pseudonym,
-            action: &format!("request_{action}"),
-            subject,
-            reason: &reason.logged(),
-            citizen: concerns_citizen(action).then_some((
+    crate::transaction!(state.db, AppError, |tx| {
+        staff::insert_staff_request(
+            tx,
+            &staff::StaffRequestRow {
+                id: id.clone(),
+                action: action.to_owned(),
+                subject: subject.to_owned(),
+                reason: reason.logged(),
+                requested_by: me.id.clone(),
+                requested_at: now,
+                expires_at: now + REQUEST_LIFETIME,
+                decided_by: None,
+                decided_at: None,
+                decision: None,
+            },
+        )
+        .await?;
+        super::log::record(
+            tx,
+            &Action {
+                staff_id: &me.id,
+                pseudonym: &me.pseudonym,
+                action: &format!("request_{action}"),
                 subject,
-                citizen_sentence(action),
-                reason.category,
-            )),
-            at: now,
-        },
-    )
-    .await?;
-    tx.commit().await?;
+                reason: &reason.logged(),
+                citizen: concerns_citizen(action).then_some((
+                    subject,
+                    citizen_sentence(action),
+                    reason.category,
+                )),
+                at: now,
+            },
+        )
+        .await?;
+        Ok(())
+    })?;
     Ok(id)
 }
 
@@ -209,90 +210,92 @@ pub async fn decide(
         .await?
         .ok_or(AppError::Forbidden)?;
     let decided = if approve { "approved" } else { "rejected" };
-    let mut tx = state.db.begin().await?;
-    // Once, in time, and never by the requester: the statement itself holds these.
-    if !staff::update_staff_request_decided(&mut tx, &id, &me.id, decided, now).await? {
-        return Err(AppError::BadRequest(a.decided_already.into()));
-    }
-    let category = request
-        .reason
-        .split(':')
-        .next()
-        .and_then(ReasonCategory::parse)
-        .unwrap_or(ReasonCategory::Other);
-    super::log::record(
-        &mut tx,
-        &Action {
-            staff_id: &me.id,
-            pseudonym: &me.pseudonym,
-            action: &format!("{decided}_{}", request.action),
-            subject: &request.subject,
-            reason: &reason.logged(),
-            citizen: concerns_citizen(&request.action).then_some((
-                &request.subject,
-                if approve {
-                    "A supervisor approved the helpdesk's request"
-                } else {
-                    "A supervisor turned down the helpdesk's request"
-                },
-                category,
-            )),
-            at: now,
-        },
-    )
-    .await?;
-    if approve && request.action == "lift_fraud_lock" {
-        if let Some(account) = accounts::find_account_by_person(&state.db, &request.subject).await?
-        {
-            accounts::update_account_lock(&mut tx, &account.id, None, None).await?;
+    let code = crate::transaction!(state.db, AppError, |tx| {
+        // Once, in time, and never by the requester: the statement itself holds these.
+        if !staff::update_staff_request_decided(tx, &id, &me.id, decided, now).await? {
+            return Err(AppError::BadRequest(a.decided_already.into()));
         }
+        let category = request
+            .reason
+            .split(':')
+            .next()
+            .and_then(ReasonCategory::parse)
+            .unwrap_or(ReasonCategory::Other);
         super::log::record(
-            &mut tx,
+            tx,
             &Action {
                 staff_id: &me.id,
                 pseudonym: &me.pseudonym,
-                action: "unlock",
+                action: &format!("{decided}_{}", request.action),
                 subject: &request.subject,
-                reason: &request.reason,
-                citizen: Some((
+                reason: &reason.logged(),
+                citizen: concerns_citizen(&request.action).then_some((
                     &request.subject,
-                    "The helpdesk unlocked your account",
+                    if approve {
+                        "A supervisor approved the helpdesk's request"
+                    } else {
+                        "A supervisor turned down the helpdesk's request"
+                    },
                     category,
                 )),
                 at: now,
             },
         )
         .await?;
-    }
-    if approve {
-        match request.action.as_str() {
-            "suspend_client" | "grant_national_id" => {
-                super::clients::carry_out(&state, ops_texts(lang), &mut tx, &me, &request, now)
-                    .await?;
+        if approve && request.action == "lift_fraud_lock" {
+            if let Some(account) =
+                accounts::find_account_by_person(&state.db, &request.subject).await?
+            {
+                accounts::update_account_lock(tx, &account.id, None, None).await?;
             }
-            "approve_application" => {
-                super::review::carry_out(&mut tx, ops_texts(lang), &me, &request, now).await?;
-            }
-            _ => {}
-        }
-    }
-    // The approval and the code it releases commit together, or neither.
-    let code = if approve && request.action == "reactivate" {
-        Some(
-            super::actions::issue_reactivation(
-                &mut tx,
-                &me,
-                &request.subject,
-                &request.reason,
-                category,
-                now,
+            super::log::record(
+                tx,
+                &Action {
+                    staff_id: &me.id,
+                    pseudonym: &me.pseudonym,
+                    action: "unlock",
+                    subject: &request.subject,
+                    reason: &request.reason,
+                    citizen: Some((
+                        &request.subject,
+                        "The helpdesk unlocked your account",
+                        category,
+                    )),
+                    at: now,
+                },
             )
-            .await?,
-        )
-    } else {
-        None
-    };
-    tx.commit().await?;
+            .await?;
+        }
+        if approve {
+            match request.action.as_str() {
+                "suspend_client" | "grant_national_id" => {
+                    super::clients::carry_out(&state, ops_texts(lang), tx, &me, &request, now)
+                        .await?;
+                }
+                "approve_application" => {
+                    super::review::carry_out(tx, ops_texts(lang), &me, &request, now).await?;
+                }
+                _ => {}
+            }
+        }
+        // The approval and the code it releases commit together, or neither.
+        let code = if approve && request.action == "reactivate" {
+            Some(
+                super::actions::issue_reactivation(
+                    tx,
+                    &me,
+                    &request.subject,
+                    &request.reason,
+                    category,
+                    now,
+                )
+                .await?,
+            )
+        } else {
+            None
+        };
+        Ok(code)
+    })?;
     state.reads.changed();
     if let Some(code) = code {
         return super::actions::code_page(&state, lang, &request.subject, code).await;

@@ -191,20 +191,21 @@ pub async fn decide(
         super::requests::request(&state, &me, "approve_application", &id, &reason, now).await?;
         return Ok(Redirect::to("/admin/review?done=requested").into_response());
     }
-    let mut tx = state.db.begin().await?;
-    settle(
-        &mut tx,
-        o,
-        &me,
-        &id,
-        status,
-        note.as_deref(),
-        action,
-        &reason.logged(),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+    crate::transaction!(state.db, AppError, |tx| {
+        settle(
+            tx,
+            o,
+            &me,
+            &id,
+            status,
+            note.as_deref(),
+            action,
+            &reason.logged(),
+            now,
+        )
+        .await?;
+        Ok(())
+    })?;
     Ok(Redirect::to(&format!("/admin/review?done={done}")).into_response())
 }
 

@@ -173,13 +173,11 @@ pub async fn signin_finish(
     };
     super::sign_in(&session, &who).await?;
     if !renewing {
-        let mut tx = state.db.begin().await?;
-        super::log::record(
-            &mut tx,
-            &super::log::Action::by(&member, "sign_in", "", "", now),
-        )
-        .await?;
-        tx.commit().await?;
+        crate::transaction!(state.db, sqlx::Error, |tx| {
+            super::log::record(tx, &super::log::Action::by(&member, "sign_in", "", "", now))
+                .await?;
+            Ok(())
+        })?;
     }
     Ok(Json(json!({ "redirect": "/admin" })).into_response())
 }
@@ -295,38 +293,39 @@ pub async fn register_finish(
             "The passkey could not be verified. Please try again.",
         ));
     };
-    let mut tx = state.db.begin().await?;
-    if !staff::update_staff_enrolled(&mut tx, &e.staff_id, &e.token_hash, now).await? {
+    let row = StaffPasskeyRow {
+        credential_id: B64.encode(passkey.cred_id()),
+        staff_id: e.staff_id.clone(),
+        passkey: serde_json::to_string(&passkey)?,
+    };
+    let enrolled = crate::transaction!(state.db, sqlx::Error, |tx| {
+        if !staff::update_staff_enrolled(tx, &e.staff_id, &e.token_hash, now).await? {
+            // Nothing written yet: committing this empty transaction changes nothing.
+            return Ok(false);
+        }
+        staff::insert_staff_passkey(tx, &row, now).await?;
+        let member = staff::find_staff(&state.db, &e.staff_id).await?;
+        super::log::record(
+            tx,
+            &super::log::Action {
+                staff_id: &e.staff_id,
+                pseudonym: member.as_ref().map_or("", |m| m.pseudonym.as_str()),
+                action: "enrol",
+                subject: &e.staff_id,
+                reason: "",
+                citizen: None,
+                at: now,
+            },
+        )
+        .await?;
+        Ok(true)
+    })?;
+    if !enrolled {
         return Err(CeremonyError(
             StatusCode::BAD_REQUEST,
             "This enrolment link was used already.",
         ));
     }
-    staff::insert_staff_passkey(
-        &mut tx,
-        &StaffPasskeyRow {
-            credential_id: B64.encode(passkey.cred_id()),
-            staff_id: e.staff_id.clone(),
-            passkey: serde_json::to_string(&passkey)?,
-        },
-        now,
-    )
-    .await?;
-    let member = staff::find_staff(&state.db, &e.staff_id).await?;
-    super::log::record(
-        &mut tx,
-        &super::log::Action {
-            staff_id: &e.staff_id,
-            pseudonym: member.as_ref().map_or("", |m| m.pseudonym.as_str()),
-            action: "enrol",
-            subject: &e.staff_id,
-            reason: "",
-            citizen: None,
-            at: now,
-        },
-    )
-    .await?;
-    tx.commit().await?;
     session.remove::<Enrolling>(ENROLMENT).await?;
     Ok(Json(json!({ "redirect": "/admin/signin" })).into_response())
 }

@@ -147,20 +147,21 @@ pub async fn set_status(
         return Err(AppError::BadRequest(texts(lang).staff_enrolling.into()));
     }
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    let why = (status == "disabled").then(|| reason.logged());
-    staff::update_staff_status(&mut tx, &member.id, status, why.as_deref()).await?;
-    super::log::record(
-        &mut tx,
-        &Action::by(
-            &me,
-            &format!("staff_{change}"),
-            &member.id,
-            &reason.logged(),
-            now,
-        ),
-    )
-    .await?;
-    tx.commit().await?;
+    crate::transaction!(state.db, AppError, |tx| {
+        let why = (status == "disabled").then(|| reason.logged());
+        staff::update_staff_status(tx, &member.id, status, why.as_deref()).await?;
+        super::log::record(
+            tx,
+            &Action::by(
+                &me,
+                &format!("staff_{change}"),
+                &member.id,
+                &reason.logged(),
+                now,
+            ),
+        )
+        .await?;
+        Ok(())
+    })?;
     Ok(Redirect::to(&format!("/admin/staff?done={change}")).into_response())
 }

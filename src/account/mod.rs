@@ -250,9 +250,9 @@ pub async fn end_all_sessions(
     let Some(me) = who(&state, &session).await? else {
         return Ok(Redirect::to("/signin").into_response());
     };
-    let mut tx = state.db.begin().await?;
-    let ended = accounts::delete_sessions_of_person(&mut tx, &me.person_id).await?;
-    tx.commit().await?;
+    let ended = crate::transaction!(state.db, AppError, |tx| {
+        Ok(accounts::delete_sessions_of_person(tx, &me.person_id).await?)
+    })?;
     record_event(
         &state.writer,
         &me.person_id,
@@ -343,11 +343,12 @@ pub async fn remove_passkey(
             "This is your last passkey. Without it you need a recovery code or the helpdesk to sign in with a passkey again. Tick the confirmation to remove it anyway.".into(),
         ));
     }
-    let mut tx = state.db.begin().await?;
-    if !accounts::delete_passkey(&mut tx, &account.id, &form.credential_id).await? {
-        return Err(AppError::NotFound);
-    }
-    tx.commit().await?;
+    crate::transaction!(state.db, AppError, |tx| {
+        if !accounts::delete_passkey(tx, &account.id, &form.credential_id).await? {
+            return Err(AppError::NotFound);
+        }
+        Ok(())
+    })?;
     record_event(
         &state.writer,
         &me.person_id,
@@ -402,21 +403,24 @@ pub async fn report(
     )
     .await;
     if form.lock.as_deref() == Some("yes") {
-        let mut tx = state.db.begin().await?;
-        if let Some(account) = accounts::find_account_by_person(&state.db, &me.person_id).await? {
-            accounts::update_account_lock(
-                &mut tx,
-                &account.id,
-                Some(i64::MAX),
-                Some("locked by the citizen: activity not theirs"),
-            )
-            .await?;
-        }
-        accounts::delete_sessions_of_person(&mut tx, &me.person_id).await?;
-        // "This wasn't me": no service receives the citizen's data until the helpdesk has
-        // checked, not even one holding offline access.
-        crate::store::oauth::update_grants_revoked_of_person(&mut tx, &me.person_id, now).await?;
-        tx.commit().await?;
+        crate::transaction!(state.db, AppError, |tx| {
+            if let Some(account) =
+                accounts::find_account_by_person(&state.db, &me.person_id).await?
+            {
+                accounts::update_account_lock(
+                    tx,
+                    &account.id,
+                    Some(i64::MAX),
+                    Some("locked by the citizen: activity not theirs"),
+                )
+                .await?;
+            }
+            accounts::delete_sessions_of_person(tx, &me.person_id).await?;
+            // "This wasn't me": no service receives the citizen's data until the helpdesk has
+            // checked, not even one holding offline access.
+            crate::store::oauth::update_grants_revoked_of_person(tx, &me.person_id, now).await?;
+            Ok(())
+        })?;
         record_event(
             &state.writer,
             &me.person_id,

@@ -80,16 +80,17 @@ pub async fn issue_code(db: &Db, national_id: &str, now: i64) -> anyhow::Result<
         .await?
         .ok_or_else(|| anyhow::anyhow!("no person with that national ID is in the registry"))?;
     let code = new_code();
-    let mut tx = db.begin().await?;
-    accounts::insert_activation_code(
-        &mut tx,
-        &sha256_b64(&normalise(&code)),
-        &person.id,
-        now,
-        now + CODE_LIFETIME,
-    )
-    .await?;
-    tx.commit().await?;
+    crate::transaction!(db, anyhow::Error, |tx| {
+        accounts::insert_activation_code(
+            tx,
+            &sha256_b64(&normalise(&code)),
+            &person.id,
+            now,
+            now + CODE_LIFETIME,
+        )
+        .await?;
+        Ok(())
+    })?;
     record_event(
         &crate::store::writer::Writer::new(db.clone()),
         &person.id,

@@ -209,6 +209,24 @@ where
     }
 }
 
+/// Why a registration's transaction rolls back: a refusal (its message), or the database.
+enum Rollback {
+    Refused(&'static str),
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for Rollback {
+    fn from(e: sqlx::Error) -> Self {
+        Rollback::Database(e)
+    }
+}
+
+impl crate::store::Retry for Rollback {
+    fn is_conflict(&self) -> bool {
+        matches!(self, Rollback::Database(e) if crate::store::is_conflict(e))
+    }
+}
+
 fn webauthn(state: &AppState) -> Result<&webauthn_rs::Webauthn, CeremonyError> {
     state.webauthn.as_deref().ok_or_else(|| {
         CeremonyError(
@@ -349,42 +367,43 @@ pub async fn register_finish(
             "This identity is locked. Contact the helpdesk.".into(),
         ));
     }
-    let mut tx = state.db.begin().await?;
-    // The activation code is spent together with the passkey it let in: both or neither.
-    if let Some(hash) = &ceremony.code_hash
-        && !accounts::update_activation_code_used(&mut tx, hash, &ceremony.person_id, now).await?
-    {
-        return Err(refused(
-            "This activation code has already been used or has expired.",
-        ));
-    }
-    if ceremony.is_activation {
-        accounts::insert_account(&mut tx, &ceremony.account_id, &ceremony.person_id, now).await?;
-    }
-    let stored = accounts::insert_passkey(
-        &mut tx,
-        &accounts::PasskeyRow {
-            credential_id,
-            account_id: ceremony.account_id.clone(),
-            name: format!(
-                "Passkey added {}",
-                crate::clock::rfc3339(now).get(..10).unwrap_or("")
-            ),
-            passkey: stored_json,
-            sign_count: flags.counter,
-            backup_eligible: i64::from(flags.backup_eligible),
-            backup_state: i64::from(flags.backup_state),
-            created_at: now,
-            last_used_at: None,
-            kind: kind.to_owned(),
-            aaguid,
-        },
-    )
-    .await?;
-    if !stored {
-        return Err(refused("This passkey is already registered."));
-    }
-    tx.commit().await?;
+    let row = accounts::PasskeyRow {
+        credential_id,
+        account_id: ceremony.account_id.clone(),
+        name: format!(
+            "Passkey added {}",
+            crate::clock::rfc3339(now).get(..10).unwrap_or("")
+        ),
+        passkey: stored_json,
+        sign_count: flags.counter,
+        backup_eligible: i64::from(flags.backup_eligible),
+        backup_state: i64::from(flags.backup_state),
+        created_at: now,
+        last_used_at: None,
+        kind: kind.to_owned(),
+        aaguid,
+    };
+    crate::transaction!(state.db, Rollback, |tx| {
+        // The activation code is spent together with the passkey it let in: both or neither.
+        if let Some(hash) = &ceremony.code_hash
+            && !accounts::update_activation_code_used(tx, hash, &ceremony.person_id, now).await?
+        {
+            return Err(Rollback::Refused(
+                "This activation code has already been used or has expired.",
+            ));
+        }
+        if ceremony.is_activation {
+            accounts::insert_account(tx, &ceremony.account_id, &ceremony.person_id, now).await?;
+        }
+        if !accounts::insert_passkey(tx, &row).await? {
+            return Err(Rollback::Refused("This passkey is already registered."));
+        }
+        Ok(())
+    })
+    .map_err(|e| match e {
+        Rollback::Refused(message) => refused(message),
+        Rollback::Database(e) => e.into(),
+    })?;
     if ceremony.via_code {
         session.remove::<Activating>(ACTIVATION).await?;
     }

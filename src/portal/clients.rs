@@ -322,20 +322,21 @@ pub async fn create(
         }
     };
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    let created = oidc::clients::create_in(&mut tx, &valid, now).await?;
-    clients::update_client_organisation(&mut tx, &created.row.id, &org).await?;
-    record(
-        &mut tx,
-        &org,
-        &actor(&who),
-        "create_sandbox_client",
-        &created.row.id,
-        &created.row.display_name,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+    let created = crate::transaction!(state.db, AppError, |tx| {
+        let created = oidc::clients::create_in(tx, &valid, now).await?;
+        clients::update_client_organisation(tx, &created.row.id, &org).await?;
+        record(
+            tx,
+            &org,
+            &actor(&who),
+            "create_sandbox_client",
+            &created.row.id,
+            &created.row.display_name,
+            now,
+        )
+        .await?;
+        Ok(created)
+    })?;
     if let Some(secret) = created.secret {
         session
             .insert(&secret_flash_key(&created.row.id), secret)
@@ -497,19 +498,20 @@ pub async fn edit(
         }
     };
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    oidc::clients::update_in(&mut tx, &id, &valid, now).await?;
-    record(
-        &mut tx,
-        client.organisation_id.as_deref().unwrap_or_default(),
-        &actor(&who),
-        "change_sandbox_client",
-        &id,
-        &valid.display_name,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+    crate::transaction!(state.db, AppError, |tx| {
+        oidc::clients::update_in(tx, &id, &valid, now).await?;
+        record(
+            tx,
+            client.organisation_id.as_deref().unwrap_or_default(),
+            &actor(&who),
+            "change_sandbox_client",
+            &id,
+            &valid.display_name,
+            now,
+        )
+        .await?;
+        Ok(())
+    })?;
     state.reads.changed();
     Ok(Redirect::to(&format!("/portal/clients/{id}")).into_response())
 }
@@ -663,19 +665,20 @@ pub async fn submit(
         sandbox_client_id: Some(id.clone()),
         legal_basis,
     };
-    let mut tx = state.db.begin().await?;
-    client_applications::insert_client_application(&mut tx, &row).await?;
-    record(
-        &mut tx,
-        &org.id,
-        &actor(&who),
-        "submit_for_production",
-        &id,
-        &format!("application {}", row.id),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+    crate::transaction!(state.db, AppError, |tx| {
+        client_applications::insert_client_application(tx, &row).await?;
+        record(
+            tx,
+            &org.id,
+            &actor(&who),
+            "submit_for_production",
+            &id,
+            &format!("application {}", row.id),
+            now,
+        )
+        .await?;
+        Ok(())
+    })?;
     state.reads.changed();
     Ok(Redirect::to(&format!("/portal/clients/{id}")).into_response())
 }
@@ -793,19 +796,20 @@ pub async fn production_redirect_uris(
         .iter()
         .map(|u| u.as_str().to_owned())
         .collect();
-    let mut tx = state.db.begin().await?;
-    clients::replace_client_redirect_uris(&mut tx, &id, "login", &uris, now).await?;
-    record(
-        &mut tx,
-        client.organisation_id.as_deref().unwrap_or_default(),
-        &actor(&who),
-        "change_redirect_uris",
-        &id,
-        &uris.join(" "),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+    crate::transaction!(state.db, AppError, |tx| {
+        clients::replace_client_redirect_uris(tx, &id, "login", &uris, now).await?;
+        record(
+            tx,
+            client.organisation_id.as_deref().unwrap_or_default(),
+            &actor(&who),
+            "change_redirect_uris",
+            &id,
+            &uris.join(" "),
+            now,
+        )
+        .await?;
+        Ok(())
+    })?;
     state.reads.changed();
     Ok(Redirect::to(&format!("/portal/clients/{id}")).into_response())
 }

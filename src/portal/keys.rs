@@ -289,23 +289,23 @@ pub async fn rotate_secret(
             rfc3339(until)
         ),
     };
-    let mut tx = state.db.begin().await?;
-    if !clients::update_client_secret_rotated(&mut tx, &id, &sha256_b64(&secret), until, now)
-        .await?
-    {
-        return Err(AppError::NotFound);
-    }
-    record(
-        &mut tx,
-        client.organisation_id.as_deref().unwrap_or_default(),
-        &actor(&who),
-        "rotate_secret",
-        &id,
-        &detail,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+    crate::transaction!(state.db, AppError, |tx| {
+        if !clients::update_client_secret_rotated(tx, &id, &sha256_b64(&secret), until, now).await?
+        {
+            return Err(AppError::NotFound);
+        }
+        record(
+            tx,
+            client.organisation_id.as_deref().unwrap_or_default(),
+            &actor(&who),
+            "rotate_secret",
+            &id,
+            &detail,
+            now,
+        )
+        .await?;
+        Ok(())
+    })?;
     state.reads.changed();
     session.insert(&secret_flash_key(&id), secret).await?;
     Ok(Redirect::to(&format!("/portal/clients/{id}")).into_response())
@@ -424,29 +424,30 @@ pub async fn change_keys(
         (None, None) => String::new(),
     };
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    if !clients::update_client_keys(
-        &mut tx,
-        &id,
-        valid.jwks.as_deref(),
-        valid.jwks_uri.as_deref(),
-        now,
-    )
-    .await?
-    {
-        return Err(AppError::NotFound);
-    }
-    record(
-        &mut tx,
-        client.organisation_id.as_deref().unwrap_or_default(),
-        &actor(&who),
-        "change_keys",
-        &id,
-        &detail,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+    crate::transaction!(state.db, AppError, |tx| {
+        if !clients::update_client_keys(
+            tx,
+            &id,
+            valid.jwks.as_deref(),
+            valid.jwks_uri.as_deref(),
+            now,
+        )
+        .await?
+        {
+            return Err(AppError::NotFound);
+        }
+        record(
+            tx,
+            client.organisation_id.as_deref().unwrap_or_default(),
+            &actor(&who),
+            "change_keys",
+            &id,
+            &detail,
+            now,
+        )
+        .await?;
+        Ok(())
+    })?;
     state.reads.changed();
     Ok(Redirect::to(&format!("/portal/clients/{id}/keys")).into_response())
 }

@@ -99,34 +99,27 @@ pub async fn create(
         created_by: who.id.clone(),
         created_at: now,
     };
-    let mut tx = state.db.begin().await?;
-    if !portal::insert_organisation(&mut tx, &row).await? {
-        return Err(AppError::BadRequest(format!(
-            "An organisation with registration number {} is already registered. Ask one of its \
-             owners to invite you.",
-            row.registration_number
-        )));
-    }
-    portal::insert_member(
-        &mut tx,
-        &row.id,
-        &who.id,
-        Role::Owner.as_str(),
-        &who.id,
-        now,
-    )
-    .await?;
-    record(
-        &mut tx,
-        &row.id,
-        &actor(&who),
-        "create_organisation",
-        &row.id,
-        &format!("{} ({})", row.legal_name, row.registration_number),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+    crate::transaction!(state.db, AppError, |tx| {
+        if !portal::insert_organisation(tx, &row).await? {
+            return Err(AppError::BadRequest(format!(
+                "An organisation with registration number {} is already registered. Ask one of its \
+                 owners to invite you.",
+                row.registration_number
+            )));
+        }
+        portal::insert_member(tx, &row.id, &who.id, Role::Owner.as_str(), &who.id, now).await?;
+        record(
+            tx,
+            &row.id,
+            &actor(&who),
+            "create_organisation",
+            &row.id,
+            &format!("{} ({})", row.legal_name, row.registration_number),
+            now,
+        )
+        .await?;
+        Ok(())
+    })?;
     Ok(Redirect::to(&format!("/portal/organisations/{}", row.id)).into_response())
 }
 
@@ -251,33 +244,34 @@ pub async fn invite(
         .ok_or(AppError::NotFound)?;
     let now = state.clock.now();
     let token = random_token(32);
-    let mut tx = state.db.begin().await?;
-    portal::insert_invitation(
-        &mut tx,
-        &InvitationRow {
-            token_hash: sha256_b64(&token),
-            organisation_id: id.clone(),
-            email: email.clone(),
-            role: role.as_str().to_owned(),
-            invited_by: who.id.clone(),
-            created_at: now,
-            expires_at: now + INVITATION_LIFETIME_SECS,
-            accepted_by: None,
-            accepted_at: None,
-        },
-    )
-    .await?;
-    record(
-        &mut tx,
-        &id,
-        &actor(&who),
-        "invite_member",
-        &email,
-        &format!("as {}", role.as_str()),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+    crate::transaction!(state.db, AppError, |tx| {
+        portal::insert_invitation(
+            tx,
+            &InvitationRow {
+                token_hash: sha256_b64(&token),
+                organisation_id: id.clone(),
+                email: email.clone(),
+                role: role.as_str().to_owned(),
+                invited_by: who.id.clone(),
+                created_at: now,
+                expires_at: now + INVITATION_LIFETIME_SECS,
+                accepted_by: None,
+                accepted_at: None,
+            },
+        )
+        .await?;
+        record(
+            tx,
+            &id,
+            &actor(&who),
+            "invite_member",
+            &email,
+            &format!("as {}", role.as_str()),
+            now,
+        )
+        .await?;
+        Ok(())
+    })?;
     let link = state
         .config
         .issuer
@@ -363,37 +357,38 @@ pub async fn accept(
 ) -> Result<Response, AppError> {
     let (invitation, org) = open_invitation(&state, &token).await?;
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    if !portal::update_invitation_accepted(&mut tx, &invitation.token_hash, &who.id, now).await? {
-        return Err(AppError::BadRequest(
-            "This invitation has expired or was already used.".into(),
-        ));
-    }
-    if !portal::insert_member(
-        &mut tx,
-        &org.id,
-        &who.id,
-        &invitation.role,
-        &invitation.invited_by,
-        now,
-    )
-    .await?
-    {
-        return Err(AppError::BadRequest(
-            "You are already a member of this organisation.".into(),
-        ));
-    }
-    record(
-        &mut tx,
-        &org.id,
-        &actor(&who),
-        "join",
-        &invitation.email,
-        &format!("as {}", invitation.role),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+    crate::transaction!(state.db, AppError, |tx| {
+        if !portal::update_invitation_accepted(tx, &invitation.token_hash, &who.id, now).await? {
+            return Err(AppError::BadRequest(
+                "This invitation has expired or was already used.".into(),
+            ));
+        }
+        if !portal::insert_member(
+            tx,
+            &org.id,
+            &who.id,
+            &invitation.role,
+            &invitation.invited_by,
+            now,
+        )
+        .await?
+        {
+            return Err(AppError::BadRequest(
+                "You are already a member of this organisation.".into(),
+            ));
+        }
+        record(
+            tx,
+            &org.id,
+            &actor(&who),
+            "join",
+            &invitation.email,
+            &format!("as {}", invitation.role),
+            now,
+        )
+        .await?;
+        Ok(())
+    })?;
     Ok(Redirect::to(&format!("/portal/organisations/{}", org.id)).into_response())
 }
 

@@ -86,27 +86,34 @@ pub async fn ensure_client(
         secret_changed_at: None,
         protocol: clients::OIDC.to_owned(),
     };
-    let mut tx = db.begin().await?;
-    tx.lock(Lock::PortalClient).await?;
-    match clients::find_client_in_tx(&mut tx, PORTAL_CLIENT_ID).await? {
-        None => clients::insert_client(&mut tx, &row).await?,
-        Some(existing) => {
-            clients::update_client_environment(&mut tx, PORTAL_CLIENT_ID, environment, now).await?;
-            if existing.secret_hash != row.secret_hash {
-                clients::update_client_secret_rotated(
-                    &mut tx,
-                    PORTAL_CLIENT_ID,
-                    row.secret_hash.as_deref().unwrap_or_default(),
-                    now,
-                    now,
-                )
-                .await?;
+    crate::transaction!(db, anyhow::Error, |tx| {
+        tx.lock(Lock::PortalClient).await?;
+        match clients::find_client_in_tx(tx, PORTAL_CLIENT_ID).await? {
+            None => clients::insert_client(tx, &row).await?,
+            Some(existing) => {
+                clients::update_client_environment(tx, PORTAL_CLIENT_ID, environment, now).await?;
+                if existing.secret_hash != row.secret_hash {
+                    clients::update_client_secret_rotated(
+                        tx,
+                        PORTAL_CLIENT_ID,
+                        row.secret_hash.as_deref().unwrap_or_default(),
+                        now,
+                        now,
+                    )
+                    .await?;
+                }
             }
         }
-    }
-    clients::replace_client_redirect_uris(&mut tx, PORTAL_CLIENT_ID, "login", &[callback], now)
+        clients::replace_client_redirect_uris(
+            tx,
+            PORTAL_CLIENT_ID,
+            "login",
+            std::slice::from_ref(&callback),
+            now,
+        )
         .await?;
-    tx.commit().await?;
+        Ok(())
+    })?;
     Ok(secret)
 }
 

@@ -489,10 +489,7 @@ pub fn new_client_id() -> String {
 
 /// Stores a validated client with a new `client_id` (and a new secret when it uses one).
 pub async fn create(db: &Db, client: &ValidClient, now: i64) -> Result<CreatedClient, sqlx::Error> {
-    let mut tx = db.begin().await?;
-    let created = create_in(&mut tx, client, now).await?;
-    tx.commit().await?;
-    Ok(created)
+    crate::transaction!(db, sqlx::Error, |tx| { create_in(tx, client, now).await })
 }
 
 /// [`create`] inside a caller's transaction.

@@ -210,23 +210,24 @@ pub async fn register(
     let id = clients::new_client_id();
     // The token is checked (and spent) first, so nobody without one learns anything; a
     // registration that then fails rolls back and leaves the token unspent.
-    let mut tx = state.db.begin().await?;
-    if !client_rows::update_initial_access_token_used(&mut tx, &initial, &id, now).await? {
-        return Err(OAuthError::invalid_token(
-            "the initial access token is unknown, used or expired",
-        ));
-    }
-    let request = parse_metadata(&body)?;
-    let valid = clients::validate(&request, false)?;
-    let created = clients::create_with_id(&mut tx, &id, &valid, now).await?;
-    let registration_token = random_token(32);
-    client_rows::update_registration_token_hash(
-        &mut tx,
-        &created.row.id,
-        &sha256_b64(&registration_token),
-    )
-    .await?;
-    tx.commit().await?;
+    let (created, registration_token) = crate::transaction!(state.db, Rollback, |tx| {
+        if !client_rows::update_initial_access_token_used(tx, &initial, &id, now).await? {
+            return Err(Rollback::Refused(OAuthError::invalid_token(
+                "the initial access token is unknown, used or expired",
+            )));
+        }
+        let request = parse_metadata(&body).map_err(Rollback::Refused)?;
+        let valid = clients::validate(&request, false).map_err(|e| Rollback::Refused(e.into()))?;
+        let created = clients::create_with_id(tx, &id, &valid, now).await?;
+        let registration_token = random_token(32);
+        client_rows::update_registration_token_hash(
+            tx,
+            &created.row.id,
+            &sha256_b64(&registration_token),
+        )
+        .await?;
+        Ok((created, registration_token))
+    })?;
     let mut body = describe(&state, &created.row).await?;
     if let Value::Object(map) = &mut body {
         map.insert(
@@ -238,6 +239,34 @@ pub async fn register(
         }
     }
     Ok(answer(StatusCode::CREATED, body))
+}
+
+/// Why a registration's transaction rolls back: the request is refused (after the initial
+/// access token was spent in it, which the rollback undoes), or the database failed.
+enum Rollback {
+    Refused(OAuthError),
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for Rollback {
+    fn from(e: sqlx::Error) -> Self {
+        Rollback::Database(e)
+    }
+}
+
+impl crate::store::Retry for Rollback {
+    fn is_conflict(&self) -> bool {
+        matches!(self, Rollback::Database(e) if crate::store::is_conflict(e))
+    }
+}
+
+impl From<Rollback> for OAuthError {
+    fn from(e: Rollback) -> Self {
+        match e {
+            Rollback::Refused(e) => e,
+            Rollback::Database(e) => e.into(),
+        }
+    }
 }
 
 /// Checks the registration access token for `client_id`; the same 401 for an unknown client.
@@ -311,9 +340,9 @@ pub async fn update(
             "token_endpoint_auth_method cannot change; register a new client instead".into(),
         ));
     }
-    let mut tx = state.db.begin().await?;
-    clients::update_in(&mut tx, &id, &valid, state.clock.now()).await?;
-    tx.commit().await?;
+    crate::transaction!(state.db, sqlx::Error, |tx| {
+        clients::update_in(tx, &id, &valid, state.clock.now()).await
+    })?;
     state.reads.changed();
     let row = client_rows::find_oidc_client(&state.db, &id)
         .await?

@@ -66,9 +66,9 @@ pub async fn revoke(
         && t.client_id == client.id
     {
         if t.kind == "refresh" {
-            let mut tx = state.db.begin().await?;
-            oauth::update_grant_revoked(&mut tx, &t.grant_id, now).await?;
-            tx.commit().await?;
+            crate::transaction!(state.db, sqlx::Error, |tx| {
+                oauth::update_grant_revoked(tx, &t.grant_id, now).await
+            })?;
         } else {
             oauth::update_token_revoked(&state.db, &hash, now).await?;
         }

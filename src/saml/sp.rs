@@ -127,6 +127,12 @@ pub enum RegisterError {
     Db(#[from] sqlx::Error),
 }
 
+impl crate::store::Retry for RegisterError {
+    fn is_conflict(&self) -> bool {
+        matches!(self, RegisterError::Db(e) if crate::store::is_conflict(e))
+    }
+}
+
 fn invalid(text: impl Into<String>) -> RegisterError {
     RegisterError::Invalid(text.into())
 }
@@ -225,95 +231,96 @@ pub async fn register(
     let mut scopes: BTreeSet<String> = required.union(&optional).cloned().collect();
     scopes.insert("openid".to_owned());
 
-    let mut tx = db.begin().await?;
-    let existing = saml_sps::find_saml_sp_by_entity_id_in_tx(&mut tx, &meta.entity_id).await?;
-    let (client_id, replaced) = match existing {
-        Some(row) if !opts.replace => {
-            return Err(invalid(format!(
-                "{} is already registered (client_id {}): add --replace to update it from this metadata (its client_id and NameIDs stay)",
-                meta.entity_id, row.client_id
-            )));
+    let (client_id, replaced) = crate::transaction!(db, RegisterError, |tx| {
+        let existing = saml_sps::find_saml_sp_by_entity_id_in_tx(tx, &meta.entity_id).await?;
+        let (client_id, replaced) = match existing {
+            Some(row) if !opts.replace => {
+                return Err(invalid(format!(
+                    "{} is already registered (client_id {}): add --replace to update it from this metadata (its client_id and NameIDs stay)",
+                    meta.entity_id, row.client_id
+                )));
+            }
+            Some(row) => (row.client_id, true),
+            None => (format!("saml-{}", new_client_id()), false),
+        };
+        let join = |set: &BTreeSet<String>| set.iter().cloned().collect::<Vec<_>>().join(" ");
+        let environment = if opts.sandbox {
+            clients::SANDBOX
+        } else {
+            clients::PRODUCTION
+        };
+        let row = ClientRow {
+            id: client_id.clone(),
+            display_name: name.clone(),
+            purpose: purpose.clone(),
+            logo_uri: None,
+            application_type: "web".to_owned(),
+            // No key can ever satisfy an empty key set, and OpenID Connect never looks this
+            // client up anyway: the row only satisfies the table's checks.
+            auth_method: "private_key_jwt".to_owned(),
+            secret_hash: None,
+            jwks: Some(r#"{"keys":[]}"#.to_owned()),
+            jwks_uri: None,
+            id_token_alg: "RS256".to_owned(),
+            scopes: join(&scopes),
+            // Pairwise NameIDs differ per provider.
+            sector_id: meta.entity_id.clone(),
+            status: "active".to_owned(),
+            status_reason: None,
+            created_at: now,
+            updated_at: now,
+            min_acr: opts.min_assurance.clone(),
+            optional_scopes: join(&optional_scopes),
+            logo_type: None,
+            grant_types: String::new(),
+            environment: environment.to_owned(),
+            organisation_id: None,
+            sandbox_client_id: None,
+            previous_secret_hash: None,
+            previous_secret_expires_at: None,
+            secret_changed_at: None,
+            protocol: clients::SAML.to_owned(),
+        };
+        let signing = serde_json::to_string(&meta.signing_certificates)
+            .map_err(|e| invalid(format!("certificates: {e}")))?;
+        let requested = serde_json::to_string(&meta.requested_attributes)
+            .map_err(|e| invalid(format!("requested attributes: {e}")))?;
+        let sp = NewSamlSp {
+            client_id: &client_id,
+            entity_id: &meta.entity_id,
+            authn_requests_signed: meta.authn_requests_signed,
+            encrypt_assertions: opts.encrypt,
+            signing_certificates: &signing,
+            encryption_certificate: meta.encryption_certificate.as_deref(),
+            requested_attributes: &requested,
+            metadata_source: &opts.source,
+        };
+        if replaced {
+            // Status (a disabled provider stays disabled), sector and creation time stay.
+            clients::update_client_metadata(tx, &row).await?;
+            clients::update_client_environment(tx, &client_id, environment, now).await?;
+            saml_sps::update_saml_sp(tx, &sp, now).await?;
+            saml_sps::delete_saml_endpoints(tx, &client_id).await?;
+        } else {
+            clients::insert_client(tx, &row).await?;
+            saml_sps::insert_saml_sp(tx, &sp, now).await?;
         }
-        Some(row) => (row.client_id, true),
-        None => (format!("saml-{}", new_client_id()), false),
-    };
-    let join = |set: &BTreeSet<String>| set.iter().cloned().collect::<Vec<_>>().join(" ");
-    let environment = if opts.sandbox {
-        clients::SANDBOX
-    } else {
-        clients::PRODUCTION
-    };
-    let row = ClientRow {
-        id: client_id.clone(),
-        display_name: name,
-        purpose,
-        logo_uri: None,
-        application_type: "web".to_owned(),
-        // No key can ever satisfy an empty key set, and OpenID Connect never looks this
-        // client up anyway: the row only satisfies the table's checks.
-        auth_method: "private_key_jwt".to_owned(),
-        secret_hash: None,
-        jwks: Some(r#"{"keys":[]}"#.to_owned()),
-        jwks_uri: None,
-        id_token_alg: "RS256".to_owned(),
-        scopes: join(&scopes),
-        // Pairwise NameIDs differ per provider.
-        sector_id: meta.entity_id.clone(),
-        status: "active".to_owned(),
-        status_reason: None,
-        created_at: now,
-        updated_at: now,
-        min_acr: opts.min_assurance.clone(),
-        optional_scopes: join(&optional_scopes),
-        logo_type: None,
-        grant_types: String::new(),
-        environment: environment.to_owned(),
-        organisation_id: None,
-        sandbox_client_id: None,
-        previous_secret_hash: None,
-        previous_secret_expires_at: None,
-        secret_changed_at: None,
-        protocol: clients::SAML.to_owned(),
-    };
-    let signing = serde_json::to_string(&meta.signing_certificates)
-        .map_err(|e| invalid(format!("certificates: {e}")))?;
-    let requested = serde_json::to_string(&meta.requested_attributes)
-        .map_err(|e| invalid(format!("requested attributes: {e}")))?;
-    let sp = NewSamlSp {
-        client_id: &client_id,
-        entity_id: &meta.entity_id,
-        authn_requests_signed: meta.authn_requests_signed,
-        encrypt_assertions: opts.encrypt,
-        signing_certificates: &signing,
-        encryption_certificate: meta.encryption_certificate.as_deref(),
-        requested_attributes: &requested,
-        metadata_source: &opts.source,
-    };
-    if replaced {
-        // Status (a disabled provider stays disabled), sector and creation time stay.
-        clients::update_client_metadata(&mut tx, &row).await?;
-        clients::update_client_environment(&mut tx, &client_id, environment, now).await?;
-        saml_sps::update_saml_sp(&mut tx, &sp, now).await?;
-        saml_sps::delete_saml_endpoints(&mut tx, &client_id).await?;
-    } else {
-        clients::insert_client(&mut tx, &row).await?;
-        saml_sps::insert_saml_sp(&mut tx, &sp, now).await?;
-    }
-    for (kind, list) in [("acs", &meta.acs), ("slo", &meta.slo)] {
-        for (seq, e) in list.iter().enumerate() {
-            let endpoint = SamlEndpointRow {
-                kind: kind.to_owned(),
-                seq: seq as i64,
-                location: e.location.clone(),
-                binding: e.binding.clone(),
-                idx: e.index.map(i64::from),
-                is_default: e.is_default,
-                response_location: e.response_location.clone(),
-            };
-            saml_sps::insert_saml_endpoint(&mut tx, &client_id, &endpoint).await?;
+        for (kind, list) in [("acs", &meta.acs), ("slo", &meta.slo)] {
+            for (seq, e) in list.iter().enumerate() {
+                let endpoint = SamlEndpointRow {
+                    kind: kind.to_owned(),
+                    seq: seq as i64,
+                    location: e.location.clone(),
+                    binding: e.binding.clone(),
+                    idx: e.index.map(i64::from),
+                    is_default: e.is_default,
+                    response_location: e.response_location.clone(),
+                };
+                saml_sps::insert_saml_endpoint(tx, &client_id, &endpoint).await?;
+            }
         }
-    }
-    tx.commit().await?;
+        Ok((client_id, replaced))
+    })?;
     Ok(Registered {
         client_id,
         replaced,

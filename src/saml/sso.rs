@@ -488,22 +488,20 @@ pub async fn answer(
     // The release is on record before the browser carries the assertion away.
     let mut released = vec!["NameID"];
     released.extend(attributes.iter().map(|a| a.friendly_name));
-    let mut tx = state.db.begin().await?;
-    crate::ledger::append(
-        &mut tx,
-        &crate::ledger::Release {
-            person_id: &person.id,
-            client_id: &client.id,
-            client_name: &client.display_name,
-            purpose: &client.purpose,
-            claims: released,
-            acr: &class_ref,
-            channel: "saml",
-            at: now,
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    let release = crate::ledger::Release {
+        person_id: &person.id,
+        client_id: &client.id,
+        client_name: &client.display_name,
+        purpose: &client.purpose,
+        claims: released,
+        acr: &class_ref,
+        channel: "saml",
+        at: now,
+    };
+    crate::transaction!(state.db, AppError, |tx| {
+        crate::ledger::append(tx, &release).await?;
+        Ok(())
+    })?;
     Ok(deliver(ctx, &signed))
 }
 

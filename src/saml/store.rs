@@ -111,11 +111,12 @@ async fn set_status(
     reason: Option<&str>,
     now: i64,
 ) -> Result<Option<String>, sqlx::Error> {
-    let mut tx = db.begin().await?;
-    let Some(row) = saml_sps::find_saml_sp_by_entity_id_in_tx(&mut tx, entity_id).await? else {
-        return Ok(None);
-    };
-    clients::update_client_status(&mut tx, &row.client_id, status, reason, now).await?;
-    tx.commit().await?;
-    Ok(Some(row.client_id))
+    crate::transaction!(db, sqlx::Error, |tx| {
+        // Nothing written yet when there is no such provider: the commit changes nothing.
+        let Some(row) = saml_sps::find_saml_sp_by_entity_id_in_tx(tx, entity_id).await? else {
+            return Ok(None);
+        };
+        clients::update_client_status(tx, &row.client_id, status, reason, now).await?;
+        Ok(Some(row.client_id))
+    })
 }

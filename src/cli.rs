@@ -798,11 +798,12 @@ async fn client(config: Config, command: ClientCommand) -> anyhow::Result<()> {
             if reason.is_empty() {
                 anyhow::bail!("--reason must say why the client is disabled");
             }
-            let mut tx = db.begin().await?;
-            let found =
-                clients::update_client_status(&mut tx, &client_id, "disabled", Some(reason), now)
-                    .await?;
-            tx.commit().await?;
+            let found = crate::transaction!(db, anyhow::Error, |tx| {
+                Ok(
+                    clients::update_client_status(tx, &client_id, "disabled", Some(reason), now)
+                        .await?,
+                )
+            })?;
             if !found {
                 anyhow::bail!("no client {client_id}: `civitas client list` shows them");
             }

@@ -178,9 +178,10 @@ pub async fn ensure_demo_client(db: &Db, now: i64) -> anyhow::Result<String> {
     };
     let valid = oidc::clients::validate(&request, false)
         .map_err(|e| anyhow::anyhow!("demo client: {e}"))?;
-    let mut tx = db.begin().await?;
-    oidc::clients::create_with_id(&mut tx, DEMO_CLIENT_ID, &valid, now).await?;
-    tx.commit().await?;
+    crate::transaction!(db, anyhow::Error, |tx| {
+        oidc::clients::create_with_id(tx, DEMO_CLIENT_ID, &valid, now).await?;
+        Ok(())
+    })?;
     clients::update_client_secret_hash(db, DEMO_CLIENT_ID, &hash, now).await?;
     Ok(secret)
 }

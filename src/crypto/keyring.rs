@@ -104,16 +104,17 @@ pub async fn ensure_keys(
     subject: &Subject,
     now: i64,
 ) -> anyhow::Result<Vec<String>> {
-    let mut tx = db.begin().await?;
-    tx.lock(Lock::SigningKeys).await?;
-    let mut created = Vec::new();
-    for alg in Alg::ALL {
-        let rows = signing_keys::find_signing_keys_for_alg(&mut tx, alg.as_str()).await?;
-        if rows.iter().all(|r| key_state(r, now) == KeyState::Expired) {
-            created.push(add_key(&mut tx, dir, subject, alg, now, now).await?);
+    let created = crate::transaction!(db, anyhow::Error, |tx| {
+        tx.lock(Lock::SigningKeys).await?;
+        let mut created = Vec::new();
+        for alg in Alg::ALL {
+            let rows = signing_keys::find_signing_keys_for_alg(tx, alg.as_str()).await?;
+            if rows.iter().all(|r| key_state(r, now) == KeyState::Expired) {
+                created.push(add_key(tx, dir, subject, alg, now, now).await?);
+            }
         }
-    }
-    tx.commit().await?;
+        Ok(created)
+    })?;
     Ok(created)
 }
 
@@ -129,11 +130,12 @@ pub async fn rotate(
     prepublish: Duration,
     grace: Duration,
 ) -> anyhow::Result<Vec<SigningKeyRow>> {
-    let mut tx = db.begin().await?;
-    let added = rotate_in(&mut tx, dir, subject, algs, now, prepublish, grace).await?;
-    // If the commit fails the new files stay behind unused; they are never deleted here, as
-    // a commit whose answer was lost may still have succeeded.
-    tx.commit().await?;
+    // If a commit fails the new files stay behind unused (a transaction run again writes
+    // new ones); they are never deleted here, as a commit whose answer was lost may still
+    // have succeeded.
+    let added = crate::transaction!(db, anyhow::Error, |tx| {
+        rotate_in(tx, dir, subject, algs, now, prepublish, grace).await
+    })?;
     Ok(added)
 }
 

@@ -271,54 +271,56 @@ pub async fn checkpoint(
         .signing_key(Alg::Es256)
         .await
         .ok_or_else(|| anyhow::anyhow!("no active ES256 signing key to sign the checkpoint"))?;
-    let mut tx = db.begin().await?;
-    tx.lock(Lock::LedgerCheckpoint).await?;
-    let last = releases::find_last_checkpoint(&mut tx).await?;
-    if let (Some(last), Some(interval)) = (&last, once_per.filter(|i| *i > 0))
-        && last.created_at.div_euclid(interval) == now.div_euclid(interval)
-    {
-        return Ok(None);
-    }
-    let mut heads = releases::find_chain_heads(&mut tx).await?;
-    if let Some(staff) = staff_log::head(&mut tx).await? {
-        heads.push(staff);
-    }
-    // The order verification replays them in (byte order of the chain names), whatever the
-    // database's collation.
-    heads.sort_by(|a, b| a.person_id.cmp(&b.person_id));
-    let changed: Vec<HeadRow> = heads
-        .iter()
-        .filter(|h| h.seq > h.checkpointed_seq)
-        .cloned()
-        .collect();
-    if changed.is_empty() && last.is_some() {
-        return Ok(None);
-    }
-    let leaves: Vec<[u8; 32]> = heads
-        .iter()
-        .map(|h| leaf_hash(&h.person_id, h.seq, &h.hash))
-        .collect();
-    let claims = CheckpointClaims {
-        iss: issuer.to_owned(),
-        seq: last.as_ref().map_or(1, |c| c.seq + 1),
-        iat: now,
-        chains: heads.len() as i64,
-        root: B64.encode(merkle_root(&leaves)),
-        prev: last
-            .as_ref()
-            .map(|c| checkpoint_link(&c.jws))
-            .unwrap_or_default(),
-    };
-    let row = CheckpointRow {
-        seq: claims.seq,
-        created_at: now,
-        chains: claims.chains,
-        root: claims.root.clone(),
-        jws: crate::crypto::jws::sign(&signer, &kid, &claims)?,
-    };
-    releases::insert_checkpoint(&mut tx, &row, &changed).await?;
-    tx.commit().await?;
-    Ok(Some(row))
+    // The early answers (`None`) come before any write but the lock's: committing them
+    // changes nothing else.
+    crate::transaction!(db, anyhow::Error, |tx| {
+        tx.lock(Lock::LedgerCheckpoint).await?;
+        let last = releases::find_last_checkpoint(tx).await?;
+        if let (Some(last), Some(interval)) = (&last, once_per.filter(|i| *i > 0))
+            && last.created_at.div_euclid(interval) == now.div_euclid(interval)
+        {
+            return Ok(None);
+        }
+        let mut heads = releases::find_chain_heads(tx).await?;
+        if let Some(staff) = staff_log::head(tx).await? {
+            heads.push(staff);
+        }
+        // The order verification replays them in (byte order of the chain names), whatever the
+        // database's collation.
+        heads.sort_by(|a, b| a.person_id.cmp(&b.person_id));
+        let changed: Vec<HeadRow> = heads
+            .iter()
+            .filter(|h| h.seq > h.checkpointed_seq)
+            .cloned()
+            .collect();
+        if changed.is_empty() && last.is_some() {
+            return Ok(None);
+        }
+        let leaves: Vec<[u8; 32]> = heads
+            .iter()
+            .map(|h| leaf_hash(&h.person_id, h.seq, &h.hash))
+            .collect();
+        let claims = CheckpointClaims {
+            iss: issuer.to_owned(),
+            seq: last.as_ref().map_or(1, |c| c.seq + 1),
+            iat: now,
+            chains: heads.len() as i64,
+            root: B64.encode(merkle_root(&leaves)),
+            prev: last
+                .as_ref()
+                .map(|c| checkpoint_link(&c.jws))
+                .unwrap_or_default(),
+        };
+        let row = CheckpointRow {
+            seq: claims.seq,
+            created_at: now,
+            chains: claims.chains,
+            root: claims.root.clone(),
+            jws: crate::crypto::jws::sign(&signer, &kid, &claims)?,
+        };
+        releases::insert_checkpoint(tx, &row, &changed).await?;
+        Ok(Some(row))
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -331,24 +333,50 @@ pub async fn checkpoint(
 pub async fn prune(db: &Db, before: i64, now: i64) -> Result<(usize, u64), sqlx::Error> {
     let (mut chains, mut removed) = (0, 0);
     for (person_id, newest_expired) in releases::find_expired_records(db, before).await? {
-        let mut tx = db.begin().await?;
-        let (head, _) = releases::lock_chain_head(&mut tx, &person_id).await?;
-        // The head stays: the chain goes on from it.
-        let through = newest_expired.min(head - 1);
-        let Some(through_hash) = releases::find_record_hash(&mut tx, &person_id, through).await?
-        else {
-            continue;
-        };
-        let mut marker = new_row(&person_id, "retention", now);
-        marker.event = "pruned".into();
-        marker.purpose = format!("Records 1 to {through} passed the retention period");
-        marker.claims = format!("{through} {through_hash}");
-        chain(&mut tx, marker).await?;
-        removed += releases::delete_records_through(&mut tx, &person_id, through).await?;
-        tx.commit().await?;
-        chains += 1;
+        let pruned = crate::transaction!(db, Unpruned, |tx| {
+            let (head, _) = releases::lock_chain_head(tx, &person_id).await?;
+            // The head stays: the chain goes on from it.
+            let through = newest_expired.min(head - 1);
+            let Some(through_hash) = releases::find_record_hash(tx, &person_id, through).await?
+            else {
+                return Err(Unpruned::Nothing);
+            };
+            let mut marker = new_row(&person_id, "retention", now);
+            marker.event = "pruned".into();
+            marker.purpose = format!("Records 1 to {through} passed the retention period");
+            marker.claims = format!("{through} {through_hash}");
+            chain(tx, marker).await?;
+            Ok(releases::delete_records_through(tx, &person_id, through).await?)
+        });
+        match pruned {
+            Ok(n) => {
+                removed += n;
+                chains += 1;
+            }
+            Err(Unpruned::Nothing) => {}
+            Err(Unpruned::Database(e)) => return Err(e),
+        }
     }
     Ok((chains, removed))
+}
+
+/// Why a chain's pruning rolls back: nothing in it to remove (its head locked for nothing),
+/// or the database failed.
+enum Unpruned {
+    Nothing,
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for Unpruned {
+    fn from(e: sqlx::Error) -> Self {
+        Unpruned::Database(e)
+    }
+}
+
+impl crate::store::Retry for Unpruned {
+    fn is_conflict(&self) -> bool {
+        matches!(self, Unpruned::Database(e) if crate::store::is_conflict(e))
+    }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -56,6 +56,12 @@ pub enum ImportError {
     Database(#[from] sqlx::Error),
 }
 
+impl crate::store::Retry for ImportError {
+    fn is_conflict(&self) -> bool {
+        matches!(self, ImportError::Database(e) if crate::store::is_conflict(e))
+    }
+}
+
 fn list(errors: &[RowError]) -> String {
     errors
         .iter()
@@ -105,34 +111,38 @@ pub async fn import_persons(
     progress: &ProgressBar,
 ) -> Result<ImportSummary, ImportError> {
     let other = if source == "demo" { "registry" } else { "demo" };
-    let mut tx = db.begin().await?;
-    if persons::count_persons_by_source_in_tx(&mut tx, other).await? > 0 {
-        return Err(ImportError::MixedSources {
-            existing: other,
-            incoming: source.to_owned(),
-        });
-    }
-    let (mut inserted, mut updated) = (0, 0);
-    for batch in all.chunks(persons::UPSERT_BATCH) {
-        let ids: Vec<&str> = batch.iter().map(|p| p.national_id.as_str()).collect();
-        let count = persons::count_persons_flagged_otherwise_in_tx(&mut tx, &ids, test).await?;
-        if count > 0 {
-            return Err(ImportError::TestFlagConflict {
-                count,
-                existing: if test { "real" } else { "test" },
-                hint: if test {
-                    "without --test, or leave them out"
-                } else {
-                    "with --test, or leave them out"
-                },
+    // A transaction that runs again counts its rows again, from where this one started.
+    let start = progress.position();
+    let (inserted, updated) = crate::transaction!(db, ImportError, |tx| {
+        progress.set_position(start);
+        if persons::count_persons_by_source_in_tx(tx, other).await? > 0 {
+            return Err(ImportError::MixedSources {
+                existing: other,
+                incoming: source.to_owned(),
             });
         }
-        let counts = persons::upsert_persons(&mut tx, batch, source, test, now).await?;
-        inserted += counts.inserted;
-        updated += counts.updated;
-        progress.inc(batch.len() as u64);
-    }
-    tx.commit().await?;
+        let (mut inserted, mut updated) = (0, 0);
+        for batch in all.chunks(persons::UPSERT_BATCH) {
+            let ids: Vec<&str> = batch.iter().map(|p| p.national_id.as_str()).collect();
+            let count = persons::count_persons_flagged_otherwise_in_tx(tx, &ids, test).await?;
+            if count > 0 {
+                return Err(ImportError::TestFlagConflict {
+                    count,
+                    existing: if test { "real" } else { "test" },
+                    hint: if test {
+                        "without --test, or leave them out"
+                    } else {
+                        "with --test, or leave them out"
+                    },
+                });
+            }
+            let counts = persons::upsert_persons(tx, batch, source, test, now).await?;
+            inserted += counts.inserted;
+            updated += counts.updated;
+            progress.inc(batch.len() as u64);
+        }
+        Ok((inserted, updated))
+    })?;
     let total = all.len() as u64;
     Ok(ImportSummary {
         total,

@@ -409,30 +409,31 @@ pub async fn replace_recovery_codes(
     codes: &[(String, String)],
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    let mut tx = db.begin().await?;
-    on_tx!(&mut tx, |c| sqlx::query(
-        "DELETE FROM recovery_codes WHERE account_id = $1"
-    )
-    .bind(account_id)
-    .execute(&mut *c)
-    .await
-    .map(drop))?;
-    for (lookup, hash) in codes {
-        on_tx!(&mut tx, |c| {
-            sqlx::query(
-            "INSERT INTO recovery_codes (id, account_id, code_hash, created_at, lookup) VALUES ($1, $2, $3, $4, $5)"
+    crate::transaction!(db, sqlx::Error, |tx| {
+        on_tx!(tx, |c| sqlx::query(
+            "DELETE FROM recovery_codes WHERE account_id = $1"
         )
-        .bind(uuid::Uuid::new_v4().to_string())
         .bind(account_id)
-        .bind(hash)
-        .bind(now)
-        .bind(lookup)
-        .execute(c)
+        .execute(&mut *c)
         .await
-        .map(drop)
-        })?;
-    }
-    tx.commit().await
+        .map(drop))?;
+        for (lookup, hash) in codes {
+            on_tx!(tx, |c| {
+                sqlx::query(
+                "INSERT INTO recovery_codes (id, account_id, code_hash, created_at, lookup) VALUES ($1, $2, $3, $4, $5)"
+            )
+            .bind(uuid::Uuid::new_v4().to_string())
+            .bind(account_id)
+            .bind(hash)
+            .bind(now)
+            .bind(lookup)
+            .execute(c)
+            .await
+            .map(drop)
+            })?;
+        }
+        Ok(())
+    })
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]

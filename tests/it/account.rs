@@ -15,16 +15,17 @@ async fn the_account_page_shows_services_sessions_history_and_details_and_withdr
     let db = TestDb::sqlite();
     let app = TestApp::spawn(&db).await;
     let person = seeded_person(&app).await;
-    let mut tx = app.state.db.begin().await.unwrap();
-    civitas::store::accounts::insert_account(
-        &mut tx,
-        &uuid::Uuid::new_v4().to_string(),
-        &person,
-        app.state.clock.now(),
-    )
-    .await
+    civitas::transaction!(app.state.db, sqlx::Error, |tx| {
+        civitas::store::accounts::insert_account(
+            tx,
+            &uuid::Uuid::new_v4().to_string(),
+            &person,
+            app.state.clock.now(),
+        )
+        .await?;
+        Ok(())
+    })
     .unwrap();
-    tx.commit().await.unwrap();
     let (client_id, secret) = register(&app, web_client("Tax Board")).await;
     let secret = secret.unwrap();
     consent(&app, &person, &client_id, "openid profile email").await;
@@ -200,29 +201,29 @@ async fn passkeys_are_renamed_and_removed_and_this_wasnt_me_locks_at_once() {
     let app = TestApp::spawn(&db).await;
     let person = seeded_person(&app).await;
     let account_id = uuid::Uuid::new_v4().to_string();
-    let mut tx = app.state.db.begin().await.unwrap();
-    civitas::store::accounts::insert_account(&mut tx, &account_id, &person, app.state.clock.now())
-        .await
-        .unwrap();
-    civitas::store::accounts::insert_passkey(
-        &mut tx,
-        &civitas::store::accounts::PasskeyRow {
-            credential_id: "cred-1".into(),
-            account_id: account_id.clone(),
-            name: "Phone".into(),
-            passkey: "{}".into(),
-            sign_count: 0,
-            backup_eligible: 1,
-            backup_state: 1,
-            created_at: 0,
-            last_used_at: None,
-            kind: "passkey".into(),
-            aaguid: None,
-        },
-    )
-    .await
+    civitas::transaction!(app.state.db, sqlx::Error, |tx| {
+        civitas::store::accounts::insert_account(tx, &account_id, &person, app.state.clock.now())
+            .await?;
+        civitas::store::accounts::insert_passkey(
+            tx,
+            &civitas::store::accounts::PasskeyRow {
+                credential_id: "cred-1".into(),
+                account_id: account_id.clone(),
+                name: "Phone".into(),
+                passkey: "{}".into(),
+                sign_count: 0,
+                backup_eligible: 1,
+                backup_state: 1,
+                created_at: 0,
+                last_used_at: None,
+                kind: "passkey".into(),
+                aaguid: None,
+            },
+        )
+        .await?;
+        Ok(())
+    })
     .unwrap();
-    tx.commit().await.unwrap();
     let (browser, _) = signed_in_browser(&app, &person, "urn:civitas:loa:substantial").await;
     let post = |path: &'static str, form: Vec<(&'static str, &'static str)>| {
         browser
@@ -323,23 +324,24 @@ async fn the_release_history_pages_filters_and_downloads() {
         } else {
             ("bank", "First Bank")
         };
-        let mut tx = app.state.db.begin().await.unwrap();
-        civitas::ledger::append(
-            &mut tx,
-            &civitas::ledger::Release {
-                person_id: &person,
-                client_id,
-                client_name: name,
-                purpose: "Checking",
-                claims: vec!["sub", "name"],
-                acr: "urn:civitas:loa:substantial",
-                channel: if i % 2 == 0 { "id_token" } else { "userinfo" },
-                at: now + i,
-            },
-        )
-        .await
+        civitas::transaction!(app.state.db, sqlx::Error, |tx| {
+            civitas::ledger::append(
+                tx,
+                &civitas::ledger::Release {
+                    person_id: &person,
+                    client_id,
+                    client_name: name,
+                    purpose: "Checking",
+                    claims: vec!["sub", "name"],
+                    acr: "urn:civitas:loa:substantial",
+                    channel: if i % 2 == 0 { "id_token" } else { "userinfo" },
+                    at: now + i,
+                },
+            )
+            .await?;
+            Ok(())
+        })
         .unwrap();
-        tx.commit().await.unwrap();
     }
     let (browser, _) = signed_in_browser(&app, &person, "urn:civitas:loa:substantial").await;
     let get = |path: String| {

@@ -37,31 +37,30 @@ async fn staff_browser(app: &TestApp, role: Role, name: &str) -> (reqwest::Clien
 async fn activated(app: &TestApp, person: &str, with_passkey: bool) -> String {
     let now = app.state.clock.now();
     let account_id = uuid::Uuid::new_v4().to_string();
-    let mut tx = app.state.db.begin().await.unwrap();
-    accounts::insert_account(&mut tx, &account_id, person, now)
-        .await
-        .unwrap();
-    if with_passkey {
-        accounts::insert_passkey(
-            &mut tx,
-            &accounts::PasskeyRow {
-                credential_id: uuid::Uuid::new_v4().to_string(),
-                account_id: account_id.clone(),
-                name: "Phone".into(),
-                passkey: "{}".into(),
-                sign_count: 0,
-                backup_eligible: 1,
-                backup_state: 1,
-                created_at: now,
-                last_used_at: None,
-                kind: "passkey".into(),
-                aaguid: None,
-            },
-        )
-        .await
-        .unwrap();
-    }
-    tx.commit().await.unwrap();
+    civitas::transaction!(app.state.db, sqlx::Error, |tx| {
+        accounts::insert_account(tx, &account_id, person, now).await?;
+        if with_passkey {
+            accounts::insert_passkey(
+                tx,
+                &accounts::PasskeyRow {
+                    credential_id: uuid::Uuid::new_v4().to_string(),
+                    account_id: account_id.clone(),
+                    name: "Phone".into(),
+                    passkey: "{}".into(),
+                    sign_count: 0,
+                    backup_eligible: 1,
+                    backup_state: 1,
+                    created_at: now,
+                    last_used_at: None,
+                    kind: "passkey".into(),
+                    aaguid: None,
+                },
+            )
+            .await?;
+        }
+        Ok(())
+    })
+    .unwrap();
     account_id
 }
 

@@ -319,11 +319,11 @@ async fn apply(app: &TestApp, name: &str, scopes: &str) -> String {
         sandbox_client_id: None,
         legal_basis: None,
     };
-    let mut tx = app.state.db.begin().await.unwrap();
-    client_applications::insert_client_application(&mut tx, &row)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    civitas::transaction!(app.state.db, sqlx::Error, |tx| {
+        client_applications::insert_client_application(tx, &row).await?;
+        Ok(())
+    })
+    .unwrap();
     row.id
 }
 

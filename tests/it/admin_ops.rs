@@ -161,16 +161,17 @@ async fn the_operator_sees_readiness_keys_requests_and_insider_guard_alerts_and_
     // A member the insider guard locked, and a request that waits, show.
     let (guarded, guarded_id) = staff_browser(&app, Role::Helpdesk).await;
     drop(guarded);
-    let mut tx = app.state.db.begin().await.unwrap();
-    staff::update_staff_status(
-        &mut tx,
-        &guarded_id,
-        "locked",
-        Some("insider guard: 31 record openings within an hour (limit 30)"),
-    )
-    .await
+    civitas::transaction!(app.state.db, sqlx::Error, |tx| {
+        staff::update_staff_status(
+            tx,
+            &guarded_id,
+            "locked",
+            Some("insider guard: 31 record openings within an hour (limit 30)"),
+        )
+        .await?;
+        Ok(())
+    })
     .unwrap();
-    tx.commit().await.unwrap();
     let (shop, _) = register(&app, web_client("Corner Shop")).await;
     let r = admin_post(
         &app,
@@ -281,34 +282,35 @@ async fn the_ledger_status_verifies_now_and_the_staff_log_filters_pages_and_down
     // 60 actions over three days: 40 by one member, 20 by another.
     let day = 86_400;
     let start = 1_767_225_600; // 2026-01-01T00:00:00Z
-    let mut tx = app.state.db.begin().await.unwrap();
-    for i in 0..60_i64 {
-        let (who, action) = if i % 3 == 0 {
-            (&bob, "resume_client")
-        } else {
-            (&alice, "suspend_client")
-        };
-        let reason = if i == 59 {
-            "=HYPERLINK(\"https://evil.example\")".to_owned()
-        } else {
-            format!("other: T-{i}")
-        };
-        record(
-            &mut tx,
-            &Action {
-                staff_id: who,
-                pseudonym: "T-1",
-                action,
-                subject: "client-1",
-                reason: &reason,
-                citizen: None,
-                at: start + (i / 20) * day + i,
-            },
-        )
-        .await
-        .unwrap();
-    }
-    tx.commit().await.unwrap();
+    civitas::transaction!(app.state.db, sqlx::Error, |tx| {
+        for i in 0..60_i64 {
+            let (who, action) = if i % 3 == 0 {
+                (&bob, "resume_client")
+            } else {
+                (&alice, "suspend_client")
+            };
+            let reason = if i == 59 {
+                "=HYPERLINK(\"https://evil.example\")".to_owned()
+            } else {
+                format!("other: T-{i}")
+            };
+            record(
+                tx,
+                &Action {
+                    staff_id: who,
+                    pseudonym: "T-1",
+                    action,
+                    subject: "client-1",
+                    reason: &reason,
+                    citizen: None,
+                    at: start + (i / 20) * day + i,
+                },
+            )
+            .await?;
+        }
+        Ok(())
+    })
+    .unwrap();
     let issuer = app.state.config.issuer.as_str().to_owned();
     civitas::ledger::checkpoint(
         &app.state.db,

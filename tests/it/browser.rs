@@ -418,20 +418,19 @@ async fn a_helpdesk_member_signs_in_with_a_passkey_and_unlocks_a_citizen_who_the
     let me = &civitas::demo::population()[0];
     // A citizen locked out (not for fraud: one person may lift it).
     let account_id = uuid::Uuid::new_v4().to_string();
-    let mut tx = app.state.db.begin().await.unwrap();
     let now = app.state.clock.now();
-    civitas::store::accounts::insert_account(&mut tx, &account_id, &person, now)
-        .await
-        .unwrap();
-    civitas::store::accounts::update_account_lock(
-        &mut tx,
-        &account_id,
-        Some(i64::MAX),
-        Some("locked by the helpdesk"),
-    )
-    .await
+    civitas::transaction!(app.state.db, sqlx::Error, |tx| {
+        civitas::store::accounts::insert_account(tx, &account_id, &person, now).await?;
+        civitas::store::accounts::update_account_lock(
+            tx,
+            &account_id,
+            Some(i64::MAX),
+            Some("locked by the helpdesk"),
+        )
+        .await?;
+        Ok(())
+    })
     .unwrap();
-    tx.commit().await.unwrap();
     // The member is bootstrapped as `civitas staff create` does it.
     let (member, token) = civitas::admin::members::create(
         &app.state.db,

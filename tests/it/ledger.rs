@@ -159,24 +159,23 @@ async fn people(app: &TestApp, n: usize) -> Vec<String> {
 
 /// Appends a release for `person` at `at`, as the token endpoint does.
 async fn release(app: &TestApp, person: &str, at: i64) -> releases::ReleaseRow {
-    let mut tx = app.state.db.begin().await.unwrap();
-    let row = civitas::ledger::append(
-        &mut tx,
-        &civitas::ledger::Release {
-            person_id: person,
-            client_id: "c1",
-            client_name: "Tax Board",
-            purpose: "Taxes",
-            claims: vec!["sub", "name"],
-            acr: "urn:civitas:loa:substantial",
-            channel: "id_token",
-            at,
-        },
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    row
+    civitas::transaction!(app.state.db, sqlx::Error, |tx| {
+        civitas::ledger::append(
+            tx,
+            &civitas::ledger::Release {
+                person_id: person,
+                client_id: "c1",
+                client_name: "Tax Board",
+                purpose: "Taxes",
+                claims: vec!["sub", "name"],
+                acr: "urn:civitas:loa:substantial",
+                channel: "id_token",
+                at,
+            },
+        )
+        .await
+    })
+    .unwrap()
 }
 
 fn out(o: &std::process::Output) -> (bool, String) {
@@ -320,9 +319,11 @@ async fn checkpoints_sign_every_head_verify_with_the_jwks_and_catch_a_cut_chain(
         text.contains(&format!("record number 5 of chain {a}")) && text.contains("gone"),
         "{text}"
     );
-    let mut tx = app.state.db.begin().await.unwrap();
-    releases::insert_release(&mut tx, &last).await.unwrap();
-    tx.commit().await.unwrap();
+    civitas::transaction!(app.state.db, sqlx::Error, |tx| {
+        releases::insert_release(tx, &last).await?;
+        Ok(())
+    })
+    .unwrap();
     let (ok, text) = out(&db.civitas(&["ledger", "verify"]));
     assert!(ok, "{text}");
 

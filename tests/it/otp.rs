@@ -11,16 +11,17 @@ use crate::support::{
 };
 
 pub(crate) async fn activated(app: &TestApp, person: &str) {
-    let mut tx = app.state.db.begin().await.unwrap();
-    civitas::store::accounts::insert_account(
-        &mut tx,
-        &uuid::Uuid::new_v4().to_string(),
-        person,
-        app.state.clock.now(),
-    )
-    .await
+    civitas::transaction!(app.state.db, sqlx::Error, |tx| {
+        civitas::store::accounts::insert_account(
+            tx,
+            &uuid::Uuid::new_v4().to_string(),
+            person,
+            app.state.clock.now(),
+        )
+        .await?;
+        Ok(())
+    })
     .unwrap();
-    tx.commit().await.unwrap();
 }
 
 pub(crate) fn last_code(app: &TestApp) -> String {
@@ -307,16 +308,17 @@ async fn a_one_time_code_signs_in_without_javascript_once_and_locks_after_too_ma
         .await
         .unwrap()
         .unwrap();
-    let mut tx = app.state.db.begin().await.unwrap();
-    civitas::store::accounts::update_account_lock(
-        &mut tx,
-        &account.id,
-        Some(i64::MAX),
-        Some("reported stolen"),
-    )
-    .await
+    civitas::transaction!(app.state.db, sqlx::Error, |tx| {
+        civitas::store::accounts::update_account_lock(
+            tx,
+            &account.id,
+            Some(i64::MAX),
+            Some("reported stolen"),
+        )
+        .await?;
+        Ok(())
+    })
     .unwrap();
-    tx.commit().await.unwrap();
     post(
         "/signin/code",
         vec![

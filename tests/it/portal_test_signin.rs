@@ -428,18 +428,18 @@ async fn the_test_sign_in_page_is_for_sandbox_clients_and_members_who_may_test(d
         .remove(0)
         .developer_id;
     // Added as a viewer (what accepting an invitation with that role records).
-    let mut tx = app.state.db.begin().await.unwrap();
-    let added = civitas::store::portal::insert_member(
-        &mut tx,
-        &org,
-        &other_id,
-        "viewer",
-        "developer:owner",
-        app.state.clock.now(),
-    )
-    .await
+    let added = civitas::transaction!(app.state.db, sqlx::Error, |tx| {
+        civitas::store::portal::insert_member(
+            tx,
+            &org,
+            &other_id,
+            "viewer",
+            "developer:owner",
+            app.state.clock.now(),
+        )
+        .await
+    })
     .unwrap();
-    tx.commit().await.unwrap();
     assert!(added);
     assert_eq!(page(&other, &sandbox).await, 403, "a viewer only reads");
     let (status, _) = portal::page(&app, &other, &format!("/portal/clients/{sandbox}")).await;

@@ -46,11 +46,11 @@ pub async fn new_named_staff(app: &TestApp, role: Role, name: &str) -> StaffRow 
         created_at: app.state.clock.now(),
         enrol_expires_at: None,
     };
-    let mut tx = app.state.db.begin().await.unwrap();
-    staff::insert_staff(&mut tx, &row, &format!("unused-{unique}"))
-        .await
-        .expect("insert staff");
-    tx.commit().await.unwrap();
+    civitas::transaction!(app.state.db, sqlx::Error, |tx| {
+        staff::insert_staff(tx, &row, &format!("unused-{unique}")).await?;
+        Ok(())
+    })
+    .expect("insert staff");
     row
 }
 

@@ -428,6 +428,55 @@ pub fn list(n: usize, offset: usize) -> String {
 mod tests {
     use super::anonymous_parameters as anon;
 
+    /// The lines (1, 2, …) of `text` that begin a transaction, comments left out.
+    fn begun_at(text: &str) -> Vec<usize> {
+        text.lines()
+            .enumerate()
+            .filter(|(_, line)| line.contains(".begin()") && !line.trim_start().starts_with("//"))
+            .map(|(n, _)| n + 1)
+            .collect()
+    }
+
+    /// Every transaction runs through `transaction!`, which runs it again when it loses a
+    /// race: one begun anywhere else (here `Db::begin` and the macro, and the group-commit
+    /// writer with its own retry) would fail on the first serialization failure.
+    #[test]
+    fn transactions_begin_only_in_the_retrying_macro() {
+        assert_eq!(
+            begun_at("// db.begin()\n  let tx = db.begin();\n/// x.begin()"),
+            [2]
+        );
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let allowed = [
+            root.join("src/store/mod.rs"),
+            root.join("src/store/writer.rs"),
+        ];
+        let (mut dirs, mut found) = (vec![root.join("src")], Vec::new());
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("read a source folder") {
+                let path = entry.expect("read a source folder").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") && !allowed.contains(&path) {
+                    let text = std::fs::read_to_string(&path).expect("read a source file");
+                    let name = path
+                        .strip_prefix(root)
+                        .unwrap_or(&path)
+                        .display()
+                        .to_string();
+                    found.extend(begun_at(&text).into_iter().map(|n| format!("{name}:{n}")));
+                }
+            }
+        }
+        found.sort();
+        assert!(
+            found.is_empty(),
+            "transactions begun outside `crate::transaction!` (not retried when they lose a \
+             race): {}",
+            found.join(", ")
+        );
+    }
+
     #[test]
     fn parameters_in_order_become_anonymous_and_any_other_sql_stays() {
         assert_eq!(

@@ -191,19 +191,20 @@ pub async fn withdraw(
         return Ok(Redirect::to("/signin").into_response());
     };
     let now = state.clock.now();
-    let removed = crate::transaction!(state.db, AppError, |tx| {
-        Ok(oauth::delete_consent_and_revoke(tx, &me.person_id, &form.client_id, now).await?)
+    // The withdrawal and its record in one transaction: acknowledged means both happened.
+    crate::transaction!(state.db, AppError, |tx| {
+        if oauth::delete_consent_and_revoke(tx, &me.person_id, &form.client_id, now).await? {
+            crate::authn::record_event_in(
+                tx,
+                &me.person_id,
+                "consent_withdrawn",
+                "Consent for a service was withdrawn",
+                now,
+            )
+            .await?;
+        }
+        Ok(())
     })?;
-    if removed {
-        record_event(
-            &state.writer,
-            &me.person_id,
-            "consent_withdrawn",
-            "Consent for a service was withdrawn",
-            now,
-        )
-        .await;
-    }
     Ok(Redirect::to("/account#services").into_response())
 }
 

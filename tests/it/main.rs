@@ -39,4 +39,5 @@ mod saml_sp;
 mod saml_xmlsec;
 mod scale_out;
 mod shutdown;
+mod sigkill;
 mod web;

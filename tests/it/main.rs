@@ -40,4 +40,5 @@ mod saml_xmlsec;
 mod scale_out;
 mod shutdown;
 mod sigkill;
+mod soak;
 mod web;

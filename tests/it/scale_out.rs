@@ -268,7 +268,7 @@ async fn two_instances_sign_one_ledger_checkpoint_per_interval(db: TestDb) {
 // ---- the cluster: scripts/cluster.sh ----
 
 /// A cluster started by `scripts/cluster.sh` in a temporary folder, stopped when dropped.
-struct Cluster {
+pub(crate) struct Cluster {
     dir: tempfile::TempDir,
     env: std::collections::HashMap<String, String>,
 }
@@ -286,7 +286,7 @@ fn nginx_available() -> bool {
 
 impl Cluster {
     /// `None` (after a loud message) when PostgreSQL or nginx is missing and not required.
-    fn start(args: &[&str]) -> Option<Self> {
+    pub(crate) fn start(args: &[&str]) -> Option<Self> {
         let required = std::env::var("CIVITAS_REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
         let have_pg = Command::new("sh")
             .args([
@@ -330,7 +330,7 @@ impl Cluster {
         Some(cluster)
     }
 
-    fn run(&self, args: &[&str]) {
+    pub(crate) fn run(&self, args: &[&str]) {
         let out = Command::new(script())
             .args(args)
             .arg(self.dir.path())
@@ -343,7 +343,7 @@ impl Cluster {
         );
     }
 
-    fn var(&self, name: &str) -> &str {
+    pub(crate) fn var(&self, name: &str) -> &str {
         self.env
             .get(name)
             .unwrap_or_else(|| panic!("{name} in the cluster's env"))

@@ -3,6 +3,7 @@
 //! move forward.
 
 pub mod admin;
+pub mod load;
 pub mod oidc;
 pub mod portal;
 pub mod postgres;

@@ -627,6 +627,11 @@ fn markdown(r: &Results) -> String {
         );
     }
     let _ = writeln!(o);
+    include(
+        &mut o,
+        "Where the missed targets go (bench/ANALYSIS.md)",
+        "ANALYSIS.md",
+    );
 
     floors(&mut o, r);
 
@@ -763,6 +768,12 @@ fn markdown(r: &Results) -> String {
         let _ = writeln!(o);
     }
 
+    include(
+        &mut o,
+        "Soak: two instances, an instance killed, the primary failed over (bench/soak.md)",
+        "soak.md",
+    );
+
     let _ = writeln!(o, "## Errors, server warnings, noise\n");
     let mut any = false;
     for f in &r.failures {
@@ -896,6 +907,15 @@ fn markdown(r: &Results) -> String {
 }
 
 /// Where the two cores' time went during each scenario (medians over runs).
+/// A hand-written (or separately measured) section kept in `bench/NAME`, under `title`; the
+/// file is named in the title, so nobody edits BENCHMARKS.md for it. Nothing when it is absent.
+fn include(o: &mut String, title: &str, name: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(name);
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        let _ = writeln!(o, "## {title}\n\n{}\n", text.trim_end());
+    }
+}
+
 fn cpu_table(o: &mut String, r: &Results) {
     let cores = r.machine.cores.max(1) as f64;
     let _ = writeln!(

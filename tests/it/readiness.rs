@@ -125,3 +125,25 @@ async fn readyz_is_200_with_a_reachable_sqlite_database() {
     );
     app.stop().await;
 }
+
+/// `civitas health`, the image's healthcheck: exit 0 for a ready server, 1 (saying why) for
+/// one that does not answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_health_command_asks_readyz() {
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn(&db).await;
+    let out = db.civitas(&["health", "--url", &app.base]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("ready:"));
+    app.stop().await;
+
+    let closed = format!("http://127.0.0.1:{}", crate::support::postgres::free_port());
+    let out = db.civitas(&["health", "--url", &closed]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("/readyz does not answer"), "{err}");
+}

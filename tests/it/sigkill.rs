@@ -29,7 +29,7 @@ async fn sigkill_under_load_loses_no_acknowledged_write(db: TestDb) {
         base: base.clone(),
         child: Some(Server::start(&db, port)),
     };
-    server.ready().await;
+    server.ready(&db).await;
     let tally = Arc::new(Tally::new(Duration::from_secs(1)));
     let load = Load::new(&base, &seeded, tally.clone());
     let mut workers = Vec::new();
@@ -49,7 +49,7 @@ async fn sigkill_under_load_loses_no_acknowledged_write(db: TestDb) {
         server.kill();
         tokio::time::sleep(Duration::from_millis(200)).await;
         server.child = Some(Server::start(&db, server.port));
-        server.ready().await;
+        server.ready(&db).await;
     }
     tokio::time::sleep(Duration::from_millis(1000)).await;
     load.stop.store(true, std::sync::atomic::Ordering::Relaxed);

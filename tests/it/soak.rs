@@ -10,7 +10,7 @@
 //!
 //! ```sh
 //! CIVITAS_SOAK_SECS=600 CIVITAS_SOAK_OUT=bench/soak.md \
-//!   cargo test --release --test it soak -- --nocapture
+//!   cargo test --test it soak -- --nocapture
 //! ```
 
 use std::{
@@ -54,7 +54,7 @@ async fn soak_two_instances_through_a_restart_and_a_failover() {
         })
         .collect();
     for s in &servers {
-        s.ready().await;
+        s.ready(&db).await;
     }
 
     let tally = Arc::new(Tally::new(period));
@@ -84,7 +84,7 @@ async fn soak_two_instances_through_a_restart_and_a_failover() {
     events.push((start.elapsed(), "instance 2 killed (SIGKILL)".into()));
     tokio::time::sleep(Duration::from_millis(500)).await;
     servers[1].child = Some(Server::start_as(&db, ports[1], &issuer));
-    servers[1].ready().await;
+    servers[1].ready(&db).await;
     events.push((start.elapsed(), "instance 2 serving again".into()));
 
     tokio::time::sleep(Duration::from_secs(secs / 2).saturating_sub(start.elapsed())).await;
@@ -94,7 +94,7 @@ async fn soak_two_instances_through_a_restart_and_a_failover() {
     cluster.run(&["promote"]);
     events.push((start.elapsed(), "the standby promoted".into()));
     for s in &servers {
-        s.ready().await;
+        s.ready(&db).await;
     }
     events.push((start.elapsed(), "both instances ready".into()));
 
@@ -146,7 +146,7 @@ async fn soak_two_instances_through_a_restart_and_a_failover() {
              crashed and the standby promoted halfway. Afterwards: {summary}. Latency: each \
              acknowledged operation (a sign-in with its redemption, a refresh, a withdrawal, a \
              consent with its redirect). Made by `CIVITAS_SOAK_SECS={secs} CIVITAS_SOAK_OUT=bench/soak.md \
-             cargo test --release --test it soak -- --nocapture`.\n\n{table}"
+             cargo test --test it soak -- --nocapture` (the debug build CI tests).\n\n{table}"
         );
         std::fs::write(
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(&out),

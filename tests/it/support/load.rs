@@ -32,8 +32,14 @@ impl Server {
         Self::start_as(db, port, &format!("http://localhost:{port}"))
     }
 
-    /// Starts `civitas serve` on `port` with `issuer` (instances behind one address).
+    /// Starts `civitas serve` on `port` with `issuer` (instances behind one address); its
+    /// output goes to `civitas-PORT.log` in the test's folder.
     pub fn start_as(db: &TestDb, port: u16, issuer: &str) -> Child {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(Self::log_path(db, port))
+            .expect("server log");
         Command::new(env!("CARGO_BIN_EXE_civitas"))
             .arg("serve")
             .current_dir(db.dir.path())
@@ -42,12 +48,24 @@ impl Server {
             .env("CIVITAS_LISTEN", format!("127.0.0.1:{port}"))
             .env("CIVITAS_ISSUER", issuer)
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(log)
             .spawn()
             .expect("start civitas")
     }
 
-    pub async fn ready(&self) {
+    fn log_path(db: &TestDb, port: u16) -> std::path::PathBuf {
+        db.dir.path().join(format!("civitas-{port}.log"))
+    }
+
+    /// The end of the server's log, for a failure message.
+    pub fn log_tail(db: &TestDb, port: u16) -> String {
+        let text = std::fs::read_to_string(Self::log_path(db, port)).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(20)..].join("\n")
+    }
+
+    /// Waits (up to a minute) until `/readyz` answers 200; `db` names the log to show if not.
+    pub async fn ready(&self, db: &TestDb) {
         let http = reqwest::Client::new();
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
@@ -55,7 +73,12 @@ impl Server {
             if r.is_ok_and(|r| r.status() == 200) {
                 return;
             }
-            assert!(Instant::now() < deadline, "the server did not come back");
+            assert!(
+                Instant::now() < deadline,
+                "the server on port {} did not come back; its log:\n{}",
+                self.port,
+                Self::log_tail(db, self.port)
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }

@@ -9,7 +9,7 @@
 //! `bench/soak.md`, which `bench/run.sh` includes):
 //!
 //! ```sh
-//! CIVITAS_SOAK_SECS=600 CIVITAS_SOAK_OUT=bench/soak.md \
+//! CIVITAS_TEST_SOAK_SECS=600 CIVITAS_TEST_SOAK_OUT=bench/soak.md \
 //!   cargo test --test it soak -- --nocapture
 //! ```
 
@@ -30,9 +30,9 @@ use crate::{
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn soak_two_instances_through_a_restart_and_a_failover() {
-    let secs: u64 = std::env::var("CIVITAS_SOAK_SECS")
+    let secs: u64 = std::env::var("CIVITAS_TEST_SOAK_SECS")
         .ok()
-        .map(|s| s.parse().expect("CIVITAS_SOAK_SECS is a number of seconds"))
+        .map(|s| s.parse().expect("CIVITAS_TEST_SOAK_SECS is a number of seconds"))
         .unwrap_or(40);
     let period = Duration::from_secs(if secs >= 300 { 60 } else { 10 });
     let Some(cluster) = Cluster::start(&["--database-only"]) else {
@@ -137,7 +137,7 @@ async fn soak_two_instances_through_a_restart_and_a_failover() {
         );
     }
     eprintln!("soak, {secs} s: {summary}\n{table}");
-    if let Ok(out) = std::env::var("CIVITAS_SOAK_OUT") {
+    if let Ok(out) = std::env::var("CIVITAS_TEST_SOAK_OUT") {
         let text = format!(
             "Two instances on PostgreSQL (a primary with a synchronous standby, `scripts/cluster.sh \
              start --database-only`), {secs} s of mixed traffic from 7 workers (sign-ins with a live \
@@ -145,7 +145,7 @@ async fn soak_two_instances_through_a_restart_and_a_failover() {
              and given on the consent page); instance 2 killed and restarted at a third, the primary \
              crashed and the standby promoted halfway. Afterwards: {summary}. Latency: each \
              acknowledged operation (a sign-in with its redemption, a refresh, a withdrawal, a \
-             consent with its redirect). Made by `CIVITAS_SOAK_SECS={secs} CIVITAS_SOAK_OUT=bench/soak.md \
+             consent with its redirect). Made by `CIVITAS_TEST_SOAK_SECS={secs} CIVITAS_TEST_SOAK_OUT=bench/soak.md \
              cargo test --test it soak -- --nocapture` (the debug build CI tests).\n\n{table}"
         );
         std::fs::write(

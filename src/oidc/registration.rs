@@ -334,3 +334,6 @@ pub async fn delete(
     no_store(&mut r);
     Ok(r)
 }
+
+#[cfg(test)]
+mod fuzz;

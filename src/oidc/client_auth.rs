@@ -378,3 +378,6 @@ fn record_key_use(state: &AppState, client_id: String, kid: String, now: i64) {
         }
     });
 }
+
+#[cfg(test)]
+mod fuzz;

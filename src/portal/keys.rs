@@ -504,3 +504,6 @@ mod tests {
         assert_eq!(modulus_bits("not base64!"), None);
     }
 }
+
+#[cfg(test)]
+mod fuzz;

@@ -58,7 +58,7 @@ enum Tree {
     CData(String),
 }
 
-const PREFIXES: &[&str] = &["saml", "samlp", "ds", "p", "xml"];
+const PREFIXES: &[&str] = &["saml", "samlp", "ds", "p", "q", "xml"];
 const URIS: &[&str] = &[SAML, SAMLP, super::dsig::DS, "urn:p", "urn:q", ""];
 const NAMES: &[&str] = &["Assertion", "Issuer", "Signature", "NameID", "a", "b"];
 const ATTRS: &[&str] = &["ID", "Version", "x", "id", "lang", "Algorithm"];
@@ -142,17 +142,15 @@ impl Tree {
         }
     }
 
+    /// The tree inside a root that declares the prefixes (most of them: `p` is left to the
+    /// tree), so that most trees are documents and their elements inherit namespaces.
     fn xml(&self) -> String {
-        let mut out = String::new();
-        match self {
-            Tree::Element { .. } => self.write(&mut out),
-            // The root must be an element.
-            other => {
-                out.push_str("<r>");
-                other.write(&mut out);
-                out.push_str("</r>");
-            }
-        }
+        let mut out = format!(
+            r#"<r xmlns:saml="{SAML}" xmlns:samlp="{SAMLP}" xmlns:ds="{}" xmlns:q="urn:q">"#,
+            super::dsig::DS
+        );
+        self.write(&mut out);
+        out.push_str("</r>");
         out
     }
 }

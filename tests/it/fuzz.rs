@@ -258,6 +258,37 @@ async fn fuzz_client_assertions_at_the_token_endpoint() {
     }
 }
 
+/// Found by `fuzz_client_assertions_at_the_token_endpoint`: `"iss": ["<client_id>"]`
+/// authenticated, because `jsonwebtoken` matches an issuer array.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fuzz_regression_assertion_with_an_issuer_array_is_refused() {
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn(&db).await;
+    let key = PrivateKey::generate(Alg::Es256).unwrap();
+    let jwk = key.public_jwk();
+    let (client_id, _) = register(
+        &app,
+        ClientRequest {
+            auth_method: Some("private_key_jwt".into()),
+            jwks: Some(json!({ "keys": [jwk] }).to_string()),
+            ..web_client("Bank")
+        },
+    )
+    .await;
+    let signer = jws::Signer::new(&key).unwrap();
+    let now = app.state.clock.now();
+    for iss in [json!([client_id]), json!(client_id)] {
+        let claims = json!({ "iss": iss, "sub": client_id, "aud": app.url("/token"), "exp": now + 60, "jti": random_token(12) });
+        let assertion = jws::sign(&signer, &jwk.kid, &claims).unwrap();
+        let (status, error, _) = token_with_assertion(&app, &client_id, &assertion).await;
+        if iss.is_array() {
+            assert_eq!((status, error.as_str()), (401, "invalid_client"));
+        } else {
+            assert_eq!(error, "invalid_grant", "a string iss authenticates");
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fuzz_id_token_hints_at_logout() {
     let db = TestDb::sqlite();

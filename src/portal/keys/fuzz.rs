@@ -1,4 +1,5 @@
-//! Fuzz targets for the portal's keys form: exactly one of `jwks` and `jwks_uri`, once.
+//! Fuzz targets for the portal's keys forms: exactly one of `jwks` and `jwks_uri`, once; and
+//! the secret rotation's `overlap_hours`, once, within its limits.
 
 use proptest::prelude::*;
 
@@ -29,6 +30,31 @@ proptest! {
                 };
                 prop_assert_eq!(name.as_str(), expected_name);
                 prop_assert_eq!(got.as_str(), value.trim());
+            }
+            Err(m) => prop_assert!(!m.is_empty()),
+        }
+    }
+
+    #[test]
+    fn fuzz_secret_rotation_forms(
+        body in prop_oneof![
+            fuzzing::bytes(),
+            fuzzing::mutated("overlap_hours=24"),
+            (0..1_000_000i64).prop_map(|h| format!("overlap_hours={h}").into_bytes()),
+        ],
+        first_secret in any::<bool>(),
+    ) {
+        match parse_overlap(&body, first_secret) {
+            Ok(hours) => {
+                prop_assert!((0..=MAX_OVERLAP_HOURS).contains(&hours));
+                prop_assert!(!first_secret || hours == 0);
+                let pairs: Vec<(String, String)> =
+                    url::form_urlencoded::parse(&body).into_owned().collect();
+                let [(name, value)] = pairs.as_slice() else {
+                    return Err(TestCaseError::fail(format!("accepted {pairs:?}")));
+                };
+                prop_assert_eq!(name.as_str(), "overlap_hours");
+                prop_assert_eq!(value.parse::<i64>(), Ok(hours));
             }
             Err(m) => prop_assert!(!m.is_empty()),
         }

@@ -21,6 +21,8 @@ use crate::support::{
         REDIRECT, consent, get_code, pkce, register, seeded_person, signed_in_browser,
         token_request, web_client,
     },
+    saml::{self as saml_support, SP_KEYS, SpSpec, TestSp, new_id},
+    saml_sp::PostedForm,
 };
 
 /// `cases` per property unless `PROPTEST_CASES` says otherwise; failures are kept beside this
@@ -447,6 +449,88 @@ async fn fuzz_raw_authorization_queries() {
                     "redirected to {location}"
                 );
             }
+        }
+        Ok(())
+    });
+}
+
+/// How a SAML message reaches `/saml/sso` in the SAML target.
+#[derive(Clone, Debug)]
+enum SamlSend {
+    /// An edited Redirect query.
+    Query(String),
+    /// An edited message, encoded properly for the Redirect binding.
+    Redirect(String),
+    /// An edited message, encoded properly for the POST binding.
+    Post(String),
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fuzz_saml_requests_at_the_sso_endpoint() {
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn(&db).await;
+    let person = seeded_person(&app).await;
+    let sp = TestSp::register(
+        &app,
+        SpSpec {
+            name: "fuzz",
+            acs: &["acs", "acs2"],
+            slo: &[],
+            sign_requests: false,
+            keys: SP_KEYS,
+        },
+    )
+    .await;
+    consent(&app, &person, &sp.client_id, "openid profile").await;
+    let (browser, _) = signed_in_browser(&app, &person, "urn:civitas:loa:substantial").await;
+    let xml = sp.authn_request(&app, &new_id(), "");
+    let query = saml_support::redirect_query(&xml, Some("back"), None, "");
+    // The message as sent signs the person in to the provider's first consumer service.
+    let r = saml_support::get(&app, &browser, "/saml/sso", &query).await;
+    let form = PostedForm::from_html(&r.text().await.unwrap()).unwrap();
+    assert!(form.field("SAMLResponse").is_some() && form.action == sp.acs[0]);
+    let sent = prop_oneof![
+        edited(&query).prop_map(SamlSend::Query),
+        edited(&xml).prop_map(SamlSend::Redirect),
+        edited(&xml).prop_map(SamlSend::Post),
+    ];
+    run(96, sent, |sent| {
+        let request = match &sent {
+            SamlSend::Query(q) => browser.get(app.url(&format!("/saml/sso?{q}"))),
+            SamlSend::Redirect(x) => {
+                let q = saml_support::redirect_query(x, Some("back"), None, "");
+                browser.get(app.url(&format!("/saml/sso?{q}")))
+            }
+            SamlSend::Post(x) => browser
+                .post(app.url("/saml/sso"))
+                .header("origin", app.base.clone())
+                .form(&[
+                    ("SAMLRequest", saml_support::post_value(x).as_str()),
+                    ("RelayState", "back"),
+                ]),
+        };
+        let Ok(r) = block_on(request.send()) else {
+            return Ok(());
+        };
+        let status = r.status().as_u16();
+        let location = r
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .map(str::to_owned);
+        let body = block_on(r.text()).unwrap_or_default();
+        prop_assert!(status < 500, "{status} for {sent:?}");
+        if let Some(l) = location {
+            prop_assert!(
+                l.starts_with('/') || l.starts_with(&app.base),
+                "redirected to {l}"
+            );
+        }
+        // A response goes only to a consumer service the provider registered.
+        if let Ok(form) = PostedForm::from_html(&body)
+            && form.field("SAMLResponse").is_some()
+        {
+            prop_assert!(sp.acs.contains(&form.action), "posted to {}", form.action);
         }
         Ok(())
     });

@@ -25,6 +25,9 @@ pub mod crypto;
 pub mod demo;
 /// The page error type and how it renders.
 pub mod error;
+/// What the property-based fuzz tests share: case counts and input mutations (tests only).
+#[cfg(test)]
+mod fuzzing;
 /// The tamper-evident data-release ledger: a hash chain per citizen.
 pub mod ledger;
 /// Mail delivery: SMTP, or the demo outbox.

@@ -175,3 +175,6 @@ mod tests {
         refused(b"continue=&person=p1", "continue is missing");
     }
 }
+
+#[cfg(test)]
+mod fuzz;

@@ -311,3 +311,6 @@ mod tests {
         assert!(Signer::new(&key).is_none());
     }
 }
+
+#[cfg(test)]
+mod fuzz;

@@ -441,3 +441,6 @@ mod tests {
         assert_eq!(B64.decode(jwk.y.unwrap()).unwrap().len(), 32);
     }
 }
+
+#[cfg(test)]
+mod fuzz;

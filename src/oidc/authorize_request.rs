@@ -116,15 +116,19 @@ pub fn parse(
         };
 
     // RFC 6749 §3.1: parameters must not be repeated. Until the client is known, a repeated
-    // client_id or redirect_uri can only be shown on the page.
+    // client_id or redirect_uri can only be shown on the page, whatever else is repeated.
     let mut map: BTreeMap<&str, &str> = BTreeMap::new();
     let mut repeated: Option<&str> = None;
+    let mut unverifiable: Option<&str> = None;
     for (k, v) in params {
         if map.insert(k.as_str(), v.as_str()).is_some() {
             repeated.get_or_insert(k.as_str());
+            if matches!(k.as_str(), "client_id" | "redirect_uri") {
+                unverifiable.get_or_insert(k.as_str());
+            }
         }
     }
-    if let Some(k @ ("client_id" | "redirect_uri")) = repeated {
+    if let Some(k) = unverifiable {
         return Err(page(
             "invalid_request",
             &format!("The request names {k} more than once."),
@@ -713,3 +717,6 @@ mod tests {
         assert!(r.claims["id_token"].contains_key("birthdate"));
     }
 }
+
+#[cfg(test)]
+mod fuzz;

@@ -317,6 +317,17 @@ async fn verify_assertion(
             };
             OAuthError::invalid_client(description).because(kind)
         })?;
+    // RFC 7519 §4.1.1: `iss` is one string; `jsonwebtoken` also matches an array holding it.
+    if !data
+        .claims
+        .get("iss")
+        .is_some_and(serde_json::Value::is_string)
+    {
+        return Err(OAuthError::invalid_client(
+            "client_assertion iss and sub must both be the client_id",
+        )
+        .because(Kind::AssertionIssuer));
+    }
     let now = state.clock.now();
     let exp = data.claims.get("exp").and_then(|e| e.as_i64()).unwrap_or(0);
     if exp - now > MAX_ASSERTION_LIFETIME {
@@ -378,3 +389,6 @@ fn record_key_use(state: &AppState, client_id: String, kid: String, now: i64) {
         }
     });
 }
+
+#[cfg(test)]
+mod fuzz;

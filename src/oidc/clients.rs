@@ -470,6 +470,22 @@ fn check_jwks(text: &str) -> Result<(), InvalidClient> {
             return Err(invalid("jwks", "every key needs a kid"));
         }
     }
+    // The token endpoint reads the set as JWKs and makes a verifying key of the one an
+    // assertion names (`client_auth`): a set or key it cannot read (an `alg` that is not a
+    // string, an `x` that is not base64url) would register a client that can never
+    // authenticate.
+    let set = serde_json::from_value::<jsonwebtoken::jwk::JwkSet>(v)
+        .map_err(|e| invalid("jwks", format!("is not a JWK set Civitas can read: {e}")))?;
+    if set
+        .keys
+        .iter()
+        .any(|k| jsonwebtoken::DecodingKey::from_jwk(k).is_err())
+    {
+        return Err(invalid(
+            "jwks",
+            "holds a key Civitas cannot read: x and y (EC) or n and e (RSA) must be base64url",
+        ));
+    }
     Ok(())
 }
 
@@ -779,7 +795,7 @@ mod tests {
                 .message
                 .contains("private key")
         );
-        let public = r#"{"keys":[{"kty":"EC","crv":"P-256","kid":"a","x":"x","y":"y"}]}"#;
+        let public = r#"{"keys":[{"kty":"EC","crv":"P-256","kid":"a","x":"MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4","y":"4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM"}]}"#;
         let r = ClientRequest {
             jwks: Some(public.into()),
             ..base.clone()

@@ -232,3 +232,6 @@ async fn end_session(
         .into_response()),
     }
 }
+
+#[cfg(test)]
+mod fuzz;

@@ -212,3 +212,6 @@ mod tests {
         assert!(!w.matches("http://127.0.0.1:3001/cb", Web));
     }
 }
+
+#[cfg(test)]
+mod fuzz;

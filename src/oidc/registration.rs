@@ -363,3 +363,6 @@ pub async fn delete(
     no_store(&mut r);
     Ok(r)
 }
+
+#[cfg(test)]
+mod fuzz;

@@ -813,3 +813,6 @@ pub async fn production_redirect_uris(
     state.reads.changed();
     Ok(Redirect::to(&format!("/portal/clients/{id}")).into_response())
 }
+
+#[cfg(test)]
+mod fuzz;

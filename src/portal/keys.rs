@@ -505,3 +505,6 @@ mod tests {
         assert_eq!(modulus_bits("not base64!"), None);
     }
 }
+
+#[cfg(test)]
+mod fuzz;

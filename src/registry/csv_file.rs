@@ -388,3 +388,6 @@ mod tests {
         assert_eq!(p[0].sex, Sex::Unspecified);
     }
 }
+
+#[cfg(test)]
+mod fuzz;

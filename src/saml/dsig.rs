@@ -327,6 +327,8 @@ impl Hash {
     }
 }
 
+#[cfg(test)]
+mod fuzz;
 mod signature;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -21,3 +21,6 @@ pub mod sso;
 pub mod store;
 pub mod xml;
 pub mod xmlenc;
+
+#[cfg(test)]
+mod fuzz;

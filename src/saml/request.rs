@@ -117,7 +117,12 @@ pub fn parse_instant(value: &str, what: &str) -> Result<i64, RequestError> {
             "{what} must be a UTC time ending in Z, such as 2026-12-04T10:00:00Z"
         )));
     }
+    // `time`'s RFC 3339 takes any character between date and time; xs:dateTime has a `T`.
+    let separator = value.as_bytes().get(10);
     time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .filter(|_| separator == Some(&b'T'))
+        .ok_or(())
         .map(|t| t.unix_timestamp())
         .map_err(|_| {
             err(format!(

@@ -11,3 +11,6 @@ pub mod metrics;
 pub mod pages;
 pub mod security;
 pub mod sessions;
+
+#[cfg(test)]
+mod fuzz;

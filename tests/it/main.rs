@@ -13,6 +13,7 @@ mod clients;
 mod config;
 mod consent;
 mod discovery;
+mod fuzz;
 mod instances;
 mod keys;
 mod ledger;

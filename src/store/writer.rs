@@ -132,7 +132,7 @@ const MAX_BATCH: usize = 256;
 
 /// How many times a batch that met a deadlock or a serialization failure is tried again
 /// before its jobs run alone.
-const RETRIES: usize = 3;
+const RETRIES: usize = 4;
 
 /// Runs write jobs in batches (see the module's note).
 #[derive(Clone)]

@@ -32,7 +32,10 @@ use crate::{
 async fn soak_two_instances_through_a_restart_and_a_failover() {
     let secs: u64 = std::env::var("CIVITAS_TEST_SOAK_SECS")
         .ok()
-        .map(|s| s.parse().expect("CIVITAS_TEST_SOAK_SECS is a number of seconds"))
+        .map(|s| {
+            s.parse()
+                .expect("CIVITAS_TEST_SOAK_SECS is a number of seconds")
+        })
         .unwrap_or(40);
     let period = Duration::from_secs(if secs >= 300 { 60 } else { 10 });
     let Some(cluster) = Cluster::start(&["--database-only"]) else {

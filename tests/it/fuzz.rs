@@ -591,7 +591,7 @@ async fn fuzz_registration_bodies_at_the_register_endpoint() {
             201 => {
                 // The registered URIs are the ones sent (a set: the order is not kept).
                 let sent: Value = serde_json::from_str(&body).unwrap();
-                let set = |v: &Value| {
+                let set = |v: &Value| -> std::collections::BTreeSet<String> {
                     v.as_array()
                         .map(|a| {
                             a.iter()
@@ -599,7 +599,7 @@ async fn fuzz_registration_bodies_at_the_register_endpoint() {
                                 .map(str::to_owned)
                                 .collect()
                         })
-                        .unwrap_or_else(std::collections::BTreeSet::<String>::new)
+                        .unwrap_or_default()
                 };
                 prop_assert!(
                     set(&answer["redirect_uris"]) == set(&sent["redirect_uris"]),

@@ -418,3 +418,6 @@ mod tests {
         assert_eq!(parse_registration_number("12<script>"), None);
     }
 }
+
+#[cfg(test)]
+mod fuzz;

@@ -535,3 +535,99 @@ async fn fuzz_saml_requests_at_the_sso_endpoint() {
         Ok(())
     });
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fuzz_registration_bodies_at_the_register_endpoint() {
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn(&db).await;
+    let valid = json!({
+        "client_name": "Tax Board",
+        "purpose": "To prefill your tax return",
+        "redirect_uris": ["https://tax.example.gov/cb"],
+        "post_logout_redirect_uris": ["https://tax.example.gov/"],
+        "token_endpoint_auth_method": "client_secret_basic",
+        "scope": "openid profile email",
+        "optional_scope": "email",
+        "grant_types": ["authorization_code", "refresh_token"]
+    });
+    let text = valid.to_string();
+    let body = prop_oneof![
+        4 => edited(&text),
+        // Many redirect URIs on one host, each one valid.
+        1 => (1..400usize).prop_map(move |n| {
+            let mut v = json!({
+                "client_name": "Tax Board",
+                "purpose": "To prefill your tax return",
+                "redirect_uris": (0..n).map(|i| format!("https://tax.example.gov/cb/{i}")).collect::<Vec<_>>(),
+            });
+            v["client_name"] = json!("Ἀθηνᾶ ".repeat(n % 30 + 1).trim_end());
+            v.to_string()
+        }),
+    ];
+    run(64, body, |body| {
+        // A fresh initial access token each time: a registration spends one.
+        let token = random_token(32);
+        let now = app.state.clock.now();
+        block_on(civitas::store::clients::insert_initial_access_token(
+            &app.state.db,
+            &civitas::crypto::secrets::sha256_b64(&token),
+            "fuzz",
+            now,
+            now + 3600,
+        ))
+        .unwrap();
+        let r = block_on(
+            app.client
+                .post(app.url("/register"))
+                .bearer_auth(&token)
+                .header("content-type", "application/json")
+                .body(body.clone())
+                .send(),
+        )
+        .unwrap();
+        let status = r.status().as_u16();
+        let answer: Value = block_on(r.json()).unwrap_or(Value::Null);
+        match status {
+            201 => {
+                // The registered URIs are the ones sent (a set: the order is not kept).
+                let sent: Value = serde_json::from_str(&body).unwrap();
+                let set = |v: &Value| -> std::collections::BTreeSet<String> {
+                    v.as_array()
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(Value::as_str)
+                                .map(str::to_owned)
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                };
+                prop_assert!(
+                    set(&answer["redirect_uris"]) == set(&sent["redirect_uris"]),
+                    "registered redirect URIs differ from those sent"
+                );
+                prop_assert!(
+                    answer["client_id"]
+                        .as_str()
+                        .is_some_and(|id| !id.is_empty())
+                );
+                prop_assert!(answer["registration_access_token"].is_string());
+            }
+            400 | 413 => {
+                if status == 400 {
+                    let error = answer["error"].as_str().unwrap_or_default();
+                    prop_assert!(
+                        error == "invalid_client_metadata" || error == "invalid_redirect_uri",
+                        "{answer}"
+                    );
+                    prop_assert!(
+                        answer["error_description"]
+                            .as_str()
+                            .is_some_and(|d| !d.is_empty())
+                    );
+                }
+            }
+            other => prop_assert!(false, "{other} for {body:?}: {answer}"),
+        }
+        Ok(())
+    });
+}

@@ -1,6 +1,6 @@
 //! OpenID Connect provider: discovery, the authorization and token endpoints, ID tokens with
-//! pairwise subjects, userinfo, revocation, introspection, logout, and relying-party
-//! registration.
+//! pairwise subjects, userinfo, revocation, introspection, logout, relying-party
+//! registration, and DPoP proof verification.
 
 pub mod authorize;
 pub mod authorize_request;
@@ -10,6 +10,7 @@ pub mod client_failures;
 pub mod client_keys;
 pub mod clients;
 pub mod discovery;
+pub mod dpop;
 pub mod error;
 pub mod jwks;
 pub mod logout;

@@ -240,6 +240,25 @@ struct CreateClient {
     /// population). Without it the client is a production client: real persons only.
     #[arg(long)]
     sandbox: bool,
+    /// The FAPI 2.0 Security Profile: private_key_jwt, pushed authorization requests and
+    /// DPoP-bound tokens only. Required for clients holding national_id.
+    #[arg(long)]
+    fapi: bool,
+    /// Authorization requests through the PAR endpoint only (implied by --fapi).
+    #[arg(long)]
+    require_par: bool,
+    /// Encrypt ID tokens to the client's `use: enc` key with this algorithm (A256GCM content).
+    #[arg(long, value_name = "ALG", value_parser = ["ECDH-ES+A256KW", "RSA-OAEP-256"])]
+    id_token_encryption: Option<String>,
+    /// Answer userinfo as a JWT signed with this algorithm.
+    #[arg(long, value_name = "ALG", value_parser = ["ES256", "RS256"])]
+    userinfo_signed_alg: Option<String>,
+    /// Encrypt userinfo to the client's `use: enc` key with this algorithm (A256GCM content).
+    #[arg(long, value_name = "ALG", value_parser = ["ECDH-ES+A256KW", "RSA-OAEP-256"])]
+    userinfo_encryption: Option<String>,
+    /// Where to POST logout tokens when a citizen's session ends (Back-Channel Logout 1.0).
+    #[arg(long, value_name = "URL")]
+    backchannel_logout_uri: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -666,6 +685,21 @@ async fn client(config: Config, command: ClientCommand) -> anyhow::Result<()> {
                     oidc::clients::Environment::Sandbox
                 } else {
                     oidc::clients::Environment::Production
+                },
+                options: oidc::clients::OptionsRequest {
+                    profile: args.fapi.then(|| "fapi2".to_owned()),
+                    require_par: args.require_par.then_some(true),
+                    id_token_enc_enc: args.id_token_encryption.as_ref().map(|_| "A256GCM".into()),
+                    id_token_enc_alg: args.id_token_encryption,
+                    userinfo_signed_alg: args.userinfo_signed_alg,
+                    userinfo_enc_enc: args.userinfo_encryption.as_ref().map(|_| "A256GCM".into()),
+                    userinfo_enc_alg: args.userinfo_encryption,
+                    backchannel_logout_session_required: args
+                        .backchannel_logout_uri
+                        .as_ref()
+                        .map(|_| true),
+                    backchannel_logout_uri: args.backchannel_logout_uri,
+                    dpop_bound: None,
                 },
             };
             let valid = oidc::clients::validate(&request, true)

@@ -11,7 +11,7 @@ use crate::{
     },
     store::{
         Db, Tx,
-        clients::{self, ClientRow},
+        clients::{self, ClientOptions, ClientRow, FAPI2, STANDARD},
     },
 };
 
@@ -35,6 +35,9 @@ pub const GRANT_TYPES: &[&str] = &["authorization_code", "refresh_token"];
 
 /// Scopes a client may hold only with the operator's approval (never by self-registration).
 pub const RESTRICTED_SCOPES: &[&str] = &["national_id"];
+
+/// Scopes only clients under the FAPI 2.0 profile may hold.
+pub const FAPI_SCOPES: &[&str] = &["national_id"];
 
 /// OAuth client authentication methods (OIDC Core §9).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -111,7 +114,36 @@ pub struct ClientRequest {
     pub grant_types: Option<Vec<String>>,
     /// Production unless said otherwise.
     pub environment: Environment,
+    /// FAPI 2.0, encrypted responses and back-channel logout.
+    pub options: OptionsRequest,
 }
+
+/// The registration metadata of [`ClientOptions`], as asked (RFC 7591 names in the comments).
+#[derive(Clone, Debug, Default)]
+pub struct OptionsRequest {
+    /// `fapi2` for the FAPI 2.0 Security Profile (Civitas extension `profile`).
+    pub profile: Option<String>,
+    /// `require_pushed_authorization_requests`.
+    pub require_par: Option<bool>,
+    /// `dpop_bound_access_tokens`.
+    pub dpop_bound: Option<bool>,
+    /// `id_token_encrypted_response_alg` / `_enc`.
+    pub id_token_enc_alg: Option<String>,
+    pub id_token_enc_enc: Option<String>,
+    /// `userinfo_signed_response_alg`.
+    pub userinfo_signed_alg: Option<String>,
+    /// `userinfo_encrypted_response_alg` / `_enc`.
+    pub userinfo_enc_alg: Option<String>,
+    pub userinfo_enc_enc: Option<String>,
+    /// `backchannel_logout_uri` / `backchannel_logout_session_required`.
+    pub backchannel_logout_uri: Option<String>,
+    pub backchannel_logout_session_required: Option<bool>,
+}
+
+/// Key management algorithms for encrypted ID tokens and userinfo (RFC 7518 §4).
+pub const ENCRYPTION_ALGS: &[&str] = &["ECDH-ES+A256KW", "RSA-OAEP-256"];
+/// Content encryption for encrypted ID tokens and userinfo (RFC 7518 §5).
+pub const ENCRYPTION_ENCS: &[&str] = &["A256GCM"];
 
 /// A registration that failed: which field, the rule it broke, and (in its text) a value that
 /// passes. The CLI, RFC 7591 registration and the portal all show this text.
@@ -145,6 +177,16 @@ pub fn example(field: &str) -> &'static str {
         "sector_identifier" => "Example: northbank.example.",
         "default_acr_values" => "Example: urn:civitas:loa:substantial.",
         "optional_scope" => "Example: phone (one of the client's own scopes other than openid).",
+        "profile" => "Example: fapi2 (with private_key_jwt; required for national_id).",
+        "require_pushed_authorization_requests" | "dpop_bound_access_tokens" => "Example: true.",
+        "id_token_encrypted_response_alg" | "userinfo_encrypted_response_alg" => {
+            "Example: ECDH-ES+A256KW (or RSA-OAEP-256), with a use enc key in jwks or at jwks_uri."
+        }
+        "id_token_encrypted_response_enc" | "userinfo_encrypted_response_enc" => {
+            "Example: A256GCM."
+        }
+        "userinfo_signed_response_alg" => "Example: ES256.",
+        "backchannel_logout_uri" => "Example: https://www.northbank.example/backchannel-logout",
         _ => "",
     }
 }
@@ -177,6 +219,7 @@ pub struct ValidClient {
     /// As registered, in [`GRANT_TYPES`] order.
     pub grant_types: Vec<String>,
     pub environment: Environment,
+    pub options: ClientOptions,
 }
 
 /// The scopes a client may be granted: those it registered, and `offline_access` when it
@@ -289,10 +332,24 @@ pub fn validate(
         })?,
     };
     let (jwks, jwks_uri) = (req.jwks.clone(), req.jwks_uri.clone());
-    if auth_method == AuthMethod::PrivateKeyJwt {
+    let o = &req.options;
+    let encrypts = [
+        &o.id_token_enc_alg,
+        &o.id_token_enc_enc,
+        &o.userinfo_enc_alg,
+        &o.userinfo_enc_enc,
+    ]
+    .iter()
+    .any(|f| f.is_some());
+    if auth_method == AuthMethod::PrivateKeyJwt || encrypts {
         match (&jwks, &jwks_uri) {
             (Some(_), Some(_)) => return Err(invalid("jwks", "give jwks or jwks_uri, not both")),
-            (None, None) => return Err(invalid("jwks", "private_key_jwt needs jwks or jwks_uri")),
+            (None, None) => {
+                return Err(invalid(
+                    "jwks",
+                    "private_key_jwt and encrypted responses need jwks or jwks_uri",
+                ));
+            }
             (Some(j), None) => check_jwks(j)?,
             (None, Some(u)) => {
                 // https, or http on loopback for development, as for redirect URIs.
@@ -301,7 +358,10 @@ pub fn validate(
             }
         }
     } else if jwks.is_some() || jwks_uri.is_some() {
-        return Err(invalid("jwks", "keys are only used with private_key_jwt"));
+        return Err(invalid(
+            "jwks",
+            "keys are only used with private_key_jwt or encrypted responses",
+        ));
     }
 
     let id_token_alg = match req.id_token_alg.as_deref() {
@@ -397,7 +457,10 @@ pub fn validate(
         optional_scopes.insert(s.to_owned());
     }
 
+    let options = check_options(o, auth_method, id_token_alg, &scopes, jwks.as_deref())?;
+
     Ok(ValidClient {
+        options,
         environment: req.environment,
         grant_types,
         min_acr,
@@ -414,6 +477,157 @@ pub fn validate(
         id_token_alg,
         scopes,
         sector_id,
+    })
+}
+
+/// RFC 7591 names of the encryption fields, for errors.
+const ENC_FIELDS: [(&str, &str); 2] = [
+    (
+        "id_token_encrypted_response_alg",
+        "id_token_encrypted_response_enc",
+    ),
+    (
+        "userinfo_encrypted_response_alg",
+        "userinfo_encrypted_response_enc",
+    ),
+];
+
+/// Checks the FAPI 2.0 profile, encryption and logout options against the rest of the
+/// registration. The FAPI 2.0 profile (and `national_id`, which needs it) allows only
+/// `private_key_jwt`, pushed requests, DPoP-bound tokens and ES256 ID tokens.
+fn check_options(
+    o: &OptionsRequest,
+    auth_method: AuthMethod,
+    id_token_alg: Alg,
+    scopes: &BTreeSet<String>,
+    jwks: Option<&str>,
+) -> Result<ClientOptions, InvalidClient> {
+    let fapi = match o.profile.as_deref() {
+        None | Some(STANDARD) => false,
+        Some(FAPI2) => true,
+        Some(_) => return Err(invalid("profile", "must be fapi2 or standard")),
+    };
+    if !fapi && scopes.iter().any(|s| FAPI_SCOPES.contains(&s.as_str())) {
+        return Err(invalid(
+            "profile",
+            format!(
+                "clients holding {} must use the FAPI 2.0 profile (profile fapi2)",
+                FAPI_SCOPES.join(", ")
+            ),
+        ));
+    }
+    if fapi {
+        if auth_method != AuthMethod::PrivateKeyJwt {
+            return Err(invalid(
+                "token_endpoint_auth_method",
+                "the FAPI 2.0 profile allows private_key_jwt only",
+            ));
+        }
+        if o.require_par == Some(false) {
+            return Err(invalid(
+                "require_pushed_authorization_requests",
+                "the FAPI 2.0 profile requires pushed authorization requests",
+            ));
+        }
+        if o.dpop_bound == Some(false) {
+            return Err(invalid(
+                "dpop_bound_access_tokens",
+                "the FAPI 2.0 profile requires DPoP-bound access tokens",
+            ));
+        }
+        if id_token_alg != Alg::Es256 {
+            return Err(invalid(
+                "id_token_signed_response_alg",
+                "the FAPI 2.0 profile allows ES256 only",
+            ));
+        }
+    }
+    let mut pairs = [
+        (o.id_token_enc_alg.clone(), o.id_token_enc_enc.clone()),
+        (o.userinfo_enc_alg.clone(), o.userinfo_enc_enc.clone()),
+    ];
+    for ((alg, enc), (alg_field, enc_field)) in pairs.iter_mut().zip(ENC_FIELDS) {
+        match (&*alg, &*enc) {
+            (None, None) => {}
+            (None, Some(_)) => {
+                return Err(invalid(enc_field, format!("needs {alg_field} as well")));
+            }
+            (Some(a), _) if !ENCRYPTION_ALGS.contains(&a.as_str()) => {
+                return Err(invalid(
+                    alg_field,
+                    format!("must be {}", ENCRYPTION_ALGS.join(" or ")),
+                ));
+            }
+            (Some(_), None) => {
+                return Err(invalid(
+                    enc_field,
+                    "must be given: A256GCM (the default, A128CBC-HS256, is not offered)",
+                ));
+            }
+            (Some(_), Some(e)) if !ENCRYPTION_ENCS.contains(&e.as_str()) => {
+                return Err(invalid(
+                    enc_field,
+                    format!("must be {}", ENCRYPTION_ENCS.join(" or ")),
+                ));
+            }
+            (Some(a), Some(_)) => {
+                if let Some(jwks) = jwks
+                    && !has_encryption_key(jwks, a)
+                {
+                    return Err(invalid(
+                        "jwks",
+                        format!("{alg_field} {a} needs a key with use enc of its kind"),
+                    ));
+                }
+            }
+        }
+    }
+    let [
+        (id_token_enc_alg, id_token_enc_enc),
+        (userinfo_enc_alg, userinfo_enc_enc),
+    ] = pairs;
+    let userinfo_signed_alg = match &o.userinfo_signed_alg {
+        None => None,
+        Some(a) => Some(
+            Alg::parse_jws(a)
+                .ok_or_else(|| invalid("userinfo_signed_response_alg", "must be ES256 or RS256"))?
+                .as_str()
+                .to_owned(),
+        ),
+    };
+    let backchannel_logout_uri = match &o.backchannel_logout_uri {
+        None => None,
+        Some(u) => {
+            // https, or http on loopback for development, as for redirect URIs.
+            RedirectUri::parse(u, ApplicationType::Web)
+                .map_err(|m| invalid("backchannel_logout_uri", format!("{u} {m}")))?;
+            Some(u.clone())
+        }
+    };
+    Ok(ClientOptions {
+        profile: if fapi { FAPI2 } else { STANDARD }.to_owned(),
+        require_par: fapi || o.require_par.unwrap_or(false),
+        dpop_bound: fapi || o.dpop_bound.unwrap_or(false),
+        id_token_enc_alg,
+        id_token_enc_enc,
+        userinfo_signed_alg,
+        userinfo_enc_alg,
+        userinfo_enc_enc,
+        backchannel_logout_session_required: backchannel_logout_uri.is_some()
+            && o.backchannel_logout_session_required.unwrap_or(false),
+        backchannel_logout_uri,
+    })
+}
+
+/// Whether an inline JWK set holds a key to encrypt to with `alg`.
+fn has_encryption_key(jwks: &str, alg: &str) -> bool {
+    let kty = if alg == "RSA-OAEP-256" { "RSA" } else { "EC" };
+    serde_json::from_str::<serde_json::Value>(jwks).is_ok_and(|set| {
+        set["keys"].as_array().is_some_and(|keys| {
+            keys.iter().any(|k| {
+                k["use"] == "enc" && k["kty"] == kty && (k.get("alg").is_none() || k["alg"] == alg)
+            })
+        })
     })
 }
 
@@ -594,6 +808,7 @@ fn metadata_row(client: &ValidClient, now: i64) -> ClientRow {
         previous_secret_expires_at: None,
         secret_changed_at: None,
         protocol: clients::OIDC.to_owned(),
+        options: client.options.clone(),
     }
 }
 
@@ -618,6 +833,140 @@ mod tests {
             redirect_uris: vec!["https://tax.example.gov/cb".into()],
             scope: Some("profile email".into()),
             ..Default::default()
+        }
+    }
+
+    const PUBLIC_EC: &str = r#"{"kty":"EC","crv":"P-256","kid":"a","x":"MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4","y":"4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM"}"#;
+
+    /// A FAPI 2.0 client with a signing key.
+    fn fapi() -> ClientRequest {
+        ClientRequest {
+            auth_method: Some("private_key_jwt".into()),
+            jwks: Some(format!(r#"{{"keys":[{PUBLIC_EC}]}}"#)),
+            options: OptionsRequest {
+                profile: Some("fapi2".into()),
+                ..Default::default()
+            },
+            ..req()
+        }
+    }
+
+    #[test]
+    fn the_fapi_profile_allows_private_key_jwt_par_dpop_and_es256_only() {
+        let c = validate(&fapi(), false).unwrap();
+        assert_eq!(c.options.profile, FAPI2);
+        assert!(c.options.require_par && c.options.dpop_bound);
+        let field = |r: ClientRequest| validate(&r, true).unwrap_err().field;
+        let secret = ClientRequest {
+            auth_method: Some("client_secret_basic".into()),
+            jwks: None,
+            ..fapi()
+        };
+        assert_eq!(field(secret), "token_endpoint_auth_method");
+        let mut no_par = fapi();
+        no_par.options.require_par = Some(false);
+        assert_eq!(field(no_par), "require_pushed_authorization_requests");
+        let mut bearer = fapi();
+        bearer.options.dpop_bound = Some(false);
+        assert_eq!(field(bearer), "dpop_bound_access_tokens");
+        let rs256 = ClientRequest {
+            id_token_alg: Some("RS256".into()),
+            ..fapi()
+        };
+        assert_eq!(field(rs256), "id_token_signed_response_alg");
+        let mut unknown = fapi();
+        unknown.options.profile = Some("fapi1".into());
+        assert_eq!(field(unknown), "profile");
+        // national_id only under the profile, whoever registers.
+        let national = ClientRequest {
+            scope: Some("national_id".into()),
+            ..req()
+        };
+        assert_eq!(field(national), "profile");
+        let national = ClientRequest {
+            scope: Some("national_id".into()),
+            ..fapi()
+        };
+        assert!(validate(&national, true).is_ok());
+    }
+
+    #[test]
+    fn encrypted_responses_need_a_known_algorithm_a256gcm_and_an_encryption_key() {
+        let enc_key = r#"{"kty":"EC","crv":"P-256","kid":"e","use":"enc","alg":"ECDH-ES+A256KW","x":"MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4","y":"4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM"}"#;
+        let with = |alg: Option<&str>, enc: Option<&str>, keys: &str| ClientRequest {
+            jwks: Some(format!(r#"{{"keys":[{keys}]}}"#)),
+            options: OptionsRequest {
+                id_token_enc_alg: alg.map(Into::into),
+                id_token_enc_enc: enc.map(Into::into),
+                ..Default::default()
+            },
+            ..req()
+        };
+        let ok = validate(
+            &with(Some("ECDH-ES+A256KW"), Some("A256GCM"), enc_key),
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            ok.options.id_token_enc_alg.as_deref(),
+            Some("ECDH-ES+A256KW")
+        );
+        assert_eq!(
+            ok.auth_method,
+            AuthMethod::ClientSecretBasic,
+            "keys for encryption only"
+        );
+        let field = |r: ClientRequest| validate(&r, false).unwrap_err().field;
+        assert_eq!(
+            field(with(Some("RSA1_5"), Some("A256GCM"), enc_key)),
+            "id_token_encrypted_response_alg"
+        );
+        assert_eq!(
+            field(with(Some("ECDH-ES+A256KW"), None, enc_key)),
+            "id_token_encrypted_response_enc"
+        );
+        assert_eq!(
+            field(with(Some("ECDH-ES+A256KW"), Some("A128CBC-HS256"), enc_key)),
+            "id_token_encrypted_response_enc"
+        );
+        assert_eq!(
+            field(with(None, Some("A256GCM"), enc_key)),
+            "id_token_encrypted_response_enc"
+        );
+        // A signing key only, or a key of the other kind: nothing to encrypt to.
+        assert_eq!(
+            field(with(Some("ECDH-ES+A256KW"), Some("A256GCM"), PUBLIC_EC)),
+            "jwks"
+        );
+        assert_eq!(
+            field(with(Some("RSA-OAEP-256"), Some("A256GCM"), enc_key)),
+            "jwks"
+        );
+    }
+
+    #[test]
+    fn a_back_channel_logout_uri_is_https_or_loopback() {
+        let with = |uri: &str| ClientRequest {
+            options: OptionsRequest {
+                backchannel_logout_uri: Some(uri.into()),
+                backchannel_logout_session_required: Some(true),
+                ..Default::default()
+            },
+            ..req()
+        };
+        let ok = validate(&with("https://tax.example.gov/logout"), false).unwrap();
+        assert!(ok.options.backchannel_logout_session_required);
+        assert!(validate(&with("http://127.0.0.1:9000/logout"), false).is_ok());
+        for bad in [
+            "http://tax.example.gov/logout",
+            "https://tax.example.gov/l#x",
+            "logout",
+        ] {
+            assert_eq!(
+                validate(&with(bad), false).unwrap_err().field,
+                "backchannel_logout_uri",
+                "{bad}"
+            );
         }
     }
 
@@ -730,7 +1079,8 @@ mod tests {
         );
         let sandbox = ClientRequest {
             environment: Environment::Sandbox,
-            ..r
+            scope: Some("national_id".into()),
+            ..fapi()
         };
         assert!(validate(&sandbox, false).is_ok(), "test persons only");
     }
@@ -739,7 +1089,7 @@ mod tests {
     fn restricted_scopes_need_the_operator() {
         let r = ClientRequest {
             scope: Some("national_id".into()),
-            ..req()
+            ..fapi()
         };
         assert_eq!(validate(&r, false).unwrap_err().field, "scope");
         assert!(validate(&r, true).is_ok());

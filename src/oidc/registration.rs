@@ -45,6 +45,17 @@ struct Metadata {
     default_acr_values: Option<Vec<String>>,
     /// Civitas extension: scopes (among `scope`) the citizen may leave out at consent.
     optional_scope: Option<String>,
+    /// Civitas extension: `fapi2` for the FAPI 2.0 Security Profile.
+    profile: Option<String>,
+    require_pushed_authorization_requests: Option<bool>,
+    dpop_bound_access_tokens: Option<bool>,
+    id_token_encrypted_response_alg: Option<String>,
+    id_token_encrypted_response_enc: Option<String>,
+    userinfo_signed_response_alg: Option<String>,
+    userinfo_encrypted_response_alg: Option<String>,
+    userinfo_encrypted_response_enc: Option<String>,
+    backchannel_logout_uri: Option<String>,
+    backchannel_logout_session_required: Option<bool>,
 }
 
 fn metadata_error(error: &'static str, description: String) -> OAuthError {
@@ -53,6 +64,7 @@ fn metadata_error(error: &'static str, description: String) -> OAuthError {
         error,
         description,
         challenge: None,
+        dpop_nonce: None,
         kind: None,
     }
 }
@@ -105,6 +117,18 @@ pub fn parse_metadata(body: &[u8]) -> Result<ClientRequest, OAuthError> {
         sector_id: None,
         optional_scope: m.optional_scope,
         grant_types: m.grant_types,
+        options: clients::OptionsRequest {
+            profile: m.profile,
+            require_par: m.require_pushed_authorization_requests,
+            dpop_bound: m.dpop_bound_access_tokens,
+            id_token_enc_alg: m.id_token_encrypted_response_alg,
+            id_token_enc_enc: m.id_token_encrypted_response_enc,
+            userinfo_signed_alg: m.userinfo_signed_response_alg,
+            userinfo_enc_alg: m.userinfo_encrypted_response_alg,
+            userinfo_enc_enc: m.userinfo_encrypted_response_enc,
+            backchannel_logout_uri: m.backchannel_logout_uri,
+            backchannel_logout_session_required: m.backchannel_logout_session_required,
+        },
         // Registration with an operator's initial access token is production; the portal
         // sets the environment it files for.
         environment: super::clients::Environment::Production,
@@ -188,6 +212,32 @@ pub fn metadata(row: &ClientRow, redirect_uris: &[String], logout_uris: &[String
         }
         if let Some(acr) = &row.min_acr {
             map.insert("default_acr_values".into(), json!([acr]));
+        }
+        let o = &row.options;
+        map.insert("profile".into(), json!(o.profile));
+        map.insert(
+            "require_pushed_authorization_requests".into(),
+            json!(o.require_par),
+        );
+        map.insert("dpop_bound_access_tokens".into(), json!(o.dpop_bound));
+        let optional = [
+            ("id_token_encrypted_response_alg", &o.id_token_enc_alg),
+            ("id_token_encrypted_response_enc", &o.id_token_enc_enc),
+            ("userinfo_signed_response_alg", &o.userinfo_signed_alg),
+            ("userinfo_encrypted_response_alg", &o.userinfo_enc_alg),
+            ("userinfo_encrypted_response_enc", &o.userinfo_enc_enc),
+            ("backchannel_logout_uri", &o.backchannel_logout_uri),
+        ];
+        for (name, value) in optional {
+            if let Some(value) = value {
+                map.insert(name.into(), json!(value));
+            }
+        }
+        if o.backchannel_logout_uri.is_some() {
+            map.insert(
+                "backchannel_logout_session_required".into(),
+                json!(o.backchannel_logout_session_required),
+            );
         }
     }
     v

@@ -85,6 +85,7 @@ pub async fn ensure_client(
         previous_secret_expires_at: None,
         secret_changed_at: None,
         protocol: clients::OIDC.to_owned(),
+        options: Default::default(),
     };
     crate::transaction!(db, anyhow::Error, |tx| {
         tx.lock(Lock::PortalClient).await?;

@@ -280,6 +280,7 @@ pub async fn register(
             previous_secret_expires_at: None,
             secret_changed_at: None,
             protocol: clients::SAML.to_owned(),
+            options: Default::default(),
         };
         let signing = serde_json::to_string(&meta.signing_certificates)
             .map_err(|e| invalid(format!("certificates: {e}")))?;

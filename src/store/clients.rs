@@ -47,7 +47,54 @@ pub struct ClientRow {
     /// `oidc` (an OpenID Connect client) or `saml` (a SAML service provider, see
     /// `saml::sp`): OpenID Connect never accepts a `saml` client.
     pub protocol: String,
+    /// FAPI 2.0, encrypted responses and back-channel logout.
+    #[sqlx(flatten)]
+    pub options: ClientOptions,
 }
+
+/// OpenID Connect options beyond the basics, checked by `oidc::clients::validate`.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct ClientOptions {
+    /// [`FAPI2`]: the FAPI 2.0 Security Profile applies; [`STANDARD`] otherwise.
+    pub profile: String,
+    /// RFC 9126 §6: authorization requests only through the PAR endpoint.
+    pub require_par: bool,
+    /// RFC 9449 §5.2 `dpop_bound_access_tokens`: every token request carries a DPoP proof.
+    pub dpop_bound: bool,
+    /// OIDC Registration §2 `id_token_encrypted_response_alg` / `_enc`.
+    pub id_token_enc_alg: Option<String>,
+    pub id_token_enc_enc: Option<String>,
+    /// `userinfo_signed_response_alg`: userinfo answers as a signed JWT.
+    pub userinfo_signed_alg: Option<String>,
+    /// `userinfo_encrypted_response_alg` / `_enc`.
+    pub userinfo_enc_alg: Option<String>,
+    pub userinfo_enc_enc: Option<String>,
+    /// Back-Channel Logout 1.0 §2.2.
+    pub backchannel_logout_uri: Option<String>,
+    pub backchannel_logout_session_required: bool,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        Self {
+            profile: STANDARD.to_owned(),
+            require_par: false,
+            dpop_bound: false,
+            id_token_enc_alg: None,
+            id_token_enc_enc: None,
+            userinfo_signed_alg: None,
+            userinfo_enc_alg: None,
+            userinfo_enc_enc: None,
+            backchannel_logout_uri: None,
+            backchannel_logout_session_required: false,
+        }
+    }
+}
+
+/// The profile of clients under the FAPI 2.0 Security Profile.
+pub const FAPI2: &str = "fapi2";
+/// The profile of every other client.
+pub const STANDARD: &str = "standard";
 
 impl ClientRow {
     /// Whether the client registered the `refresh_token` grant.
@@ -68,6 +115,11 @@ impl ClientRow {
             .as_deref()
             .filter(|_| self.previous_secret_expires_at.is_some_and(|t| now < t));
         self.secret_hash.as_deref().into_iter().chain(previous)
+    }
+
+    /// Whether the FAPI 2.0 Security Profile applies to the client.
+    pub fn is_fapi(&self) -> bool {
+        self.options.profile == FAPI2
     }
 
     /// Whether this is an OpenID Connect client (not a SAML service provider).
@@ -99,13 +151,15 @@ const COLUMNS: &str = "id, display_name, purpose, logo_uri, application_type, au
      secret_hash, jwks, jwks_uri, id_token_alg, scopes, sector_id, status, status_reason, \
      created_at, updated_at, min_acr, optional_scopes, logo_type, grant_types, environment, \
      organisation_id, sandbox_client_id, previous_secret_hash, previous_secret_expires_at, \
-     secret_changed_at, protocol";
+     secret_changed_at, protocol, profile, require_par, dpop_bound, id_token_enc_alg, \
+     id_token_enc_enc, userinfo_signed_alg, userinfo_enc_alg, userinfo_enc_enc, \
+     backchannel_logout_uri, backchannel_logout_session_required";
 
 pub async fn insert_client(tx: &mut Tx, row: &ClientRow) -> Result<(), sqlx::Error> {
     let sql = format!(
         "INSERT INTO clients ({COLUMNS}) VALUES \
          ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
-         $21, $22, $23, $24, $25, $26, $27)"
+         $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37)"
     );
     on_tx!(tx, |c| sqlx::query(AssertSqlSafe(sql))
         .bind(&row.id)
@@ -135,6 +189,16 @@ pub async fn insert_client(tx: &mut Tx, row: &ClientRow) -> Result<(), sqlx::Err
         .bind(row.previous_secret_expires_at)
         .bind(row.secret_changed_at)
         .bind(&row.protocol)
+        .bind(&row.options.profile)
+        .bind(row.options.require_par)
+        .bind(row.options.dpop_bound)
+        .bind(&row.options.id_token_enc_alg)
+        .bind(&row.options.id_token_enc_enc)
+        .bind(&row.options.userinfo_signed_alg)
+        .bind(&row.options.userinfo_enc_alg)
+        .bind(&row.options.userinfo_enc_enc)
+        .bind(&row.options.backchannel_logout_uri)
+        .bind(row.options.backchannel_logout_session_required)
         .execute(c)
         .await
         .map(drop))
@@ -396,7 +460,10 @@ pub async fn update_client_metadata(tx: &mut Tx, row: &ClientRow) -> Result<(), 
         sqlx::query(
         "UPDATE clients SET display_name = $1, purpose = $2, logo_uri = $3, application_type = $4, \
          jwks = $5, jwks_uri = $6, id_token_alg = $7, scopes = $8, updated_at = $9, \
-         min_acr = $11, optional_scopes = $12, grant_types = $13 WHERE id = $10"
+         min_acr = $11, optional_scopes = $12, grant_types = $13, profile = $14, \
+         require_par = $15, dpop_bound = $16, id_token_enc_alg = $17, id_token_enc_enc = $18, \
+         userinfo_signed_alg = $19, userinfo_enc_alg = $20, userinfo_enc_enc = $21, \
+         backchannel_logout_uri = $22, backchannel_logout_session_required = $23 WHERE id = $10"
     )
     .bind(&row.display_name)
     .bind(&row.purpose)
@@ -411,6 +478,16 @@ pub async fn update_client_metadata(tx: &mut Tx, row: &ClientRow) -> Result<(), 
     .bind(&row.min_acr)
     .bind(&row.optional_scopes)
     .bind(&row.grant_types)
+    .bind(&row.options.profile)
+    .bind(row.options.require_par)
+    .bind(row.options.dpop_bound)
+    .bind(&row.options.id_token_enc_alg)
+    .bind(&row.options.id_token_enc_enc)
+    .bind(&row.options.userinfo_signed_alg)
+    .bind(&row.options.userinfo_enc_alg)
+    .bind(&row.options.userinfo_enc_enc)
+    .bind(&row.options.backchannel_logout_uri)
+    .bind(row.options.backchannel_logout_session_required)
     .execute(c)
     .await
     .map(drop)

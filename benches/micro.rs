@@ -390,6 +390,7 @@ fn write_share(c: &mut Criterion) {
                 sid: random_token(16),
                 created_at: now,
                 revoked_at: None,
+                purpose: None,
             }),
             tokens: ["access", "refresh"]
                 .into_iter()
@@ -400,6 +401,7 @@ fn write_share(c: &mut Criterion) {
                     scopes: "openid profile".into(),
                     created_at: now,
                     expires_at: now + 300,
+                    dpop_jkt: None,
                 })
                 .collect(),
             release: Some(ledger::ReleaseRecord {

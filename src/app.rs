@@ -83,6 +83,14 @@ pub async fn build_with_clock(config: Config, clock: SharedClock) -> anyhow::Res
         oauth::ensure_server_secret(&db, subject::SECRET_NAME, &random_token(32), clock.now())
             .await?;
     let pairwise = Arc::new(PairwiseKey::from_stored(&pairwise)?);
+    let dpop_nonces = oauth::ensure_server_secret(
+        &db,
+        oidc::dpop_proofs::SECRET_NAME,
+        &random_token(32),
+        clock.now(),
+    )
+    .await?;
+    let dpop_nonces = Arc::new(oidc::dpop_proofs::NonceKey::from_stored(&dpop_nonces)?);
     spawn_housekeeping(db.clone(), clock.clone());
     spawn_ledger_checkpoints(
         db.clone(),
@@ -102,7 +110,7 @@ pub async fn build_with_clock(config: Config, clock: SharedClock) -> anyhow::Res
         origin: config.issuer.origin().into(),
         security_headers: security::default_headers(config.issuer.is_https()).into(),
         jwks_cache_control: oidc::jwks::cache_control(&config.keys),
-        discovery: oidc::discovery::metadata(&config.issuer),
+        discovery: oidc::discovery::metadata(&config),
         webauthn: authn::webauthn(&config.issuer),
         attestation_cas: authn::high_assurance_cas(&config.passkeys)?,
         high_assurance_aaguids: config
@@ -116,6 +124,7 @@ pub async fn build_with_clock(config: Config, clock: SharedClock) -> anyhow::Res
         client_failures: Arc::default(),
         saml_metadata: Arc::default(),
         pairwise,
+        dpop_nonces,
         client_keys: Arc::new(oidc::client_keys::ClientKeys::new(
             clock.clone(),
             config.http.allow_private_outbound,
@@ -154,12 +163,13 @@ fn spawn_housekeeping(db: Db, clock: SharedClock) {
     });
 }
 
-/// One round of housekeeping: expired sessions, codes and assertion ids, clients' failures
+/// One round of housekeeping: expired sessions, codes, pushed requests and seen ids, clients' failures
 /// past 24 hours and their daily counts past 31 days. Returns the rows deleted.
 pub async fn housekeeping(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
     use oidc::client_failures::{DAYS_KEPT, KEPT_FOR, day_of};
     Ok(store::sessions::delete_expired_sessions(db, now).await?
         + oauth::delete_expired(db, now).await?
+        + store::pushed::delete_expired(db, now).await?
         + store::client_failures::delete_client_failures_before(db, now - KEPT_FOR).await?
         + store::client_failures::delete_daily_failures_before(db, day_of(now) - DAYS_KEPT * 86400)
             .await?)
@@ -443,6 +453,7 @@ fn routes(state: AppState) -> Router {
             get(oidc::discovery::discovery),
         )
         .route("/token", post(oidc::token::token))
+        .route("/par", post(oidc::par::par))
         .route(
             "/userinfo",
             get(oidc::userinfo::userinfo).post(oidc::userinfo::userinfo),

@@ -41,7 +41,18 @@ pub struct Config {
     pub passkeys: PasskeysConfig,
     pub ledger: LedgerConfig,
     pub admin: AdminConfig,
+    pub oidc: OidcConfig,
     pub log: LogConfig,
+}
+
+/// `[oidc]`: provider-wide protocol rules beyond the per-client ones.
+#[derive(Clone, Debug, Default)]
+pub struct OidcConfig {
+    /// Every client must use pushed authorization requests (RFC 9126 §5), and discovery says
+    /// `require_pushed_authorization_requests`.
+    pub require_par: bool,
+    /// Every DPoP proof must carry a nonce this server issued (RFC 9449 §8).
+    pub dpop_nonce: bool,
 }
 
 /// `[admin]`: the helpdesk console.
@@ -259,7 +270,15 @@ struct Raw {
     passkeys: RawPasskeys,
     ledger: RawLedger,
     admin: RawAdmin,
+    oidc: RawOidc,
     log: RawLog,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOidc {
+    require_par: bool,
+    dpop_nonce: bool,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -380,6 +399,7 @@ impl Default for Raw {
             admin: RawAdmin {
                 record_openings_per_hour: 30,
             },
+            oidc: RawOidc::default(),
             mail: RawMail {
                 smtp_url: None,
                 smtp_url_file: None,
@@ -644,6 +664,10 @@ impl Config {
                     }
                     n => n,
                 },
+            },
+            oidc: OidcConfig {
+                require_par: raw.oidc.require_par,
+                dpop_nonce: raw.oidc.dpop_nonce,
             },
             log: LogConfig {
                 format: raw.log.format,

@@ -57,6 +57,8 @@ pub struct Shared {
     pub discovery: Bytes,
     /// The key behind pairwise subject identifiers.
     pub pairwise: Arc<PairwiseKey>,
+    /// The key behind DPoP nonces.
+    pub dpop_nonces: Arc<oidc::dpop_proofs::NonceKey>,
     /// Relying parties' fetched public keys.
     pub client_keys: Arc<oidc::client_keys::ClientKeys>,
     /// The WebAuthn relying party (`None` when the issuer's host is an IP address).

@@ -79,6 +79,9 @@ pub struct Pending {
     /// service rather than with a code at the redirect URI.
     #[serde(default)]
     pub saml: Option<crate::saml::sso::SamlContext>,
+    /// The DPoP key the code will be bound to (from the pushed request).
+    #[serde(default)]
+    pub dpop_jkt: Option<String>,
 }
 
 /// `GET /authorize` and `POST /authorize`
@@ -120,6 +123,18 @@ pub async fn authorize(
         Some(id) => client_view(&state, &id).await?,
         None => None,
     };
+    let (raw, dpop_jkt) = match unwrap_request(&state, raw, client.as_ref()).await? {
+        Ok(unwrapped) => unwrapped,
+        Err((kind, description, message)) => {
+            if let Some(c) = &client {
+                failed(&state, &c.id, "invalid_request", kind, &description).await;
+            }
+            return Err(AppError::UnverifiedAuthorization {
+                error: "invalid_request",
+                message,
+            });
+        }
+    };
     let request = match authorize_request::parse(&raw, |_| client.clone()) {
         Ok(r) => r,
         Err(AuthorizeError::Page {
@@ -150,8 +165,121 @@ pub async fn authorize(
         consented_once: false,
         sandbox,
         saml: None,
+        dpop_jkt,
     };
     decide(&state, &session, lang, pending, false).await
+}
+
+/// A refused way of sending the request: failure kind, description for the client's
+/// failures list, and the message the person sees (the redirect URI is not verified yet).
+type Unwrapped = Result<(Vec<(String, String)>, Option<String>), (FailureKind, String, String)>;
+
+/// The request's parameters as the client meant them: from its pushed request
+/// (`request_uri`, taken out once), from its signed request object (`request`), or from the
+/// query. Also the DPoP key a pushed request binds the code to. A client that must push its
+/// requests (or every client, `[oidc] require_par`) can use no other way, and `purpose` is
+/// taken only from a request the client signed or pushed.
+async fn unwrap_request(
+    state: &AppState,
+    raw: Vec<(String, String)>,
+    client: Option<&ClientView>,
+) -> Result<Unwrapped, AppError> {
+    let get = |name: &str| raw.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let refuse = |kind, description: &str, message: &str| {
+        Ok(Err((kind, description.to_owned(), message.to_owned())))
+    };
+    let Some(client) = client.filter(|c| c.is_active) else {
+        // `parse` says what is wrong with the client.
+        return Ok(Ok((raw, None)));
+    };
+    if let Some(request_uri) = get("request_uri") {
+        if raw.iter().any(|(k, _)| k == "request") {
+            return refuse(
+                FailureKind::RequestObjectUnsupported,
+                "request and request_uri were both sent",
+                "The service sent its sign-in request in two ways at once, so Civitas cannot tell which to follow.",
+            );
+        }
+        let Some(handle) = request_uri.strip_prefix(super::par::REQUEST_URI_PREFIX) else {
+            return refuse(
+                FailureKind::RequestUriUnsupported,
+                "request_uri is not one the PAR endpoint issued; Civitas fetches nothing",
+                "The service sent a sign-in request Civitas does not accept.",
+            );
+        };
+        let now = state.clock.now();
+        let hash = sha256_b64(handle);
+        let taken = state
+            .writer
+            .write(move |tx| {
+                let hash = hash.clone();
+                Box::pin(async move { crate::store::pushed::take_pushed(tx, &hash, now).await })
+            })
+            .await?;
+        let expired = "This sign-in request has expired or was already used. Go back to the service and start again.";
+        let Some(pushed) = taken.filter(|p| p.client_id == client.id) else {
+            return refuse(
+                FailureKind::RequestUriInvalid,
+                "request_uri is unknown, already used, or of another client",
+                expired,
+            );
+        };
+        if pushed.expires_at <= now {
+            return refuse(
+                FailureKind::RequestUriInvalid,
+                "request_uri has expired (it lives 60 seconds)",
+                expired,
+            );
+        }
+        let params: Vec<(String, String)> =
+            serde_json::from_str(&pushed.params).unwrap_or_default();
+        return Ok(Ok((params, pushed.dpop_jkt)));
+    }
+    if client.require_par || state.config.oidc.require_par {
+        return refuse(
+            FailureKind::ParRequired,
+            "this client must use pushed authorization requests (request_uri from the PAR endpoint)",
+            "The service sent its sign-in request in a way Civitas does not accept for it.",
+        );
+    }
+    if let Some(jwt) = get("request") {
+        let row = state
+            .reads
+            .oidc_client(&client.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let params = match super::request_object::verify(state, &row, &jwt).await? {
+            Ok(params) => params,
+            Err((kind, description)) => {
+                return refuse(
+                    kind,
+                    &description,
+                    "The service's signed sign-in request could not be verified, so Civitas will not act on it.",
+                );
+            }
+        };
+        // RFC 9101 §6.3: client_id outside must match the one the object is checked for.
+        if get("client_id").as_deref() != Some(client.id.as_str()) {
+            return refuse(
+                FailureKind::RequestObjectInvalid,
+                "client_id outside the request object differs",
+                "The service's signed sign-in request could not be verified.",
+            );
+        }
+        let mut params = params;
+        if !params.iter().any(|(k, _)| k == "client_id") {
+            params.push(("client_id".into(), client.id.clone()));
+        }
+        return Ok(Ok((params, None)));
+    }
+    if raw.iter().any(|(k, _)| k == "purpose") {
+        return refuse(
+            FailureKind::PurposeInvalid,
+            "purpose is accepted only in a signed request object or a pushed request",
+            "The service sent a sign-in request Civitas does not accept.",
+        );
+    }
+    Ok(Ok((raw, None)))
 }
 
 /// Starts a request made by another protocol (SAML) on the same way through sign-in and
@@ -243,7 +371,10 @@ async fn refused(
     answer_error(state, p, error, description).await
 }
 
-async fn client_view(state: &AppState, id: &str) -> Result<Option<ClientView>, AppError> {
+pub(crate) async fn client_view(
+    state: &AppState,
+    id: &str,
+) -> Result<Option<ClientView>, AppError> {
     let Some(row) = state.reads.oidc_client(id).await? else {
         return Ok(None);
     };
@@ -263,6 +394,7 @@ async fn client_view(state: &AppState, id: &str) -> Result<Option<ClientView>, A
         application_type: app,
         redirect_uris,
         min_acr: row.min_acr,
+        require_par: row.options.require_par,
     }))
 }
 
@@ -479,6 +611,8 @@ async fn issue_code(
         expires_at: now + CODE_LIFETIME,
         used_at: None,
         grant_id: None,
+        dpop_jkt: pending.dpop_jkt.clone(),
+        purpose: r.purpose.clone(),
     };
     // Answered only once the code is committed; written with other requests' writes.
     let write = crate::store::writer::Issue {

@@ -47,6 +47,8 @@ pub struct ClientView {
     pub scopes: BTreeSet<String>,
     /// The client's registered minimum assurance, added to every request's `acr_values`.
     pub min_acr: Option<String>,
+    /// It may send authorization requests only through PAR.
+    pub require_par: bool,
 }
 
 /// A checked authorization request: every field is what the client asked for and may ask for.
@@ -70,7 +72,15 @@ pub struct AuthorizationRequest {
     /// target (`id_token` or `userinfo`) → claim name → essential.
     pub claims: BTreeMap<String, BTreeMap<String, bool>>,
     pub response_mode: ResponseMode,
+    /// Why the relying party asks, in its words, for this sign-in (Civitas `purpose`): shown on
+    /// the sign-in and consent pages and recorded with the release. Only from a signed request
+    /// object or a pushed request (see `authorize`).
+    #[serde(default)]
+    pub purpose: Option<String>,
 }
+
+/// Longest `purpose` accepted, in characters.
+pub const PURPOSE_MAX: usize = 200;
 
 /// Why a request failed, and where the answer goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -214,18 +224,20 @@ pub fn parse(
             format!("{k} is longer than {MAX_VALUE} characters"),
         ));
     }
+    // The authorization endpoint and PAR unwrap `request` and `request_uri` before this
+    // point; one still here came with another, or inside a request object.
     if map.contains_key("request") {
         return Err(fail(
             Kind::RequestObjectUnsupported,
-            "request_not_supported",
-            "request objects are not supported".into(),
+            "invalid_request",
+            "request cannot be combined with request_uri or nested in a request object".into(),
         ));
     }
     if map.contains_key("request_uri") {
         return Err(fail(
             Kind::RequestUriUnsupported,
-            "request_uri_not_supported",
-            "request_uri is not supported".into(),
+            "invalid_request",
+            "request_uri cannot be combined with request or nested in a request object".into(),
         ));
     }
     match map.get("response_type").copied() {
@@ -388,6 +400,13 @@ pub fn parse(
         }
     };
 
+    let purpose = match map.get("purpose") {
+        None => None,
+        Some(p) => {
+            Some(check_purpose(p).map_err(|m| fail(Kind::PurposeInvalid, "invalid_request", m))?)
+        }
+    };
+
     Ok(AuthorizationRequest {
         client_id: client.id,
         redirect_uri: redirect_uri.to_owned(),
@@ -402,7 +421,23 @@ pub fn parse(
         ui_locales: map.get("ui_locales").map(|s| (*s).to_owned()),
         claims,
         response_mode,
+        purpose,
     })
+}
+
+/// A purpose is one line of 1 to [`PURPOSE_MAX`] characters, without control characters or
+/// markup (it is shown as text, but angle brackets have no business in it).
+fn check_purpose(p: &str) -> Result<String, String> {
+    let p = p.trim();
+    if p.is_empty()
+        || p.chars().count() > PURPOSE_MAX
+        || p.chars().any(|c| c.is_control() || c == '<' || c == '>')
+    {
+        return Err(format!(
+            "purpose must be 1 to {PURPOSE_MAX} characters of plain text on one line"
+        ));
+    }
+    Ok(p.to_owned())
 }
 
 /// OIDC Core §5.5: `{"userinfo": {"name": {"essential": true}, "email": null}, "id_token": {…}}`.
@@ -457,6 +492,7 @@ mod tests {
                 .map(String::from)
                 .collect(),
             min_acr: None,
+            require_par: false,
         }
     }
 
@@ -648,9 +684,18 @@ mod tests {
                 "{k}={v}"
             );
         }
+        // Left over after the endpoint unwrapped the request: sent twice, or nested.
         assert_eq!(
             redirect_error(params(&[("request", "eyJ...")], &[])).0,
-            "request_not_supported"
+            "invalid_request"
+        );
+        assert_eq!(
+            redirect_error(params(&[("purpose", "line\nbreak")], &[])).0,
+            "invalid_request"
+        );
+        assert_eq!(
+            redirect_error(params(&[("purpose", &"x".repeat(PURPOSE_MAX + 1))], &[])).0,
+            "invalid_request"
         );
         let mut twice = params(&[], &[]);
         twice.push(("scope".into(), "openid".into()));

@@ -19,6 +19,9 @@ const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer
 /// Longest lifetime accepted for a client assertion (now → `exp`).
 const MAX_ASSERTION_LIFETIME: i64 = 300;
 
+/// Longest lifetime of a FAPI client's assertion (`iat` → `exp`).
+pub const FAPI_ASSERTION_LIFETIME: i64 = 60;
+
 /// Strictly parsed `application/x-www-form-urlencoded` body: no parameter twice.
 pub fn parse_form(body: &[u8]) -> Result<BTreeMap<String, String>, OAuthError> {
     let mut map = BTreeMap::new();
@@ -229,55 +232,42 @@ async fn verify_assertion(
             .because(Kind::AssertionAlgorithm)
     })?;
     let alg = header.alg;
-    if !matches!(
-        alg,
-        jsonwebtoken::Algorithm::ES256 | jsonwebtoken::Algorithm::RS256
-    ) {
+    let accepted = signing_algs(client);
+    if !accepted.contains(&alg) {
         return Err(OAuthError::invalid_client(format!(
-            "client_assertion alg {alg:?} is not accepted: use ES256 or RS256"
+            "client_assertion alg {alg:?} is not accepted: use {}",
+            alg_names(accepted)
         ))
         .because(Kind::AssertionAlgorithm));
     }
-    let jwks = state
-        .client_keys
-        .for_client(client, header.kid.as_deref())
+    let (key, decoding) = verifying_key(state, client, &header)
         .await
-        .map_err(|d| OAuthError::invalid_client(d).because(Kind::AssertionKeysUnavailable))?;
-    let family_ok = |k: &&jsonwebtoken::jwk::Jwk| match alg {
-        jsonwebtoken::Algorithm::ES256 => matches!(
-            k.algorithm,
-            jsonwebtoken::jwk::AlgorithmParameters::EllipticCurve(_)
-        ),
-        _ => matches!(k.algorithm, jsonwebtoken::jwk::AlgorithmParameters::RSA(_)),
-    };
-    let key = match &header.kid {
-        Some(kid) => jwks.find(kid).filter(family_ok),
-        None => {
-            let mut candidates = jwks.keys.iter().filter(family_ok);
-            match (candidates.next(), candidates.next()) {
-                (Some(k), None) => Some(k),
-                _ => None,
+        .map_err(|e| match e {
+            KeyError::Unavailable(d) => {
+                OAuthError::invalid_client(d).because(Kind::AssertionKeysUnavailable)
             }
-        }
-    }
-    .ok_or_else(|| {
-        OAuthError::invalid_client(
-            "client_assertion is not signed by a key registered for this client",
-        )
-        .because(Kind::AssertionKeyUnknown)
-    })?;
-    let decoding = jsonwebtoken::DecodingKey::from_jwk(key).map_err(|_| {
-        OAuthError::invalid_client("a registered key of this client cannot be used")
-            .because(Kind::AssertionKeyUnusable)
-    })?;
+            KeyError::Unknown => OAuthError::invalid_client(
+                "client_assertion is not signed by a key registered for this client",
+            )
+            .because(Kind::AssertionKeyUnknown),
+            KeyError::Unusable => {
+                OAuthError::invalid_client("a registered key of this client cannot be used")
+                    .because(Kind::AssertionKeyUnusable)
+            }
+        })?;
 
     let issuer = &state.config.issuer;
     let mut validation = jsonwebtoken::Validation::new(alg);
-    validation.set_audience(&[
-        issuer.as_str().to_owned(),
-        issuer.endpoint("/token"),
-        endpoint.to_owned(),
-    ]);
+    // FAPI 2.0 §5.3.2.1: the issuer, and only the issuer, is the audience.
+    if client.is_fapi() {
+        validation.set_audience(&[issuer.as_str()]);
+    } else {
+        validation.set_audience(&[
+            issuer.as_str().to_owned(),
+            issuer.endpoint("/token"),
+            endpoint.to_owned(),
+        ]);
+    }
     validation.set_issuer(&[client.id.as_str()]);
     validation.sub = Some(client.id.clone());
     validation.set_required_spec_claims(&["exp", "aud", "iss", "sub"]);
@@ -293,6 +283,13 @@ async fn verify_assertion(
                 K::ExpiredSignature => (
                     Kind::AssertionExpired,
                     "client_assertion has expired".to_owned(),
+                ),
+                K::InvalidAudience if client.is_fapi() => (
+                    Kind::AssertionAudience,
+                    format!(
+                        "client_assertion aud must be the issuer, {}, and nothing else (FAPI 2.0)",
+                        issuer.as_str()
+                    ),
                 ),
                 K::InvalidAudience => (
                     Kind::AssertionAudience,
@@ -330,6 +327,25 @@ async fn verify_assertion(
     }
     let now = state.clock.now();
     let exp = data.claims.get("exp").and_then(|e| e.as_i64()).unwrap_or(0);
+    // FAPI 2.0 (as Singpass asks): short-lived assertions, `exp` at most 60 s after `iat`.
+    if client.is_fapi() {
+        let iat = data.claims.get("iat").and_then(serde_json::Value::as_i64);
+        match iat {
+            None => {
+                return Err(OAuthError::invalid_client(
+                    "client_assertion lacks iat (required under FAPI 2.0)",
+                )
+                .because(Kind::AssertionClaimMissing));
+            }
+            Some(iat) if exp - iat > FAPI_ASSERTION_LIFETIME || iat > now + 30 => {
+                return Err(OAuthError::invalid_client(format!(
+                    "client_assertion exp must be at most {FAPI_ASSERTION_LIFETIME} seconds after iat, and iat not in the future (FAPI 2.0)"
+                ))
+                .because(Kind::AssertionLifetime));
+            }
+            Some(_) => {}
+        }
+    }
     if exp - now > MAX_ASSERTION_LIFETIME {
         return Err(OAuthError::invalid_client(format!(
             "client_assertion exp is more than {MAX_ASSERTION_LIFETIME} seconds away"
@@ -362,12 +378,77 @@ async fn verify_assertion(
                 .because(Kind::AssertionReplayed),
         );
     }
-    if let Some(kid) = super::client_keys::key_name(key)
+    if let Some(kid) = super::client_keys::key_name(&key)
         && state.client_keys.key_use_is_due(&client.id, &kid)
     {
         record_key_use(state, client.id.clone(), kid, now);
     }
     Ok(())
+}
+
+/// JWS algorithms a client's signed requests (assertions, request objects) may use: ES256 and
+/// PS256 under FAPI 2.0 (§5.4), ES256, PS256 and RS256 otherwise.
+pub fn signing_algs(client: &ClientRow) -> &'static [jsonwebtoken::Algorithm] {
+    use jsonwebtoken::Algorithm as A;
+    if client.is_fapi() {
+        &[A::ES256, A::PS256]
+    } else {
+        &[A::ES256, A::PS256, A::RS256]
+    }
+}
+
+/// The names of `algs`, for error messages.
+pub fn alg_names(algs: &[jsonwebtoken::Algorithm]) -> String {
+    algs.iter()
+        .map(|a| format!("{a:?}"))
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+/// Why no key of the client verifies a JWS.
+pub enum KeyError {
+    /// The client's keys could not be had (an unreachable `jwks_uri`): the text says why.
+    Unavailable(String),
+    /// No registered signing key fits the JWS's `kid` and algorithm.
+    Unknown,
+    /// The fitting key cannot be made a verifying key.
+    Unusable,
+}
+
+/// The client's registered key that verifies a JWS with `header` (whose `alg` the caller has
+/// checked): the one its `kid` names, or the only signing key of the algorithm's family. Keys
+/// published for encryption (`use: enc`) never verify.
+pub async fn verifying_key(
+    state: &AppState,
+    client: &ClientRow,
+    header: &jsonwebtoken::Header,
+) -> Result<(jsonwebtoken::jwk::Jwk, jsonwebtoken::DecodingKey), KeyError> {
+    use jsonwebtoken::jwk::{AlgorithmParameters as P, PublicKeyUse};
+    let jwks = state
+        .client_keys
+        .for_client(client, header.kid.as_deref())
+        .await
+        .map_err(KeyError::Unavailable)?;
+    let fits = |k: &&jsonwebtoken::jwk::Jwk| {
+        let family = match header.alg {
+            jsonwebtoken::Algorithm::ES256 => matches!(k.algorithm, P::EllipticCurve(_)),
+            _ => matches!(k.algorithm, P::RSA(_)),
+        };
+        family && k.common.public_key_use != Some(PublicKeyUse::Encryption)
+    };
+    let key = match &header.kid {
+        Some(kid) => jwks.find(kid).filter(fits),
+        None => {
+            let mut candidates = jwks.keys.iter().filter(fits);
+            match (candidates.next(), candidates.next()) {
+                (Some(k), None) => Some(k),
+                _ => None,
+            }
+        }
+    }
+    .ok_or(KeyError::Unknown)?;
+    let decoding = jsonwebtoken::DecodingKey::from_jwk(key).map_err(|_| KeyError::Unusable)?;
+    Ok((key.clone(), decoding))
 }
 
 /// Writes a key's last use for the portal's keys page, off the response path: at most once

@@ -108,12 +108,27 @@ failure_kinds! {
     /// A parameter longer than 2048 characters.
     ParameterTooLong = "parameter_too_long" =>
         "Keep every parameter under 2048 characters. A long state usually carries application data: keep that on your server and send a short random value instead.",
-    /// `request` (JAR) is not supported.
+    /// `request` (JAR) sent where it cannot be used (a `request_uri` at the same time).
     RequestObjectUnsupported = "request_object_unsupported" =>
-        "Send the parameters themselves in the query string instead of a request object; Civitas does not support signed request objects yet.",
-    /// `request_uri` (PAR) is not supported.
+        "Send either a request object (request) or a request_uri from the PAR endpoint, not both; inside a request object, request and request_uri are not allowed.",
+    /// `request_uri` that is not one of ours: Civitas never fetches a request from outside.
     RequestUriUnsupported = "request_uri_unsupported" =>
-        "Send the parameters themselves in the query string; Civitas does not support request_uri (pushed authorization requests) yet.",
+        "Use only the request_uri the PAR endpoint returned (urn:ietf:params:oauth:request_uri:…). Civitas never fetches a request object from an address you host.",
+    /// The client may only use pushed authorization requests (RFC 9126 §6).
+    ParRequired = "par_required" =>
+        "Push the request to the pushed_authorization_request_endpoint first (POST, with client authentication), then send the browser to the authorization endpoint with client_id and the request_uri it returned. This client (or the whole provider) is set to accept nothing else.",
+    /// A `request_uri` unknown, already used, expired (60 s) or of another client.
+    RequestUriInvalid = "request_uri_invalid" =>
+        "A request_uri works once, within 60 seconds, for the client that pushed it. Push the request again for every sign-in and redirect the browser at once.",
+    /// A signed request object that does not verify or whose claims are wrong (RFC 9101).
+    RequestObjectInvalid = "request_object_invalid" =>
+        "Sign the request object with a key registered for this client (use sig; ES256 or PS256), with iss your client_id, aud the issuer, exp at most 60 minutes after nbf, nbf not in the future, and a fresh jti.",
+    /// A `purpose` that is not one short line of text, or sent outside a signed or pushed request.
+    PurposeInvalid = "purpose_invalid" =>
+        "Send purpose (one line of plain text, at most 200 characters, saying why you ask for this sign-in) inside a signed request object or a pushed authorization request; an unsigned purpose in the URL is refused, since anyone could change it.",
+    /// A request object's `jti` used before (RFC 9101 §10.8).
+    RequestObjectReplayed = "request_object_replayed" =>
+        "Give every request object a new random jti; Civitas refuses one it has seen, on any instance.",
     /// `response_type` missing or not `code`.
     ResponseTypeUnsupported = "response_type_unsupported" =>
         "Send response_type=code: Civitas supports the authorization code flow with PKCE only, no implicit or hybrid flow. Configure your library for the code flow.",
@@ -228,6 +243,21 @@ failure_kinds! {
     /// A `jti` seen before.
     AssertionReplayed = "assertion_replayed" =>
         "Never reuse a client_assertion: make a new one, with a new jti, for every request. Turn off any caching of assertions in your library.",
+    /// A DPoP proof that is malformed, wrongly signed, or for another request (RFC 9449 §4.3).
+    DpopProofInvalid = "dpop_proof_invalid" =>
+        "Send one DPoP header holding a JWT with typ dpop+jwt, alg ES256 or PS256, your public key in jwk, and claims jti, htm (the HTTP method), htu (this endpoint's URL without query), iat (now) and, with an access token, ath. Make a new proof for every request.",
+    /// A DPoP proof's `jti` seen before.
+    DpopProofReplayed = "dpop_proof_replayed" =>
+        "Make a new DPoP proof, with a new random jti, for every request; Civitas refuses one it has seen, on any instance.",
+    /// The client must prove a DPoP key at the token endpoint.
+    DpopProofMissing = "dpop_proof_missing" =>
+        "This client's tokens are DPoP-bound (FAPI 2.0 or dpop_bound_access_tokens): send a DPoP proof header with every token request.",
+    /// The DPoP key differs from the one the code or token is bound to.
+    DpopKeyMismatch = "dpop_key_mismatch" =>
+        "Use the same DPoP key as in the pushed request (dpop_jkt or its DPoP proof) or as the token was issued to.",
+    /// The provider asks for a DPoP nonce (RFC 9449 §8).
+    DpopNonceRequired = "dpop_nonce_required" =>
+        "Repeat the request with a new DPoP proof whose nonce claim is the value of the DPoP-Nonce response header. Most libraries do this by themselves.",
     /// `grant_type` missing or not supported.
     GrantTypeUnsupported = "grant_type_unsupported" =>
         "Send grant_type=authorization_code to redeem a code, or grant_type=refresh_token to refresh; Civitas supports no other grant.",

@@ -90,6 +90,8 @@ struct Entry {
     uri: String,
     /// `None`: the last fetch failed.
     keys: Option<JwkSet>,
+    /// The set as fetched, for members `JwkSet` does not keep (an encryption key's `alg`).
+    raw: Option<Arc<serde_json::Value>>,
     fetched_at: i64,
 }
 
@@ -161,13 +163,44 @@ impl ClientKeys {
         if let Err(why) = &fetched {
             tracing::warn!(client_id = %client.id, error = %why, "client jwks_uri fetch failed");
         }
-        let keys = fetched.ok();
+        let (keys, raw) = match fetched {
+            Ok((keys, raw)) => (Some(keys), Some(Arc::new(raw))),
+            Err(_) => (None, None),
+        };
         *entry = Some(Entry {
             uri: uri.clone(),
             keys: keys.clone(),
+            raw,
             fetched_at: now,
         });
         keys.ok_or_else(unusable)
+    }
+
+    /// The client's key set as JSON, to pick a key to encrypt to: registered inline, or
+    /// from its `jwks_uri` (cached as for signatures, so a rotation there is seen within
+    /// the cache's lifetime).
+    pub async fn raw_for_client(
+        &self,
+        client: &ClientRow,
+    ) -> Result<Arc<serde_json::Value>, String> {
+        if let Some(inline) = &client.jwks {
+            return serde_json::from_str(inline)
+                .map(Arc::new)
+                .map_err(|_| "the registered jwks cannot be read".to_owned());
+        }
+        self.for_client(client, None).await?;
+        let slot = {
+            let slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+            slots.get(&client.id).cloned()
+        };
+        let Some(slot) = slot else {
+            return Err("this client has no registered keys".into());
+        };
+        let entry = slot.lock().await;
+        entry
+            .as_ref()
+            .and_then(|e| e.raw.clone())
+            .ok_or_else(|| "the keys at this client's jwks_uri could not be used".to_owned())
     }
 
     /// Whether a use of the client's key `kid` now should be written (and, if so, notes it
@@ -190,7 +223,7 @@ impl ClientKeys {
         true
     }
 
-    async fn fetch(&self, uri: &str) -> Result<JwkSet, String> {
+    async fn fetch(&self, uri: &str) -> Result<(JwkSet, serde_json::Value), String> {
         let url = url::Url::parse(uri).map_err(|_| "not a URL".to_owned())?;
         if !self.allow_private {
             if url.scheme() != "https" {
@@ -216,7 +249,10 @@ impl ClientKeys {
             }
             body.extend_from_slice(&chunk);
         }
-        serde_json::from_slice(&body).map_err(|_| "not a JWK set".to_owned())
+        let raw: serde_json::Value =
+            serde_json::from_slice(&body).map_err(|_| "not a JWK set".to_owned())?;
+        let keys = serde_json::from_value(raw.clone()).map_err(|_| "not a JWK set".to_owned())?;
+        Ok((keys, raw))
     }
 }
 

@@ -20,6 +20,8 @@ pub struct OAuthError {
     pub challenge: Option<String>,
     /// What went wrong, for the client's failures list (`client_failures`); not sent.
     pub kind: Option<FailureKind>,
+    /// A fresh nonce for the client's next DPoP proof (RFC 9449 §8), sent as `DPoP-Nonce`.
+    pub dpop_nonce: Option<String>,
 }
 
 impl OAuthError {
@@ -29,6 +31,7 @@ impl OAuthError {
             error,
             description: description.into(),
             challenge: None,
+            dpop_nonce: None,
             kind: None,
         }
     }
@@ -81,6 +84,31 @@ impl OAuthError {
         }
     }
 
+    /// A refused DPoP proof (RFC 9449 §7.1): at the token endpoint 400 `invalid_dpop_proof`
+    /// (or `use_dpop_nonce`); at a resource endpoint (`resource`) 401 with a `DPoP` challenge.
+    pub fn dpop(error: &'static str, d: impl Into<String>, resource: bool) -> Self {
+        let d = d.into();
+        if resource {
+            Self {
+                challenge: Some(format!(
+                    "DPoP realm=\"civitas\", algs=\"ES256 PS256\", error=\"{error}\", error_description=\"{}\"",
+                    d.replace('"', "'")
+                )),
+                ..Self::new(StatusCode::UNAUTHORIZED, error, d)
+            }
+        } else {
+            Self::new(StatusCode::BAD_REQUEST, error, d)
+        }
+    }
+
+    /// Adds a `DPoP-Nonce` for the client's next proof.
+    pub fn with_dpop_nonce(self, nonce: Option<String>) -> Self {
+        Self {
+            dpop_nonce: nonce,
+            ..self
+        }
+    }
+
     pub fn server_error() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -126,6 +154,9 @@ impl IntoResponse for OAuthError {
         no_store(&mut response);
         if let Some(c) = self.challenge.and_then(|c| HeaderValue::from_str(&c).ok()) {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, c);
+        }
+        if let Some(n) = self.dpop_nonce.and_then(|n| HeaderValue::from_str(&n).ok()) {
+            response.headers_mut().insert("dpop-nonce", n);
         }
         response
     }

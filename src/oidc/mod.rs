@@ -1,6 +1,6 @@
 //! OpenID Connect provider: discovery, the authorization and token endpoints, ID tokens with
-//! pairwise subjects, userinfo, revocation, introspection, logout, relying-party
-//! registration, and DPoP proof verification.
+//! pairwise subjects, userinfo, revocation, introspection, logout, and relying-party
+//! registration.
 
 pub mod authorize;
 pub mod authorize_request;
@@ -11,11 +11,14 @@ pub mod client_keys;
 pub mod clients;
 pub mod discovery;
 pub mod dpop;
+pub mod dpop_proofs;
 pub mod error;
 pub mod jwks;
 pub mod logout;
+pub mod par;
 pub mod redirect_uri;
 pub mod registration;
+pub mod request_object;
 pub mod revocation;
 pub mod subject;
 pub mod token;

@@ -18,6 +18,7 @@ use super::{
     client_auth::{authenticate, named_client, parse_form, require_form},
     client_failures::{self, Endpoint, Failure, FailureKind as Kind},
     clients::{OFFLINE_ACCESS, permitted_scopes},
+    dpop_proofs,
     error::{OAuthError, no_store},
     tokens::{self, SignInFacts},
 };
@@ -68,14 +69,33 @@ async fn answer(
     let form = parse_form(body)?;
     let endpoint = state.config.issuer.endpoint("/token");
     let client = client.insert(authenticate(state, headers, &form, &endpoint).await?);
-    grant(state, client, &form).await
+    let proven = dpop_proofs::check(state, headers, "POST", "/token", None, false).await?;
+    if proven.is_none() && client.options.dpop_bound {
+        return Err(OAuthError::dpop(
+            "invalid_dpop_proof",
+            "this client's tokens are DPoP-bound: send a DPoP proof with every token request",
+            false,
+        )
+        .because(Kind::DpopProofMissing)
+        .with_dpop_nonce(dpop_proofs::next_nonce(state)));
+    }
+    let jkt = proven.map(|p| p.jkt);
+    let mut response = grant(state, client, &form, jkt.as_deref()).await?;
+    if let Some(nonce) = dpop_proofs::next_nonce(state)
+        && let Ok(v) = nonce.parse()
+    {
+        response.headers_mut().insert("dpop-nonce", v);
+    }
+    Ok(response)
 }
 
 /// The grant the authenticated client asked for.
+/// `jkt`: the key of the request's DPoP proof, which the access token is bound to.
 async fn grant(
     state: &AppState,
     client: &ClientRow,
     form: &std::collections::BTreeMap<String, String>,
+    jkt: Option<&str>,
 ) -> Result<Response, OAuthError> {
     let field = |name: &str| {
         form.get(name)
@@ -94,6 +114,7 @@ async fn grant(
                 field("code")?,
                 field("redirect_uri")?,
                 field("code_verifier")?,
+                jkt,
             )
             .await
         }
@@ -104,7 +125,14 @@ async fn grant(
             .because(Kind::RefreshNotRegistered))
         }
         Some("refresh_token") => {
-            refresh(state, client, field("refresh_token")?, form.get("scope")).await
+            refresh(
+                state,
+                client,
+                field("refresh_token")?,
+                form.get("scope"),
+                jkt,
+            )
+            .await
         }
         None => Err(OAuthError::invalid_request("grant_type is required")
             .because(Kind::GrantTypeUnsupported)),
@@ -189,6 +217,7 @@ async fn redeem_code(
     code: &str,
     redirect_uri: &str,
     verifier: &str,
+    jkt: Option<&str>,
 ) -> Result<Response, OAuthError> {
     if !is_valid_verifier(verifier) {
         return Err(OAuthError::invalid_request(
@@ -232,6 +261,18 @@ async fn redeem_code(
         burn_code(state, &code_hash, now).await?;
         return Err(OAuthError::invalid_grant(why).because(kind));
     }
+    // RFC 9449 §10: a code pushed with a DPoP key is redeemed with a proof of that key.
+    if let Some(bound) = &row.dpop_jkt
+        && jkt != Some(bound.as_str())
+    {
+        burn_code(state, &code_hash, now).await?;
+        return Err(OAuthError::dpop(
+            "invalid_dpop_proof",
+            "the authorization code is bound to another DPoP key than this proof's",
+            false,
+        )
+        .because(Kind::DpopKeyMismatch));
+    }
 
     let grant = GrantRow {
         id: random_token(16),
@@ -245,6 +286,7 @@ async fn redeem_code(
         sid: row.sid.clone(),
         created_at: now,
         revoked_at: None,
+        purpose: row.purpose.clone(),
     };
     let facts = SignInFacts {
         acr: &row.acr,
@@ -260,7 +302,7 @@ async fn redeem_code(
         &grant,
         (&scopes, &permitted_scopes(client)),
         &facts,
-        now,
+        (now, jkt),
     )
     .await?;
     // Single use: only the first redemption finds the code unused.
@@ -279,6 +321,7 @@ async fn refresh(
     client: &ClientRow,
     refresh_token: &str,
     scope: Option<&String>,
+    jkt: Option<&str>,
 ) -> Result<Response, OAuthError> {
     let now = state.clock.now();
     let hash = sha256_b64(refresh_token);
@@ -347,6 +390,7 @@ async fn refresh(
                 error: "invalid_scope",
                 description: "a refresh may narrow the granted scopes, never widen them".into(),
                 challenge: None,
+                dpop_nonce: None,
                 kind: Some(Kind::ScopeWidened),
             });
         }
@@ -360,7 +404,15 @@ async fn refresh(
         sid: &grant.sid,
         nonce: None,
     };
-    let issued = prepare(state, client, &grant, (&scopes, &allowed), &facts, now).await?;
+    let issued = prepare(
+        state,
+        client,
+        &grant,
+        (&scopes, &allowed),
+        &facts,
+        (now, jkt),
+    )
+    .await?;
     // Rotation: only the first use finds the token unspent, and only while its grant stands.
     let mut writes = issued.writes.clone().issue();
     writes.spend_refresh = Some(hash);
@@ -379,23 +431,28 @@ struct Writes {
     access: (String, i64),
     refresh: Option<(String, i64)>,
     now: i64,
+    /// The DPoP key the access token is bound to.
+    jkt: Option<String>,
     release: crate::ledger::ReleaseRecord,
 }
 
 impl Writes {
     /// The tokens and the release's ledger record, committed together or not at all.
     fn issue(self) -> crate::store::writer::Issue {
-        let token = |kind, (hash, expires_at): (String, i64)| oauth::NewToken {
+        let token = |kind, (hash, expires_at): (String, i64), jkt| oauth::NewToken {
             token_hash: hash,
             grant_id: self.grant_id.clone(),
             kind,
             scopes: self.scopes.clone(),
             created_at: self.now,
             expires_at,
+            dpop_jkt: jkt,
         };
-        let mut tokens = vec![token("access", self.access.clone())];
+        // A confidential client's refresh token is bound by its authentication, not a key
+        // (RFC 9449 §5): the access token alone carries `cnf.jkt`.
+        let mut tokens = vec![token("access", self.access.clone(), self.jkt.clone())];
         if let Some(refresh) = self.refresh.clone() {
-            tokens.push(token("refresh", refresh));
+            tokens.push(token("refresh", refresh, None));
         }
         crate::store::writer::Issue {
             tokens,
@@ -433,7 +490,7 @@ async fn prepare(
         &std::collections::BTreeSet<String>,
     ),
     facts: &SignInFacts<'_>,
-    now: i64,
+    (now, jkt): (i64, Option<&str>),
 ) -> Result<Issued, OAuthError> {
     let person = state.reads.person(&grant.person_id).await?.ok_or_else(|| {
         OAuthError::invalid_grant("the person of this grant no longer exists")
@@ -450,6 +507,7 @@ async fn prepare(
     let individual = claims::requested_claims(&grant.claims, "id_token", allowed);
     let released = claims::released(&person, scopes, &individual);
     let id_token = tokens::id_token(state, client, &person, &released, facts, &access, now).await?;
+    let id_token = tokens::encrypt_id_token(state, client, id_token).await?;
     let mut claims = vec!["sub".to_owned()];
     claims.extend(released.keys().cloned());
     let writes = Writes {
@@ -458,11 +516,15 @@ async fn prepare(
         access: (sha256_b64(&access), now + tokens::ACCESS_TOKEN_LIFETIME),
         refresh: (refresh_expires > now).then(|| (sha256_b64(&refresh), refresh_expires)),
         now,
+        jkt: jkt.map(str::to_owned),
         release: crate::ledger::ReleaseRecord {
             person_id: person.id.clone(),
             client_id: client.id.clone(),
             client_name: client.display_name.clone(),
-            purpose: client.purpose.clone(),
+            purpose: grant
+                .purpose
+                .clone()
+                .unwrap_or_else(|| client.purpose.clone()),
             claims,
             acr: facts.acr.to_owned(),
             channel: "id_token",
@@ -471,7 +533,7 @@ async fn prepare(
     };
     let mut body = json!({
         "access_token": access,
-        "token_type": "Bearer",
+        "token_type": if jkt.is_some() { "DPoP" } else { "Bearer" },
         "expires_in": tokens::ACCESS_TOKEN_LIFETIME,
         "id_token": id_token,
         "scope": scope_string(scopes),

@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 
 use super::error::OAuthError;
 use crate::{
-    crypto::{Alg, jws},
+    crypto::{Alg, jwe, jws},
     state::AppState,
     store::{clients::ClientRow, persons::PersonRow},
 };
@@ -71,4 +71,45 @@ pub async fn id_token(
         tracing::error!(error = %e, "ID token could not be serialised");
         OAuthError::server_error()
     })
+}
+
+/// Encrypts a signed ID token to the client's key when it registered
+/// `id_token_encrypted_response_alg`: a nested JWT, the JWS inside a JWE (`cty: JWT`).
+pub async fn encrypt_id_token(
+    state: &AppState,
+    client: &ClientRow,
+    jws: String,
+) -> Result<String, OAuthError> {
+    match &client.options.id_token_enc_alg {
+        None => Ok(jws),
+        Some(alg) => encrypt_for(state, client, alg, jws.as_bytes(), Some("JWT")).await,
+    }
+}
+
+/// Encrypts `plaintext` (a JWS, `cty: JWT`; or JSON claims, no `cty`) to the client's
+/// current `use: enc` key for `alg`, with A256GCM. A client whose keys cannot be had, or hold no such key, gets no token: sending
+/// it in the clear would break the client's rule.
+pub async fn encrypt_for(
+    state: &AppState,
+    client: &ClientRow,
+    alg: &str,
+    plaintext: &[u8],
+    cty: Option<&str>,
+) -> Result<String, OAuthError> {
+    let unusable = |why: &str| {
+        tracing::warn!(client_id = %client.id, why, "no key to encrypt to");
+        OAuthError::invalid_client(format!(
+            "this client asks for encrypted responses but {why}; publish a key with use enc for {alg}"
+        ))
+    };
+    let alg_kind = jwe::KeyAlg::parse(alg).ok_or_else(|| unusable("its algorithm is unknown"))?;
+    let set = state
+        .client_keys
+        .raw_for_client(client)
+        .await
+        .map_err(|e| unusable(&e))?;
+    let key = jwe::pick_encryption_key(&set, alg_kind)
+        .ok_or_else(|| unusable("its keys hold no encryption key of that kind"))?;
+    jwe::encrypt(plaintext, key, alg_kind, jwe::ContentAlg::A256Gcm, cty)
+        .map_err(|e| unusable(&e.to_string()))
 }

@@ -348,12 +348,14 @@ pub async fn sso(
             ui_locales: None,
             claims: Default::default(),
             response_mode: ResponseMode::FormPost,
+            purpose: None,
         },
         scopes,
         created_at: now,
         consented_once: false,
         sandbox: client.is_sandbox(),
         saml: Some(ctx),
+        dpop_jkt: None,
     };
     authorize::start(&state, &session, lang, pending).await
 }

@@ -13,6 +13,7 @@ pub mod failover;
 pub mod oauth;
 pub mod persons;
 pub mod portal;
+pub mod pushed;
 pub mod releases;
 pub mod saml_replay;
 pub mod saml_sps;

@@ -94,10 +94,15 @@ pub struct CodeRow {
     pub expires_at: i64,
     pub used_at: Option<i64>,
     pub grant_id: Option<String>,
+    /// The DPoP key the code is bound to (PAR's `dpop_jkt`, RFC 9449 §10).
+    pub dpop_jkt: Option<String>,
+    /// The relying party's purpose for this sign-in, if it gave one.
+    pub purpose: Option<String>,
 }
 
 const CODE_COLUMNS: &str = "code_hash, client_id, person_id, redirect_uri, code_challenge, \
-     nonce, scopes, claims, acr, amr, auth_time, sid, created_at, expires_at, used_at, grant_id";
+     nonce, scopes, claims, acr, amr, auth_time, sid, created_at, expires_at, used_at, grant_id, \
+     dpop_jkt, purpose";
 
 /// Marks a code used, once: `None` if there is no such unused code.
 pub async fn update_code_used(
@@ -152,10 +157,12 @@ pub struct GrantRow {
     pub sid: String,
     pub created_at: i64,
     pub revoked_at: Option<i64>,
+    /// The relying party's purpose for the sign-in, recorded with every release.
+    pub purpose: Option<String>,
 }
 
-const GRANT_COLUMNS: &str =
-    "id, person_id, client_id, scopes, claims, acr, amr, auth_time, sid, created_at, revoked_at";
+const GRANT_COLUMNS: &str = "id, person_id, client_id, scopes, claims, acr, amr, auth_time, sid, \
+     created_at, revoked_at, purpose";
 
 /// Revokes a grant, and with it every token issued under it.
 /// Revokes every grant of a person, and their tokens (an account locked for fraud: no data
@@ -221,6 +228,9 @@ pub struct TokenGrantRow {
     pub auth_time: i64,
     pub sid: String,
     pub grant_revoked_at: Option<i64>,
+    /// The DPoP key the token is bound to.
+    pub dpop_jkt: Option<String>,
+    pub purpose: Option<String>,
 }
 
 /// Whether the sign-in session (`g.sid`) still lasts at `$2`: tokens without
@@ -232,7 +242,7 @@ pub async fn find_token(db: &Db, token_hash: &str) -> Result<Option<TokenGrantRo
     on_db!(db, |p| sqlx::query_as(
         "SELECT t.kind, t.created_at, t.expires_at, t.spent_at, t.revoked_at, \
          g.id AS grant_id, g.person_id, g.client_id, t.scopes, g.claims, g.acr, g.amr, \
-         g.auth_time, g.sid, g.revoked_at AS grant_revoked_at \
+         g.auth_time, g.sid, g.revoked_at AS grant_revoked_at, t.dpop_jkt, g.purpose \
          FROM tokens t JOIN grants g ON g.id = t.grant_id WHERE t.token_hash = $1"
     )
     .bind(token_hash)
@@ -275,6 +285,7 @@ pub struct RefreshContext {
     pub consent_scopes: Option<String>,
     /// 1 while the browser session the grant was signed in with lasts.
     pub session_live: i64,
+    pub grant_purpose: Option<String>,
 }
 
 impl RefreshContext {
@@ -291,6 +302,7 @@ impl RefreshContext {
             sid: self.sid.clone(),
             created_at: self.grant_created_at,
             revoked_at: self.grant_revoked_at,
+            purpose: self.grant_purpose.clone(),
         }
     }
 }
@@ -305,7 +317,7 @@ pub async fn find_refresh_context(
          t.revoked_at AS token_revoked_at, g.id AS grant_id, g.person_id, g.client_id, \
          g.scopes AS grant_scopes, g.claims, g.acr, g.amr, g.auth_time, g.sid, \
          g.created_at AS grant_created_at, g.revoked_at AS grant_revoked_at, \
-         c.scopes AS consent_scopes, {SESSION_LIVE} \
+         c.scopes AS consent_scopes, g.purpose AS grant_purpose, {SESSION_LIVE} \
          FROM tokens t JOIN grants g ON g.id = t.grant_id \
          LEFT JOIN consents c ON c.person_id = g.person_id AND c.client_id = g.client_id \
               AND c.expires_at > $2 \
@@ -519,7 +531,7 @@ pub async fn insert_grants(tx: &mut Tx, grants: &[&GrantRow]) -> Result<(), sqlx
     }
     let sql = format!(
         "INSERT INTO grants ({GRANT_COLUMNS}) VALUES {}",
-        super::placeholders(grants.len(), 11, 0)
+        super::placeholders(grants.len(), 12, 0)
     );
     let sql = super::positional(tx, sql);
     on_tx!(tx, |c| {
@@ -536,7 +548,8 @@ pub async fn insert_grants(tx: &mut Tx, grants: &[&GrantRow]) -> Result<(), sqlx
                 .bind(g.auth_time)
                 .bind(&g.sid)
                 .bind(g.created_at)
-                .bind(g.revoked_at);
+                .bind(g.revoked_at)
+                .bind(&g.purpose);
         }
         q.execute(c).await.map(drop)
     })
@@ -574,7 +587,7 @@ pub async fn insert_codes(tx: &mut Tx, codes: &[&CodeRow]) -> Result<(), sqlx::E
     }
     let sql = format!(
         "INSERT INTO authorization_codes ({CODE_COLUMNS}) VALUES {}",
-        super::placeholders(codes.len(), 16, 0)
+        super::placeholders(codes.len(), 18, 0)
     );
     let sql = super::positional(tx, sql);
     on_tx!(tx, |p| {
@@ -596,7 +609,9 @@ pub async fn insert_codes(tx: &mut Tx, codes: &[&CodeRow]) -> Result<(), sqlx::E
                 .bind(c.created_at)
                 .bind(c.expires_at)
                 .bind(c.used_at)
-                .bind(&c.grant_id);
+                .bind(&c.grant_id)
+                .bind(&c.dpop_jkt)
+                .bind(&c.purpose);
         }
         q.execute(p).await.map(drop)
     })
@@ -611,6 +626,8 @@ pub struct NewToken {
     pub scopes: String,
     pub created_at: i64,
     pub expires_at: i64,
+    /// The DPoP key an access token is bound to.
+    pub dpop_jkt: Option<String>,
 }
 
 pub async fn insert_new_tokens(tx: &mut Tx, tokens: &[&NewToken]) -> Result<(), sqlx::Error> {
@@ -618,8 +635,9 @@ pub async fn insert_new_tokens(tx: &mut Tx, tokens: &[&NewToken]) -> Result<(), 
         return Ok(());
     }
     let sql = format!(
-        "INSERT INTO tokens (token_hash, grant_id, kind, scopes, created_at, expires_at) VALUES {}",
-        super::placeholders(tokens.len(), 6, 0)
+        "INSERT INTO tokens (token_hash, grant_id, kind, scopes, created_at, expires_at, dpop_jkt) \
+         VALUES {}",
+        super::placeholders(tokens.len(), 7, 0)
     );
     let sql = super::positional(tx, sql);
     on_tx!(tx, |c| {
@@ -631,7 +649,8 @@ pub async fn insert_new_tokens(tx: &mut Tx, tokens: &[&NewToken]) -> Result<(), 
                 .bind(t.kind)
                 .bind(&t.scopes)
                 .bind(t.created_at)
-                .bind(t.expires_at);
+                .bind(t.expires_at)
+                .bind(&t.dpop_jkt);
         }
         q.execute(c).await.map(drop)
     })

@@ -44,6 +44,7 @@ fn web() -> ClientView {
             .map(String::from)
             .collect(),
         min_acr: None,
+        require_par: false,
     }
 }
 

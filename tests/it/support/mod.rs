@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod load;
+pub mod node_rp;
 pub mod oidc;
 pub mod portal;
 pub mod postgres;
@@ -59,7 +60,7 @@ pub struct TestDb {
 
 /// reqwest is built without a default TLS provider (Civitas installs ring at start-up); tests
 /// that build HTTP clients before any server starts install it here.
-fn install_tls_provider() {
+pub fn install_tls_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 

@@ -9,7 +9,7 @@ use axum::{Json, Router, routing::get};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD as B64};
 use civitas::{
     crypto::keys::{Alg, PrivateKey},
-    oidc::clients::ClientRequest,
+    oidc::clients::{self, ClientRequest},
 };
 use serde_json::{Value, json};
 
@@ -36,14 +36,16 @@ fn fapi_client(jwks: String) -> ClientRequest {
         id_token_alg: Some("ES256".into()),
         scope: Some("profile".into()),
         grant_types: Some(vec!["authorization_code".into(), "refresh_token".into()]),
-        // TODO(lead): the FAPI 2.0 registration, with the names ClientRequest gets:
-        // profile: Some("fapi2".into()),  // PAR, signed request objects, DPoP required
-        // id_token_encrypted_response_alg: Some(ENC_ALG.into()),
-        // id_token_encrypted_response_enc: Some(ENC.into()),
-        // userinfo_signed_response_alg: Some("ES256".into()),
-        // userinfo_encrypted_response_alg: Some(ENC_ALG.into()),
-        // userinfo_encrypted_response_enc: Some(ENC.into()),
-        // dpop_bound_access_tokens: Some(true),
+        options: clients::OptionsRequest {
+            profile: Some("fapi2".into()),
+            id_token_enc_alg: Some(ENC_ALG.into()),
+            id_token_enc_enc: Some(ENC.into()),
+            userinfo_signed_alg: Some("ES256".into()),
+            userinfo_enc_alg: Some(ENC_ALG.into()),
+            userinfo_enc_enc: Some(ENC.into()),
+            dpop_bound: Some(true),
+            ..Default::default()
+        },
         ..Default::default()
     }
 }
@@ -169,8 +171,11 @@ async fn back_channel_logout_reaches_a_node_relying_party() {
         sign_in_with_node(&app, &person, &[("BACKCHANNEL", "1")], |c, port| {
             let _uri = format!("http://127.0.0.1:{}/", port.expect("port"));
             ClientRequest {
-                // TODO(lead): backchannel_logout_uri: Some(_uri),
-                //             backchannel_logout_session_required: Some(true),
+                options: clients::OptionsRequest {
+                    backchannel_logout_uri: Some(_uri),
+                    backchannel_logout_session_required: Some(true),
+                    ..c.options
+                },
                 ..c
             }
         })

@@ -196,10 +196,9 @@ pub fn encrypt(
     Ok(out)
 }
 
-/// The key of a JWKS (`{"keys": […]}`) to encrypt to with `alg`: the first with `use` "enc"
-/// (or without `use`, and with `key_ops`, if any, only encryption ones), of a `kty` (and
-/// curve) that suits `alg`, and with `alg`, if it names one, equal to `alg`. A signing key is
-/// never picked.
+/// The key of a JWKS (`{"keys": […]}`) to encrypt to with `alg`: the first whose `use` is
+/// "enc" or absent, whose `key_ops`, if any, are all encryption ones, whose `kty` (and curve)
+/// suits `alg`, and whose `alg`, if it names one, is `alg`. A signing key is never picked.
 pub fn pick_encryption_key(jwks: &Value, alg: KeyAlg) -> Option<&Value> {
     const ENCRYPTION_OPS: [&str; 6] = [
         "encrypt",

@@ -1,8 +1,12 @@
 use std::sync::OnceLock;
 
-use rsa::traits::PrivateKeyParts as _;
+use rsa::{
+    RsaPrivateKey,
+    traits::{PrivateKeyParts as _, PublicKeyParts as _},
+};
 use serde_json::json;
 
+use super::jwk::PRIVATE_MEMBERS;
 use super::*;
 
 const MESSAGE: &[u8] = b"eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ6b8OrIn0.c2lnbmF0dXJl";
@@ -586,9 +590,9 @@ fn jwes_from_jwcrypto_decrypt() {
     }
 }
 
-const JWCRYPTO_ECDH_JWE: &str = "eyJhbGciOiJFQ0RILUVTK0EyNTZLVyIsImN0eSI6IkpXVCIsImVuYyI6IkEyNTZHQ00iLCJlcGsiOnsiY3J2IjoiUC0yNTYiLCJrdHkiOiJFQyIsIngiOiJWcHpTbDVGUXdNLVU1Z3RJaVFILXRILV9WZnFua1VlUFpNS0RkSFpicjhjIiwieSI6ImhrZXpYT0NUX1R3VldSU3dmR21Ha3Z6bS10YkdOdGxFSVlnQ01zTC12NDAifSwia2lkIjoicnAtZW5jLWVjIn0.951SFr2gshR9fWGdWc9UScYLJJavo-pckg1pgj15lT1SDVcSBrkNzw.OWyNBvpwMcd8BSCM.j_fyib2U8T094HzZD1ozhqr-e6U7PgR8l_BKTgO1yYBQmOtdXgs.U10gVcqx4cLKX5vu59JKNw";
+pub(super) const JWCRYPTO_ECDH_JWE: &str = "eyJhbGciOiJFQ0RILUVTK0EyNTZLVyIsImN0eSI6IkpXVCIsImVuYyI6IkEyNTZHQ00iLCJlcGsiOnsiY3J2IjoiUC0yNTYiLCJrdHkiOiJFQyIsIngiOiJWcHpTbDVGUXdNLVU1Z3RJaVFILXRILV9WZnFua1VlUFpNS0RkSFpicjhjIiwieSI6ImhrZXpYT0NUX1R3VldSU3dmR21Ha3Z6bS10YkdOdGxFSVlnQ01zTC12NDAifSwia2lkIjoicnAtZW5jLWVjIn0.951SFr2gshR9fWGdWc9UScYLJJavo-pckg1pgj15lT1SDVcSBrkNzw.OWyNBvpwMcd8BSCM.j_fyib2U8T094HzZD1ozhqr-e6U7PgR8l_BKTgO1yYBQmOtdXgs.U10gVcqx4cLKX5vu59JKNw";
 
-const JWCRYPTO_EC_JWK: &str = r#"{
+pub(super) const JWCRYPTO_EC_JWK: &str = r#"{
     "crv": "P-256",
     "d": "gzrn3Ehek4kju7aB4vUjGMAvFpNSYnsXvXJyrPnZds4",
     "kid": "rp-enc-ec",
@@ -599,7 +603,7 @@ const JWCRYPTO_EC_JWK: &str = r#"{
 
 const JWCRYPTO_RSA_JWE: &str = "eyJhbGciOiAiUlNBLU9BRVAtMjU2IiwgImVuYyI6ICJBMjU2R0NNIiwgImtpZCI6ICJycC1lbmMtcnNhIiwgImN0eSI6ICJKV1QifQ.A3yu_SiE2yIti6IVkn6MaziGAp8wcibNtcJkYIKBIABSj3Egb49I32yB4Ftk3rAoWNHFsRNxSHHZdi2FUhl_-Mf8_z14vnY4A0VS_Dq5dOHe6GhQIr30UXU2X69GjxcKSmX3OJJLCLFEiBbnpCEkEFc-Pk-CFnJCf5-QBX0QW811Xglr7c0oT6xWv8awX6AT3laGavqEu7NZwIHRzipOP9OHBcZ3ixuz1YDKBabGH-H0JHmz1WZ9eb1Xx5-CAN6E-IfhEDDwKLxShHfhxZ7lCLD6WkEnT1_dwq7Qg1C-F92rlasuYbaL0nsd6Iw89k02a9Dc-36s-grUnknZt-bZQw.54nHquhoEOkLhVrC.hRXm2iTJ-JfO5mA35ffFksjgX88i4IMaa3lufLoNKBp88ue-zLw.L1J2_XZSSZBKNvbibEacxg";
 
-const JWCRYPTO_RSA_JWK: &str = r#"{
+pub(super) const JWCRYPTO_RSA_JWK: &str = r#"{
     "kty": "RSA",
     "kid": "rp-enc-rsa",
     "e": "AQAB",

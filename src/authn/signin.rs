@@ -32,6 +32,14 @@ pub struct SigninPage {
     pub passkeys_available: bool,
     /// The waiting request is a sandbox client's: its test persons, offered first.
     pub test_persons: Option<Vec<TestPersonOption>>,
+    /// The service the waiting request comes from.
+    pub service: Option<Service>,
+}
+
+/// Who asks the person to sign in, and why this time (purpose-bound sign-in).
+pub struct Service {
+    pub name: String,
+    pub purpose: Option<String>,
 }
 
 /// `GET /signin?continue=ID`
@@ -42,10 +50,21 @@ pub async fn signin_page(
     Query(q): Query<ContinueQuery>,
 ) -> Result<SigninPage, AppError> {
     let continue_id = q.continue_id.unwrap_or_default();
-    let is_sandbox = !continue_id.is_empty()
-        && waiting(&session, &continue_id, state.clock.now())
+    let pending = if continue_id.is_empty() {
+        None
+    } else {
+        waiting(&session, &continue_id, state.clock.now()).await?
+    };
+    let is_sandbox = pending.as_ref().is_some_and(|p| p.sandbox);
+    let service = match pending {
+        Some(p) => crate::store::clients::find_client(&state.db, &p.request.client_id)
             .await?
-            .is_some_and(|p| p.sandbox);
+            .map(|c| Service {
+                name: c.display_name,
+                purpose: p.request.purpose,
+            }),
+        None => None,
+    };
     let test_persons = if is_sandbox {
         Some(test_persons::options(&state.db).await?)
     } else {
@@ -56,6 +75,7 @@ pub async fn signin_page(
         continue_id,
         passkeys_available: state.webauthn.is_some(),
         test_persons,
+        service,
     })
 }
 

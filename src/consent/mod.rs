@@ -54,6 +54,8 @@ pub struct ConsentPage {
     pub continue_id: String,
     pub service: String,
     pub purpose: String,
+    /// The relying party's purpose for this very sign-in, if it gave one (signed or pushed).
+    pub this_time: Option<String>,
     /// Our own address of the operator-set logo, when the client has one.
     pub logo: Option<String>,
     pub groups: Vec<Group>,
@@ -171,6 +173,7 @@ pub async fn consent_page(
             .then(|| format!("/clients/{}/logo", client.id)),
         service: client.display_name,
         purpose: client.purpose,
+        this_time: p.request.purpose.clone(),
         groups,
         offline: p.scopes.contains(crate::oidc::clients::OFFLINE_ACCESS),
     }

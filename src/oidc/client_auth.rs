@@ -19,6 +19,9 @@ const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer
 /// Longest lifetime accepted for a client assertion (now → `exp`).
 const MAX_ASSERTION_LIFETIME: i64 = 300;
 
+/// Clock skew allowed on an assertion's `exp`.
+const ASSERTION_LEEWAY: i64 = 30;
+
 /// Longest lifetime of a FAPI client's assertion (`iat` → `exp`).
 pub const FAPI_ASSERTION_LIFETIME: i64 = 60;
 
@@ -271,7 +274,8 @@ async fn verify_assertion(
     validation.set_issuer(&[client.id.as_str()]);
     validation.sub = Some(client.id.clone());
     validation.set_required_spec_claims(&["exp", "aud", "iss", "sub"]);
-    validation.leeway = 30;
+    // `exp` is checked against the service's clock below, as every other time.
+    validation.validate_exp = false;
     let data =
         jsonwebtoken::decode::<serde_json::Value>(jwt, &decoding, &validation).map_err(|e| {
             use jsonwebtoken::errors::ErrorKind as K;
@@ -327,6 +331,10 @@ async fn verify_assertion(
     }
     let now = state.clock.now();
     let exp = data.claims.get("exp").and_then(|e| e.as_i64()).unwrap_or(0);
+    if exp + ASSERTION_LEEWAY <= now {
+        return Err(OAuthError::invalid_client("client_assertion has expired")
+            .because(Kind::AssertionExpired));
+    }
     // FAPI 2.0 (as Singpass asks): short-lived assertions, `exp` at most 60 s after `iat`.
     if client.is_fapi() {
         let iat = data.claims.get("iat").and_then(serde_json::Value::as_i64);

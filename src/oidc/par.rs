@@ -81,6 +81,16 @@ async fn answer(
     }
     let mut params: Vec<(String, String)> = match form.get("request") {
         Some(jwt) => {
+            // RFC 9126 §3: with a request object, the parameters are the object's. One sent
+            // beside it would be ignored; refused instead, so nothing meant (a dpop_jkt) is lost.
+            if let Some((outside, _)) = form.iter().find(|(k, _)| {
+                !AUTH_PARAMS.contains(&k.as_str()) && !matches!(k.as_str(), "client_id" | "request")
+            }) {
+                return Err(OAuthError::invalid_request(format!(
+                    "with a request object, send every parameter inside it ({outside} was sent outside)"
+                ))
+                .because(Kind::RequestObjectInvalid));
+            }
             let params = super::request_object::verify(state, client, jwt)
                 .await?
                 .map_err(|(kind, d)| {

@@ -85,6 +85,10 @@ pub async fn introspect(
     body: Bytes,
 ) -> Result<Response, OAuthError> {
     let (client, hash) = token_request(&state, &headers, &body, "/introspect").await?;
+    // A DPoP proof sent here (by a DPoP-bound client) is checked as at the token endpoint;
+    // with a bound token it must be of the token's key.
+    let proven =
+        super::dpop_proofs::check(&state, &headers, "POST", "/introspect", None, false).await?;
     let now = state.clock.now();
     let mut active = oauth::find_token(&state.db, &hash).await?.filter(|t| {
         t.client_id == client.id
@@ -101,6 +105,15 @@ pub async fn introspect(
     {
         active = None;
     }
+    if let (Some(p), Some(t)) = (&proven, &active)
+        && t.dpop_jkt.as_ref().is_some_and(|bound| *bound != p.jkt)
+    {
+        return Err(OAuthError::dpop(
+            "invalid_dpop_proof",
+            "the DPoP proof is made with another key than the one the token is bound to",
+            false,
+        ));
+    }
     let body = match active {
         None => json!({ "active": false }),
         Some(t) => {
@@ -108,19 +121,28 @@ pub async fn introspect(
                 .await?
                 .map(|c| c.sector_id)
                 .unwrap_or_default();
-            json!({
+            let mut body = json!({
                 "active": true,
                 "scope": t.scopes,
                 "client_id": t.client_id,
                 "sub": state.pairwise.subject(&sector, &t.person_id),
-                "token_type": if t.kind == "access" { "Bearer" } else { "refresh_token" },
+                "token_type": match (t.kind.as_str(), &t.dpop_jkt) {
+                    ("access", Some(_)) => "DPoP",
+                    ("access", None) => "Bearer",
+                    _ => "refresh_token",
+                },
                 "exp": t.expires_at,
                 "iat": t.created_at,
                 "iss": state.config.issuer.as_str(),
                 "aud": t.client_id,
                 "acr": t.acr,
                 "auth_time": t.auth_time,
-            })
+            });
+            // RFC 9449 §6.2: the key a resource server must see proven with the token.
+            if let (Some(jkt), serde_json::Value::Object(map)) = (&t.dpop_jkt, &mut body) {
+                map.insert("cnf".into(), json!({ "jkt": jkt }));
+            }
+            body
         }
     };
     let mut response = Json(body).into_response();

@@ -6,7 +6,6 @@
 //! unless `CIVITAS_REQUIRE_NODE=1`.
 
 use axum::{Json, Router, routing::get};
-use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD as B64};
 use civitas::{
     crypto::keys::{Alg, PrivateKey},
     oidc::clients::{self, ClientRequest},
@@ -15,6 +14,7 @@ use serde_json::{Value, json};
 
 use crate::support::{
     TestApp, TestDb,
+    fapi::es256_jws,
     node_rp::{self, NodeRp, start_backchannel_rp},
     oidc::{REDIRECT, consent, register, seeded_person, signed_in_browser},
 };
@@ -197,18 +197,6 @@ async fn back_channel_logout_reaches_a_node_relying_party() {
     assert!(claims["events"][LOGOUT_EVENT].is_object());
     assert_eq!(rp.finish().await, Some(0));
     app.stop().await;
-}
-
-/// A compact JWS signed with `key` (ES256), with `header` as given.
-fn es256_jws(key: &p256::SecretKey, header: &Value, claims: &Value) -> String {
-    use p256::ecdsa::{Signature, SigningKey, signature::Signer as _};
-    let input = format!(
-        "{}.{}",
-        B64.encode(header.to_string()),
-        B64.encode(claims.to_string())
-    );
-    let signature: Signature = SigningKey::from(key).sign(input.as_bytes());
-    format!("{input}.{}", B64.encode(signature.to_bytes()))
 }
 
 /// Posts a logout token as an OP does (§2.5) and returns the status and the line it caused.

@@ -13,6 +13,7 @@ mod clients;
 mod config;
 mod consent;
 mod discovery;
+mod fapi;
 mod fapi_node;
 mod fuzz;
 mod instances;

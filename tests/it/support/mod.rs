@@ -3,6 +3,7 @@
 //! move forward.
 
 pub mod admin;
+pub mod fapi;
 pub mod load;
 pub mod node_rp;
 pub mod oidc;

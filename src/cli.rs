@@ -755,6 +755,18 @@ async fn client(config: Config, command: ClientCommand) -> anyhow::Result<()> {
             println!("id_token_alg:     {}", r.id_token_alg);
             println!("scopes:           {}", r.scopes);
             println!("grant types:      {}", r.grant_types);
+            println!("profile:          {}", r.options.profile);
+            let o = &r.options;
+            for (name, value) in [
+                ("id_token_enc:     ", &o.id_token_enc_alg),
+                ("userinfo_signed:  ", &o.userinfo_signed_alg),
+                ("userinfo_enc:     ", &o.userinfo_enc_alg),
+                ("backchannel:      ", &o.backchannel_logout_uri),
+            ] {
+                if let Some(v) = value {
+                    println!("{name}{v}");
+                }
+            }
             if !r.optional_scopes.is_empty() {
                 println!("optional scopes:  {}", r.optional_scopes);
             }

@@ -376,6 +376,9 @@ pub async fn request_national_id(
     if has_scope(&client, NATIONAL_ID) {
         return Err(AppError::BadRequest(o.already_national_id.into()));
     }
+    if !client.is_fapi() {
+        return Err(AppError::BadRequest(o.national_id_needs_fapi.into()));
+    }
     ask_second_person(&state, &me, "grant_national_id", &client.id, &reason).await
 }
 
@@ -395,6 +398,9 @@ pub async fn carry_out(
     match request.action.as_str() {
         "suspend_client" if client.status == "active" => {
             set_suspended(tx, me, &client.id, &request.reason, now).await
+        }
+        "grant_national_id" if !client.is_fapi() => {
+            Err(AppError::BadRequest(o.national_id_needs_fapi.into()))
         }
         "grant_national_id" if !has_scope(&client, NATIONAL_ID) => {
             let scopes = format!("{} {NATIONAL_ID}", client.scopes.trim());

@@ -101,6 +101,7 @@ pub struct OpsTexts {
     pub already_suspended: &'static str,
     pub already_active: &'static str,
     pub already_national_id: &'static str,
+    pub national_id_needs_fapi: &'static str,
     pub client_gone: &'static str,
 
     // The review queue.
@@ -397,6 +398,7 @@ static EN: OpsTexts = OpsTexts {
     already_suspended: "This client is suspended already.",
     already_active: "This client is active already.",
     already_national_id: "This client holds the national_id scope already.",
+    national_id_needs_fapi: "The national_id scope is granted only to clients under the FAPI 2.0 profile (private_key_jwt, pushed requests, DPoP). Ask the client's owners to register a FAPI 2.0 client first.",
     client_gone: "This client no longer exists.",
 
     review_title: "Relying-party applications",
@@ -608,6 +610,7 @@ static FR: OpsTexts = OpsTexts {
     already_suspended: "Ce fournisseur est déjà suspendu.",
     already_active: "Ce fournisseur est déjà actif.",
     already_national_id: "Ce fournisseur détient déjà la portée national_id.",
+    national_id_needs_fapi: "La portée national_id n’est accordée qu’aux clients sous le profil FAPI 2.0 (private_key_jwt, requêtes poussées, DPoP). Demandez aux responsables du client d’enregistrer d’abord un client FAPI 2.0.",
     client_gone: "Ce fournisseur n'existe plus.",
 
     review_title: "Demandes d'inscription de fournisseurs",

@@ -71,6 +71,12 @@ pub struct ClientForm {
     pub optional_scopes: BTreeSet<String>,
     pub min_acr: String,
     pub refresh_tokens: bool,
+    /// The FAPI 2.0 profile.
+    pub fapi: bool,
+    pub id_token_enc_alg: String,
+    pub userinfo_signed_alg: String,
+    pub userinfo_enc_alg: String,
+    pub backchannel_logout_uri: String,
 }
 
 fn lines(text: &str) -> Vec<String> {
@@ -102,6 +108,11 @@ const FORM_KEYS: &[&str] = &[
     "optional_scope",
     "default_acr_value",
     "refresh_tokens",
+    "fapi",
+    "id_token_encrypted_response_alg",
+    "userinfo_signed_response_alg",
+    "userinfo_encrypted_response_alg",
+    "backchannel_logout_uri",
 ];
 
 impl ClientForm {
@@ -136,6 +147,11 @@ impl ClientForm {
                     f.optional_scopes.insert(v);
                 }
                 "default_acr_value" => f.min_acr = v,
+                "fapi" => f.fapi = v == "on",
+                "id_token_encrypted_response_alg" => f.id_token_enc_alg = v,
+                "userinfo_signed_response_alg" => f.userinfo_signed_alg = v,
+                "userinfo_encrypted_response_alg" => f.userinfo_enc_alg = v,
+                "backchannel_logout_uri" => f.backchannel_logout_uri = v,
                 _ => f.refresh_tokens = v == "on",
             }
         }
@@ -169,6 +185,20 @@ impl ClientForm {
         put("token_endpoint_auth_method", &self.auth_method);
         put("jwks_uri", &self.jwks_uri);
         put("id_token_signed_response_alg", &self.id_token_alg);
+        put("userinfo_signed_response_alg", &self.userinfo_signed_alg);
+        put("backchannel_logout_uri", &self.backchannel_logout_uri);
+        for (alg, field) in [
+            (&self.id_token_enc_alg, "id_token_encrypted_response"),
+            (&self.userinfo_enc_alg, "userinfo_encrypted_response"),
+        ] {
+            if opt(alg).is_some() {
+                put(&format!("{field}_alg"), alg);
+                put(&format!("{field}_enc"), "A256GCM");
+            }
+        }
+        if self.fapi {
+            map.insert("profile".into(), json!("fapi2"));
+        }
         if !self.optional_scopes.is_empty() {
             let v = self
                 .optional_scopes
@@ -212,6 +242,15 @@ impl ClientForm {
             optional_scopes: split(&row.optional_scopes),
             min_acr: row.min_acr.clone().unwrap_or_default(),
             refresh_tokens: row.has_refresh_grant(),
+            fapi: row.is_fapi(),
+            id_token_enc_alg: row.options.id_token_enc_alg.clone().unwrap_or_default(),
+            userinfo_signed_alg: row.options.userinfo_signed_alg.clone().unwrap_or_default(),
+            userinfo_enc_alg: row.options.userinfo_enc_alg.clone().unwrap_or_default(),
+            backchannel_logout_uri: row
+                .options
+                .backchannel_logout_uri
+                .clone()
+                .unwrap_or_default(),
         }
     }
 }
@@ -245,6 +284,7 @@ pub struct ClientFormPage {
     pub error: Option<String>,
     pub scopes: Vec<&'static str>,
     pub acr_choices: [(&'static str, &'static str); 3],
+    pub enc_algs: &'static [&'static str],
 }
 
 impl ClientFormPage {
@@ -257,6 +297,7 @@ impl ClientFormPage {
             error: None,
             scopes: SCOPES.iter().copied().filter(|s| *s != "openid").collect(),
             acr_choices: ACR_CHOICES,
+            enc_algs: oidc::clients::ENCRYPTION_ALGS,
         }
     }
 

@@ -3,6 +3,7 @@
 
 use civitas::{
     admin::Role,
+    oidc::clients::ClientRequest,
     store::{
         client_applications::{self, ClientApplicationRow},
         clients, staff,
@@ -193,9 +194,17 @@ async fn suspending_a_production_client_and_granting_national_id_need_a_second_s
 ) {
     let app = TestApp::spawn(&db).await;
     let mut production = web_client("Population Bank");
-    production.scope = Some("profile national_id".into());
-    let (bank, _) = register(&app, production).await;
-    let (shop, _) = register(&app, web_client("Corner Shop")).await;
+    production.scope = Some("profile email".into());
+    let (bank, _) = crate::support::oidc::register_in(&app, production).await;
+    // national_id goes to FAPI 2.0 clients only.
+    let (plain, _) = register(&app, web_client("Kiosk")).await;
+    let shop = crate::support::fapi::FapiRp::register(&app, |c| ClientRequest {
+        display_name: "Corner Shop".into(),
+        scope: Some("profile".into()),
+        ..c
+    })
+    .await
+    .id;
     let (operator, _) = staff_browser(&app, Role::Operator).await;
     let (first, _) = staff_browser(&app, Role::Supervisor).await;
     let (second, _) = staff_browser(&app, Role::Supervisor).await;
@@ -253,6 +262,12 @@ async fn suspending_a_production_client_and_granting_national_id_need_a_second_s
         ("disabled", Some("other: INC-8"))
     );
 
+    let r = admin_post(&app, &first, &format!("/admin/clients/{plain}/national-id"))
+        .form(&reason("contract 2026-15"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400, "a client without the FAPI 2.0 profile");
     // A supervisor asks for national_id for the shop; they cannot approve it themselves.
     let r = admin_post(&app, &first, &format!("/admin/clients/{shop}/national-id"))
         .form(&reason("contract 2026-14"))

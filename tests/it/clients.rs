@@ -30,7 +30,7 @@ async fn an_operator_creates_lists_shows_and_disables_a_client(db: TestDb) {
         "--post-logout-redirect-uri",
         "https://tax.example.gov/",
         "--scope",
-        "openid profile national_id",
+        "openid profile email",
     ]);
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
@@ -51,10 +51,7 @@ async fn an_operator_creates_lists_shows_and_disables_a_client(db: TestDb) {
     let hash = row.secret_hash.clone().unwrap();
     assert_ne!(hash, secret, "only a hash is stored");
     assert!(verify_secret(&secret, &hash));
-    assert_eq!(
-        row.scopes, "national_id openid profile",
-        "the operator may grant national_id"
-    );
+    assert_eq!(row.scopes, "email openid profile");
     assert_eq!(row.sector_id, "tax.example.gov");
 
     let list = String::from_utf8_lossy(&db.civitas(&["client", "list"]).stdout).into_owned();
@@ -82,6 +79,54 @@ async fn an_operator_creates_lists_shows_and_disables_a_client(db: TestDb) {
         ("disabled", Some("contract ended"))
     );
     store.close().await;
+}
+
+/// national_id only with the FAPI 2.0 profile, which takes keys, not a secret.
+#[test]
+fn the_operator_grants_national_id_to_a_fapi_client_only() {
+    let db = TestDb::sqlite();
+    let key =
+        civitas::crypto::keys::PrivateKey::generate(civitas::crypto::keys::Alg::Es256).unwrap();
+    let jwks = crate::support::write_file(
+        db.dir.path(),
+        "jwks.json",
+        &serde_json::json!({ "keys": [key.public_jwk()] }).to_string(),
+    );
+    let create = |extra: &[&str]| {
+        let mut args = vec![
+            "client",
+            "create",
+            "--name",
+            "Population Bank",
+            "--purpose",
+            "To open your account",
+            "--redirect-uri",
+            "https://bank.example.com/cb",
+            "--scope",
+            "openid profile national_id",
+            "--auth-method",
+            "private_key_jwt",
+            "--jwks-file",
+            jwks.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        db.civitas(&args)
+    };
+    let refused = create(&[]);
+    assert!(!refused.status.success());
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("profile") && err.contains("FAPI 2.0"), "{err}");
+    let created = create(&["--fapi"]);
+    let out = String::from_utf8_lossy(&created.stdout);
+    assert!(
+        created.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    assert!(!out.contains("client_secret"), "{out}");
+    let id = field(&out, "client_id:");
+    let shown = String::from_utf8_lossy(&db.civitas(&["client", "show", id]).stdout).into_owned();
+    assert!(shown.contains("fapi2"), "{shown}");
 }
 
 #[test]

@@ -300,8 +300,22 @@ async fn national_id_in_production_needs_a_legal_basis_and_two_supervisors(db: T
     let app = TestApp::spawn(&db).await;
     let (dev, _, _) = portal::developer(&app, 0).await;
     let org = portal::organisation(&app, &dev, "GOV-000999").await;
-    let mut fields = portal::client_fields("Northbank KYC");
-    fields.push(("scope", "national_id".into()));
+    // national_id is for FAPI 2.0 clients: private_key_jwt with the profile.
+    let key =
+        civitas::crypto::keys::PrivateKey::generate(civitas::crypto::keys::Alg::Es256).unwrap();
+    let mut fields: Vec<(&str, String)> = portal::client_fields("Northbank KYC")
+        .into_iter()
+        .filter(|(k, _)| *k != "token_endpoint_auth_method")
+        .collect();
+    fields.extend([
+        ("scope", "national_id".into()),
+        ("token_endpoint_auth_method", "private_key_jwt".into()),
+        (
+            "jwks",
+            serde_json::json!({ "keys": [key.public_jwk()] }).to_string(),
+        ),
+        ("fapi", "on".into()),
+    ]);
     let (sandbox, _) = portal::sandbox_client(&app, &dev, &org, &fields).await;
     let basis = "Anti-Money Laundering Act, section 12: customer due diligence";
     let r = post(&app, &dev, &format!("/portal/clients/{sandbox}/submit"))

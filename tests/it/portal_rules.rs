@@ -152,7 +152,7 @@ async fn each_client_form_rule_shows_the_field_the_rule_and_an_example(db: TestD
         (
             vec![("token_endpoint_auth_method", pkjwt)],
             &[
-                "jwks: private_key_jwt needs jwks or jwks_uri.",
+                "jwks: private_key_jwt and encrypted responses need jwks or jwks_uri.",
                 "public keys only), or a jwks_uri.",
             ],
         ),
@@ -198,7 +198,7 @@ async fn each_client_form_rule_shows_the_field_the_rule_and_an_example(db: TestD
         ),
         (
             vec![("jwks", &jwks)],
-            &["jwks: keys are only used with private_key_jwt."],
+            &["jwks: keys are only used with private_key_jwt or encrypted responses."],
         ),
         (
             vec![("id_token_signed_response_alg", &["HS256"])],
@@ -284,13 +284,30 @@ async fn each_client_form_rule_shows_the_field_the_rule_and_an_example(db: TestD
             .is_empty()
     );
 
+    // The restricted scope needs the FAPI 2.0 profile, in the sandbox too.
+    let r = post(&app, &dev, &format!("/portal/organisations/{org}/clients"))
+        .form(&form(&[("scope", &["profile", "national_id"])]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let page = portal::unescape(&r.text().await.unwrap());
+    assert!(
+        page.contains("profile: clients holding national_id must use the FAPI 2.0 profile"),
+        "{page}"
+    );
     // The restricted scope: free in the sandbox (test persons only); production needs the
     // legal basis.
     let (sandbox, _) = portal::sandbox_client(
         &app,
         &dev,
         &org,
-        &form(&[("scope", &["profile", "national_id"])]),
+        &form(&[
+            ("scope", &["profile", "national_id"]),
+            ("token_endpoint_auth_method", &["private_key_jwt"]),
+            ("jwks", &jwks),
+            ("fapi", &["on"]),
+        ]),
     )
     .await;
     let r = post(&app, &dev, &format!("/portal/clients/{sandbox}/submit"))

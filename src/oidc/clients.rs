@@ -223,11 +223,15 @@ pub struct ValidClient {
 }
 
 /// The scopes a client may be granted: those it registered, and `offline_access` when it
-/// registered the refresh grant.
+/// registered the refresh grant. A client registered before the FAPI 2.0 profile existed
+/// keeps its other scopes, but not [`FAPI_SCOPES`] until it moves to the profile.
 pub fn permitted_scopes(row: &ClientRow) -> BTreeSet<String> {
     let mut scopes = super::claims::scope_set(&row.scopes);
     if row.has_refresh_grant() {
         scopes.insert(OFFLINE_ACCESS.to_owned());
+    }
+    if !row.is_fapi() {
+        scopes.retain(|s| !FAPI_SCOPES.contains(&s.as_str()));
     }
     scopes
 }
@@ -887,7 +891,13 @@ mod tests {
             scope: Some("national_id".into()),
             ..fapi()
         };
-        assert!(validate(&national, true).is_ok());
+        let valid = validate(&national, true).unwrap();
+        let mut row = metadata_row(&valid, 0);
+        assert!(permitted_scopes(&row).contains("national_id"));
+        // A row from before the profile: national_id is withheld until it moves to it.
+        row.options.profile = STANDARD.into();
+        assert!(!permitted_scopes(&row).contains("national_id"));
+        assert!(permitted_scopes(&row).contains("openid"));
     }
 
     #[test]

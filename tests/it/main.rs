@@ -24,6 +24,7 @@ mod offline;
 mod oidc_flow;
 mod oidc_rules;
 mod otp;
+mod page_weight;
 mod passkeys;
 mod portal;
 mod portal_integration;

@@ -197,8 +197,9 @@ pub fn encrypt(
 }
 
 /// The key of a JWKS (`{"keys": […]}`) to encrypt to with `alg`: the first whose `use` is
-/// "enc" or absent, whose `key_ops`, if any, are all encryption ones, whose `kty` (and curve)
-/// suits `alg`, and whose `alg`, if it names one, is `alg`. A signing key is never picked.
+/// "enc", whose `key_ops`, if any, are all encryption ones, whose `kty` (and curve) suits
+/// `alg`, and whose `alg`, if it names one, is `alg`. A key without `use` is never picked: it
+/// may be a signing key, and a relying party must say which key decrypts.
 pub fn pick_encryption_key(jwks: &Value, alg: KeyAlg) -> Option<&Value> {
     const ENCRYPTION_OPS: [&str; 6] = [
         "encrypt",
@@ -210,10 +211,7 @@ pub fn pick_encryption_key(jwks: &Value, alg: KeyAlg) -> Option<&Value> {
     ];
     jwks.get("keys")?.as_array()?.iter().find(|key| {
         let str_of = |name| key.get(name).and_then(Value::as_str);
-        let use_ok = match key.get("use") {
-            None => true,
-            Some(u) => u == "enc",
-        };
+        let use_ok = key.get("use").is_some_and(|u| u == "enc");
         let ops_ok = match key.get("key_ops") {
             None => true,
             Some(Value::Array(ops)) => ops

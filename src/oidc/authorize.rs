@@ -184,6 +184,34 @@ async fn unwrap_request(
     raw: Vec<(String, String)>,
     client: Option<&ClientView>,
 ) -> Result<Unwrapped, AppError> {
+    let (params, pushed_jkt) = match unwrap_params(state, raw, client).await? {
+        Ok(unwrapped) => unwrapped,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    if pushed_jkt.is_some() {
+        return Ok(Ok((params, pushed_jkt)));
+    }
+    // RFC 9449 §10: `dpop_jkt` binds the code whichever way the request came.
+    let named = params
+        .iter()
+        .find(|(k, _)| k == "dpop_jkt")
+        .map(|(_, v)| v.clone());
+    match named {
+        Some(j) if !super::dpop_proofs::is_thumbprint(&j) => Ok(Err((
+            FailureKind::DpopProofInvalid,
+            "dpop_jkt must be a SHA-256 JWK thumbprint (43 base64url characters)".into(),
+            "The service sent a sign-in request Civitas does not accept.".into(),
+        ))),
+        named => Ok(Ok((params, named))),
+    }
+}
+
+/// [`unwrap_request`] but for `dpop_jkt` outside a pushed request.
+async fn unwrap_params(
+    state: &AppState,
+    raw: Vec<(String, String)>,
+    client: Option<&ClientView>,
+) -> Result<Unwrapped, AppError> {
     let get = |name: &str| raw.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     let refuse = |kind, description: &str, message: &str| {
         Ok(Err((kind, description.to_owned(), message.to_owned())))

@@ -329,6 +329,17 @@ async fn verify_assertion(
         )
         .because(Kind::AssertionIssuer));
     }
+    // FAPI 2.0: `aud` is the issuer as one string; `jsonwebtoken` accepts an array that
+    // merely contains it.
+    if client.is_fapi()
+        && data.claims.get("aud").and_then(serde_json::Value::as_str) != Some(issuer.as_str())
+    {
+        return Err(OAuthError::invalid_client(format!(
+            "client_assertion aud must be the issuer, {}, as one string (FAPI 2.0)",
+            issuer.as_str()
+        ))
+        .because(Kind::AssertionAudience));
+    }
     let now = state.clock.now();
     let exp = data.claims.get("exp").and_then(|e| e.as_i64()).unwrap_or(0);
     if exp + ASSERTION_LEEWAY <= now {
@@ -442,7 +453,17 @@ pub async fn verifying_key(
             jsonwebtoken::Algorithm::ES256 => matches!(k.algorithm, P::EllipticCurve(_)),
             _ => matches!(k.algorithm, P::RSA(_)),
         };
-        family && k.common.public_key_use != Some(PublicKeyUse::Encryption)
+        // A key that names its algorithm verifies that one only.
+        let alg_ok = k
+            .common
+            .key_algorithm
+            .is_none_or(|a| format!("{a:?}") == format!("{:?}", header.alg));
+        // FAPI 2.0 §5.4.1 (and sense): RSA keys of at least 2048 bits.
+        let size_ok = match &k.algorithm {
+            P::RSA(rsa) => super::clients::rsa_modulus_bits(&rsa.n) >= 2048,
+            _ => true,
+        };
+        family && alg_ok && size_ok && k.common.public_key_use != Some(PublicKeyUse::Encryption)
     };
     let key = match &header.kid {
         Some(kid) => jwks.find(kid).filter(fits),

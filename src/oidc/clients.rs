@@ -623,16 +623,26 @@ fn check_options(
     })
 }
 
-/// Whether an inline JWK set holds a key to encrypt to with `alg`.
+/// Whether an inline JWK set holds a key to encrypt to with `alg` (the same choice
+/// `oidc::tokens::encrypt_for` makes).
 fn has_encryption_key(jwks: &str, alg: &str) -> bool {
-    let kty = if alg == "RSA-OAEP-256" { "RSA" } else { "EC" };
+    use crate::crypto::jwe;
     serde_json::from_str::<serde_json::Value>(jwks).is_ok_and(|set| {
-        set["keys"].as_array().is_some_and(|keys| {
-            keys.iter().any(|k| {
-                k["use"] == "enc" && k["kty"] == kty && (k.get("alg").is_none() || k["alg"] == alg)
-            })
-        })
+        jwe::KeyAlg::parse(alg).is_some_and(|a| jwe::pick_encryption_key(&set, a).is_some())
     })
+}
+
+/// The size in bits of an RSA modulus given as base64url (`n` of a JWK); 0 if unreadable.
+pub fn rsa_modulus_bits(n: &str) -> usize {
+    use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+    let Ok(bytes) = URL_SAFE_NO_PAD.decode(n) else {
+        return 0;
+    };
+    let bytes: Vec<u8> = bytes.into_iter().skip_while(|b| *b == 0).collect();
+    match bytes.first() {
+        None => 0,
+        Some(first) => bytes.len() * 8 - first.leading_zeros() as usize,
+    }
 }
 
 /// The largest logo accepted.
@@ -677,7 +687,12 @@ fn check_jwks(text: &str) -> Result<(), InvalidClient> {
         }
         match key.get("kty").and_then(|k| k.as_str()) {
             Some("EC") if key.get("crv").and_then(|c| c.as_str()) == Some("P-256") => {}
-            Some("RSA") => {}
+            Some("RSA")
+                if key
+                    .get("n")
+                    .and_then(|n| n.as_str())
+                    .is_some_and(|n| rsa_modulus_bits(n) >= 2048) => {}
+            Some("RSA") => return Err(invalid("jwks", "RSA keys must have at least 2048 bits")),
             _ => return Err(invalid("jwks", "keys must be EC P-256 or RSA")),
         }
         if key

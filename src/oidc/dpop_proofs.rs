@@ -68,6 +68,14 @@ impl NonceKey {
     }
 }
 
+/// Whether `s` looks like a SHA-256 JWK thumbprint (43 base64url characters), as
+/// `dpop_jkt` must (RFC 9449 §10).
+pub fn is_thumbprint(s: &str) -> bool {
+    s.len() == 43
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// A request's checked proof: the thumbprint of the key it proves.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Proven {

@@ -79,6 +79,9 @@ async fn answer(
         )
         .because(Kind::RequestUriUnsupported));
     }
+    // The proof (and a nonce it may lack) first: a request object's jti is spent only once
+    // the request can succeed, so a client retrying with a nonce may send the same object.
+    let proven = dpop_proofs::check(state, headers, "POST", "/par", None, false).await?;
     let mut params: Vec<(String, String)> = match form.get("request") {
         Some(jwt) => {
             // RFC 9126 §3: with a request object, the parameters are the object's. One sent
@@ -136,7 +139,6 @@ async fn answer(
     }
 
     // RFC 9449 §10: the code is bound to the key of the DPoP proof sent here, or to dpop_jkt.
-    let proven = dpop_proofs::check(state, headers, "POST", "/par", None, false).await?;
     let named = params
         .iter()
         .find(|(k, _)| k == "dpop_jkt")
@@ -152,11 +154,7 @@ async fn answer(
         }
         (Some(p), _) => Some(p.jkt),
         (None, Some(named)) => {
-            let thumbprint = named.len() == 43
-                && named
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-            if !thumbprint {
+            if !dpop_proofs::is_thumbprint(&named) {
                 return Err(OAuthError::invalid_request(
                     "dpop_jkt must be a SHA-256 JWK thumbprint (43 base64url characters)",
                 )

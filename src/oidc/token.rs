@@ -302,7 +302,7 @@ async fn redeem_code(
         &grant,
         (&scopes, &permitted_scopes(client)),
         &facts,
-        (now, jkt),
+        (now, jkt, true),
     )
     .await?;
     // Single use: only the first redemption finds the code unused.
@@ -397,6 +397,7 @@ async fn refresh(
         scopes = asked;
     }
     let grant = token.grant();
+    let rotate = !client.is_fapi();
     let facts = SignInFacts {
         acr: &grant.acr,
         amr: &grant.amr,
@@ -410,12 +411,19 @@ async fn refresh(
         &grant,
         (&scopes, &allowed),
         &facts,
-        (now, jkt),
+        (now, jkt, rotate),
     )
     .await?;
     // Rotation: only the first use finds the token unspent, and only while its grant stands.
+    // FAPI 2.0 §5.3.2.1 asks for no rotation: the token is bound to the client's
+    // private_key_jwt authentication, and a lost response must not cost the grant. It is then
+    // checked live in the same transaction instead of spent.
     let mut writes = issued.writes.clone().issue();
-    writes.spend_refresh = Some(hash);
+    if rotate {
+        writes.spend_refresh = Some(hash);
+    } else {
+        writes.keep_refresh = Some(hash);
+    }
     let spent = state.writer.issue(writes, now).await?;
     if !spent {
         return reused().await;
@@ -490,7 +498,7 @@ async fn prepare(
         &std::collections::BTreeSet<String>,
     ),
     facts: &SignInFacts<'_>,
-    (now, jkt): (i64, Option<&str>),
+    (now, jkt, new_refresh): (i64, Option<&str>, bool),
 ) -> Result<Issued, OAuthError> {
     let person = state.reads.person(&grant.person_id).await?.ok_or_else(|| {
         OAuthError::invalid_grant("the person of this grant no longer exists")
@@ -499,7 +507,7 @@ async fn prepare(
     let access = random_token(32);
     let refresh = random_token(32);
     let refresh_expires = grant.created_at + tokens::REFRESH_TOKEN_LIFETIME;
-    let refresh_expires = if client.has_refresh_grant() {
+    let refresh_expires = if client.has_refresh_grant() && new_refresh {
         refresh_expires
     } else {
         0

@@ -98,9 +98,13 @@ pub async fn encrypt_for(
 ) -> Result<String, OAuthError> {
     let unusable = |why: &str| {
         tracing::warn!(client_id = %client.id, why, "no key to encrypt to");
-        OAuthError::invalid_client(format!(
-            "this client asks for encrypted responses but {why}; publish a key with use enc for {alg}"
-        ))
+        // Not the client's credentials at fault: nothing is sent until a key can be had.
+        OAuthError {
+            description: format!(
+                "this client asks for encrypted responses but {why}; publish a key with use enc for {alg}"
+            ),
+            ..OAuthError::unavailable()
+        }
     };
     let alg_kind = jwe::KeyAlg::parse(alg).ok_or_else(|| unusable("its algorithm is unknown"))?;
     let set = state

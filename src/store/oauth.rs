@@ -498,6 +498,22 @@ pub async fn spend_refresh_tokens(
     update_returning_hashes(tx, sql, hashes, now).await
 }
 
+/// The refresh tokens among `hashes` that are live at `now`, unspent and of a standing grant,
+/// row-locked for the transaction (a no-op update) so a revocation waits for it.
+pub async fn lock_live_refresh_tokens(
+    tx: &mut Tx,
+    hashes: &[&str],
+    now: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    let sql = format!(
+        "UPDATE tokens SET spent_at = NULL WHERE token_hash IN ({}) AND kind = 'refresh' \
+         AND spent_at IS NULL AND revoked_at IS NULL AND expires_at > $1 \
+         AND grant_id IN (SELECT id FROM grants WHERE revoked_at IS NULL) RETURNING token_hash",
+        super::list(hashes.len(), 1)
+    );
+    update_returning_hashes(tx, sql, hashes, now).await
+}
+
 /// Marks the unused codes among `hashes` used (each once): the hashes marked.
 pub async fn use_codes(tx: &mut Tx, hashes: &[&str], now: i64) -> Result<Vec<String>, sqlx::Error> {
     let sql = format!(

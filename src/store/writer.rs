@@ -45,6 +45,9 @@ use crate::ledger::{self, ReleaseRecord};
 pub struct Issue {
     /// Spend this refresh token (hash): it must be live, unspent, its grant standing.
     pub spend_refresh: Option<String>,
+    /// Use this refresh token (hash) without spending it (no rotation): it must be live,
+    /// unspent, its grant standing. Any number of jobs may present the same one.
+    pub keep_refresh: Option<String>,
     /// Use this authorization code (hash): it must be unused; it then points at `grant`.
     pub use_code: Option<String>,
     pub grant: Option<GrantRow>,
@@ -81,6 +84,20 @@ async fn apply_issues(tx: &mut Tx, issues: &[&Issue], now: i64) -> Result<Vec<bo
     if !spends.is_empty() {
         let spent = oauth::spend_refresh_tokens(tx, &spends, now).await?;
         gate(issues, &mut passed, spent, |i| i.spend_refresh.as_deref());
+    }
+    let keeps: Vec<&str> = issues
+        .iter()
+        .filter_map(|i| i.keep_refresh.as_deref())
+        .collect();
+    if !keeps.is_empty() {
+        let live = oauth::lock_live_refresh_tokens(tx, &keeps, now).await?;
+        for (i, issue) in issues.iter().enumerate() {
+            if let Some(h) = issue.keep_refresh.as_deref()
+                && !live.iter().any(|l| l == h)
+            {
+                passed[i] = false;
+            }
+        }
     }
     let uses: Vec<&str> = issues
         .iter()

@@ -134,6 +134,21 @@ async fn dpop_bound_flow(db: &TestDb) {
     // The proof-less attempt above did not spend the refresh token.
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["token_type"], "DPoP");
+    // FAPI 2.0 §5.3.2.1: no rotation, so a client whose response was lost simply retries.
+    assert!(body.get("refresh_token").is_none(), "{body}");
+    let proof = rp.proof(&app, "POST", "/token", None);
+    let (status, body, _) = rp.post(&app, "/token", &form, Some(proof)).await;
+    assert_eq!(status, 200, "the same refresh token again: {body}");
+    // Revoking the grant (here by the token's own client) stops it at once.
+    let (status, _, _) = rp.post(&app, "/revoke", &[("token", refresh)], None).await;
+    assert_eq!(status, 200);
+    let proof = rp.proof(&app, "POST", "/token", None);
+    let (status, body, _) = rp.post(&app, "/token", &form, Some(proof)).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant")),
+        "{body}"
+    );
     app.stop().await;
 }
 
@@ -348,6 +363,24 @@ async fn a_request_object_by_value_works_for_a_standard_client_and_only_once() {
     follow(&browser, &url).await.expect("a code");
     let (status, _) = follow(&browser, &url).await.expect_err("replayed");
     assert_eq!(status, 400);
+    // dpop_jkt binds the code here too (RFC 9449 §10): redeemed without that key, refused.
+    let (verifier, challenge) = pkce();
+    let jkt = thumbprint(&rp.dpop);
+    let object = rp.request_object(&app, &challenge, |c| c["dpop_jkt"] = json!(jkt));
+    let url = app.url(&format!("/authorize?client_id={}&request={object}", rp.id));
+    let code = follow(&browser, &url).await.expect("a code");
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("redirect_uri", REDIRECT),
+        ("code_verifier", verifier.as_str()),
+    ];
+    let (status, body, _) = rp.post(&app, "/token", &form, None).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_dpop_proof")),
+        "{body}"
+    );
     // Unsigned, `purpose` is refused: anyone could change it in the URL.
     let plain = crate::support::oidc::authorize_url(
         &app,
@@ -401,6 +434,18 @@ async fn fapi_client_assertions_must_be_short_lived_and_for_the_issuer_alone() {
     );
     assert!(
         body["error_description"].as_str().unwrap().contains("60"),
+        "{body}"
+    );
+    // aud an array holding the issuer and something else.
+    let header = json!({ "alg": "ES256", "kid": rp.kid, "typ": "JWT" });
+    let claims = json!({
+        "iss": rp.id, "sub": rp.id, "aud": [app.base, "https://elsewhere.example"],
+        "iat": now, "exp": now + 60, "jti": "array-aud",
+    });
+    let (status, body) = attempt(crate::support::fapi::es256_jws(&rp.key, &header, &claims)).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (401, Some("invalid_client")),
         "{body}"
     );
     // aud the token endpoint, which a standard client may use.
@@ -512,14 +557,17 @@ async fn dpop_nonces_are_issued_and_required_when_configured() {
         "{body}"
     );
     let nonce = headers["dpop-nonce"].to_str().unwrap().to_owned();
+    let first_object = object;
     let with_nonce = |path: &str, htm: &'static str, token: Option<&str>, nonce: &str| {
         let mut spec = rp.spec(&app, htm, path, token);
         spec.nonce = Some(nonce.to_owned());
         FapiRp::proof_with(&rp.dpop, spec)
     };
-    // The same request object cannot be pushed twice (its jti), so a new one.
-    let object = rp.request_object(&app, &challenge, |_| {});
-    let form = [("client_id", rp.id.as_str()), ("request", object.as_str())];
+    // The retry sends the same request object: the refusal did not spend its jti.
+    let form = [
+        ("client_id", rp.id.as_str()),
+        ("request", first_object.as_str()),
+    ];
     let (status, body, _) = rp
         .post(
             &app,

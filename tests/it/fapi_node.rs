@@ -133,7 +133,8 @@ async fn a_node_openid_client_relying_party_completes_the_fapi2_flow() {
     assert_eq!(result["token_type"], "dpop", "{result}");
     assert_eq!(result["refreshed"], true, "{result}");
     assert_eq!(result["refreshed_token_type"], "dpop", "{result}");
-    assert_eq!(result["refresh_token_rotated"], true, "{result}");
+    // FAPI 2.0 §5.3.2.1: no rotation; the token stays bound to the client's authentication.
+    assert_eq!(result["refresh_token_rotated"], false, "{result}");
     assert_eq!(result["userinfo_after_refresh"], true, "{result}");
     // Userinfo as a signed and encrypted JWT with the profile claims.
     assert_eq!(result["userinfo_encrypted"], true, "{result}");

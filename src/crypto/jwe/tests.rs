@@ -474,17 +474,18 @@ fn the_encryption_key_is_picked_by_use_type_and_alg() {
     assert_eq!(kid(KeyAlg::EcdhEsA256kw), Some("ec"));
     assert_eq!(kid(KeyAlg::RsaOaep256), Some("rsa"));
 
-    // Without use: only when its key_ops, if any, are encryption ones.
+    // Without use, never: it may be a signing key, even listed first.
     let jwks = json!({"keys": [
-        ec(json!({"kid": "mixed", "key_ops": ["wrapKey", "sign"]})),
-        ec(json!({"kid": "wrap", "key_ops": ["wrapKey", "deriveKey"]})),
+        ec(json!({"kid": "no-use"})),
+        ec(json!({"kid": "mixed", "use": "enc", "key_ops": ["wrapKey", "sign"]})),
+        ec(json!({"kid": "wrap", "use": "enc", "key_ops": ["wrapKey", "deriveKey"]})),
     ]});
     assert_eq!(
         pick_encryption_key(&jwks, KeyAlg::EcdhEsA256kw).map(|k| &k["kid"]),
         Some(&json!("wrap"))
     );
     let plain = json!({"keys": [ec(json!({"kid": "plain"}))]});
-    assert!(pick_encryption_key(&plain, KeyAlg::EcdhEsA256kw).is_some());
+    assert!(pick_encryption_key(&plain, KeyAlg::EcdhEsA256kw).is_none());
 
     // Signing keys only, or nothing usable.
     let sig_only = json!({"keys": [ec(json!({"use": "sig"})), {"kty": "RSA", "use": "sig"}]});
@@ -502,7 +503,9 @@ fn a_picked_key_encrypts() {
     let key = ec_key();
     let mut signing = ec_public_jwk(&ec_key());
     signing["use"] = "sig".into();
-    let jwks = json!({"keys": [signing, ec_public_jwk(&key)]});
+    let mut encryption = ec_public_jwk(&key);
+    encryption["use"] = "enc".into();
+    let jwks = json!({"keys": [signing, encryption]});
     let jwk = pick_encryption_key(&jwks, KeyAlg::EcdhEsA256kw).unwrap();
     let jwe = encrypt_to(jwk, KeyAlg::EcdhEsA256kw).unwrap();
     assert_eq!(decrypt(&jwe, &ec_private_jwk(&key)).unwrap().1, MESSAGE);

@@ -2,24 +2,20 @@
 //! from their `jwks_uri` and cached. A key id not in the cached set triggers one refetch (a
 //! client that rotated), at most once a minute per client.
 //!
-//! Fetching a URL a client chose is a server-side request forgery risk, so: https only,
-//! addresses checked after DNS resolution (no loopback, private, link-local or unique-local
-//! targets unless `http.allow_private_outbound` is set for development), no redirects, five
-//! seconds, 64 KiB read in chunks, one fetch at a time per client, failures remembered for a
+//! Fetching a URL a client chose is a server-side request forgery risk, so the fetch goes
+//! through `outbound` (https only, public addresses after DNS resolution unless
+//! `http.allow_private_outbound` is set for development, no redirects, five seconds), reads
+//! 64 KiB at most in chunks, one fetch at a time per client, failures remembered for a
 //! minute, and the caller learns only that the keys could not be used (the cause is logged).
 //!
 //! It also remembers when each key's last use was written (`client_key_uses`), so that the
 //! token endpoint writes a key's use at most once every [`KEY_USE_PRECISION`] seconds.
 
-use std::{
-    collections::HashMap,
-    net::{IpAddr, SocketAddr},
-    sync::Arc,
-    time::Duration,
-};
+use std::{collections::HashMap, sync::Arc};
 
 use jsonwebtoken::jwk::JwkSet;
 
+use super::outbound;
 use crate::{clock::SharedClock, store::clients::ClientRow};
 
 /// How long a fetched key set is used before it is fetched again: a key removed from a
@@ -35,55 +31,6 @@ pub const KEY_USE_PRECISION: i64 = 600;
 const MAX_REMEMBERED_USES: usize = 10_000;
 /// The largest key set accepted.
 const MAX_BYTES: usize = 64 * 1024;
-
-/// Whether an address is on the public internet.
-pub fn is_public(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            let o = v4.octets();
-            !(v4.is_private()
-                || v4.is_loopback()
-                || v4.is_link_local()
-                || v4.is_broadcast()
-                || v4.is_documentation()
-                || v4.is_unspecified()
-                || v4.is_multicast()
-                || o[0] == 0
-                || (o[0] == 100 && (o[1] & 0xc0) == 64))
-        }
-        IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_public(IpAddr::V4(v4));
-            }
-            let first = v6.segments()[0];
-            !(v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80)
-        }
-    }
-}
-
-/// Resolves names and keeps only public addresses (the check happens where the connection is
-/// made, so a name that changes its answer between check and use gains nothing).
-struct PublicOnly;
-
-impl reqwest::dns::Resolve for PublicOnly {
-    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
-        let host = name.as_str().to_owned();
-        Box::pin(async move {
-            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
-                .await?
-                .filter(|a| is_public(a.ip()))
-                .collect();
-            if addrs.is_empty() {
-                return Err(format!("{host} has no public address").into());
-            }
-            Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs)
-        })
-    }
-}
 
 #[derive(Clone)]
 struct Entry {
@@ -108,16 +55,8 @@ pub struct ClientKeys {
 
 impl ClientKeys {
     pub fn new(clock: SharedClock, allow_private: bool) -> anyhow::Result<Self> {
-        let mut builder = reqwest::Client::builder()
-            .timeout(Duration::from_secs(5))
-            .connect_timeout(Duration::from_secs(3))
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent("Civitas");
-        if !allow_private {
-            builder = builder.dns_resolver(PublicOnly).https_only(true);
-        }
         Ok(Self {
-            http: builder.build()?,
+            http: outbound::client(allow_private)?,
             clock,
             allow_private,
             slots: std::sync::Mutex::new(HashMap::new()),
@@ -224,20 +163,7 @@ impl ClientKeys {
     }
 
     async fn fetch(&self, uri: &str) -> Result<(JwkSet, serde_json::Value), String> {
-        let url = url::Url::parse(uri).map_err(|_| "not a URL".to_owned())?;
-        if !self.allow_private {
-            if url.scheme() != "https" {
-                return Err("not https".into());
-            }
-            let literal = match url.host() {
-                Some(url::Host::Ipv4(ip)) => Some(IpAddr::V4(ip)),
-                Some(url::Host::Ipv6(ip)) => Some(IpAddr::V6(ip)),
-                _ => None,
-            };
-            if literal.is_some_and(|ip| !is_public(ip)) {
-                return Err("not a public address".into());
-            }
-        }
+        let url = outbound::check_url(uri, self.allow_private)?;
         let mut response = self.http.get(url).send().await.map_err(|e| e.to_string())?;
         if !response.status().is_success() {
             return Err(format!("answered {}", response.status()));
@@ -294,27 +220,5 @@ mod tests {
             .0
             .store(KEY_USE_PRECISION, std::sync::atomic::Ordering::SeqCst);
         assert!(keys.key_use_is_due("c", "k1"));
-    }
-
-    #[test]
-    fn only_public_addresses_are_fetched() {
-        for private in [
-            "127.0.0.1",
-            "10.1.2.3",
-            "172.16.0.1",
-            "192.168.1.1",
-            "169.254.169.254",
-            "100.64.0.1",
-            "0.0.0.0",
-            "::1",
-            "fd00::1",
-            "fe80::1",
-            "::ffff:10.0.0.1",
-        ] {
-            assert!(!is_public(private.parse().unwrap()), "{private}");
-        }
-        for public in ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"] {
-            assert!(is_public(public.parse().unwrap()), "{public}");
-        }
     }
 }

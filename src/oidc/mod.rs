@@ -15,6 +15,7 @@ pub mod dpop_proofs;
 pub mod error;
 pub mod jwks;
 pub mod logout;
+pub mod outbound;
 pub mod par;
 pub mod redirect_uri;
 pub mod registration;

@@ -129,6 +129,9 @@ pub async fn build_with_clock(config: Config, clock: SharedClock) -> anyhow::Res
             clock.clone(),
             config.http.allow_private_outbound,
         )?),
+        backchannel: Arc::new(oidc::backchannel::Deliveries::new(
+            config.http.allow_private_outbound,
+        )?),
         config: Arc::new(config),
         writer: store::writer::Writer::new(db.clone()),
         reads: Arc::new(store::cache::ReadCache::new(db.clone())),
@@ -142,6 +145,9 @@ pub async fn build_with_clock(config: Config, clock: SharedClock) -> anyhow::Res
         state.writer.clone(),
         state.clock.clone(),
     );
+    // Back-channel logout deliveries (`oidc::backchannel::worker`): ends in `serve`, or with
+    // the state.
+    oidc::backchannel::worker::spawn(&state);
     Ok(App {
         router: routes(state.clone()),
         state,
@@ -619,6 +625,9 @@ pub async fn serve(
     }
     drop(listener);
     graceful.shutdown().await;
+    // No request can queue a logout notice any more: the deliveries under way finish (a few
+    // seconds at most), the rest wait in the database for the next start.
+    state.backchannel.stop().await;
     if let Err(e) = state
         .client_failures
         .flush(&state.writer, state.clock.now())

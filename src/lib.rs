@@ -32,7 +32,7 @@ mod fuzzing;
 pub mod ledger;
 /// Mail delivery: SMTP, or the demo outbox.
 pub mod mail;
-/// OpenID Connect endpoints (for now the JWKS).
+/// OpenID Connect provider: endpoints, tokens, registration, RP-initiated and back-channel logout.
 pub mod oidc;
 /// The relying-party portal: developers, organisations, sandbox and production clients.
 pub mod portal;

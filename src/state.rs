@@ -27,6 +27,22 @@ impl AppState {
     pub fn new(shared: Shared) -> Self {
         Self(Arc::new(shared))
     }
+
+    /// A reference that does not keep the state alive: background tasks hold one and end
+    /// when the application is gone.
+    pub fn downgrade(&self) -> WeakState {
+        WeakState(Arc::downgrade(&self.0))
+    }
+}
+
+/// See [`AppState::downgrade`].
+#[derive(Clone)]
+pub struct WeakState(std::sync::Weak<Shared>);
+
+impl WeakState {
+    pub fn upgrade(&self) -> Option<AppState> {
+        self.0.upgrade().map(AppState)
+    }
 }
 
 impl std::ops::Deref for AppState {
@@ -61,6 +77,8 @@ pub struct Shared {
     pub dpop_nonces: Arc<oidc::dpop_proofs::NonceKey>,
     /// Relying parties' fetched public keys.
     pub client_keys: Arc<oidc::client_keys::ClientKeys>,
+    /// Back-channel logout deliveries: the worker's wake-up, stop and HTTP client.
+    pub backchannel: Arc<oidc::backchannel::Deliveries>,
     /// The WebAuthn relying party (`None` when the issuer's host is an IP address).
     pub webauthn: Option<Arc<webauthn_rs::Webauthn>>,
     /// Attestation CAs of allow-listed authenticators, for assurance high.

@@ -20,7 +20,7 @@ use crate::{
     authn::record_event,
     clock::rfc3339,
     error::AppError,
-    oidc::claims::scope_set,
+    oidc::{backchannel, claims::scope_set},
     state::AppState,
     store::{accounts, oauth, persons, persons::PersonRow, sessions as session_rows},
     web::{
@@ -225,7 +225,7 @@ pub async fn end_session(
         return Ok(Redirect::to("/signin").into_response());
     };
     let now = state.clock.now();
-    if session_rows::delete_session_of_person(&state.db, &me.person_id, &form.sid).await? {
+    if backchannel::end_session(&state, &form.sid, Some(&me.person_id)).await? {
         record_event(
             &state.writer,
             &me.person_id,
@@ -243,7 +243,8 @@ pub async fn end_session(
 }
 
 /// `POST /account/sessions/end-all`: "sign out everywhere", this browser included. Relying
-/// parties' refresh tokens without `offline_access` end with these sessions.
+/// parties' refresh tokens without `offline_access` end with these sessions, and those with a
+/// back-channel logout URI are told.
 pub async fn end_all_sessions(
     State(state): State<AppState>,
     session: Session,
@@ -251,9 +252,11 @@ pub async fn end_all_sessions(
     let Some(me) = who(&state, &session).await? else {
         return Ok(Redirect::to("/signin").into_response());
     };
+    let now = state.clock.now();
     let ended = crate::transaction!(state.db, AppError, |tx| {
-        Ok(accounts::delete_sessions_of_person(tx, &me.person_id).await?)
+        Ok(backchannel::end_all_sessions(tx, &me.person_id, now).await?)
     })?;
+    state.backchannel.queued();
     record_event(
         &state.writer,
         &me.person_id,
@@ -416,12 +419,13 @@ pub async fn report(
                 )
                 .await?;
             }
-            accounts::delete_sessions_of_person(tx, &me.person_id).await?;
+            backchannel::end_all_sessions(tx, &me.person_id, now).await?;
             // "This wasn't me": no service receives the citizen's data until the helpdesk has
             // checked, not even one holding offline access.
             crate::store::oauth::update_grants_revoked_of_person(tx, &me.person_id, now).await?;
             Ok(())
         })?;
+        state.backchannel.queued();
         record_event(
             &state.writer,
             &me.person_id,

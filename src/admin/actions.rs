@@ -21,6 +21,7 @@ use super::{
 };
 use crate::{
     error::AppError,
+    oidc::backchannel,
     state::AppState,
     store::{accounts, oauth, persons, staff},
     web::{i18n::Lang, pages::Layout},
@@ -110,7 +111,7 @@ pub async fn lock(
     };
     crate::transaction!(state.db, AppError, |tx| {
         accounts::update_account_lock(tx, &account.id, Some(i64::MAX), Some(lock_reason)).await?;
-        accounts::delete_sessions_of_person(tx, &person_id).await?;
+        backchannel::end_all_sessions(tx, &person_id, now).await?;
         // No data flows on while locked: every relying party's grant ends, offline ones too.
         oauth::update_grants_revoked_of_person(tx, &person_id, now).await?;
         on_citizen(
@@ -125,6 +126,7 @@ pub async fn lock(
         .await?;
         Ok(())
     })?;
+    state.backchannel.queued();
     Ok(Redirect::to(&format!("/admin/citizens/{person_id}?done=lock")).into_response())
 }
 
@@ -141,7 +143,7 @@ pub async fn end_sessions(
     let now = state.clock.now();
     let me = member(&state, &who).await?;
     crate::transaction!(state.db, AppError, |tx| {
-        accounts::delete_sessions_of_person(tx, &person_id).await?;
+        backchannel::end_all_sessions(tx, &person_id, now).await?;
         on_citizen(
             tx,
             &me,
@@ -154,6 +156,7 @@ pub async fn end_sessions(
         .await?;
         Ok(())
     })?;
+    state.backchannel.queued();
     Ok(Redirect::to(&format!("/admin/citizens/{person_id}?done=sessions")).into_response())
 }
 
@@ -321,7 +324,7 @@ pub async fn revoke_passkey(
             return Err(AppError::NotFound);
         }
         // Whoever signed in with a stolen passkey is signed out with it.
-        accounts::delete_sessions_of_person(tx, &person_id).await?;
+        backchannel::end_all_sessions(tx, &person_id, now).await?;
         on_citizen(
             tx,
             &me,
@@ -334,6 +337,7 @@ pub async fn revoke_passkey(
         .await?;
         Ok(())
     })?;
+    state.backchannel.queued();
     Ok(Redirect::to(&format!("/admin/citizens/{person_id}?done=passkey")).into_response())
 }
 

@@ -14,9 +14,8 @@ use super::{
 };
 use crate::{
     error::AppError,
-    oidc::authorize::waiting,
+    oidc::{authorize::waiting, backchannel},
     state::AppState,
-    store::sessions as session_rows,
     web::{
         i18n::Lang,
         pages::Layout,
@@ -80,13 +79,14 @@ pub async fn signin_page(
 }
 
 /// `POST /signout` (the header of every page, and the sessions list): ends the session on the
-/// server, then everywhere else it was used, and says so (`/signed-out`).
+/// server, then everywhere else it was used (relying parties with a back-channel logout URI
+/// are told), and says so (`/signed-out`).
 pub async fn signout(
     State(state): State<AppState>,
     session: Session,
 ) -> Result<Response, AppError> {
     if let Some(who) = signed_in(&session, &state.config.sessions, state.clock.now()).await? {
-        session_rows::delete_sessions_by_sid(&state.db, &who.sid).await?;
+        backchannel::end_session(&state, &who.sid, Some(&who.person_id)).await?;
     }
     sign_out(&session).await?;
     Ok(Redirect::to("/signed-out").into_response())

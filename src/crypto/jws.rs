@@ -209,10 +209,21 @@ struct Header<'a> {
 
 /// Signs `claims` as a compact JWS with `kid` in the header.
 pub fn sign<T: Serialize>(signer: &Signer, kid: &str, claims: &T) -> Result<String, SignError> {
+    sign_typed(signer, kid, "JWT", claims)
+}
+
+/// Signs `claims` as a compact JWS whose header says `typ` (RFC 8725 §3.11: a token of one
+/// kind cannot pass for another, e.g. `logout+jwt`).
+pub fn sign_typed<T: Serialize>(
+    signer: &Signer,
+    kid: &str,
+    typ: &str,
+    claims: &T,
+) -> Result<String, SignError> {
     let header = serde_json::to_vec(&Header {
         alg: signer.alg().as_str(),
         kid,
-        typ: "JWT",
+        typ,
     })?;
     let payload = serde_json::to_vec(claims)?;
     let mut out = String::with_capacity(64 + payload.len() * 4 / 3 + 400);

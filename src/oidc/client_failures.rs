@@ -44,13 +44,27 @@ const RULE_CHARS: usize = 300;
 pub enum Endpoint {
     Authorize,
     Token,
+    /// The client's own `backchannel_logout_uri`: a logout token Civitas could not deliver.
+    BackchannelLogout,
 }
 
 impl Endpoint {
+    /// The name stored in `client_failures.endpoint`.
     pub fn as_str(self) -> &'static str {
         match self {
             Endpoint::Authorize => "authorize",
             Endpoint::Token => "token",
+            Endpoint::BackchannelLogout => "backchannel_logout_uri",
+        }
+    }
+
+    /// How a stored endpoint name is shown: our endpoints as paths (`/token`), the client's
+    /// own by its metadata name.
+    pub fn shown(stored: &str) -> String {
+        if stored == Endpoint::BackchannelLogout.as_str() {
+            stored.to_owned()
+        } else {
+            format!("/{stored}")
         }
     }
 }
@@ -312,6 +326,11 @@ failure_kinds! {
     /// The grant's person is no longer in the registry.
     PersonGone = "person_gone" =>
         "The person of this grant is no longer in the registry: sign a person in again.",
+    // Civitas calling the client.
+    /// A logout token that could not be delivered to the client's `backchannel_logout_uri`
+    /// (OpenID Connect Back-Channel Logout 1.0 §2.5) and was given up.
+    BackchannelLogoutUndelivered = "backchannel_logout_undelivered" =>
+        "Make backchannel_logout_uri answer a POST (application/x-www-form-urlencoded, logout_token) with 200 or 204 within 5 seconds, over HTTPS, from a public address, without a redirect. Civitas retries a failed delivery with growing pauses for 24 hours and keeps at most 1,000 undelivered logout tokens per client; after that the person's session at your service is no longer ended by Civitas, so end it yourself (its sid and sub are in the ID token).",
     /// A failure without its own key yet.
     Unclassified = "unclassified" =>
         "Read the rule above; the integration guide lists the rules Civitas applies, and RFC 6749 5.2 what the error code means.",

@@ -15,7 +15,7 @@ use tower_sessions::Session;
 use crate::{
     error::AppError,
     state::AppState,
-    store::{clients, sessions as session_rows},
+    store::clients,
     web::{
         i18n::Lang,
         pages::Layout,
@@ -183,9 +183,11 @@ async fn end_session(
 
     let now = state.clock.now();
     // The sign-in a verified hint names ends, whether or not this request carries its cookie
-    // (a cross-site POST does not: SameSite=Lax).
+    // (a cross-site POST does not: SameSite=Lax). Every relying party that took part in it
+    // with a back-channel logout URI is told, the one asking included (Back-Channel Logout
+    // 1.0 §2.7 makes no exception; its session may live in other browsers' tabs too).
     if let Some(sid) = hint.as_ref().and_then(|h| h.sid.as_deref()) {
-        session_rows::delete_sessions_by_sid(&state.db, sid).await?;
+        super::backchannel::end_session(state, sid, None).await?;
     }
     let current = signed_in(session, &state.config.sessions, now).await?;
     let hint_matches = match (&hint, &current) {
@@ -211,7 +213,7 @@ async fn end_session(
         return Ok(page);
     }
     if let Some(c) = &current {
-        session_rows::delete_sessions_by_sid(&state.db, &c.sid).await?;
+        super::backchannel::end_session(state, &c.sid, Some(&c.person_id)).await?;
     }
     sign_out(session).await?;
     match return_to {

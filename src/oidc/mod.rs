@@ -1,9 +1,10 @@
 //! OpenID Connect provider: discovery, the authorization and token endpoints, ID tokens with
-//! pairwise subjects, userinfo, revocation, introspection, logout, and relying-party
-//! registration.
+//! pairwise subjects, userinfo, revocation, introspection, logout (RP-initiated and
+//! back-channel), and relying-party registration.
 
 pub mod authorize;
 pub mod authorize_request;
+pub mod backchannel;
 pub mod claims;
 pub mod client_auth;
 pub mod client_failures;

@@ -13,7 +13,7 @@ use axum::{
 use super::{Action, Developer, client_for};
 use crate::{
     error::AppError,
-    oidc::client_failures::{FailureKind, KEEP, KEPT_FOR, PER_MINUTE},
+    oidc::client_failures::{Endpoint, FailureKind, KEEP, KEPT_FOR, PER_MINUTE},
     state::AppState,
     store::{client_failures, clients::ClientRow},
     web::{i18n::Lang, pages::Layout},
@@ -61,7 +61,7 @@ pub async fn test_page(
             shown: crate::clock::rfc3339(f.at)
                 .replace('T', " ")
                 .replace('Z', ""),
-            endpoint: format!("/{}", f.endpoint),
+            endpoint: Endpoint::shown(&f.endpoint),
             fix: FailureKind::from_key(&f.kind).fix(),
             error: f.error,
             rule: f.rule,

@@ -25,8 +25,9 @@ use super::{
 };
 use crate::{
     error::AppError,
+    oidc::backchannel,
     state::AppState,
-    store::{clients, saml_replay, sessions as session_rows},
+    store::{clients, saml_replay},
     web::sessions::{sign_out, signed_in},
 };
 
@@ -120,8 +121,9 @@ async fn status(
         ));
     }
     // The person the provider signed in asks to sign out: the Civitas session ends, whichever
-    // of its sign-ins (SessionIndex) the provider's session came from.
-    session_rows::delete_sessions_by_sid(&state.db, &who.sid).await?;
+    // of its sign-ins (SessionIndex) the provider's session came from, and the OpenID Connect
+    // relying parties that took part in it are told over the back channel.
+    backchannel::end_session(state, &who.sid, Some(&who.person_id)).await?;
     sign_out(session).await?;
     tracing::info!(service = %client.id, "single logout ended a session");
     Ok(Status::success())

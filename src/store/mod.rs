@@ -10,6 +10,7 @@ pub mod client_failures;
 pub mod client_key_uses;
 pub mod clients;
 pub mod failover;
+pub mod logout_notices;
 pub mod oauth;
 pub mod persons;
 pub mod portal;
@@ -213,6 +214,11 @@ impl Db {
     /// Closes the pool, waiting for checked-out connections (SQLite checkpoints its WAL).
     pub async fn close(&self) {
         on_db!(self, |p| p.close().await)
+    }
+
+    /// Whether [`Db::close`] was called: background tasks end then.
+    pub fn is_closed(&self) -> bool {
+        on_db!(self, |p| p.is_closed())
     }
 }
 

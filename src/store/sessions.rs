@@ -97,15 +97,17 @@ pub async fn delete_session(tx: &mut Tx, id_hash: &str) -> Result<(), sqlx::Erro
     .map(drop))
 }
 
-/// Ends the session with this OIDC session id (RP-initiated logout).
-pub async fn delete_sessions_by_sid(db: &Db, sid: &str) -> Result<u64, sqlx::Error> {
-    on_db!(db, |p| sqlx::query("DELETE FROM sessions WHERE sid = $1")
+/// Ends the session with this OIDC session id (sign-out, RP-initiated and SAML logout).
+pub async fn delete_sessions_by_sid(tx: &mut Tx, sid: &str) -> Result<u64, sqlx::Error> {
+    on_tx!(tx, |p| sqlx::query("DELETE FROM sessions WHERE sid = $1")
         .bind(sid)
         .execute(p)
         .await
         .map(|r| r.rows_affected()))
 }
 
+/// Housekeeping. An expired session is not a logout: no back-channel logout notice is
+/// queued for it (see `oidc::backchannel`).
 pub async fn delete_expired_sessions(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
     on_db!(db, |p| sqlx::query(
         "DELETE FROM sessions WHERE expires_at <= $1"
@@ -145,11 +147,11 @@ pub async fn find_sessions_of_person(
 
 /// Ends one of a person's sessions by its OIDC session id; false if it is not theirs.
 pub async fn delete_session_of_person(
-    db: &Db,
+    tx: &mut Tx,
     person_id: &str,
     sid: &str,
 ) -> Result<bool, sqlx::Error> {
-    on_db!(db, |p| sqlx::query(
+    on_tx!(tx, |p| sqlx::query(
         "DELETE FROM sessions WHERE person_id = $1 AND sid = $2"
     )
     .bind(person_id)

@@ -7,6 +7,7 @@ mod account;
 mod admin;
 mod admin_clients;
 mod admin_ops;
+mod backchannel;
 mod browser;
 mod browser_portal;
 mod clients;

@@ -159,21 +159,21 @@ async fn a_node_openid_client_relying_party_completes_the_fapi2_flow() {
 /// The person signs out at Civitas; the Node relying party's logout endpoint gets a logout
 /// token for the session it signed in with, and decrypts it with its own key.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "TODO(lead): needs backchannel_logout_uri on ClientRequest and the logout fan-out"]
 async fn back_channel_logout_reaches_a_node_relying_party() {
     if !node_rp::available() {
         return;
     }
     let db = TestDb::sqlite();
-    let app = TestApp::spawn(&db).await;
+    // The relying party's logout endpoint is plain http on 127.0.0.1.
+    let app = TestApp::spawn_with(&db, |f| f.merge(("http.allow_private_outbound", true))).await;
     let person = seeded_person(&app).await;
 
     let (mut rp, client_id, result, sid, browser) =
         sign_in_with_node(&app, &person, &[("BACKCHANNEL", "1")], |c, port| {
-            let _uri = format!("http://127.0.0.1:{}/", port.expect("port"));
+            let uri = format!("http://127.0.0.1:{}/", port.expect("port"));
             ClientRequest {
                 options: clients::OptionsRequest {
-                    backchannel_logout_uri: Some(_uri),
+                    backchannel_logout_uri: Some(uri),
                     backchannel_logout_session_required: Some(true),
                     ..c.options
                 },

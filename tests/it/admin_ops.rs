@@ -172,7 +172,8 @@ async fn the_operator_sees_readiness_keys_requests_and_insider_guard_alerts_and_
         Ok(())
     })
     .unwrap();
-    let (shop, _) = register(&app, web_client("Corner Shop")).await;
+    // national_id goes to FAPI 2.0 clients only.
+    let shop = crate::support::fapi::FapiRp::register(&app, |c| c).await.id;
     let r = admin_post(
         &app,
         &operator,

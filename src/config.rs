@@ -23,6 +23,7 @@ const NON_CONFIG_ENV: &[&str] = &[
     "require_postgres",
     "require_browser",
     "require_saml_sp",
+    "require_node",
     "saml_python",
 ];
 

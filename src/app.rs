@@ -304,6 +304,8 @@ admin_routes! {
         post "/admin/citizens" => admin::citizens::find, FindCitizen;
         post "/admin/citizens/open" => admin::citizens::open, FindCitizen;
         get "/admin/citizens/{id}" => admin::citizens::record, FindCitizen;
+        get "/admin/references" => admin::references::lookup_page, FindCitizen;
+        post "/admin/references" => admin::references::lookup, FindCitizen;
         post "/admin/citizens/{id}/unlock" => admin::actions::unlock, ActOnCitizen;
         post "/admin/citizens/{id}/lock" => admin::actions::lock, ActOnCitizen;
         post "/admin/citizens/{id}/sessions/end" => admin::actions::end_sessions, ActOnCitizen;

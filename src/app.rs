@@ -122,6 +122,7 @@ pub async fn build_with_clock(config: Config, clock: SharedClock) -> anyhow::Res
         mailer: crate::mail::from_config(&config.mail)?,
         short_secrets: Arc::new(short_secrets),
         client_failures: Arc::default(),
+        error_references: Arc::default(),
         saml_metadata: Arc::default(),
         pairwise,
         dpop_nonces,
@@ -148,6 +149,8 @@ pub async fn build_with_clock(config: Config, clock: SharedClock) -> anyhow::Res
     // Back-channel logout deliveries (`oidc::backchannel::worker`): ends in `serve`, or with
     // the state.
     oidc::backchannel::worker::spawn(&state);
+    // Error references (`help::references`): written a moment after they are queued.
+    crate::help::references::spawn(&state.error_references, state.writer.clone());
     Ok(App {
         router: routes(state.clone()),
         state,
@@ -170,7 +173,8 @@ fn spawn_housekeeping(db: Db, clock: SharedClock) {
 }
 
 /// One round of housekeeping: expired sessions, codes, pushed requests and seen ids, clients' failures
-/// past 24 hours and their daily counts past 31 days. Returns the rows deleted.
+/// past 24 hours and their daily counts past 31 days, error references past 30 days. Returns
+/// the rows deleted.
 pub async fn housekeeping(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
     use oidc::client_failures::{DAYS_KEPT, KEPT_FOR, day_of};
     Ok(store::sessions::delete_expired_sessions(db, now).await?
@@ -178,7 +182,12 @@ pub async fn housekeeping(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
         + store::pushed::delete_expired(db, now).await?
         + store::client_failures::delete_client_failures_before(db, now - KEPT_FOR).await?
         + store::client_failures::delete_daily_failures_before(db, day_of(now) - DAYS_KEPT * 86400)
-            .await?)
+            .await?
+        + store::error_references::delete_error_references_before(
+            db,
+            now - crate::help::references::KEPT_FOR,
+        )
+        .await?)
 }
 
 /// Writes the failure counts this instance holds in memory every minute (see
@@ -295,6 +304,8 @@ admin_routes! {
         post "/admin/citizens" => admin::citizens::find, FindCitizen;
         post "/admin/citizens/open" => admin::citizens::open, FindCitizen;
         get "/admin/citizens/{id}" => admin::citizens::record, FindCitizen;
+        get "/admin/references" => admin::references::lookup_page, FindCitizen;
+        post "/admin/references" => admin::references::lookup, FindCitizen;
         post "/admin/citizens/{id}/unlock" => admin::actions::unlock, ActOnCitizen;
         post "/admin/citizens/{id}/lock" => admin::actions::lock, ActOnCitizen;
         post "/admin/citizens/{id}/sessions/end" => admin::actions::end_sessions, ActOnCitizen;
@@ -379,6 +390,7 @@ fn routes(state: AppState) -> Router {
     // Pages people use in a browser: cross-site form posts are refused.
     let pages = Router::new()
         .route("/", get(pages::home))
+        .route("/help", get(crate::help::help))
         .route("/language", post(pages::language))
         .route("/authorize/resume", get(oidc::authorize::resume))
         .route("/consent", get(consent::consent_page).post(consent::decide))
@@ -634,6 +646,9 @@ pub async fn serve(
         .await
     {
         tracing::warn!(error = %e, "clients' failure counts could not be written");
+    }
+    if let Err(e) = state.error_references.flush(&state.writer).await {
+        tracing::warn!(error = %e, "error references could not be written");
     }
     state.db.close().await;
     Ok(())

@@ -433,6 +433,11 @@ async fn serve(mut config: Config, demo_mode: bool) -> anyhow::Result<()> {
     if demo_mode {
         // Demo mode sends no mail: one-time codes appear at /demo/outbox.
         config.mail.outbox = true;
+        // The help page shows placeholders that say they reach nobody, unless the demo was
+        // given real contacts.
+        if config.help.is_empty() {
+            config.help = crate::config::HelpConfig::demo();
+        }
     }
     let listen = config.listen;
     let issuer = config.issuer.as_str().to_owned();

@@ -43,7 +43,40 @@ pub struct Config {
     pub ledger: LedgerConfig,
     pub admin: AdminConfig,
     pub oidc: OidcConfig,
+    pub help: HelpConfig,
     pub log: LogConfig,
+}
+
+/// `[help]`: how citizens reach the helpdesk, shown on `/help` (linked from every page). Each
+/// is optional; with none, the page sends people to a service desk in general words.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HelpConfig {
+    /// A phone number, as people dial it (`+33 1 23 45 67 89`).
+    pub phone: Option<String>,
+    /// When the phone line (and desks) are open, in words.
+    pub hours: Option<String>,
+    /// An e-mail address.
+    pub email: Option<String>,
+    /// Where to go in person: the service desks' addresses, or where to find them.
+    pub visit: Option<String>,
+}
+
+impl HelpConfig {
+    /// Whether no contact option is configured.
+    pub fn is_empty(&self) -> bool {
+        self == &Self::default()
+    }
+
+    /// What `serve --demo` shows when nothing is configured: placeholders that reach nobody
+    /// and say so (the `+999` range and `example.org`, as the demo population uses).
+    pub fn demo() -> Self {
+        Self {
+            phone: Some("+999 000 000 000".into()),
+            hours: Some("Demo mode: this number reaches nobody.".into()),
+            email: Some("helpdesk@example.org".into()),
+            visit: Some("Demo mode: there is no service desk.".into()),
+        }
+    }
 }
 
 /// `[oidc]`: provider-wide protocol rules beyond the per-client ones.
@@ -272,7 +305,17 @@ struct Raw {
     ledger: RawLedger,
     admin: RawAdmin,
     oidc: RawOidc,
+    help: RawHelp,
     log: RawLog,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHelp {
+    phone: Option<String>,
+    hours: Option<String>,
+    email: Option<String>,
+    visit: Option<String>,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -401,6 +444,7 @@ impl Default for Raw {
                 record_openings_per_hour: 30,
             },
             oidc: RawOidc::default(),
+            help: RawHelp::default(),
             mail: RawMail {
                 smtp_url: None,
                 smtp_url_file: None,
@@ -670,12 +714,80 @@ impl Config {
                 require_par: raw.oidc.require_par,
                 dpop_nonce: raw.oidc.dpop_nonce,
             },
+            help: validate_help(raw.help)?,
             log: LogConfig {
                 format: raw.log.format,
                 filter: raw.log.filter,
             },
         })
     }
+}
+
+/// `[help]`: one line each, printable, of a sensible length; a phone number made of what
+/// people dial; an e-mail address that looks like one. An empty value is no value.
+fn validate_help(raw: RawHelp) -> Result<HelpConfig, ConfigError> {
+    fn text(
+        key: &'static str,
+        value: Option<String>,
+        max: usize,
+    ) -> Result<Option<String>, ConfigError> {
+        let Some(v) = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) else {
+            return Ok(None);
+        };
+        if v.chars().any(char::is_control) {
+            return Err(invalid(key, "must be one line without control characters"));
+        }
+        if v.chars().count() > max {
+            return Err(invalid(key, format!("must be at most {max} characters")));
+        }
+        Ok(Some(v))
+    }
+    let phone = text("help.phone", raw.phone, 40)?;
+    if let Some(p) = &phone
+        && (!p
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+            || p.chars().filter(char::is_ascii_digit).count() < 3
+            || p[1..].contains('+'))
+    {
+        return Err(invalid(
+            "help.phone",
+            "expected a phone number such as +33 1 23 45 67 89 (digits, spaces, + - . ( ))",
+        ));
+    }
+    let email = text("help.email", raw.email, 254)?;
+    if let Some(e) = &email
+        && !looks_like_email(e)
+    {
+        return Err(invalid(
+            "help.email",
+            "expected an e-mail address such as help@id.example.gov",
+        ));
+    }
+    Ok(HelpConfig {
+        phone,
+        hours: text("help.hours", raw.hours, 200)?,
+        email,
+        visit: text("help.visit", raw.visit, 500)?,
+    })
+}
+
+/// `local@domain.tld`: one `@`, no spaces or brackets, a dot in the domain (not at its ends).
+fn looks_like_email(e: &str) -> bool {
+    let Some((local, domain)) = e.split_once('@') else {
+        return false;
+    };
+    let plain = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_graphic() && !"@<>()[]\\,;:\"".contains(c))
+    };
+    plain(local)
+        && plain(domain)
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
 }
 
 /// A CIDR block, or a single address meaning a block of one.
@@ -738,6 +850,42 @@ mod tests {
         let c = load(&format!("[database]\nurl_file = '{}'", path.display())).unwrap();
         assert_eq!(c.database.url, "postgres://civitas@db/civitas");
         assert!(!format!("{c:?}").contains("postgres://"));
+    }
+
+    #[test]
+    fn help_contacts_are_optional_and_checked() {
+        let c = load("").unwrap();
+        assert!(c.help.is_empty());
+        let c = load(
+            "[help]\nphone = ' +33 (0)1 23-45.67.89 '\nemail = 'help@id.example.gov'\n\
+             hours = 'Mon–Fri 8:00–18:00'\nvisit = ''",
+        )
+        .unwrap();
+        assert_eq!(c.help.phone.as_deref(), Some("+33 (0)1 23-45.67.89"));
+        assert_eq!(c.help.email.as_deref(), Some("help@id.example.gov"));
+        assert_eq!(c.help.hours.as_deref(), Some("Mon–Fri 8:00–18:00"));
+        assert_eq!(c.help.visit, None, "an empty value is no value");
+        for (bad, key) in [
+            ("phone = 'call us'", "help.phone"),
+            ("phone = '12'", "help.phone"),
+            ("phone = '+33 1 +2 3'", "help.phone"),
+            ("email = 'help'", "help.email"),
+            ("email = 'help@localhost'", "help.email"),
+            ("email = 'a b@example.org'", "help.email"),
+            ("email = '<help@example.org>'", "help.email"),
+            ("hours = \"nine\\u0007to five\"", "help.hours"),
+            ("visit = \"line one\\nline two\"", "help.visit"),
+        ] {
+            let err = load(&format!("[help]\n{bad}")).unwrap_err().to_string();
+            assert!(err.contains(key), "{bad}: {err}");
+        }
+        let long = "x".repeat(501);
+        let err = load(&format!("[help]\nvisit = '{long}'"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("at most 500"), "{err}");
+        assert!(load("[help]\nfax = '1'").is_err());
+        assert!(!HelpConfig::demo().is_empty());
     }
 
     #[test]

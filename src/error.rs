@@ -6,9 +6,12 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use crate::web::{
-    i18n::{Lang, Messages},
-    pages::{ErrorPage, ForDeveloper},
+use crate::{
+    help::references::{ErrorFacts, KnownClient},
+    web::{
+        i18n::{Lang, Messages},
+        pages::{ErrorPage, ForDeveloper},
+    },
 };
 
 /// An error rendered as a page in the person's language.
@@ -25,6 +28,9 @@ pub enum AppError {
     UnverifiedAuthorization {
         error: &'static str,
         message: String,
+        /// The client, when it is registered (its redirect URI is what failed), for the
+        /// error's record (`help::references`).
+        client_id: Option<String>,
     },
     /// 403: a form posted from another site (failed CSRF origin check).
     #[error("cross-site request refused")]
@@ -93,7 +99,23 @@ impl AppError {
         }
     }
 
-    /// The page for this error in `lang`; `request_id` is the request's `x-request-id`.
+    /// What the error's record calls it: the variant, in snake case (stored; never renamed).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            AppError::BadRequest(_) => "bad_request",
+            AppError::UnverifiedAuthorization { .. } => "unverified_authorization",
+            AppError::CrossSite => "cross_site",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::TooManyRequests { .. } => "too_many_requests",
+            AppError::Unavailable => "unavailable",
+            AppError::Conflict => "conflict",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    /// The page for this error in `lang`; `request_id` is the request's `x-request-id`, whose
+    /// short form the page shows as its reference for the helpdesk.
     pub fn render(&self, lang: Lang, request_id: Option<&str>) -> Response {
         let t: &Messages = lang.messages();
         let status = self.status();
@@ -119,14 +141,26 @@ impl AppError {
                 (t.error_internal, t.error_internal_detail.to_owned())
             }
         };
-        let mut page = ErrorPage::new(lang, title, detail);
+        let mut page = ErrorPage::new(lang, title, detail, request_id);
+        let mut facts = ErrorFacts {
+            kind: self.kind(),
+            oauth_error: None,
+        };
         if let AppError::UnverifiedAuthorization { error, .. } = self {
+            facts.oauth_error = Some(error);
             page.developer = Some(ForDeveloper {
                 error,
                 request_id: request_id.unwrap_or("-").to_owned(),
             });
         }
         let mut response = (status, page).into_response();
+        response.extensions_mut().insert(facts);
+        if let AppError::UnverifiedAuthorization {
+            client_id: Some(c), ..
+        } = self
+        {
+            response.extensions_mut().insert(KnownClient(c.clone()));
+        }
         if let AppError::TooManyRequests { retry_after_secs } = *self
             && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
         {

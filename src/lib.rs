@@ -28,6 +28,9 @@ pub mod error;
 /// What the property-based fuzz tests share: case counts and input mutations (tests only).
 #[cfg(test)]
 mod fuzzing;
+/// Assisted access: the help page, and the reference on every error page that the console
+/// looks up.
+pub mod help;
 /// The tamper-evident data-release ledger: a hash chain per citizen.
 pub mod ledger;
 /// Mail delivery: SMTP, or the demo outbox.

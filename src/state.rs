@@ -95,6 +95,8 @@ pub struct Shared {
     /// Recording of relying parties' failed requests: this instance's limits and the counts
     /// it has not written yet (the failures themselves are in the database).
     pub client_failures: Arc<oidc::client_failures::Failures>,
+    /// Error responses waiting to be recorded under their reference (`help::references`).
+    pub error_references: Arc<crate::help::references::Recorder>,
     /// The developer portal's own client secret (the portal is a relying party of Civitas).
     pub portal_secret: Arc<str>,
 }

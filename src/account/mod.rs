@@ -440,6 +440,7 @@ pub async fn report(
             lang,
             t.account_locked_title,
             t.account_locked_text.to_owned(),
+            None,
         )
         .into_response());
     }

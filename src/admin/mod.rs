@@ -12,12 +12,14 @@ pub mod clients;
 pub mod log;
 pub mod members;
 pub mod operator;
+pub mod references;
 pub mod requests;
 pub mod review;
 pub mod signin;
 pub mod staff_accounts;
 pub mod texts;
 pub mod texts_ops;
+pub mod texts_references;
 
 use axum::{
     extract::{Request, State},

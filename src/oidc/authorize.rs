@@ -132,6 +132,7 @@ pub async fn authorize(
             return Err(AppError::UnverifiedAuthorization {
                 error: "invalid_request",
                 message,
+                client_id: client.map(|c| c.id),
             });
         }
     };
@@ -146,7 +147,11 @@ pub async fn authorize(
             if let Some(c) = &client {
                 failed(&state, &c.id, error, kind, &description).await;
             }
-            return Err(AppError::UnverifiedAuthorization { error, message });
+            return Err(AppError::UnverifiedAuthorization {
+                error,
+                message,
+                client_id: client.map(|c| c.id),
+            });
         }
         Err(AuthorizeError::Redirect(e, kind)) => {
             if let Some(c) = &client {

@@ -9,6 +9,7 @@ use axum::{
 use serde_json::json;
 
 use super::client_failures::FailureKind;
+use crate::help::references::{ErrorFacts, KnownClient};
 
 /// An error from a protocol endpoint (token, revocation, introspection, userinfo).
 #[derive(Debug)]
@@ -22,6 +23,8 @@ pub struct OAuthError {
     pub kind: Option<FailureKind>,
     /// A fresh nonce for the client's next DPoP proof (RFC 9449 §8), sent as `DPoP-Nonce`.
     pub dpop_nonce: Option<String>,
+    /// The client that authenticated, for the error's record (`help::references`); not sent.
+    pub client_id: Option<String>,
 }
 
 impl OAuthError {
@@ -33,6 +36,15 @@ impl OAuthError {
             challenge: None,
             dpop_nonce: None,
             kind: None,
+            client_id: None,
+        }
+    }
+
+    /// Names the client that authenticated, for the error's record.
+    pub fn for_client(self, client_id: &str) -> Self {
+        Self {
+            client_id: Some(client_id.to_owned()),
+            ..self
         }
     }
 
@@ -152,6 +164,13 @@ impl IntoResponse for OAuthError {
         )
             .into_response();
         no_store(&mut response);
+        response.extensions_mut().insert(ErrorFacts {
+            kind: "oauth",
+            oauth_error: Some(self.error),
+        });
+        if let Some(c) = self.client_id {
+            response.extensions_mut().insert(KnownClient(c));
+        }
         if let Some(c) = self.challenge.and_then(|c| HeaderValue::from_str(&c).ok()) {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, c);
         }

@@ -60,7 +60,10 @@ pub async fn par(
             (None, None) => {}
         }
     }
-    answer
+    answer.map_err(|e| match &client {
+        Some(c) => e.for_client(&c.id),
+        None => e,
+    })
 }
 
 async fn answer(

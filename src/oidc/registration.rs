@@ -66,6 +66,7 @@ fn metadata_error(error: &'static str, description: String) -> OAuthError {
         challenge: None,
         dpop_nonce: None,
         kind: None,
+        client_id: None,
     }
 }
 

@@ -55,7 +55,10 @@ pub async fn token(
             (None, None) => {}
         }
     }
-    answer
+    answer.map_err(|e| match &client {
+        Some(c) => e.for_client(&c.id),
+        None => e,
+    })
 }
 
 /// The answer to a token request; `client` is set once the client has authenticated.
@@ -392,6 +395,7 @@ async fn refresh(
                 challenge: None,
                 dpop_nonce: None,
                 kind: Some(Kind::ScopeWidened),
+                client_id: None,
             });
         }
         scopes = asked;

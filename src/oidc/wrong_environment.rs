@@ -16,6 +16,7 @@ use super::authorize::{Pending, keep};
 use crate::{
     authn::test_persons::{self, TestPersonOption},
     error::AppError,
+    help::references::{ErrorFacts, KnownClient},
     state::AppState,
     web::{i18n::Lang, pages::Layout, security::FormTargets},
 };
@@ -53,6 +54,13 @@ pub async fn page(
         test_persons,
     };
     let mut response = (StatusCode::FORBIDDEN, page).into_response();
+    response.extensions_mut().insert(ErrorFacts {
+        kind: "wrong_environment",
+        oauth_error: None,
+    });
+    response
+        .extensions_mut()
+        .insert(KnownClient(pending.request.client_id.clone()));
     // Choosing a test person ends at the redirect URI when the test person's consent is
     // remembered (see `web::security::FormTargets`).
     let targets = FormTargets::redirect_to(&pending.request.redirect_uri);

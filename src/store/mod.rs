@@ -9,6 +9,7 @@ pub mod client_applications;
 pub mod client_failures;
 pub mod client_key_uses;
 pub mod clients;
+pub mod error_references;
 pub mod failover;
 pub mod logout_notices;
 pub mod oauth;

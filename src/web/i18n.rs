@@ -293,6 +293,28 @@ pub struct Messages {
     pub test_persons_no_request: &'static str,
     pub test_persons_not_sandbox: &'static str,
     pub test_persons_unknown: &'static str,
+    /// The header's link to `/help`, on every page.
+    pub get_help: &'static str,
+    /// Error pages: the reference to give the helpdesk (see `help::references`).
+    pub reference_heading: &'static str,
+    pub reference_give: &'static str,
+    pub reference_nothing_personal: &'static str,
+    pub reference_contact: &'static str,
+    /// `/help`.
+    pub help_title: &'static str,
+    pub help_intro: &'static str,
+    pub help_contact_heading: &'static str,
+    pub help_phone: &'static str,
+    pub help_hours: &'static str,
+    pub help_email: &'static str,
+    pub help_visit: &'static str,
+    /// When no contact option is configured.
+    pub help_no_contacts: &'static str,
+    pub help_ready_heading: &'static str,
+    pub help_ready_reference: &'static str,
+    pub help_ready_identity: &'static str,
+    pub help_ready_device: &'static str,
+    pub help_never_ask: &'static str,
 }
 
 impl Messages {
@@ -517,6 +539,29 @@ static EN: Messages = Messages {
     test_persons_no_request: "This sign-in request has expired, was already used, or was started in another browser. Go back to the service and start again.",
     test_persons_not_sandbox: "Test persons can sign in only to sandbox services, and this service is not one. Sign in as yourself.",
     test_persons_unknown: "That is not one of the test persons. Go back and choose one from the list.",
+    get_help: "Get help",
+    reference_heading: "Need help?",
+    reference_give: "If you call the helpdesk, give them this reference:",
+    reference_nothing_personal: "It lets them see what went wrong. It says nothing about you.",
+    reference_contact: "How to reach the helpdesk",
+    help_title: "Get help",
+    help_intro: "The Civitas helpdesk helps you set up your digital identity, sign in, and get \
+        back in if you lost your phone or security key.",
+    help_contact_heading: "Contact the helpdesk",
+    help_phone: "Phone",
+    help_hours: "Opening hours",
+    help_email: "E-mail",
+    help_visit: "In person",
+    help_no_contacts: "Ask at your town hall or at any public service desk. They can put you \
+        in touch with the Civitas helpdesk.",
+    help_ready_heading: "What to have ready",
+    help_ready_reference: "If a page showed an error, the reference it gave you (for example \
+        3F2A-91BC). With it, the helpdesk can see what went wrong.",
+    help_ready_identity: "Your identity card or passport, if you need help with your account. \
+        The helpdesk checks who you are before it changes anything.",
+    help_ready_device: "If you can, the phone or computer you use to sign in.",
+    help_never_ask: "The helpdesk will never ask you for a code we sent you or for your \
+        recovery codes. Do not give them to anyone.",
 };
 
 static FR: Messages = Messages {
@@ -708,6 +753,30 @@ static FR: Messages = Messages {
     test_persons_no_request: "Cette demande de connexion a expiré, a déjà été utilisée ou a été commencée dans un autre navigateur. Revenez au service et recommencez.",
     test_persons_not_sandbox: "Les personnes de test ne peuvent se connecter qu’aux services bac à sable, et ce service n’en est pas un. Connectez-vous en votre nom.",
     test_persons_unknown: "Ce n’est pas l’une des personnes de test. Revenez en arrière et choisissez-en une dans la liste.",
+    get_help: "Obtenir de l’aide",
+    reference_heading: "Besoin d’aide ?",
+    reference_give: "Si vous appelez l’assistance, donnez-lui cette référence :",
+    reference_nothing_personal: "Elle lui permet de voir ce qui s’est passé. Elle ne dit rien sur vous.",
+    reference_contact: "Comment joindre l’assistance",
+    help_title: "Obtenir de l’aide",
+    help_intro: "L’assistance de Civitas vous aide à activer votre identité numérique, à vous \
+        connecter, et à retrouver l’accès si vous avez perdu votre téléphone ou votre clé de \
+        sécurité.",
+    help_contact_heading: "Contacter l’assistance",
+    help_phone: "Téléphone",
+    help_hours: "Horaires",
+    help_email: "Courriel",
+    help_visit: "Sur place",
+    help_no_contacts: "Renseignez-vous à votre mairie ou à un guichet de service public. Ils \
+        peuvent vous mettre en relation avec l’assistance de Civitas.",
+    help_ready_heading: "Ce qu’il faut préparer",
+    help_ready_reference: "Si une page a affiché une erreur, la référence qu’elle vous a donnée \
+        (par exemple 3F2A-91BC). Avec elle, l’assistance peut voir ce qui s’est passé.",
+    help_ready_identity: "Votre carte d’identité ou votre passeport, si vous avez besoin d’aide \
+        pour votre compte. L’assistance vérifie qui vous êtes avant de changer quoi que ce soit.",
+    help_ready_device: "Si possible, le téléphone ou l’ordinateur avec lequel vous vous connectez.",
+    help_never_ask: "L’assistance ne vous demandera jamais un code que nous vous avons envoyé, ni \
+        vos codes de secours. Ne les donnez à personne.",
 };
 
 #[cfg(test)]

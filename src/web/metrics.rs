@@ -73,7 +73,7 @@ impl EncodeLabelValue for Route {
 }
 
 /// The method as a label; methods outside RFC 9110's set are counted together.
-fn method_label(method: &Method) -> &'static str {
+pub(crate) fn method_label(method: &Method) -> &'static str {
     match *method {
         Method::GET => "GET",
         Method::POST => "POST",

@@ -23,16 +23,24 @@ use super::{
 };
 use crate::{error::AppError, oidc::authorize::pending_redirect_uri, state::AppState};
 
-tokio::task_local! {
-    /// Whether the person making the request being answered is signed in to Civitas: set by
-    /// [`page_context`] around each browser request, read by [`Layout::new`] so that every
-    /// page's header offers "Sign out" without each handler passing it along. Outside such a
-    /// request (a protocol endpoint's error page) it is unset: signed out.
-    static SIGNED_IN: bool;
+/// What every page of a browser request may need without its handler passing it along.
+struct PageFacts {
+    /// The person is signed in to Civitas.
+    signed_in: bool,
+    /// The request's id, whose short form an error page shows as its reference.
+    request_id: Option<HeaderValue>,
 }
 
-/// What the base layout needs: the language, where the page is (for the language switch) and
-/// whether to offer "Sign out".
+tokio::task_local! {
+    /// Set by [`page_context`] around each browser request, read by [`Layout::new`], so that
+    /// every page's header offers "Sign out" and every error page its reference, without each
+    /// handler passing them along. Outside such a request (a protocol endpoint's error page)
+    /// it is unset: signed out, and the error page is given its request id.
+    static PAGE: PageFacts;
+}
+
+/// What the base layout needs: the language, where the page is (for the language switch),
+/// whether to offer "Sign out", and the request's id (for an error page's reference).
 pub struct Layout {
     pub lang: Lang,
     pub t: &'static Messages,
@@ -40,16 +48,31 @@ pub struct Layout {
     pub here: String,
     /// The person is signed in to Civitas: the header offers "Sign out".
     pub signed_in: bool,
+    /// The request's id (`x-request-id`), for the page of a refusal that is not an
+    /// [`AppError`] (`oidc::wrong_environment`).
+    pub request_id: Option<HeaderValue>,
 }
 
 impl Layout {
     pub fn new(lang: Lang, here: &str) -> Self {
+        let (signed_in, request_id) = PAGE
+            .try_with(|p| (p.signed_in, p.request_id.clone()))
+            .unwrap_or((false, None));
         Self {
             lang,
             t: lang.messages(),
             here: safe_local_path(here).unwrap_or("/").to_owned(),
-            signed_in: SIGNED_IN.try_with(|s| *s).unwrap_or(false),
+            signed_in,
+            request_id,
         }
+    }
+
+    /// The reference an error page shows, to give the helpdesk (`help::references`).
+    pub fn reference(&self) -> Option<String> {
+        self.request_id
+            .as_ref()
+            .and_then(|v| v.to_str().ok())
+            .and_then(crate::help::references::short_form)
     }
 
     pub fn languages(&self) -> [Lang; 2] {
@@ -92,6 +115,9 @@ pub struct ErrorPage {
     pub detail: String,
     /// For the developer of the relying party: shown in a section of its own.
     pub developer: Option<ForDeveloper>,
+    /// The reference to give the helpdesk (`help::references`): the request's, when the
+    /// page answers a failed request.
+    pub reference: Option<String>,
 }
 
 /// What a relying party's developer needs to find a failed request: the OAuth error code
@@ -103,9 +129,11 @@ pub struct ForDeveloper {
 }
 
 impl ErrorPage {
-    pub fn new(lang: Lang, title: &'static str, detail: String) -> Self {
+    /// `request_id`: the failed request's `x-request-id`, whose reference the page shows.
+    pub fn new(lang: Lang, title: &'static str, detail: String, request_id: Option<&str>) -> Self {
         Self {
             layout: Layout::new(lang, "/"),
+            reference: request_id.and_then(crate::help::references::short_form),
             title,
             detail,
             developer: None,
@@ -179,7 +207,7 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
 }
 
 /// Around every browser request (inside the session layer): tells the pages whether the
-/// person is signed in (see [`SIGNED_IN`]), and when the request continues a waiting
+/// person is signed in and the request's id (see [`PAGE`]), and when the request continues a waiting
 /// authorization request (`continue=ID` in the query or the posted form), lets the page's
 /// forms lead to that request's redirect URI ([`FormTargets`]).
 pub async fn page_context(
@@ -196,7 +224,14 @@ pub async fn page_context(
         Ok(found) => found,
         Err(response) => return response,
     };
-    let mut response = SIGNED_IN.scope(is_signed_in, next.run(req)).await;
+    let facts = PageFacts {
+        signed_in: is_signed_in,
+        request_id: req
+            .extensions()
+            .get::<RequestId>()
+            .map(|id| id.header_value().clone()),
+    };
+    let mut response = PAGE.scope(facts, next.run(req)).await;
     let is_html = response
         .headers()
         .get(header::CONTENT_TYPE)

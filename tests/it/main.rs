@@ -17,6 +17,7 @@ mod discovery;
 mod fapi;
 mod fapi_node;
 mod fuzz;
+mod help;
 mod instances;
 mod keys;
 mod ledger;

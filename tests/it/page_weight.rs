@@ -108,6 +108,7 @@ async fn page_weight_of_every_citizen_page_is_under_10_kb_on_a_first_visit() {
         ("activation", &stranger, "/activate".into(), 200),
         ("recovery", &stranger, "/recover".into(), 200),
         ("signed out", &stranger, "/signed-out".into(), 200),
+        ("help", &stranger, "/help".into(), 200),
         ("error page", &stranger, "/authorize".into(), 400),
         ("consent", &browser, consent_path, 200),
         ("account", &browser, "/account".into(), 200),

@@ -194,8 +194,10 @@ async fn fuzz_client_assertions_at_the_token_endpoint() {
     ];
     let authenticated = std::sync::atomic::AtomicU32::new(0);
     let now = app.state.clock.now();
+    // About 1 in 27 of these authenticates: with 64 cases, none did in 8.5 % of runs; with
+    // 256, in 0.006 %.
     run(
-        64,
+        256,
         (
             audience,
             party.clone(),
@@ -259,7 +261,7 @@ async fn fuzz_client_assertions_at_the_token_endpoint() {
         },
     );
     // Not a property that held only because nothing ever passed (with enough cases).
-    if config(64).cases >= 32 {
+    if config(256).cases >= 128 {
         assert!(authenticated.into_inner() > 0, "no assertion authenticated");
     }
 }

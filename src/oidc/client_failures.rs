@@ -469,6 +469,33 @@ impl Failures {
 }
 
 /// Records a failure of a registered client (the caller knows it is one). Never fails: a
+/// Records a refused request at `endpoint` (not the server's own errors): for `client` when it
+/// authenticated, else for the client the request named (`client_auth::named_client`).
+pub async fn record_refusal(
+    state: &AppState,
+    endpoint: Endpoint,
+    e: &super::error::OAuthError,
+    client: Option<&crate::store::clients::ClientRow>,
+    headers: &axum::http::HeaderMap,
+    body: &[u8],
+) {
+    if is_server_side(e.error) {
+        return;
+    }
+    let failure = |client_id| Failure {
+        client_id,
+        endpoint,
+        error: e.error,
+        kind: e.kind.unwrap_or(FailureKind::Unclassified),
+        description: &e.description,
+    };
+    match (client, super::client_auth::named_client(headers, body)) {
+        (Some(c), _) => record(state, failure(&c.id)).await,
+        (None, Some(named)) => record_named(state, failure(&named)).await,
+        (None, None) => {}
+    }
+}
+
 /// write that does not succeed is logged.
 pub async fn record(state: &AppState, failure: Failure<'_>) {
     let now = state.clock.now();

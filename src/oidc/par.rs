@@ -16,8 +16,8 @@ use serde_json::json;
 use super::{
     authorize::client_view,
     authorize_request::{self, AuthorizeError},
-    client_auth::{authenticate, named_client, parse_form, require_form},
-    client_failures::{self, Endpoint, Failure, FailureKind as Kind},
+    client_auth::{authenticate, parse_form, require_form},
+    client_failures::{self, Endpoint, FailureKind as Kind},
     dpop_proofs,
     error::{OAuthError, no_store},
 };
@@ -44,21 +44,17 @@ pub async fn par(
     let mut client = None;
     let answer = answer(&state, &headers, &body, &mut client).await;
     if let Err(e) = &answer
-        && !client_failures::is_server_side(e.error)
         && e.kind != Some(Kind::DpopNonceRequired)
     {
-        let failure = |client_id| Failure {
-            client_id,
-            endpoint: Endpoint::Authorize,
-            error: e.error,
-            kind: e.kind.unwrap_or(Kind::Unclassified),
-            description: &e.description,
-        };
-        match (&client, named_client(&headers, &body)) {
-            (Some(c), _) => client_failures::record(&state, failure(&c.id)).await,
-            (None, Some(named)) => client_failures::record_named(&state, failure(&named)).await,
-            (None, None) => {}
-        }
+        client_failures::record_refusal(
+            &state,
+            Endpoint::Authorize,
+            e,
+            client.as_ref(),
+            &headers,
+            &body,
+        )
+        .await;
     }
     answer.map_err(|e| match &client {
         Some(c) => e.for_client(&c.id),

@@ -15,8 +15,8 @@ use sha2::{Digest, Sha256};
 
 use super::{
     claims::{self, allowed_now, scope_set, scope_string},
-    client_auth::{authenticate, named_client, parse_form, require_form},
-    client_failures::{self, Endpoint, Failure, FailureKind as Kind},
+    client_auth::{authenticate, parse_form, require_form},
+    client_failures::{self, Endpoint, FailureKind as Kind},
     clients::{OFFLINE_ACCESS, permitted_scopes},
     dpop_proofs,
     error::{OAuthError, no_store},
@@ -39,21 +39,16 @@ pub async fn token(
 ) -> Result<Response, OAuthError> {
     let mut client = None;
     let answer = answer(&state, &headers, &body, &mut client).await;
-    if let Err(e) = &answer
-        && !client_failures::is_server_side(e.error)
-    {
-        let failure = |client_id| Failure {
-            client_id,
-            endpoint: Endpoint::Token,
-            error: e.error,
-            kind: e.kind.unwrap_or(Kind::Unclassified),
-            description: &e.description,
-        };
-        match (&client, named_client(&headers, &body)) {
-            (Some(c), _) => client_failures::record(&state, failure(&c.id)).await,
-            (None, Some(named)) => client_failures::record_named(&state, failure(&named)).await,
-            (None, None) => {}
-        }
+    if let Err(e) = &answer {
+        client_failures::record_refusal(
+            &state,
+            Endpoint::Token,
+            e,
+            client.as_ref(),
+            &headers,
+            &body,
+        )
+        .await;
     }
     answer.map_err(|e| match &client {
         Some(c) => e.for_client(&c.id),

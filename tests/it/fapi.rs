@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::support::{
     TestApp, TestDb,
-    fapi::{FapiRp, ProofSpec, new_key, thumbprint},
+    fapi::{FapiRp, ProofSpec, code_grant, new_key, thumbprint},
     oidc::{REDIRECT, consent, pkce, seeded_person, signed_in_browser},
 };
 
@@ -369,12 +369,7 @@ async fn a_request_object_by_value_works_for_a_standard_client_and_only_once() {
     let object = rp.request_object(&app, &challenge, |c| c["dpop_jkt"] = json!(jkt));
     let url = app.url(&format!("/authorize?client_id={}&request={object}", rp.id));
     let code = follow(&browser, &url).await.expect("a code");
-    let form = [
-        ("grant_type", "authorization_code"),
-        ("code", code.as_str()),
-        ("redirect_uri", REDIRECT),
-        ("code_verifier", verifier.as_str()),
-    ];
+    let form = code_grant(&code, &verifier);
     let (status, body, _) = rp.post(&app, "/token", &form, None).await;
     assert_eq!(
         (status, body["error"].as_str()),
@@ -500,12 +495,7 @@ async fn a_code_pushed_with_a_dpop_key_is_redeemed_with_that_key_only() {
     // Another key's proof: refused, and the code is spent.
     let stranger = new_key();
     let proof = FapiRp::proof_with(&stranger, rp.spec(&app, "POST", "/token", None));
-    let form = [
-        ("grant_type", "authorization_code"),
-        ("code", code.as_str()),
-        ("redirect_uri", REDIRECT),
-        ("code_verifier", verifier.as_str()),
-    ];
+    let form = code_grant(&code, &verifier);
     let (status, body, _) = rp.post(&app, "/token", &form, Some(proof)).await;
     assert_eq!(
         (status, body["error"].as_str()),
@@ -584,12 +574,7 @@ async fn dpop_nonces_are_issued_and_required_when_configured() {
     .await
     .unwrap();
     // A made-up nonce is refused; a nonce from two minutes ago too.
-    let form = [
-        ("grant_type", "authorization_code"),
-        ("code", code.as_str()),
-        ("redirect_uri", REDIRECT),
-        ("code_verifier", verifier.as_str()),
-    ];
+    let form = code_grant(&code, &verifier);
     let (status, body, _) = rp
         .post(
             &app,
@@ -638,12 +623,7 @@ async fn dpop_nonces_are_issued_and_required_when_configured() {
     )
     .await
     .unwrap();
-    let form = [
-        ("grant_type", "authorization_code"),
-        ("code", code.as_str()),
-        ("redirect_uri", REDIRECT),
-        ("code_verifier", verifier.as_str()),
-    ];
+    let form = code_grant(&code, &verifier);
     let (status, body, headers) = rp
         .post(
             &app,

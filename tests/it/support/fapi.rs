@@ -31,6 +31,16 @@ pub fn es256_jws(key: &p256::SecretKey, header: &Value, claims: &Value) -> Strin
     format!("{input}.{}", B64.encode(signature.to_bytes()))
 }
 
+/// The form that redeems `code` with its PKCE `verifier`.
+pub fn code_grant<'a>(code: &'a str, verifier: &'a str) -> [(&'static str, &'a str); 4] {
+    [
+        ("grant_type", "authorization_code"),
+        ("code", code),
+        ("redirect_uri", REDIRECT),
+        ("code_verifier", verifier),
+    ]
+}
+
 /// A new P-256 key.
 pub fn new_key() -> p256::SecretKey {
     loop {
@@ -261,18 +271,8 @@ impl FapiRp {
         verifier: &str,
     ) -> (u16, Value, HeaderMap) {
         let proof = self.proof(app, "POST", "/token", None);
-        self.post(
-            app,
-            "/token",
-            &[
-                ("grant_type", "authorization_code"),
-                ("code", code),
-                ("redirect_uri", REDIRECT),
-                ("code_verifier", verifier),
-            ],
-            Some(proof),
-        )
-        .await
+        self.post(app, "/token", &code_grant(code, verifier), Some(proof))
+            .await
     }
 
     /// Calls userinfo with `Authorization: {scheme} {token}` and an optional proof.

@@ -128,10 +128,7 @@ impl AppError {
             AppError::NotFound => (t.error_not_found, t.error_not_found_detail.to_owned()),
             AppError::TooManyRequests { retry_after_secs } => (
                 t.error_too_many,
-                t.error_too_many_detail.replace(
-                    "{minutes}",
-                    &t.minutes(retry_after_secs.div_ceil(60).max(1)),
-                ),
+                t.error_too_many_detail(t.minutes(retry_after_secs.div_ceil(60).max(1))),
             ),
             AppError::Unavailable | AppError::Conflict => {
                 (t.error_unavailable, t.error_unavailable_detail.to_owned())

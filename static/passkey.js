@@ -30,7 +30,11 @@
       body: JSON.stringify(body || {})
     }).then(function (r) {
       return r.json().then(function (data) {
-        if (!r.ok) { throw new Error(data.error || "Something went wrong. Please try again."); }
+        if (!r.ok) {
+          var refusal = new Error(data.error || "");
+          refusal.fromServer = Boolean(data.error);
+          throw refusal;
+        }
         return data;
       });
     });
@@ -114,35 +118,49 @@
       signin(field.dataset.continue, true, field.dataset.passkeyBase || "/passkeys").then(function (done) {
         window.location.assign(done.redirect);
       }).catch(function (e) {
-        if (e && e.name !== "AbortError" && error) { error.textContent = e.message || ""; }
+        if (e && e.name !== "AbortError" && error) {
+          error.textContent = (e.fromServer && e.message) || error.dataset.failed;
+        }
       });
     });
   }
 
+  // The words come from the page (data- attributes), in its language: the status region says
+  // what the device is asking for, the alert region why it failed and what to do.
+  function say(region, text) {
+    if (region) { region.textContent = text || ""; }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var error = document.querySelector("[data-passkey-error]");
+    var status = document.querySelector("[data-passkey-status]");
+    var texts = error ? error.dataset : {};
     offerAutofill(error);
     document.querySelectorAll("button[data-passkey]").forEach(function (button) {
-      if (!window.PublicKeyCredential) {
-        button.disabled = true;
-        if (error) { error.textContent = "This browser cannot use passkeys. Use another browser or contact the helpdesk."; }
+      // Without passkey support (or without JavaScript) the button stays hidden, not dead.
+      if (!window.PublicKeyCredential || !navigator.credentials) {
+        say(error, texts.unsupported);
         return;
       }
+      button.hidden = false;
       button.addEventListener("click", function () {
         if (finishing) { return; }
         button.disabled = true;
-        if (error) { error.textContent = ""; }
+        say(error, "");
+        say(status, status && status.dataset.working);
         var base = button.dataset.passkeyBase || "/passkeys";
         var run = button.dataset.passkey === "register" ? register(button.dataset.high === "1", base) : signin(button.dataset.continue, false, base);
         run.then(function (done) {
+          say(status, status && status.dataset.done);
           window.location.assign(done.redirect);
         }).catch(function (e) {
           button.disabled = false;
-          if (error) {
-            error.textContent = e && e.name === "NotAllowedError"
-              ? "The passkey request was cancelled or timed out. Please try again."
-              : (e && e.message) || "Something went wrong. Please try again.";
-          }
+          say(status, "");
+          // A refusal from Civitas comes with its own words (e.message, in the page's
+          // language); the browser's own errors are named here.
+          say(error, e && (e.name === "NotAllowedError" || e.name === "AbortError")
+            ? texts.cancelled
+            : (e && e.fromServer && e.message) || texts.failed);
         });
       });
     });

@@ -266,10 +266,7 @@ pub async fn code_page(
     let mut response = CodePage {
         layout: Layout::new(lang, "/admin/citizens"),
         a,
-        title: a.code_title.replace(
-            "{name}",
-            &format!("{} {}", person.given_names, person.family_name),
-        ),
+        title: a.code_title(format!("{} {}", person.given_names, person.family_name)),
         code,
     }
     .into_response();

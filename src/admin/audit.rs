@@ -14,7 +14,7 @@ use axum::{
 };
 use serde::Deserialize;
 
-use super::texts_ops::{OpsTexts, count, ops_texts};
+use super::texts_ops::{OpsTexts, ops_texts};
 use crate::{
     app::AppState,
     clock::rfc3339,
@@ -73,10 +73,7 @@ async fn ledger_page(
                 chains: c.chains,
                 root: c.root,
             }),
-        holds: o.ledger_holds.replace(
-            "{records}",
-            &count(lang, records, o.records_one, o.records_other),
-        ),
+        holds: o.ledger_holds(o.records(records)),
         verification,
     })
 }
@@ -106,34 +103,12 @@ pub async fn verify(State(state): State<AppState>, lang: Lang) -> Result<LedgerP
         Ok(Err(e)) => return Err(AppError::Internal(e)),
         Ok(Ok(Ok(v))) => Verification {
             is_intact: true,
-            text: o
-                .verify_intact
-                .replace(
-                    "{records}",
-                    &count(lang, n(v.records), o.records_one, o.records_other),
-                )
-                .replace(
-                    "{chains}",
-                    &count(lang, n(v.chains), o.chains_one, o.chains_other),
-                )
-                .replace(
-                    "{checkpoints}",
-                    &count(
-                        lang,
-                        n(v.checkpoints),
-                        o.checkpoints_one,
-                        o.checkpoints_other,
-                    ),
-                )
-                .replace(
-                    "{staff_records}",
-                    &count(
-                        lang,
-                        n(v.staff_records),
-                        o.staff_records_one,
-                        o.staff_records_other,
-                    ),
-                ),
+            text: o.verify_intact(
+                o.records(n(v.records)),
+                o.chains(n(v.chains)),
+                o.checkpoints(n(v.checkpoints)),
+                o.staff_records(n(v.staff_records)),
+            ),
         },
         Ok(Ok(Err(why))) => {
             // An incident: said once here, without what the broken record names.
@@ -141,7 +116,7 @@ pub async fn verify(State(state): State<AppState>, lang: Lang) -> Result<LedgerP
             Verification {
                 is_intact: false,
                 // Where it breaks stays in the ledger's own (English) words.
-                text: o.verify_broken.replace("{why}", &why.to_string()),
+                text: o.verify_broken(why.to_string()),
             }
         }
     };

@@ -90,8 +90,8 @@ pub async fn list(
         (o.clients_none.to_owned(), o.clients_title.to_owned())
     } else {
         (
-            o.clients_none_matching.replace("{q}", &q),
-            o.clients_caption_matching.replace("{q}", &q),
+            o.clients_none_matching(q.as_str()),
+            o.clients_caption_matching(q.as_str()),
         )
     };
     Ok(ClientsPage {
@@ -100,7 +100,7 @@ pub async fn list(
         none_text,
         caption,
         capped_text: (rows.len() as i64 > LIST_MAX)
-            .then(|| o.clients_capped.replace("{n}", &LIST_MAX.to_string())),
+            .then(|| o.clients_capped(LIST_MAX.to_string())),
         clients: rows
             .into_iter()
             .take(LIST_MAX as usize)
@@ -183,9 +183,7 @@ pub async fn show(
         .into_iter()
         .filter(|r| r.subject == client.id)
         .map(|r| {
-            o.waiting_item
-                .replace("{when}", &crate::clock::rfc3339(r.requested_at))
-                .replace("{label}", o.action_label(&r.action))
+            o.waiting_item(o.action_label(&r.action), crate::clock::rfc3339(r.requested_at))
         })
         .collect();
     let notice = match q.done.as_str() {

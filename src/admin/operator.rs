@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::{
     Permission, StaffSession,
     log::{Action, Reason, ReasonCategory},
-    texts_ops::{OpsTexts, count, ops_texts},
+    texts_ops::{OpsTexts, ops_texts},
 };
 use crate::{
     app::AppState,
@@ -138,21 +138,11 @@ pub async fn operator(
             label: o.action_label(&r.action),
             client: matches!(r.action.as_str(), "suspend_client" | "grant_national_id")
                 .then(|| r.subject.clone()),
-            asked: o
-                .request_asked
-                .replace("{when}", &rfc3339(r.requested_at))
-                .replace("{expires}", &rfc3339(r.expires_at))
-                .replace(
-                    "{who}",
-                    names.get(&r.requested_by).map_or("", String::as_str),
-                ),
+            asked: o.request_asked(names.get(&r.requested_by).map_or("", String::as_str), rfc3339(r.requested_at), rfc3339(r.expires_at)),
         })
         .collect::<Vec<_>>();
     let notice = (q.done == "rotated").then(|| {
-        o.rotated_notice.replace(
-            "{when}",
-            &rfc3339(now + state.config.keys.prepublish.as_secs() as i64),
-        )
+        o.rotated_notice(rfc3339(now + state.config.keys.prepublish.as_secs() as i64))
     });
     let alerts: Vec<Alert> = insider_alerts(&state)
         .await?
@@ -165,13 +155,11 @@ pub async fn operator(
     Ok(OperatorPage {
         layout: Layout::new(lang, "/admin/operator"),
         o,
-        alerts_heading: count(lang, alerts.len() as u64, o.alerts_one, o.alerts_other),
+        alerts_heading: o.alerts(alerts.len()),
         alerts,
         readiness: health::readiness(&state).await,
         keys,
-        requests_heading: o
-            .requests_waiting
-            .replace("{n}", &requests.len().to_string()),
+        requests_heading: o.requests_waiting(requests.len().to_string()),
         requests,
         can_approve: who.role.can(Permission::ApproveRequests),
         categories: ReasonCategory::ALL,
@@ -227,9 +215,7 @@ pub async fn rotate(
         })
     {
         return Err(AppError::BadRequest(
-            o.next_key_waits
-                .replace("{when}", &rfc3339(waiting.activates_at))
-                .replace("{alg}", &waiting.alg),
+            o.next_key_waits(waiting.alg, rfc3339(waiting.activates_at)),
         ));
     }
     let dir = KeyDir::open(&state.config.keys.dir).map_err(AppError::Internal)?;

@@ -147,11 +147,7 @@ pub async fn list(
             id: r.id,
             action: r.action,
             subject: r.subject,
-            asked: a
-                .asked_by
-                .replace("{who}", &by)
-                .replace("{when}", &crate::clock::rfc3339(r.requested_at))
-                .replace("{reason}", &r.reason),
+            asked: a.asked_by(by, crate::clock::rfc3339(r.requested_at), r.reason),
         });
     }
     Ok(RequestsPage {

@@ -143,7 +143,7 @@ pub async fn request(
             let mail = Mail {
                 to: p.email.clone().unwrap_or_default(),
                 subject: t.otp_mail_subject.to_owned(),
-                body: t.otp_mail_body.replace("{code}", &code),
+                body: t.otp_mail_body(code),
             };
             tokio::spawn(async move {
                 if let Err(e) = mailer.send(mail).await {

@@ -678,6 +678,8 @@ pub fn error_response(state: &AppState, e: ErrorRedirect) -> Response {
 #[derive(Template, WebTemplate)]
 #[template(path = "oidc/form_post.html")]
 struct FormPost<'a> {
+    lang: Lang,
+    t: &'static crate::web::i18n::Messages,
     action: &'a str,
     params: &'a [(&'a str, &'a str)],
 }
@@ -693,7 +695,10 @@ fn respond(redirect_uri: &str, mode: ResponseMode, params: &[(&str, &str)]) -> R
             Redirect::to(&format!("{redirect_uri}{sep}{query}")).into_response()
         }
         ResponseMode::FormPost => {
+            let lang = crate::web::pages::current_lang();
             let mut response = FormPost {
+                lang,
+                t: lang.messages(),
                 action: redirect_uri,
                 params,
             }

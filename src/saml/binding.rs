@@ -189,6 +189,8 @@ pub fn redirect_query(param: &str, xml: &str, relay: Option<&str>, sig_alg: &str
 // The same page as OAuth's form_post response mode.
 #[template(path = "oidc/form_post.html")]
 struct PostPage<'a> {
+    lang: crate::web::i18n::Lang,
+    t: &'static crate::web::i18n::Messages,
     action: &'a str,
     params: &'a [(&'a str, &'a str)],
 }
@@ -196,7 +198,10 @@ struct PostPage<'a> {
 /// An HTTP-POST message: a page whose form the browser submits to `action` at once (and the
 /// person can submit without JavaScript).
 pub fn post_page(action: &str, fields: &[(&str, &str)]) -> Response {
+    let lang = crate::web::pages::current_lang();
     let mut response = PostPage {
+        lang,
+        t: lang.messages(),
         action,
         params: fields,
     }

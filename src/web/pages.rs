@@ -17,7 +17,7 @@ use tower_http::request_id::RequestId;
 use tower_sessions::Session;
 
 use super::{
-    i18n::{LANG_COOKIE, Lang, Messages, lang_of},
+    i18n::{LANG_COOKIE, Lang, Messages, lang_of, catalogue::PortalTexts},
     security::FormTargets,
     sessions::signed_in,
 };
@@ -25,6 +25,8 @@ use crate::{error::AppError, oidc::authorize::pending_redirect_uri, state::AppSt
 
 /// What every page of a browser request may need without its handler passing it along.
 struct PageFacts {
+    /// The request's language ([`lang_of`]).
+    lang: Lang,
     /// The person is signed in to Civitas.
     signed_in: bool,
     /// The request's id, whose short form an error page shows as its reference.
@@ -44,6 +46,8 @@ tokio::task_local! {
 pub struct Layout {
     pub lang: Lang,
     pub t: &'static Messages,
+    /// The relying-party portal's texts (`locales/*/portal.ftl`).
+    pub p: &'static PortalTexts,
     /// The path to come back to after switching language.
     pub here: String,
     /// The person is signed in to Civitas: the header offers "Sign out".
@@ -61,6 +65,7 @@ impl Layout {
         Self {
             lang,
             t: lang.messages(),
+            p: &lang.catalogue().portal,
             here: safe_local_path(here).unwrap_or("/").to_owned(),
             signed_in,
             request_id,
@@ -75,7 +80,7 @@ impl Layout {
             .and_then(crate::help::references::short_form)
     }
 
-    pub fn languages(&self) -> [Lang; 2] {
+    pub fn languages(&self) -> [Lang; Lang::ALL.len()] {
         Lang::ALL
     }
 }
@@ -186,6 +191,12 @@ pub fn safe_local_path(p: &str) -> Option<&str> {
     ok.then_some(p)
 }
 
+/// The language of the browser request under way, for a page rendered where the request's
+/// headers are out of reach (the `form_post` response); English outside one.
+pub fn current_lang() -> Lang {
+    PAGE.try_with(|p| p.lang).unwrap_or_default()
+}
+
 /// The fallback for unknown paths.
 pub async fn not_found() -> AppError {
     AppError::NotFound
@@ -225,6 +236,7 @@ pub async fn page_context(
         Err(response) => return response,
     };
     let facts = PageFacts {
+        lang: lang_of(req.headers()),
         signed_in: is_signed_in,
         request_id: req
             .extensions()

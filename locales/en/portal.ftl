@@ -1,0 +1,2 @@
+### The relying-party portal.
+

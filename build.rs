@@ -24,10 +24,18 @@ use check::Messages;
 
 /// Each catalogue file and the struct generated from it.
 const FILES: [(&str, &str, &str); 5] = [
-    ("citizen", "Messages", "The citizen pages, e-mails and answers."),
+    (
+        "citizen",
+        "Messages",
+        "The citizen pages, e-mails and answers.",
+    ),
     ("console", "Texts", "The helpdesk console."),
     ("operations", "OpsTexts", "The console's operator pages."),
-    ("references", "RefTexts", "The console's error-reference lookup."),
+    (
+        "references",
+        "RefTexts",
+        "The console's error-reference lookup.",
+    ),
     ("portal", "PortalTexts", "The relying-party portal."),
 ];
 
@@ -139,7 +147,9 @@ fn generate(langs: &[String], english: &BTreeMap<&str, Messages>) -> String {
     for l in langs {
         let _ = writeln!(s, "            Lang::{} => {l:?},", camel(l));
     }
-    s.push_str("        }\n    }\n\n    fn index(self) -> usize {\n        self as usize\n    }\n}\n\n");
+    s.push_str(
+        "        }\n    }\n\n    fn index(self) -> usize {\n        self as usize\n    }\n}\n\n",
+    );
 
     let _ = writeln!(
         s,
@@ -151,7 +161,10 @@ fn generate(langs: &[String], english: &BTreeMap<&str, Messages>) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let _ = writeln!(s, "/// Each language's catalogue files, in [`FILES`] order.");
+    let _ = writeln!(
+        s,
+        "/// Each language's catalogue files, in [`FILES`] order."
+    );
     let _ = writeln!(s, "static SOURCES: [[&str; {}]; {n}] = [", FILES.len());
     for l in langs {
         s.push_str("    [\n");
@@ -245,7 +258,9 @@ fn read(root: &Path, lang: &str, file: &str, errors: &mut Vec<String>) -> Messag
     match fs::read_to_string(&path) {
         Ok(text) => check::parse(&shown, &text, errors),
         Err(_) => {
-            errors.push(format!("{shown}: missing; copy locales/en/{file}.ftl and translate it"));
+            errors.push(format!(
+                "{shown}: missing; copy locales/en/{file}.ftl and translate it"
+            ));
             Messages::new()
         }
     }

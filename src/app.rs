@@ -392,6 +392,7 @@ fn routes(state: AppState) -> Router {
         .route("/", get(pages::home))
         .route("/help", get(crate::help::help))
         .route("/language", post(pages::language))
+        .route("/session/extend", post(pages::extend_session))
         .route("/authorize/resume", get(oidc::authorize::resume))
         .route("/consent", get(consent::consent_page).post(consent::decide))
         .route("/account", get(account::account))

@@ -1,5 +1,6 @@
 language-name = العربية
 language-direction = rtl
+number-group-separator = ,
 
 service-name = Civitas
 skip-to-content = الانتقال إلى المحتوى الرئيسي
@@ -255,3 +256,5 @@ outbox-to = إلى:
 outbox-empty = لا توجد رسائل بعد.
 account-download-json = JSON
 account-download-csv = CSV
+release-how-sign-in = عند تسجيل دخولك
+release-how-later = عندما طلبتها الخدمة مرة أخرى

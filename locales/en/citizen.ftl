@@ -4,6 +4,8 @@
 language-name = English
 # ltr (left to right) or rtl (right to left): the direction pages take.
 language-direction = ltr
+# How numbers group their digits by three: , or . or { "\u202F" } (narrow space).
+number-group-separator = ,
 
 service-name = Civitas
 skip-to-content = Skip to main content
@@ -273,3 +275,6 @@ outbox-empty = No messages yet.
 # The formats the history can be downloaded in.
 account-download-json = JSON
 account-download-csv = CSV
+# How a service received details, in the history: when the person signed in, or later when the service asked again.
+release-how-sign-in = When you signed in
+release-how-later = When the service asked again

@@ -1,5 +1,6 @@
 language-name = Español
 language-direction = ltr
+number-group-separator = .
 
 service-name = Civitas
 skip-to-content = Ir al contenido principal
@@ -247,3 +248,5 @@ outbox-to = Para:
 outbox-empty = Todavía no hay mensajes.
 account-download-json = JSON
 account-download-csv = CSV
+release-how-sign-in = Cuando usted inició sesión
+release-how-later = Cuando el servicio los volvió a pedir

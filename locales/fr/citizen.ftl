@@ -1,5 +1,6 @@
 language-name = Français
 language-direction = ltr
+number-group-separator = { "\u202F" }
 
 service-name = Civitas
 skip-to-content = Aller au contenu principal
@@ -247,3 +248,5 @@ outbox-to = À :
 outbox-empty = Aucun message pour l’instant.
 account-download-json = JSON
 account-download-csv = CSV
+release-how-sign-in = Lors de votre connexion
+release-how-later = Quand le service les a redemandées

@@ -12,7 +12,7 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
-use super::{day, who};
+use super::who;
 use crate::{
     clock::rfc3339,
     error::AppError,
@@ -80,16 +80,19 @@ pub struct History {
     pub filter: String,
 }
 
-fn channel_name(channel: &str) -> &'static str {
+/// How the service received the details, in everyday words: at sign-in (an ID token or a
+/// SAML assertion), or later when it asked again (userinfo).
+fn channel_name(lang: Lang, channel: &str) -> &'static str {
+    let t = lang.messages();
     match channel {
-        "id_token" => "sign-in (ID token)",
-        "userinfo" => "userinfo",
-        _ => "SAML",
+        "userinfo" => t.release_how_later,
+        _ => t.release_how_sign_in,
     }
 }
 
 pub async fn page(
     state: &AppState,
+    lang: Lang,
     person_id: &str,
     q: &HistoryQuery,
 ) -> Result<History, AppError> {
@@ -120,8 +123,8 @@ pub async fn page(
         .into_iter()
         .take(PAGE as usize)
         .map(|r| ReleaseItem {
-            when: day(r.created_at),
-            channel: channel_name(&r.channel),
+            when: lang.date_time(r.created_at),
+            channel: channel_name(lang, &r.channel),
             id: r.id,
             service: r.client_name,
             claims: r.claims,

@@ -18,7 +18,6 @@ use tower_sessions::Session;
 
 use crate::{
     authn::record_event,
-    clock::rfc3339,
     error::AppError,
     oidc::{backchannel, claims::scope_set},
     state::AppState,
@@ -71,16 +70,6 @@ pub struct AccountPage {
     pub history: history::History,
 }
 
-/// The date part of an RFC 3339 time, for lists people read.
-pub(crate) fn day(unix: i64) -> String {
-    let t = rfc3339(unix);
-    format!(
-        "{} {}",
-        t.get(..10).unwrap_or(""),
-        t.get(11..16).unwrap_or("")
-    )
-}
-
 pub(crate) async fn who(state: &AppState, session: &Session) -> Result<Option<SignedIn>, AppError> {
     Ok(signed_in(session, &state.config.sessions, state.clock.now()).await?)
 }
@@ -113,7 +102,7 @@ pub async fn account(
             client_id: c.client_id,
             name: c.display_name,
             purpose: c.purpose,
-            since: day(c.granted_at),
+            since: lang.date_time(c.granted_at),
         })
         .collect();
     let passkeys = match accounts::find_account_by_person(&state.db, &me.person_id).await? {
@@ -123,8 +112,11 @@ pub async fn account(
             .map(|p| PasskeyItem {
                 credential_id: p.credential_id,
                 name: p.name,
-                added: day(p.created_at),
-                last_used: p.last_used_at.map(day).unwrap_or_else(|| "—".into()),
+                added: lang.date_time(p.created_at),
+                last_used: p
+                    .last_used_at
+                    .map(|t| lang.date_time(t))
+                    .unwrap_or_else(|| "—".into()),
                 synced: p.backup_eligible == 1,
             })
             .collect(),
@@ -147,7 +139,7 @@ pub async fn account(
                 device,
                 is_this_one: sid == me.sid,
                 sid,
-                started: day(s.created_at),
+                started: lang.date_time(s.created_at),
             })
         })
         .collect();
@@ -157,11 +149,11 @@ pub async fn account(
         .take(50)
         .map(|e| EventItem {
             id: e.id,
-            when: day(e.created_at),
+            when: lang.date_time(e.created_at),
             what: e.detail,
         })
         .collect();
-    let history = history::page(&state, &me.person_id, &q).await?;
+    let history = history::page(&state, lang, &me.person_id, &q).await?;
     Ok(AccountPage {
         history,
         layout: Layout::new(lang, "/account"),

@@ -99,8 +99,7 @@ pub async fn list(
         o,
         none_text,
         caption,
-        capped_text: (rows.len() as i64 > LIST_MAX)
-            .then(|| o.clients_capped(LIST_MAX.to_string())),
+        capped_text: (rows.len() as i64 > LIST_MAX).then(|| o.clients_capped(LIST_MAX.to_string())),
         clients: rows
             .into_iter()
             .take(LIST_MAX as usize)
@@ -183,7 +182,10 @@ pub async fn show(
         .into_iter()
         .filter(|r| r.subject == client.id)
         .map(|r| {
-            o.waiting_item(o.action_label(&r.action), crate::clock::rfc3339(r.requested_at))
+            o.waiting_item(
+                o.action_label(&r.action),
+                crate::clock::rfc3339(r.requested_at),
+            )
         })
         .collect();
     let notice = match q.done.as_str() {

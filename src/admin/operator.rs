@@ -138,12 +138,15 @@ pub async fn operator(
             label: o.action_label(&r.action),
             client: matches!(r.action.as_str(), "suspend_client" | "grant_national_id")
                 .then(|| r.subject.clone()),
-            asked: o.request_asked(names.get(&r.requested_by).map_or("", String::as_str), rfc3339(r.requested_at), rfc3339(r.expires_at)),
+            asked: o.request_asked(
+                names.get(&r.requested_by).map_or("", String::as_str),
+                rfc3339(r.requested_at),
+                rfc3339(r.expires_at),
+            ),
         })
         .collect::<Vec<_>>();
-    let notice = (q.done == "rotated").then(|| {
-        o.rotated_notice(rfc3339(now + state.config.keys.prepublish.as_secs() as i64))
-    });
+    let notice = (q.done == "rotated")
+        .then(|| o.rotated_notice(rfc3339(now + state.config.keys.prepublish.as_secs() as i64)));
     let alerts: Vec<Alert> = insider_alerts(&state)
         .await?
         .into_iter()

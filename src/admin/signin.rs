@@ -231,7 +231,10 @@ pub async fn enrol_page(
     Ok(EnrolPage {
         layout: Layout::new(lang, "/admin/signin"),
         a,
-        intro: a.enrol_intro(member.name, Role::parse(&member.role).map_or("", Role::as_str)),
+        intro: a.enrol_intro(
+            member.name,
+            Role::parse(&member.role).map_or("", Role::as_str),
+        ),
     }
     .into_response())
 }
@@ -357,7 +360,10 @@ pub async fn home(
     Ok(HomePage {
         layout: Layout::new(lang, "/admin"),
         a,
-        signed_in_as: a.signed_in_as(member.map(|m| m.name).unwrap_or_default(), who.role.as_str()),
+        signed_in_as: a.signed_in_as(
+            member.map(|m| m.name).unwrap_or_default(),
+            who.role.as_str(),
+        ),
         can_find: who.role.can(super::Permission::FindCitizen),
         can_approve: who.role.can(super::Permission::ApproveRequests),
         can_review: who.role.can(super::Permission::ReviewClients),

@@ -2,8 +2,8 @@
 //! (see `web::i18n`), with the lookups that name the console's codes in words.
 
 use super::log::ReasonCategory;
-pub use crate::web::i18n::catalogue::Texts;
 use crate::web::i18n::Lang;
+pub use crate::web::i18n::catalogue::Texts;
 
 impl Texts {
     /// What a reason category is called in the console.

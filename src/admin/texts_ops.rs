@@ -4,8 +4,8 @@
 //! reasons staff typed, action codes, dates, configuration names) is not translated.
 
 use super::log::ReasonCategory;
-use crate::{crypto::keyring::KeyState, web::i18n::Lang};
 pub use crate::web::i18n::catalogue::OpsTexts;
+use crate::{crypto::keyring::KeyState, web::i18n::Lang};
 
 impl OpsTexts {
     /// How staff name a reason's category on forms about relying parties, keys and
@@ -67,4 +67,3 @@ impl OpsTexts {
 pub fn ops_texts(lang: Lang) -> &'static OpsTexts {
     &lang.catalogue().operations
 }
-

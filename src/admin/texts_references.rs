@@ -1,8 +1,8 @@
 //! The texts of the console's error-reference lookup (`admin::references`): [`RefTexts`],
 //! generated from `locales/*/references.ftl` (see `web::i18n`).
 
-pub use crate::web::i18n::catalogue::RefTexts;
 use crate::web::i18n::Lang;
+pub use crate::web::i18n::catalogue::RefTexts;
 
 impl RefTexts {
     /// What happened, in plain words, for a record's kind, OAuth error code and status.

@@ -143,7 +143,9 @@ pub async fn request(
             let mail = Mail {
                 to: p.email.clone().unwrap_or_default(),
                 subject: t.otp_mail_subject.to_owned(),
-                body: t.otp_mail_body(code),
+                // Plain text the person copies the code from: no invisible direction marks
+                // around it (Fluent isolates variables in right-to-left languages).
+                body: t.otp_mail_body(code).replace(['\u{2068}', '\u{2069}'], ""),
             };
             tokio::spawn(async move {
                 if let Err(e) = mailer.send(mail).await {

@@ -35,7 +35,7 @@ use crate::{
     store::oauth::{self, CodeRow},
     web::{
         compression::Uncompressed,
-        i18n::Lang,
+        i18n::{Lang, UI_LOCALES_COOKIE},
         security::FormTargets,
         sessions::{SignedIn, signed_in},
     },
@@ -160,6 +160,13 @@ pub async fn authorize(
             return Ok(error_response(&state, e));
         }
     };
+    // The service's `ui_locales` choose the language of this sign-in's pages (OIDC Core
+    // §3.1.2.1), over the person's own choice, until the answer goes back to the service.
+    let ui_lang = request
+        .ui_locales
+        .as_deref()
+        .and_then(Lang::from_ui_locales);
+    let lang = ui_lang.unwrap_or(lang);
     let sandbox = client.as_ref().is_some_and(|c| c.sandbox);
     let allowed = client.map(|c| c.scopes).unwrap_or_default();
     let scopes = with_requested_claims(&request.scopes, &request.claims, &allowed);
@@ -172,7 +179,19 @@ pub async fn authorize(
         saml: None,
         dpop_jkt,
     };
-    decide(&state, &session, lang, pending, false).await
+    let mut response = decide(&state, &session, lang, pending, false).await?;
+    let answered = response
+        .headers()
+        .get_all(axum::http::header::SET_COOKIE)
+        .iter()
+        .any(|v| v.as_bytes().starts_with(UI_LOCALES_COOKIE.as_bytes()));
+    if ui_lang.is_some() && !answered {
+        response.headers_mut().append(
+            axum::http::header::SET_COOKIE,
+            crate::web::i18n::ui_locales_cookie(ui_lang, state.config.issuer.is_https()),
+        );
+    }
+    Ok(response)
 }
 
 /// A refused way of sending the request: failure kind, description for the client's
@@ -659,7 +678,7 @@ async fn issue_code(
     }
     let issuer = state.config.issuer.as_str();
     params.push(("iss", issuer));
-    Ok(respond(&r.redirect_uri, r.response_mode, &params))
+    Ok(respond(state, &r.redirect_uri, r.response_mode, &params))
 }
 
 /// An error for a verified client, with `state` and `iss` (RFC 9207).
@@ -672,7 +691,7 @@ pub fn error_response(state: &AppState, e: ErrorRedirect) -> Response {
         params.push(("state", s));
     }
     params.push(("iss", state.config.issuer.as_str()));
-    respond(&e.redirect_uri, e.response_mode, &params)
+    respond(state, &e.redirect_uri, e.response_mode, &params)
 }
 
 #[derive(Template, WebTemplate)]
@@ -684,8 +703,23 @@ struct FormPost<'a> {
     params: &'a [(&'a str, &'a str)],
 }
 
-/// Delivers the response by redirect (query) or by an auto-submitted form (form_post).
-fn respond(redirect_uri: &str, mode: ResponseMode, params: &[(&str, &str)]) -> Response {
+/// Delivers the response by redirect (query) or by an auto-submitted form (form_post). The
+/// sign-in is over: the service's `ui_locales` no longer choose the language.
+fn respond(
+    state: &AppState,
+    redirect_uri: &str,
+    mode: ResponseMode,
+    params: &[(&str, &str)],
+) -> Response {
+    let mut response = respond_with(redirect_uri, mode, params);
+    response.headers_mut().append(
+        axum::http::header::SET_COOKIE,
+        crate::web::i18n::ui_locales_cookie(None, state.config.issuer.is_https()),
+    );
+    response
+}
+
+fn respond_with(redirect_uri: &str, mode: ResponseMode, params: &[(&str, &str)]) -> Response {
     match mode {
         ResponseMode::Query => {
             let query = url::form_urlencoded::Serializer::new(String::new())

@@ -34,6 +34,11 @@ const ASSETS: &[Asset] = &[
         body: include_bytes!("../../static/passkey.js"),
     },
     Asset {
+        name: "session.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../static/session.js"),
+    },
+    Asset {
         name: "form_post.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../static/form_post.js"),

@@ -17,7 +17,7 @@ use tower_http::request_id::RequestId;
 use tower_sessions::Session;
 
 use super::{
-    i18n::{LANG_COOKIE, Lang, Messages, lang_of, catalogue::PortalTexts},
+    i18n::{LANG_COOKIE, Lang, Messages, catalogue::PortalTexts, lang_of, ui_locales_cookie},
     security::FormTargets,
     sessions::signed_in,
 };
@@ -31,6 +31,8 @@ struct PageFacts {
     signed_in: bool,
     /// The request's id, whose short form an error page shows as its reference.
     request_id: Option<HeaderValue>,
+    /// Seconds until the signed-in session ends for inactivity (see [`Layout::session_left`]).
+    session_left: Option<i64>,
 }
 
 tokio::task_local! {
@@ -55,13 +57,16 @@ pub struct Layout {
     /// The request's id (`x-request-id`), for the page of a refusal that is not an
     /// [`AppError`] (`oidc::wrong_environment`).
     pub request_id: Option<HeaderValue>,
+    /// While signed in: seconds until the session ends for inactivity. The page warns two
+    /// minutes before, and offers to stay signed in (`POST /session/extend`).
+    pub session_left: Option<i64>,
 }
 
 impl Layout {
     pub fn new(lang: Lang, here: &str) -> Self {
-        let (signed_in, request_id) = PAGE
-            .try_with(|p| (p.signed_in, p.request_id.clone()))
-            .unwrap_or((false, None));
+        let (signed_in, request_id, session_left) = PAGE
+            .try_with(|p| (p.signed_in, p.request_id.clone(), p.session_left))
+            .unwrap_or((false, None, None));
         Self {
             lang,
             t: lang.messages(),
@@ -69,6 +74,7 @@ impl Layout {
             here: safe_local_path(here).unwrap_or("/").to_owned(),
             signed_in,
             request_id,
+            session_left,
         }
     }
 
@@ -175,10 +181,78 @@ pub async fn language(
     );
     let mut response = Redirect::to(next).into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().insert(header::SET_COOKIE, v);
+        response.headers_mut().append(header::SET_COOKIE, v);
     }
+    // The person's choice now wins over the service's `ui_locales`.
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        ui_locales_cookie(None, state.config.issuer.is_https()),
+    );
     Ok(response)
 }
+
+/// Seconds until session `id` ends for inactivity, as its stored expiry says.
+async fn session_left(state: &AppState, id: &tower_sessions::session::Id) -> Option<i64> {
+    let hash = crate::crypto::secrets::sha256_b64(&id.to_string());
+    let now = state.clock.now();
+    let row = crate::store::sessions::find_session(&state.db, &hash, now)
+        .await
+        .ok()??;
+    Some((row.expires_at - now).max(0))
+}
+
+#[derive(Deserialize)]
+pub struct ExtendForm {
+    #[serde(default)]
+    next: String,
+}
+
+/// `POST /session/extend`: the person is still there. Renews the session's inactivity
+/// window; answers the page's script with the seconds left (JSON), a form without
+/// JavaScript with a redirect back to its page.
+pub async fn extend_session(
+    State(state): State<AppState>,
+    session: Session,
+    headers: axum::http::HeaderMap,
+    form: Result<Form<ExtendForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let next = form
+        .ok()
+        .and_then(|Form(f)| safe_local_path(&f.next).map(str::to_owned))
+        .unwrap_or_else(|| "/account".to_owned());
+    let wants_json = headers
+        .get(header::ACCEPT)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    let now = state.clock.now();
+    let who = signed_in(&session, &state.config.sessions, now)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    if who.is_none() {
+        return Ok(if wants_json {
+            (
+                StatusCode::UNAUTHORIZED,
+                axum::Json(serde_json::json!({ "left": 0 })),
+            )
+                .into_response()
+        } else {
+            Redirect::to("/signin").into_response()
+        });
+    }
+    // A change makes the session layer save it, which moves its expiry on.
+    session
+        .insert(ACTIVE_AT, now)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    Ok(if wants_json {
+        let left = state.config.sessions.idle_timeout.as_secs();
+        axum::Json(serde_json::json!({ "left": left })).into_response()
+    } else {
+        Redirect::to(&next).into_response()
+    })
+}
+
+/// The session key of the last time the person said they were still there.
+const ACTIVE_AT: &str = "civitas.active_at";
 
 /// A path on this site, or `None` for anything that could lead elsewhere (`//host`,
 /// `/\host`, absolute URLs, control characters).
@@ -235,8 +309,13 @@ pub async fn page_context(
         Ok(found) => found,
         Err(response) => return response,
     };
+    let session_left = match (is_signed_in, session.id()) {
+        (true, Some(id)) => session_left(&state, &id).await,
+        _ => None,
+    };
     let facts = PageFacts {
         lang: lang_of(req.headers()),
+        session_left,
         signed_in: is_signed_in,
         request_id: req
             .extensions()

@@ -437,7 +437,10 @@ async fn the_operator_pages_speak_french_when_asked(db: TestDb) {
     ] {
         let (status, text) = page_fr(&operator, &app, path).await;
         assert_eq!(status, 200, "{path}: {text}");
-        assert!(text.contains("<html lang=\"fr\">"), "{path}: {text}");
+        assert!(
+            text.contains("<html lang=\"fr\" dir=\"ltr\">"),
+            "{path}: {text}"
+        );
         assert!(
             text.contains(heading) && text.contains(also),
             "{path}: {text}"

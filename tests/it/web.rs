@@ -74,7 +74,7 @@ async fn pages_carry_the_security_headers(db: TestDb) {
     // An http issuer on localhost: no HSTS (it would pin a developer's browser).
     assert!(!h.contains_key("strict-transport-security"));
     let html = home.text().await.unwrap();
-    assert!(html.contains("<html lang=\"en\">"));
+    assert!(html.contains("<html lang=\"en\" dir=\"ltr\">"));
     assert!(
         !html.contains("style=") && !html.contains("<script>"),
         "inline code would need unsafe-inline"
@@ -128,7 +128,7 @@ async fn static_files_are_served_cacheable_and_unknown_paths_get_a_page_in_the_b
     );
     let html = missing.text().await.unwrap();
     assert!(
-        html.contains("<html lang=\"fr\">") && html.contains("Page introuvable"),
+        html.contains("<html lang=\"fr\" dir=\"ltr\">") && html.contains("Page introuvable"),
         "{html}"
     );
     app.stop().await;
@@ -156,7 +156,7 @@ async fn the_language_switch_sets_a_cookie_and_returns_only_to_local_paths() {
     );
     let home = app.get("/").await.text().await.unwrap();
     assert!(
-        home.contains("<html lang=\"fr\">"),
+        home.contains("<html lang=\"fr\" dir=\"ltr\">"),
         "the cookie should choose French"
     );
 

@@ -8,6 +8,7 @@
 use std::{borrow::Cow, sync::LazyLock};
 
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue, concurrent::FluentBundle};
+use intl_memoizer::concurrent::IntlLangMemoizer;
 use unic_langid::LanguageIdentifier;
 
 type Bundle = FluentBundle<FluentResource>;
@@ -39,12 +40,59 @@ fn bundles(lang: Lang, sources: &[&'static str]) -> Vec<&'static Bundle> {
                 .unwrap_or_else(|_| panic!("locales/{}: build.rs parsed this file", lang.tag()));
             let mut bundle = Bundle::new_concurrent(vec![id.clone()]);
             bundle.set_use_isolating(rtl);
+            bundle.set_formatter(Some(number_formatter(sources[0])));
             bundle
                 .add_resource(resource)
                 .unwrap_or_else(|e| panic!("locales/{}: {e:?}", lang.tag()));
             &*Box::leak(Box::new(bundle))
         })
         .collect()
+}
+
+/// How a language writes numbers: digits grouped by three with the separator its catalogue
+/// names (`number-group-separator`: "," in English, a narrow space in French). Fluent formats
+/// every number variable with it; plural forms are chosen on the number, not the text.
+fn number_formatter(
+    citizen_source: &str,
+) -> fn(&FluentValue<'_>, &IntlLangMemoizer) -> Option<String> {
+    let separator = citizen_source
+        .lines()
+        .find_map(|l| l.strip_prefix("number-group-separator ="))
+        .map(str::trim);
+    match separator {
+        Some(r#"{ "\u202F" }"#) => grouped::<'\u{202F}'>,
+        Some(r#"{ "\u00A0" }"#) => grouped::<'\u{00A0}'>,
+        Some(".") => grouped::<'.'>,
+        Some("٬") => grouped::<'٬'>,
+        Some("'") => grouped::<'\''>,
+        _ => grouped::<','>,
+    }
+}
+
+fn grouped<const SEPARATOR: char>(value: &FluentValue<'_>, _: &IntlLangMemoizer) -> Option<String> {
+    let FluentValue::Number(n) = value else {
+        return None;
+    };
+    if n.value.fract() != 0.0 || n.value.abs() >= 1e15 {
+        return None;
+    }
+    Some(group_digits(n.value as i64, SEPARATOR))
+}
+
+/// `1234567` → `1,234,567` (with `separator` in place of the comma).
+pub fn group_digits(n: i64, separator: char) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(separator);
+        }
+        out.push(d);
+    }
+    out
 }
 
 /// A message without variables, formatted once.

@@ -51,7 +51,10 @@ fn every_language_has_every_message_with_the_same_variables() {
         .iter()
         .flat_map(|l| {
             FILES.iter().map(move |f| {
-                let path = root().join("locales").join(l.tag()).join(format!("{f}.ftl"));
+                let path = root()
+                    .join("locales")
+                    .join(l.tag())
+                    .join(format!("{f}.ftl"));
                 (l.tag().to_owned(), *f, fs::read_to_string(path).unwrap())
             })
         })
@@ -62,7 +65,10 @@ fn every_language_has_every_message_with_the_same_variables() {
         .collect();
     assert_eq!(problems(&borrowed), Vec::<String>::new());
     assert!(Lang::ALL.len() >= 4, "English and at least three more");
-    assert!(Lang::ALL.iter().any(|l| l.dir() == "rtl"), "one right-to-left");
+    assert!(
+        Lang::ALL.iter().any(|l| l.dir() == "rtl"),
+        "one right-to-left"
+    );
 }
 
 #[test]
@@ -71,12 +77,19 @@ fn a_missing_an_unknown_a_changed_and_a_broken_message_are_each_caught() {
     let errors = problems(&[
         ("en", "x", en),
         ("fr", "x", "hello = Bonjour { $name }\n"),
-        ("es", "x", "hello = Hola { $name }\nbye = Adiós\nextra = Más\n"),
+        (
+            "es",
+            "x",
+            "hello = Hola { $name }\nbye = Adiós\nextra = Más\n",
+        ),
         ("ar", "x", "hello = مرحبا { $nombre }\nbye = وداعا\n"),
         ("de", "x", "hello = Hallo { $name\nbye = Tschüss\n"),
     ]);
     let has = |needle: &str| errors.iter().any(|e| e.contains(needle));
-    assert!(has("fr/x: `bye` is missing (English: en/x line 2)"), "{errors:#?}");
+    assert!(
+        has("fr/x: `bye` is missing (English: en/x line 2)"),
+        "{errors:#?}"
+    );
     assert!(has("es/x line 3: `extra` is not in English"), "{errors:#?}");
     assert!(
         has("ar/x line 1: `hello` uses the variables [\"nombre\"], English [\"name\"]"),

@@ -54,7 +54,14 @@ pub fn parse(shown: &str, text: &str, errors: &mut Vec<String>) -> Messages {
         pattern_vars(value, &mut vars);
         let comment = m.comment.map(|c| c.content.join(" "));
         if entries
-            .insert(id.clone(), Entry { line, vars, comment })
+            .insert(
+                id.clone(),
+                Entry {
+                    line,
+                    vars,
+                    comment,
+                },
+            )
             .is_some()
         {
             errors.push(format!("{shown} line {line}: `{id}` is defined twice"));
@@ -65,7 +72,13 @@ pub fn parse(shown: &str, text: &str, errors: &mut Vec<String>) -> Messages {
 
 /// Adds to `errors` each message English has and `theirs` lacks, each one `theirs` has and
 /// English does not, and each whose variables differ.
-pub fn compare(path: &str, english_path: &str, english: &Messages, theirs: &Messages, errors: &mut Vec<String>) {
+pub fn compare(
+    path: &str,
+    english_path: &str,
+    english: &Messages,
+    theirs: &Messages,
+    errors: &mut Vec<String>,
+) {
     for (id, en) in english {
         match theirs.get(id) {
             None => errors.push(format!(
@@ -135,4 +148,3 @@ fn inline_vars(e: &ast::InlineExpression<&str>, out: &mut Vec<String>) {
         _ => {}
     }
 }
-

@@ -17,6 +17,11 @@ pub use catalogue::{Catalogue, Lang, Messages};
 /// The cookie that keeps the person's language choice.
 pub const LANG_COOKIE: &str = "civitas_lang";
 
+/// The cookie that keeps a relying party's `ui_locales` for the sign-in under way: set by
+/// `/authorize`, ended when the answer goes back to the service or the person picks a
+/// language. It lasts for the browser session only.
+pub const UI_LOCALES_COOKIE: &str = "civitas_ui_locales";
+
 impl Lang {
     /// Everything this language says.
     pub fn catalogue(self) -> &'static Catalogue {
@@ -33,9 +38,34 @@ impl Lang {
         self.messages().language_name
     }
 
+    /// `n` with its digits grouped as this language writes them ("12,345", "12 345").
+    pub fn number(self, n: i64) -> String {
+        let separator = self.messages().number_group_separator.chars().next();
+        catalogue::group_digits(n, separator.unwrap_or(','))
+    }
+
+    /// A moment as people of this language read it: "6 December 2026, 15:31" (UTC).
+    pub fn date_time(self, unix: i64) -> String {
+        let t = time::OffsetDateTime::from_unix_timestamp(unix)
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+        let m = self.messages();
+        let date = m.date_long(
+            t.day().to_string(),
+            m.date_month(u8::from(t.month())),
+            t.year().to_string(),
+        );
+        m.date_time(date, format!("{:02}:{:02}", t.hour(), t.minute()))
+    }
+
     /// `ltr` or `rtl`, for `<html dir>`.
     pub fn dir(self) -> &'static str {
         self.messages().language_direction
+    }
+
+    /// The first supported language of an OIDC `ui_locales` value (space-separated BCP 47
+    /// tags, most preferred first).
+    pub fn from_ui_locales(value: &str) -> Option<Self> {
+        value.split_whitespace().find_map(Lang::from_tag)
     }
 
     pub fn from_tag(tag: &str) -> Option<Self> {
@@ -63,7 +93,19 @@ impl Lang {
         }
         best.map(|(l, _)| l)
     }
+}
 
+/// A `Set-Cookie` value: `ui_locales`' language for this sign-in (`Some`), or its end.
+pub fn ui_locales_cookie(lang: Option<Lang>, secure: bool) -> axum::http::HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    let value = match lang {
+        Some(l) => format!(
+            "{UI_LOCALES_COOKIE}={}; Path=/; SameSite=Lax; HttpOnly{secure}",
+            l.tag()
+        ),
+        None => format!("{UI_LOCALES_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax; HttpOnly{secure}"),
+    };
+    axum::http::HeaderValue::from_str(&value).expect("a cookie of ASCII")
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Lang {
@@ -74,17 +116,21 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
     }
 }
 
-/// The language for a request: the cookie, then `Accept-Language`, then English.
+/// The language for a request: the service's `ui_locales` for the sign-in under way, then
+/// the person's choice, then `Accept-Language`, then English.
 pub fn lang_of(headers: &axum::http::HeaderMap) -> Lang {
-    let from_cookie = headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, _)| *k == LANG_COOKIE)
-        .and_then(|(_, v)| Lang::from_tag(v));
-    from_cookie
+    let cookie = |name: &str| {
+        headers
+            .get_all(axum::http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|c| c.trim().split_once('='))
+            .find(|(k, _)| *k == name)
+            .and_then(|(_, v)| Lang::from_tag(v))
+    };
+    cookie(UI_LOCALES_COOKIE)
+        .or_else(|| cookie(LANG_COOKIE))
         .or_else(|| {
             headers
                 .get(axum::http::header::ACCEPT_LANGUAGE)
@@ -179,6 +225,48 @@ mod tests {
             assert!(text.contains("<>"));
             assert!(!text.replace("<>", "").contains("minute"));
         }
+    }
+
+    #[test]
+    fn ui_locales_pick_the_first_supported_language() {
+        assert_eq!(Lang::from_ui_locales("de-CH ar fr"), Some(Lang::Ar));
+        assert_eq!(Lang::from_ui_locales("  es-419 "), Some(Lang::Es));
+        assert_eq!(Lang::from_ui_locales("de it"), None);
+        assert_eq!(Lang::from_ui_locales(""), None);
+        let mut h = axum::http::HeaderMap::new();
+        h.insert("accept-language", "fr".parse().unwrap());
+        h.insert(
+            "cookie",
+            "civitas_lang=en; civitas_ui_locales=es".parse().unwrap(),
+        );
+        assert_eq!(lang_of(&h), Lang::Es);
+    }
+
+    #[test]
+    fn dates_and_numbers_are_written_as_each_language_writes_them() {
+        // 2026-12-06 15:31 UTC
+        let t = 1_796_571_060;
+        assert_eq!(Lang::En.date_time(t), "6 December 2026, 15:31");
+        assert_eq!(Lang::Fr.date_time(t), "6 décembre 2026 à 15:31");
+        assert!(
+            Lang::Es.date_time(t).contains("diciembre"),
+            "{}",
+            Lang::Es.date_time(t)
+        );
+        let ar = Lang::Ar.date_time(t);
+        assert!(ar.contains("ديسمبر") && ar.contains("15:31"), "{ar}");
+        assert_eq!(Lang::En.number(1_234_567), "1,234,567");
+        assert_eq!(Lang::Fr.number(1_234_567), "1\u{202F}234\u{202F}567");
+        assert_eq!(Lang::Es.number(-1_234), "-1.234");
+        assert_eq!(Lang::En.number(999), "999");
+        // Fluent writes number variables the same way, and picks plurals on the number.
+        let ops = &Lang::Fr.catalogue().operations;
+        assert_eq!(ops.records(12_345), "12\u{202F}345 enregistrements");
+        assert_eq!(ops.records(1), "1 enregistrement");
+        assert_eq!(
+            Lang::En.catalogue().operations.records(1_000),
+            "1,000 records"
+        );
     }
 
     #[test]

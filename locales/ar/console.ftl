@@ -95,3 +95,7 @@ staff-not-self = لا يمكنك تغيير حساب الموظف الخاص ب�
 staff-enrolling = لم يسجّل هذا العضو بعد: أعطه رابط تسجيل جديدًا بدلًا من ذلك.
 created = أُنشئ في
 needs-javascript = تسجيل الدخول إلى لوحة التحكم يتم بمفتاح مرور، وهذا يحتاج إلى JavaScript. شغّل JavaScript في هذا المتصفح.
+staff-status-enrolling = في انتظار مفتاح المرور
+staff-status-active = نشط
+staff-status-locked = مقفل بواسطة الحماية الداخلية
+staff-status-disabled = معطّل

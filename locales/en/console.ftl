@@ -102,3 +102,8 @@ staff-enrolling = This member has not enrolled yet: give them a new enrolment li
 created = created
 # Shown without JavaScript on the console's passkey pages.
 needs-javascript = The console signs you in with a passkey, which needs JavaScript. Turn it on in this browser.
+# A staff account's status on the staff page.
+staff-status-enrolling = waiting for its passkey
+staff-status-active = active
+staff-status-locked = locked by the insider guard
+staff-status-disabled = disabled

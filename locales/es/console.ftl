@@ -95,3 +95,7 @@ staff-not-self = No puede cambiar su propia cuenta de personal: debe hacerlo otr
 staff-enrolling = Este miembro todavía no se ha dado de alta: en su lugar, dele un nuevo enlace de alta.
 created = creada el
 needs-javascript = La consola le permite entrar con una llave de acceso, que necesita JavaScript. Actívelo en este navegador.
+staff-status-enrolling = esperando su llave de acceso
+staff-status-active = activa
+staff-status-locked = bloqueada por la protección interna
+staff-status-disabled = desactivada

@@ -95,3 +95,7 @@ staff-not-self = Vous ne pouvez pas modifier votre propre compte : un autre opé
 staff-enrolling = Ce membre ne s'est pas encore inscrit : donnez-lui plutôt un nouveau lien d'inscription.
 created = créé le
 needs-javascript = La console vous connecte avec une clé d’accès, ce qui demande JavaScript. Activez-le dans ce navigateur.
+staff-status-enrolling = en attente de sa clé d’accès
+staff-status-active = actif
+staff-status-locked = verrouillé par la protection interne
+staff-status-disabled = désactivé

@@ -32,6 +32,8 @@ pub struct MemberLine {
     pub role: String,
     pub pseudonym: String,
     pub status: String,
+    /// The status in the page's language.
+    pub shown_status: &'static str,
     pub status_reason: String,
     pub created: String,
     pub is_me: bool,
@@ -68,6 +70,7 @@ pub async fn list(
             is_me: m.id == who.staff_id,
             created: crate::clock::rfc3339(m.created_at),
             status_reason: m.status_reason.unwrap_or_default(),
+            shown_status: a.staff_status(&m.status),
             id: m.id,
             name: m.name,
             role: m.role,

@@ -17,6 +17,16 @@ impl Texts {
         }
     }
 
+    /// A staff account's status (`staff.status`) in words.
+    pub fn staff_status(&self, status: &str) -> &'static str {
+        match status {
+            "enrolling" => self.staff_status_enrolling,
+            "active" => self.staff_status_active,
+            "locked" => self.staff_status_locked,
+            _ => self.staff_status_disabled,
+        }
+    }
+
     /// An account state (`account_state` in `citizens`) in words.
     pub fn state(&self, state: &str) -> &'static str {
         match state {

@@ -61,7 +61,7 @@ pub fn metadata(config: &Config) -> Bytes {
         ],
         "acr_values_supported": ACR_VALUES,
         "prompt_values_supported": ["none", "login", "consent"],
-        "ui_locales_supported": ["en", "fr"],
+        "ui_locales_supported": crate::web::i18n::Lang::ALL.map(crate::web::i18n::Lang::tag),
         "claim_types_supported": ["normal"],
         "authorization_response_iss_parameter_supported": true,
         "frontchannel_logout_supported": false,

@@ -69,7 +69,7 @@ async fn ledger_page(
             .await?
             .map(|c| CheckpointView {
                 seq: c.seq,
-                when: rfc3339(c.created_at),
+                when: lang.date_time(c.created_at),
                 chains: c.chains,
                 root: c.root,
             }),

@@ -342,7 +342,7 @@ pub async fn record(
             .map(|p| PasskeyLine {
                 credential_id: p.credential_id,
                 name: p.name,
-                created: crate::clock::rfc3339(p.created_at),
+                created: lang.date_time(p.created_at),
                 last_used: p
                     .last_used_at
                     .map(crate::clock::rfc3339)
@@ -355,7 +355,7 @@ pub async fn record(
         .await?
         .into_iter()
         .take(30)
-        .map(|e| (crate::clock::rfc3339(e.created_at), e.detail))
+        .map(|e| (lang.date_time(e.created_at), e.detail))
         .collect();
     let services = oauth::find_consents_of_person(&state.db, &person.id, now)
         .await?
@@ -365,7 +365,7 @@ pub async fn record(
     let releases = releases::find_releases_of_person(&state.db, &person.id, None, None, 20)
         .await?
         .into_iter()
-        .map(|r| (crate::clock::rfc3339(r.created_at), r.client_name, r.claims))
+        .map(|r| (lang.date_time(r.created_at), r.client_name, r.claims))
         .collect();
     let a = texts(lang);
     let notice = match q.done.as_str() {

@@ -181,12 +181,7 @@ pub async fn show(
         .await?
         .into_iter()
         .filter(|r| r.subject == client.id)
-        .map(|r| {
-            o.waiting_item(
-                o.action_label(&r.action),
-                crate::clock::rfc3339(r.requested_at),
-            )
-        })
+        .map(|r| o.waiting_item(o.action_label(&r.action), lang.date_time(r.requested_at)))
         .collect();
     let notice = match q.done.as_str() {
         "suspended" => Some(o.done_suspended),
@@ -207,8 +202,8 @@ pub async fn show(
             .unwrap_or_default(),
         is_production: is_production(&client),
         has_national_id: has_scope(&client, NATIONAL_ID),
-        created: crate::clock::rfc3339(client.created_at),
-        updated: crate::clock::rfc3339(client.updated_at),
+        created: lang.date_time(client.created_at),
+        updated: lang.date_time(client.updated_at),
         waiting,
         errors: client_failures::find_client_failures(
             &state.db,
@@ -218,7 +213,7 @@ pub async fn show(
         )
         .await?
         .into_iter()
-        .map(|e| (crate::clock::rfc3339(e.at), e.endpoint, e.error, e.rule))
+        .map(|e| (lang.date_time(e.at), e.endpoint, e.error, e.rule))
         .collect(),
         can_manage: who.role.can(Permission::ManageClients),
         can_request: who.role.can(Permission::ReviewClients),

@@ -118,8 +118,8 @@ pub async fn operator(
         .into_iter()
         .map(|k| KeyLine {
             state: o.key_state(keyring::key_state(&k, now)),
-            created: rfc3339(k.created_at),
-            signs_from: rfc3339(k.activates_at),
+            created: lang.date_time(k.created_at),
+            signs_from: lang.date_time(k.activates_at),
             retires: k.retires_at.map_or_else(|| "-".into(), rfc3339),
             leaves_jwks: k.expires_at.map_or_else(|| "-".into(), rfc3339),
             kid: k.kid,
@@ -140,13 +140,14 @@ pub async fn operator(
                 .then(|| r.subject.clone()),
             asked: o.request_asked(
                 names.get(&r.requested_by).map_or("", String::as_str),
-                rfc3339(r.requested_at),
-                rfc3339(r.expires_at),
+                lang.date_time(r.requested_at),
+                lang.date_time(r.expires_at),
             ),
         })
         .collect::<Vec<_>>();
-    let notice = (q.done == "rotated")
-        .then(|| o.rotated_notice(rfc3339(now + state.config.keys.prepublish.as_secs() as i64)));
+    let notice = (q.done == "rotated").then(|| {
+        o.rotated_notice(lang.date_time(now + state.config.keys.prepublish.as_secs() as i64))
+    });
     let alerts: Vec<Alert> = insider_alerts(&state)
         .await?
         .into_iter()
@@ -218,7 +219,7 @@ pub async fn rotate(
         })
     {
         return Err(AppError::BadRequest(
-            o.next_key_waits(waiting.alg, rfc3339(waiting.activates_at)),
+            o.next_key_waits(waiting.alg, lang.date_time(waiting.activates_at)),
         ));
     }
     let dir = KeyDir::open(&state.config.keys.dir).map_err(AppError::Internal)?;

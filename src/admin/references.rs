@@ -128,7 +128,7 @@ pub async fn lookup(
             None => None,
         };
         page.found.push(Found {
-            when: crate::clock::rfc3339(r.at),
+            when: lang.date_time(r.at),
             explanation: page.h.explain(&r.kind, r.oauth_error.as_deref(), r.status),
             method: r.method,
             route: r.route,

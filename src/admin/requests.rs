@@ -147,7 +147,7 @@ pub async fn list(
             id: r.id,
             action: r.action,
             subject: r.subject,
-            asked: a.asked_by(by, crate::clock::rfc3339(r.requested_at), r.reason),
+            asked: a.asked_by(by, lang.date_time(r.requested_at), r.reason),
         });
     }
     Ok(RequestsPage {

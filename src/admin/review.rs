@@ -89,7 +89,7 @@ pub async fn queue(
             .await?
             .into_iter()
             .map(|row| Application {
-                submitted: crate::clock::rfc3339(row.submitted_at),
+                submitted: lang.date_time(row.submitted_at),
                 redirect_uris: row
                     .redirect_uris
                     .split_whitespace()

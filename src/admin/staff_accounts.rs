@@ -68,7 +68,7 @@ pub async fn list(
         .into_iter()
         .map(|m| MemberLine {
             is_me: m.id == who.staff_id,
-            created: crate::clock::rfc3339(m.created_at),
+            created: lang.date_time(m.created_at),
             status_reason: m.status_reason.unwrap_or_default(),
             shown_status: a.staff_status(&m.status),
             id: m.id,

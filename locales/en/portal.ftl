@@ -1,2 +1,161 @@
 ### The relying-party portal.
 
+## Every portal page: the title, the navigation, shared words and labels.
+
+portal-title = Developer portal
+nav-organisations = Your organisations
+nav-sign-out = Sign out of the portal
+# Between a label and its value: ": " in English, " : " in French (a no-break space before).
+colon = :{ " " }
+sign-in-with-civitas = Sign in with Civitas
+# A member's role in an organisation.
+role-owner = owner
+role-developer = developer
+role-viewer = viewer
+# A client's environment, shown as a badge beside its name.
+environment-sandbox = sandbox
+environment-production = production
+# A client's status.
+status-active = active
+status-suspended = suspended
+# An application for production's status.
+application-pending = pending
+application-approved = approved
+application-rejected = rejected
+application-changes-requested = changes requested
+# No value (no minimum assurance, no key id).
+none = none
+or = or
+and = and
+label-discovery-url = Discovery URL
+label-issuer = Issuer
+label-purpose = Purpose
+label-redirect-uris = Redirect URIs
+label-logout-uris = After sign-out
+label-client-authentication = Client authentication
+label-id-token-alg = ID token algorithm
+label-scopes = Scopes
+label-minimum-assurance = Minimum assurance
+label-environment = Environment
+label-legal-name = Legal name
+label-registration-number = Registration number
+label-contact-email = Contact e-mail
+label-email = E-mail
+label-role = Role
+label-name = Name
+label-status = Status
+redirect-uris-per-line = Redirect URIs, one per line
+logout-uris-per-line = After sign-out, one per line (optional)
+# Links from a client's page to its other pages, and those pages' headings.
+secret-and-keys = Secret and keys
+test-my-integration = Test my integration
+copy-paste-integration = Copy-paste integration
+usage = Usage
+submit-for-production = Submit for production
+# Followed by the client's authentication method in code (private_key_jwt, …).
+authenticates-with = This client authenticates with
+# Link text at the end of a sentence, to the page where a client's secret and keys change.
+client-keys-page = the client’s keys page
+# After <code>exp</code> in a client assertion.
+assertion-jti = new each time
+# Refusals of forms sent by hand; $field: the form field's name.
+form-field-unknown = unknown form field { $field }
+form-field-twice = form field { $field } given twice
+form-field-unexpected = unexpected form field { $field }
+
+## The landing page and the developer's organisations.
+
+# $name: the developer's name.
+signed-in-as = Signed in as { $name }.
+no-organisations = You are not a member of any organisation yet. Create one below, or open the invitation link a colleague sent you.
+create-organisation = Create an organisation
+# Followed by two examples in code, joined by “or”.
+registration-number-hint = As in the business or public-body register, e.g.
+contact-email-hint = Where Civitas writes about your integrations (a team address is best).
+create-organisation-button = Create the organisation
+landing-intro = Register your service with Civitas: a sandbox client works at once with test persons; production follows one review.
+landing-identity = You sign in with your own Civitas identity. Your organisation and its members are recorded with every change.
+notice-signed-out = You are signed out of the portal.
+notice-joined = You joined the organisation.
+sign-in-expired = This portal sign-in has expired or was not started here. Go to the portal and sign in again.
+# $max: a number of characters.
+legal-name-invalid = Legal name: required, at most { $max } characters, e.g. "Northbank plc".
+registration-number-invalid = Registration number: 2 to 40 letters, digits, spaces, - / or ., e.g. "GOV-000123".
+contact-email-invalid = Contact e-mail: an e-mail address, e.g. "identity-team@northbank.example".
+# $number: the registration number.
+organisation-exists = An organisation with registration number { $number } is already registered. Ask one of its owners to invite you.
+
+## An organisation's page: its clients, members, invitations and log.
+
+your-role = Your role
+clients = Clients
+no-clients = No clients yet.
+clients-caption = The organisation’s clients
+register-sandbox-client = Register a sandbox client
+members = Members
+members-caption = Members and their roles
+roles-explain = Owners invite members, rotate secrets and keys, and submit for production. Developers register and change sandbox clients and run test sign-ins. Viewers read.
+invite-colleague = Invite a colleague
+send-invitation = Send the invitation
+invitations-caption = Invitations not yet accepted
+col-expires = Expires
+changes = Changes
+no-changes = No changes yet.
+changes-caption = Every change to the organisation and its clients, newest first
+col-when = When (UTC)
+col-who = Who
+col-what = What
+col-subject = Subject
+col-detail = Detail
+# $days: how long an invitation works.
+notice-invited =
+    { $days ->
+        [one] The invitation is sent. It works for { $days } day, once.
+       *[other] The invitation is sent. It works for { $days } days, once.
+    }
+# Who made a change: a member who has since left.
+former-member = a former member
+# Who made a change: $pseudonym, the reviewer's pseudonym in the console.
+civitas-reviewer = Civitas reviewer { $pseudonym }
+# What a change was (the log's “What” column).
+log-create-organisation = create organisation
+log-invite-member = invite member
+log-join = join
+log-create-sandbox-client = create sandbox client
+log-change-sandbox-client = change sandbox client
+log-submit-for-production = submit for production
+log-approve-change = approve change
+log-approve-production-client = approve production client
+log-reject-application = reject application
+log-request-changes = request changes
+log-change-redirect-uris = change redirect uris
+log-rotate-secret = rotate secret
+log-change-keys = change keys
+email-invalid = E-mail: an e-mail address, e.g. "dev@northbank.example".
+role-invalid = Role: one of owner, developer or viewer.
+no-mail-server = Civitas cannot send e-mail here (no mail server is configured), so it cannot send invitations.
+# The invitation e-mail, in the language of the owner who sends it. $organisation: its legal name.
+invitation-mail-subject = { $organisation } invites you to its Civitas developer portal
+# $inviter: the owner's name; $role: from role-owner, role-developer or role-viewer; $days: how long the link works; $link: the link.
+invitation-mail-body =
+    { $inviter } invites you to join { $organisation } in the Civitas developer portal as { $role }.
+
+    Open this link and sign in with your own Civitas identity to accept (it works once, for { $days } days):
+    { $link }
+
+    If you did not expect this, ignore this message.
+
+## The invitation page.
+
+invitation = Invitation
+# $organisation: its legal name.
+join-organisation = Join { $organisation }
+# Followed by the role, in bold, and invitation-sent-to.
+invited-as = You are invited as
+# $email: the address the invitation was sent to.
+invitation-sent-to = (invitation sent to { $email }).
+accept-and-join = Accept and join
+invitation-sign-in-first = Sign in to the developer portal with your own Civitas identity, then accept.
+invitation-gone = This invitation has expired or was already used. Ask an owner of the organisation to invite you again.
+invitation-used = This invitation has expired or was already used.
+already-member = You are already a member of this organisation.

@@ -159,3 +159,103 @@ invitation-sign-in-first = Sign in to the developer portal with your own Civitas
 invitation-gone = This invitation has expired or was already used. Ask an owner of the organisation to invite you again.
 invitation-used = This invitation has expired or was already used.
 already-member = You are already a member of this organisation.
+
+## A client's page.
+
+# Followed by test-persons-only (in bold), then sandbox-works-now.
+sandbox-signs-in = A sandbox client signs in
+test-persons-only = test persons only
+sandbox-works-now = , never real ones. It works now.
+# Followed by real-persons-only (in bold), then production-changes.
+production-signs-in = A production client signs in
+real-persons-only = real persons only
+production-changes = . Its settings change through a review of its sandbox client; its keys, its secret and redirect URIs on hosts already approved change here at once.
+# $status: from status-suspended. The reason staff gave may follow, then a full stop.
+client-is = This client is { $status }
+your-client-secret = Your client secret
+copy-secret-now = Copy it now: Civitas keeps only its hash and cannot show it again.
+# $scopes: the scopes the citizen may leave out.
+optional-scopes = optional: { $scopes }
+change-settings = Change the settings
+production = Production
+# Followed by the production client's name (a link) and its client_id.
+production-client = Production client:
+production-changes-here = To change its settings, change this sandbox client and submit it again.
+no-production-client = No production client yet. Submitting sends these settings, with your production redirect URIs, to Civitas for review.
+uris-on-approved-hosts = Redirect URIs on approved hosts
+save-redirect-uris = Save the redirect URIs
+reviews = Reviews
+reviews-caption = Applications for production, newest first
+col-submitted = Submitted (UTC)
+col-by = By
+col-reviewer-message = Message from the reviewer
+production-is-reviewed = A production client changes only through a review: change its sandbox client, test it, and submit it for production again. Its keys, its secret and redirect URIs on hosts already approved change at once on its page.
+# $uri: what was typed.
+not-absolute-uri = { $uri } is not an absolute URI
+# $host: a scheme and host, e.g. https://www.northbank.example.
+host-not-approved = redirect_uris: { $host } is not a host this client was approved for. Add it to the sandbox client and submit for production again.
+
+## The form that registers or changes a sandbox client.
+
+# $name: the client's name.
+change-client = Change { $name }
+client-not-saved = The client was not saved
+legend-citizens-see = What citizens see
+service-name = Service name
+service-name-hint = Shown at sign-in and consent, e.g. “Northbank online banking”.
+purpose-hint = Why the service asks for data, in one sentence citizens read at consent.
+logo-address = Logo address (optional)
+logo-address-hint = An https address of a PNG or JPEG; Civitas staff check it before it is shown.
+legend-redirects = Where Civitas sends people back
+application-type = Application type
+application-type-web = web: a server-side application
+application-type-native = native: an app on the person’s device
+redirect-uris-hint = Matched exactly. https, or http on 127.0.0.1 or localhost while you develop.
+legend-authentication = How your server authenticates
+# Followed by (private_key_jwt) in code.
+jwks-address = Your JWKS address
+jwks-address-hint = Publish a new key there and it works at once; remove one and it stops. Or paste the keys below.
+# Followed by (private_key_jwt) in code.
+jwks-or-inline = Or your public keys as a JWKS
+legend-fapi = FAPI 2.0, encryption and logout
+fapi-profile = FAPI 2.0 Security Profile
+fapi-hint = Pushed authorization requests, DPoP-bound tokens and private_key_jwt only. Required for national_id.
+encrypt-id-tokens = Encrypt ID tokens to your key
+encryption-hint = Content A256GCM; publish a key with use enc in your JWKS.
+no-signed-only = No: signed only
+userinfo-signed = Userinfo as a signed JWT
+no-plain-json = No: plain JSON
+encrypt-userinfo = Encrypt userinfo to your key
+no = No
+backchannel-address = Back-channel logout address (optional)
+backchannel-hint = Civitas POSTs a signed logout token here when a citizen’s session ends.
+legend-scopes = Data the service asks for (openid is always included)
+# After a scope's name.
+scope-restricted = (restricted: production needs a legal basis and two reviewers)
+refresh-tokens = Refresh tokens (needed for offline_access)
+legend-optional-scopes = Data the citizen may leave out at consent
+# $scope: a scope's name.
+scope-is-optional = { $scope } is optional
+assurance-none = None beyond what each request asks
+assurance-low = Low (a one-time code by e-mail is enough)
+assurance-substantial = Substantial (a passkey)
+assurance-high = High (a passkey on an approved device)
+save = Save
+
+## Submitting a sandbox client for production.
+
+# $name: the client's name.
+submit-client = Submit { $name } for production
+not-submitted = Not submitted
+# Followed by client_id in code, then submit-intro-end.
+submit-intro = Civitas reviews the sandbox client’s settings (name, purpose, logo, scopes, authentication, assurance) with the production redirect URIs below. The production client is a separate client, with its own
+submit-intro-end = and secret, and signs in real persons only.
+production-redirect-uris = Production redirect URIs, one per line
+production-redirect-uris-hint = https on your own hosts, e.g. https://www.northbank.example/callback.
+# Followed by national_id in code.
+legal-basis-for = Legal basis for
+legal-basis-hint = The law or duty that lets your service process national identification numbers, and why you need them. Two Civitas reviewers read it.
+submit-for-review = Submit for review
+already-waiting = An application for this client is already waiting for review.
+# $max: a number of characters.
+legal-basis-required = legal_basis: national_id needs the legal basis that allows your service to process national identification numbers (at most { $max } characters). Example: "Anti-Money Laundering Act, section 12: customer due diligence".

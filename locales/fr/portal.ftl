@@ -135,3 +135,87 @@ invitation-sign-in-first = Connectez-vous au portail des développeurs avec votr
 invitation-gone = Cette invitation a expiré ou a déjà été utilisée. Demandez à un propriétaire de l’organisation de vous inviter de nouveau.
 invitation-used = Cette invitation a expiré ou a déjà été utilisée.
 already-member = Vous êtes déjà membre de cette organisation.
+
+## La page d’un client.
+
+sandbox-signs-in = Un client bac à sable connecte
+test-persons-only = uniquement des personnes de test
+sandbox-works-now = , jamais de personnes réelles. Il fonctionne dès maintenant.
+production-signs-in = Un client de production connecte
+real-persons-only = uniquement des personnes réelles
+production-changes = . Ses paramètres changent par un examen de son client bac à sable ; ses clés, son secret et ses URI de redirection sur des hôtes déjà approuvés changent ici immédiatement.
+client-is = Ce client est { $status }
+your-client-secret = Votre secret client
+copy-secret-now = Copiez-le maintenant : Civitas n’en conserve que l’empreinte et ne pourra plus l’afficher.
+optional-scopes = facultatives : { $scopes }
+change-settings = Modifier les paramètres
+production = Production
+production-client = Client de production :
+production-changes-here = Pour modifier ses paramètres, modifiez ce client bac à sable et soumettez-le de nouveau.
+no-production-client = Pas encore de client de production. La soumission envoie ces paramètres, avec vos URI de redirection de production, à Civitas pour examen.
+uris-on-approved-hosts = URI de redirection sur des hôtes approuvés
+save-redirect-uris = Enregistrer les URI de redirection
+reviews = Examens
+reviews-caption = Demandes de mise en production, les plus récentes d’abord
+col-submitted = Soumise le (UTC)
+col-by = Par
+col-reviewer-message = Message de l’examinateur
+production-is-reviewed = Un client de production ne change que par un examen : modifiez son client bac à sable, testez-le et soumettez-le de nouveau pour la production. Ses clés, son secret et ses URI de redirection sur des hôtes déjà approuvés changent immédiatement sur sa page.
+not-absolute-uri = { $uri } n’est pas une URI absolue
+host-not-approved = redirect_uris : { $host } n’est pas un hôte pour lequel ce client a été approuvé. Ajoutez-le au client bac à sable et soumettez-le de nouveau pour la production.
+
+## Le formulaire d’un client bac à sable.
+
+change-client = Modifier { $name }
+client-not-saved = Le client n’a pas été enregistré
+legend-citizens-see = Ce que voient les citoyens
+service-name = Nom du service
+service-name-hint = Affiché à la connexion et au consentement, par exemple « Banque en ligne Northbank ».
+purpose-hint = Pourquoi le service demande des données, en une phrase que les citoyens lisent au consentement.
+logo-address = Adresse du logo (facultatif)
+logo-address-hint = Une adresse https d’une image PNG ou JPEG ; le personnel de Civitas la vérifie avant qu’elle soit affichée.
+legend-redirects = Où Civitas renvoie les personnes
+application-type = Type d’application
+application-type-web = web : une application côté serveur
+application-type-native = native : une application sur l’appareil de la personne
+redirect-uris-hint = Comparées à l’identique. https, ou http sur 127.0.0.1 ou localhost pendant le développement.
+legend-authentication = Comment votre serveur s’authentifie
+jwks-address = Adresse de votre JWKS
+jwks-address-hint = Publiez-y une nouvelle clé et elle fonctionne immédiatement ; retirez-en une et elle cesse de fonctionner. Ou collez les clés ci-dessous.
+jwks-or-inline = Ou vos clés publiques sous forme de JWKS
+legend-fapi = FAPI 2.0, chiffrement et déconnexion
+fapi-profile = Profil de sécurité FAPI 2.0
+fapi-hint = Uniquement des requêtes d’autorisation poussées, des jetons liés par DPoP et private_key_jwt. Obligatoire pour national_id.
+encrypt-id-tokens = Chiffrer les jetons d’identité avec votre clé
+encryption-hint = Contenu en A256GCM ; publiez une clé avec use enc dans votre JWKS.
+no-signed-only = Non : signés seulement
+userinfo-signed = Userinfo sous forme de JWT signé
+no-plain-json = Non : JSON simple
+encrypt-userinfo = Chiffrer userinfo avec votre clé
+no = Non
+backchannel-address = Adresse de déconnexion par canal arrière (facultatif)
+backchannel-hint = Civitas envoie ici par POST un jeton de déconnexion signé quand la session d’un citoyen prend fin.
+legend-scopes = Données demandées par le service (openid est toujours inclus)
+scope-restricted = (restreinte : la production exige une base légale et deux examinateurs)
+refresh-tokens = Jetons de rafraîchissement (nécessaires pour offline_access)
+legend-optional-scopes = Données que le citoyen peut refuser au consentement
+scope-is-optional = { $scope } est facultative
+assurance-none = Aucun au-delà de ce que demande chaque requête
+assurance-low = Faible (un code à usage unique par e-mail suffit)
+assurance-substantial = Substantiel (une clé d’accès)
+assurance-high = Élevé (une clé d’accès sur un appareil approuvé)
+save = Enregistrer
+
+## La soumission d’un client bac à sable pour la production.
+
+submit-client = Soumettre { $name } pour la production
+not-submitted = Non soumis
+submit-intro = Civitas examine les paramètres du client bac à sable (nom, finalité, logo, portées, authentification, niveau de garantie) avec les URI de redirection de production ci-dessous. Le client de production est un client distinct, avec son propre
+submit-intro-end = et son propre secret, et ne connecte que des personnes réelles.
+production-redirect-uris = URI de redirection de production, une par ligne
+production-redirect-uris-hint = https sur vos propres hôtes, par exemple https://www.northbank.example/callback.
+legal-basis-for = Base légale pour
+legal-basis-hint = La loi ou l’obligation qui permet à votre service de traiter des numéros d’identification nationaux, et pourquoi vous en avez besoin. Deux examinateurs de Civitas la lisent.
+submit-for-review = Soumettre pour examen
+already-waiting = Une demande pour ce client attend déjà un examen.
+legal-basis-required = legal_basis : national_id exige la base légale qui autorise votre service à traiter des numéros d’identification nationaux ({ $max } caractères au plus). Exemple : « Loi relative à la lutte contre le blanchiment, article 12 : vigilance à l’égard de la clientèle ».

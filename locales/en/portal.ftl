@@ -259,3 +259,82 @@ submit-for-review = Submit for review
 already-waiting = An application for this client is already waiting for review.
 # $max: a number of characters.
 legal-basis-required = legal_basis: national_id needs the legal basis that allows your service to process national identification numbers (at most { $max } characters). Example: "Anti-Money Laundering Act, section 12: customer due diligence".
+
+## A client's secret and keys.
+
+keys-change-at-once = Changes here count at once, for sandbox and production clients alike: no review is needed.
+nothing-changed = Nothing was changed
+client-secret = Client secret
+unseen-secret = Civitas created this production client when it approved it, with a secret nobody has seen. Create the secret your server will use: it is shown once, on the client’s page.
+create-secret = Create the secret
+owner-creates-secret = An owner of the organisation creates it.
+last-changed = Last changed (UTC)
+previous-secret = Previous secret
+# $until: a date and time.
+previous-works-until = still works until { $until } (UTC)
+previous-none = none: only the current secret works
+rotate-secret = Rotate the secret
+rotate-explain = Civitas makes a new secret and shows it once. Your servers can move to it while the current one keeps working for the time you choose.
+rotate-again-notice = A previous secret still works now: rotating again stops it at once, and the current secret becomes the previous one.
+overlap-legend = How long the current secret keeps working
+overlap-none = None: the current secret stops working at once
+# $n: a number of hours.
+overlap-hours =
+    { $n ->
+        [one] { $n } hour
+       *[other] { $n } hours
+    }
+# $days: the longest overlap, in days.
+overlap-longest = { $days } days (the longest)
+owners-rotate = Owners of the organisation rotate the secret.
+keys = Keys
+# Followed by the address in code.
+keys-fetched-from = Civitas fetches this client’s public keys from
+# Followed by kid in code, then keys-fetched-again.
+keys-rotate-at-address = To rotate a key, publish the new key at that address and sign with it: nothing else, here or anywhere. An assertion with a
+# $seconds: the shortest time between two fetches; $minutes: how long a fetched key set is kept.
+keys-fetched-again = Civitas has not seen makes it fetch the keys again (at most once every { $seconds } seconds). A key you remove from that address stops working within { $minutes } minutes, the time Civitas keeps a fetched key set.
+keys-registered-here = This client’s public keys are registered here. To rotate, replace them below, keeping the old key beside the new one until your servers sign with the new one; then remove the old one.
+# $problem: why (in English: the words of the key fetcher).
+keys-cannot-be-listed = The keys cannot be listed now: { $problem }.
+# $minutes: how precise the time of last use is.
+keys-caption = Keys as Civitas last read them. “Last used” is when a key last signed an accepted client assertion, precise to { $minutes } minutes.
+key-type = Type
+last-used-utc = Last used (UTC)
+last-used = Last used
+# Before a key's thumbprint, for a key without a kid.
+thumbprint = thumbprint
+# A key without an alg.
+not-given = not given
+# A key that never signed an accepted assertion.
+never = never
+# A key's type: $bits, the size of an RSA key.
+key-rsa-bits = RSA { $bits } bits
+key-rsa-unreadable = RSA (its modulus cannot be read)
+key-oct = oct (a shared secret; never used here)
+key-unknown = an unknown key type
+register-keys-instead = Register the keys here instead
+replace-keys = Replace the keys
+public-keys-jwks = Public keys as a JWKS
+public-keys-jwks-hint = EC P-256 or RSA public keys, each with a kid; never a private key. The keys saved here replace the current ones at once.
+save-keys = Save the keys
+change-address = Change the address
+fetch-from-address = Fetch the keys from an address instead
+jwks-uri-hint = An https address where you publish your public keys, e.g. https://www.northbank.example/.well-known/jwks.json (http only on 127.0.0.1 or localhost, for development).
+use-address = Use this address
+owners-change-keys = Owners of the organisation change the keys.
+no-secret-private-key-jwt = This client authenticates with private_key_jwt: it has keys, not a secret.
+no-keys-secret-client = This client authenticates with a secret: rotate the secret instead; keys are for private_key_jwt clients.
+# Refusals of the rotation form. $field: a form field's name.
+overlap-unknown-field = unknown form field { $field }: this form sends overlap_hours only
+overlap-twice = overlap_hours: given twice; send it once. Example: 24.
+# $max: the longest overlap in hours; $days: the same in days.
+overlap-required = overlap_hours: is required: how many hours the current secret keeps working, a whole number from 0 to { $max } ({ $days } days). Example: 24.
+overlap-invalid = overlap_hours: must be how many hours the current secret keeps working, a whole number from 0 to { $max } ({ $days } days). Example: 24.
+# $hours: what was sent (more than $max).
+overlap-too-long = overlap_hours: the previous secret keeps working at most { $days } days ({ $max } hours), not { $hours } hours. Example: 24.
+overlap-first-secret = overlap_hours: must be 0 for this client’s first secret: the secret it replaces was never shown to anyone, so nothing needs to keep working. Example: 0.
+# Refusals of the keys forms. $field: a form field's name.
+keys-unknown-field = unknown form field { $field }: this form sends jwks or jwks_uri
+keys-twice = jwks, jwks_uri: send one of them, once: the public keys themselves, or the address where you publish them. Example: jwks_uri=https://www.northbank.example/.well-known/jwks.json
+keys-required = jwks, jwks_uri: one of them is required. Example: jwks_uri=https://www.northbank.example/.well-known/jwks.json

@@ -219,3 +219,66 @@ legal-basis-hint = La loi ou l’obligation qui permet à votre service de trait
 submit-for-review = Soumettre pour examen
 already-waiting = Une demande pour ce client attend déjà un examen.
 legal-basis-required = legal_basis : national_id exige la base légale qui autorise votre service à traiter des numéros d’identification nationaux ({ $max } caractères au plus). Exemple : « Loi relative à la lutte contre le blanchiment, article 12 : vigilance à l’égard de la clientèle ».
+
+## Le secret et les clés d’un client.
+
+keys-change-at-once = Les modifications faites ici s’appliquent immédiatement, aux clients bac à sable comme de production : aucun examen n’est nécessaire.
+nothing-changed = Rien n’a été modifié
+client-secret = Secret client
+unseen-secret = Civitas a créé ce client de production en l’approuvant, avec un secret que personne n’a vu. Créez le secret que votre serveur utilisera : il n’est affiché qu’une fois, sur la page du client.
+create-secret = Créer le secret
+owner-creates-secret = Un propriétaire de l’organisation le crée.
+last-changed = Dernière modification (UTC)
+previous-secret = Secret précédent
+previous-works-until = fonctionne encore jusqu’au { $until } (UTC)
+previous-none = aucun : seul le secret actuel fonctionne
+rotate-secret = Renouveler le secret
+rotate-explain = Civitas crée un nouveau secret et l’affiche une fois. Vos serveurs peuvent passer au nouveau pendant que l’actuel continue de fonctionner le temps que vous choisissez.
+rotate-again-notice = Un secret précédent fonctionne encore : renouveler de nouveau l’arrête immédiatement, et le secret actuel devient le secret précédent.
+overlap-legend = Combien de temps le secret actuel continue de fonctionner
+overlap-none = Pas du tout : le secret actuel cesse immédiatement de fonctionner
+overlap-hours =
+    { $n ->
+        [one] { $n } heure
+       *[other] { $n } heures
+    }
+overlap-longest = { $days } jours (le plus long)
+owners-rotate = Les propriétaires de l’organisation renouvellent le secret.
+keys = Clés
+keys-fetched-from = Civitas récupère les clés publiques de ce client à l’adresse
+keys-rotate-at-address = Pour renouveler une clé, publiez la nouvelle clé à cette adresse et signez avec elle : rien d’autre, ni ici ni ailleurs. Une assertion portant un
+keys-fetched-again = que Civitas n’a pas encore vu lui fait récupérer de nouveau les clés (au plus une fois toutes les { $seconds } secondes). Une clé que vous retirez de cette adresse cesse de fonctionner dans les { $minutes } minutes, le temps pendant lequel Civitas conserve un jeu de clés récupéré.
+keys-registered-here = Les clés publiques de ce client sont enregistrées ici. Pour en renouveler une, remplacez-les ci-dessous en gardant l’ancienne clé à côté de la nouvelle jusqu’à ce que vos serveurs signent avec la nouvelle ; retirez ensuite l’ancienne.
+keys-cannot-be-listed = Les clés ne peuvent pas être listées pour le moment : { $problem }.
+keys-caption = Les clés telles que Civitas les a lues en dernier. « Dernière utilisation » est le moment où une clé a signé pour la dernière fois une assertion client acceptée, à { $minutes } minutes près.
+key-type = Type
+last-used-utc = Dernière utilisation (UTC)
+last-used = Dernière utilisation
+thumbprint = empreinte
+not-given = non indiqué
+never = jamais
+key-rsa-bits = RSA { $bits } bits
+key-rsa-unreadable = RSA (son module ne peut pas être lu)
+key-oct = oct (un secret partagé ; jamais utilisé ici)
+key-unknown = un type de clé inconnu
+register-keys-instead = Enregistrer plutôt les clés ici
+replace-keys = Remplacer les clés
+public-keys-jwks = Clés publiques sous forme de JWKS
+public-keys-jwks-hint = Des clés publiques EC P-256 ou RSA, chacune avec un kid ; jamais une clé privée. Les clés enregistrées ici remplacent immédiatement les clés actuelles.
+save-keys = Enregistrer les clés
+change-address = Modifier l’adresse
+fetch-from-address = Récupérer plutôt les clés à une adresse
+jwks-uri-hint = Une adresse https où vous publiez vos clés publiques, par exemple https://www.northbank.example/.well-known/jwks.json (http uniquement sur 127.0.0.1 ou localhost, pour le développement).
+use-address = Utiliser cette adresse
+owners-change-keys = Les propriétaires de l’organisation modifient les clés.
+no-secret-private-key-jwt = Ce client s’authentifie avec private_key_jwt : il a des clés, pas de secret.
+no-keys-secret-client = Ce client s’authentifie avec un secret : renouvelez plutôt le secret ; les clés sont pour les clients private_key_jwt.
+overlap-unknown-field = champ de formulaire inconnu { $field } : ce formulaire n’envoie que overlap_hours
+overlap-twice = overlap_hours : envoyé deux fois ; envoyez-le une seule fois. Exemple : 24.
+overlap-required = overlap_hours : obligatoire : le nombre d’heures pendant lesquelles le secret actuel continue de fonctionner, un nombre entier de 0 à { $max } ({ $days } jours). Exemple : 24.
+overlap-invalid = overlap_hours : doit être le nombre d’heures pendant lesquelles le secret actuel continue de fonctionner, un nombre entier de 0 à { $max } ({ $days } jours). Exemple : 24.
+overlap-too-long = overlap_hours : le secret précédent continue de fonctionner { $days } jours au plus ({ $max } heures), pas { $hours } heures. Exemple : 24.
+overlap-first-secret = overlap_hours : doit valoir 0 pour le premier secret de ce client : le secret qu’il remplace n’a jamais été montré à personne, rien n’a donc besoin de continuer à fonctionner. Exemple : 0.
+keys-unknown-field = champ de formulaire inconnu { $field } : ce formulaire envoie jwks ou jwks_uri
+keys-twice = jwks, jwks_uri : envoyez l’un des deux, une seule fois : les clés publiques elles-mêmes, ou l’adresse où vous les publiez. Exemple : jwks_uri=https://www.northbank.example/.well-known/jwks.json
+keys-required = jwks, jwks_uri : l’un des deux est obligatoire. Exemple : jwks_uri=https://www.northbank.example/.well-known/jwks.json

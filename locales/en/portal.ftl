@@ -338,3 +338,160 @@ overlap-first-secret = overlap_hours: must be 0 for this client’s first secret
 keys-unknown-field = unknown form field { $field }: this form sends jwks or jwks_uri
 keys-twice = jwks, jwks_uri: send one of them, once: the public keys themselves, or the address where you publish them. Example: jwks_uri=https://www.northbank.example/.well-known/jwks.json
 keys-required = jwks, jwks_uri: one of them is required. Example: jwks_uri=https://www.northbank.example/.well-known/jwks.json
+
+## Test my integration: a client's failed requests.
+
+failures-intro = Every authorization and token request of this client that failed in the last 24 hours, and every back-channel logout token Civitas gave up delivering to it, newest first, with the rule it broke and how to fix it. Try your integration, then reload this page: failures show within seconds. The texts are Civitas’s own: no personal data, codes, tokens or secrets are kept.
+run-test-sign-in = Run a test sign-in
+failed-requests = Failed requests
+no-failed-requests = No failed requests in the last 24 hours.
+# $keep: how many the list keeps.
+failures-caption = Failed requests of the last 24 hours, newest first (at most { $keep })
+col-time = Time (UTC)
+col-error-and-endpoint = Error and endpoint
+col-rule = Rule
+col-fix = How to fix it
+cell-error = Error
+# Between an error code and the endpoint's path, both in code.
+error-at = at
+# $keep: how many failures a client's list keeps; $per_minute: how many a server lists a minute. Followed by the link “Usage”, then usage-counts-every-one.
+failures-limits = Many failures at once are counted but not all listed: each client’s list keeps its newest { $keep }, and each server lists at most { $per_minute } a minute.
+usage-counts-every-one = counts every one.
+
+## The test sign-in.
+
+test-sign-in = Test sign-in
+test-sign-in-intro = This runs a real authorization code flow with your sandbox client. Civitas sends the code to your own redirect URI, and you redeem it at the token endpoint as your service will.
+# After “A sandbox client signs in test persons only”.
+test-sign-in-as-yourself = : you are signed in to Civitas as yourself, so Civitas will offer the test persons instead. Choose one and agree to share; your browser is then signed in to Civitas as that test person (the portal keeps you signed in as yourself).
+# Followed by code_verifier in code, then keep-page-open.
+nothing-stored = Nothing is stored: this page holds the only copy of the
+keep-page-open = . Keep it open until you have redeemed the code; reloading it makes a new request.
+step-start = 1. Start the sign-in
+start-test-sign-in = Start the test sign-in
+step-callback = 2. Your callback receives the code
+# Followed by the redirect URI in code, then callback-with and a list of parameters.
+callback-redirect = Civitas redirects to
+callback-with = with:
+# $seconds: how long a code works.
+callback-code =
+    { $seconds ->
+        [one] the code, which works once, within { $seconds } second
+       *[other] the code, which works once, within { $seconds } seconds
+    }
+# Followed by the value a parameter must have, in code.
+must-be = must be
+step-redeem = 3. Redeem the code
+# After “This client authenticates with private_key_jwt”; a list of the assertion's claims follows.
+redeem-sign-assertion = : sign a client assertion with your private key, a JWT with:
+assertion-exp-minutes-ahead = a few minutes ahead
+# Followed by CLIENT_ASSERTION in code, redeem-and-the-code, CODE in code and redeem-then-run.
+redeem-put-assertion = Put the assertion in
+# Followed by CLIENT_SECRET in code, redeem-and-the-code, CODE in code and redeem-then-run.
+redeem-put-secret = Put your client secret in
+redeem-and-the-code = and the code in
+redeem-then-run = , then run:
+answer-holds = The answer holds an ID token with:
+amr-test-person = (a test person, signed in without a credential)
+no-redirect-uri = This client has no redirect URI: add one in its settings first.
+
+## Copy-paste integration.
+
+# $name: the client's name.
+integrate = Integrate { $name }
+back-to-client = Back to the client
+integration-intro = Civitas is a standard OpenID Connect provider: any certified library works from the discovery URL alone. The authorization code flow with PKCE (S256) is the only flow; state and nonce are checked on every sign-in.
+sandbox-signs-in-test-persons = sandbox: signs in test persons only
+production-signs-in-real-persons = production: signs in real persons only
+# After “This client authenticates with private_key_jwt”; followed by client-key.pem in code.
+snippets-sign-assertion = : the snippets sign a client assertion with the private key in
+# Followed by the link client-keys-page and a full stop.
+snippets-key-registered = (PKCS#8 PEM), whose public key is registered on
+snippets-assertion-holds = Each assertion holds:
+assertion-aud = the issuer
+assertion-exp-at-most = at most 5 minutes away
+# Followed by CIVITAS_CLIENT_SECRET in code and a full stop.
+snippets-read-secret = The snippets read the client secret from the environment variable
+# Followed by the link client-keys-page and a full stop.
+secret-shown-once = Civitas shows a secret once, when it is created; a new one is made on
+keep-secret-out-of-code = Keep it out of your source code.
+code = Code
+snippets-intro = Each snippet is the whole flow, from the redirect to Civitas to a validated ID token, filled with this client’s values.
+snippets-run-test-person = Run one, open the address it prints, sign in as a test person, and paste the address your browser was sent back to (your redirect URI need not answer yet).
+snippets-run = Run one, open the address it prints, sign in, and paste the address your browser was sent back to (your redirect URI need not answer yet).
+snippets = Snippets
+snippet-rust-intro = A small program with the openidconnect crate: it prints the address to open, reads the address you were sent back to, and prints the validated claims. Move each step into your own request handlers.
+snippet-node-intro = The same flow with openid-client, an ES module for Node.js 20 or later.
+snippet-python-intro = The same flow with Authlib’s requests client; the ID token is checked against Civitas’s published keys (JWKS).
+claims = Claims
+claims-intro = What Civitas releases, by scope, and where each value comes from. The citizen sees each release at consent and in their history.
+# Followed by persons in code, claims-registry-import, civitas registry import in code and claims-civitas-adds.
+claims-registry = Persons’ data comes from the population registry (table
+claims-registry-import = , imported with
+claims-civitas-adds = ); Civitas adds what it knows about the sign-in.
+# Followed by /userinfo in code and a full stop.
+claims-userinfo = The scoped claims are also available at
+# Followed by claims in code, then claims-by-name-alone.
+claims-by-name = A claim asked for by name in the
+claims-by-name-alone = parameter comes alone, without the rest of its scope.
+claims-caption = Every claim Civitas releases
+col-claim = Claim
+col-scope = Scope
+col-source = Source
+col-notes = Notes
+# After openid in the scope column.
+every-id-token = (every ID token)
+# Before a registry column's name, for a claim that comes from the registry.
+registry = registry
+# Followed by iss, aud, exp, iat, at_hash in code, then and-your and nonce in code.
+id-token-also-carries = Every ID token also carries
+and-your = and your
+
+## Usage: sign-ins and failures per day.
+
+# $days: how many days; $sign_ins, $failures: totals. Followed by the link “Test my integration”, then usage-intro-end.
+usage-intro = The last { $days } days, by UTC day. Sign-ins are the ID tokens Civitas issued to this client (a refresh issues one too): { $sign_ins } in all. Failures are its failed authorization and token requests: { $failures } in all;
+usage-intro-end = lists those of the last 24 hours with how to fix them.
+the-figures = The figures
+figures-caption = Sign-ins and failures per UTC day, newest first
+col-day = Day (UTC)
+col-sign-ins = Sign-ins
+col-failures = Failures
+# The charts' titles; $days: how many days.
+chart-sign-ins-title = Sign-ins per day, last { $days } days (UTC)
+chart-failures-title = Failures per day, last { $days } days (UTC)
+# $n: a number of sign-ins.
+sign-ins =
+    { $n ->
+        [one] { $n } sign-in
+       *[other] { $n } sign-ins
+    }
+# $n: a number of failures.
+failures =
+    { $n ->
+        [one] { $n } failure
+       *[other] { $n } failures
+    }
+# A chart's description: $total, from sign-ins or failures; $from, $to: dates; $most: the highest figure; $day: its date.
+chart-summary = { $total } from { $from } to { $to }; the most, { $most }, on { $day }.
+# $from, $to: dates.
+chart-no-sign-ins = No sign-ins from { $from } to { $to }.
+chart-no-failures = No failures from { $from } to { $to }.
+# A bar's title: $day, its date; $count, from sign-ins or failures.
+chart-bar = { $day }: { $count }
+# A date under a chart's axis: $day, a number; $month, 1 to 12 (short).
+chart-day =
+    { $day } { $month ->
+        [1] Jan
+        [2] Feb
+        [3] Mar
+        [4] Apr
+        [5] May
+        [6] Jun
+        [7] Jul
+        [8] Aug
+        [9] Sep
+        [10] Oct
+        [11] Nov
+       *[12] Dec
+    }

@@ -282,3 +282,130 @@ overlap-first-secret = overlap_hours : doit valoir 0 pour le premier secret de c
 keys-unknown-field = champ de formulaire inconnu { $field } : ce formulaire envoie jwks ou jwks_uri
 keys-twice = jwks, jwks_uri : envoyez l’un des deux, une seule fois : les clés publiques elles-mêmes, ou l’adresse où vous les publiez. Exemple : jwks_uri=https://www.northbank.example/.well-known/jwks.json
 keys-required = jwks, jwks_uri : l’un des deux est obligatoire. Exemple : jwks_uri=https://www.northbank.example/.well-known/jwks.json
+
+## Tester mon intégration : les requêtes échouées d’un client.
+
+failures-intro = Chaque requête d’autorisation et de jeton de ce client qui a échoué ces dernières 24 heures, et chaque jeton de déconnexion par canal arrière que Civitas a renoncé à lui remettre, les plus récents d’abord, avec la règle enfreinte et comment la corriger. Essayez votre intégration, puis rechargez cette page : les échecs apparaissent en quelques secondes. Les textes sont ceux de Civitas : aucune donnée personnelle, aucun code, jeton ou secret n’est conservé.
+run-test-sign-in = Lancer une connexion de test
+failed-requests = Requêtes échouées
+no-failed-requests = Aucune requête échouée ces dernières 24 heures.
+failures-caption = Requêtes échouées des dernières 24 heures, les plus récentes d’abord ({ $keep } au plus)
+col-time = Heure (UTC)
+col-error-and-endpoint = Erreur et point de terminaison
+col-rule = Règle
+col-fix = Comment la corriger
+cell-error = Erreur
+error-at = sur
+failures-limits = De nombreux échecs simultanés sont comptés mais pas tous listés : la liste de chaque client garde ses { $keep } plus récents, et chaque serveur en liste au plus { $per_minute } par minute.
+usage-counts-every-one = les compte tous.
+
+## La connexion de test.
+
+test-sign-in = Connexion de test
+test-sign-in-intro = Ceci exécute un véritable flux de code d’autorisation avec votre client bac à sable. Civitas envoie le code à votre propre URI de redirection, et vous l’échangez au point de terminaison de jeton comme le fera votre service.
+test-sign-in-as-yourself = { "\u00A0" }: votre session Civitas est à votre propre nom, Civitas vous proposera donc plutôt les personnes de test. Choisissez-en une et acceptez le partage ; votre navigateur a alors une session Civitas au nom de cette personne de test (votre session du portail reste à votre propre nom).
+nothing-stored = Rien n’est conservé : cette page détient la seule copie du
+keep-page-open = . Gardez-la ouverte jusqu’à ce que vous ayez échangé le code ; la recharger crée une nouvelle requête.
+step-start = 1. Lancer la connexion
+start-test-sign-in = Lancer la connexion de test
+step-callback = 2. Votre point de retour reçoit le code
+callback-redirect = Civitas redirige vers
+callback-with = avec :
+callback-code =
+    { $seconds ->
+        [one] le code, valable une seule fois, dans un délai de { $seconds } seconde
+       *[other] le code, valable une seule fois, dans un délai de { $seconds } secondes
+    }
+must-be = doit valoir
+step-redeem = 3. Échanger le code
+redeem-sign-assertion = { "\u00A0" }: signez une assertion client avec votre clé privée, un JWT avec :
+assertion-exp-minutes-ahead = quelques minutes plus tard
+redeem-put-assertion = Placez l’assertion dans
+redeem-put-secret = Placez votre secret client dans
+redeem-and-the-code = et le code dans
+redeem-then-run = , puis exécutez :
+answer-holds = La réponse contient un jeton d’identité avec :
+amr-test-person = (une personne de test, connectée sans moyen d’authentification)
+no-redirect-uri = Ce client n’a pas d’URI de redirection : ajoutez-en une dans ses paramètres d’abord.
+
+## Intégration à copier-coller.
+
+integrate = Intégrer { $name }
+back-to-client = Retour au client
+integration-intro = Civitas est un fournisseur OpenID Connect standard : toute bibliothèque certifiée fonctionne à partir de la seule URL de découverte. Le flux de code d’autorisation avec PKCE (S256) est le seul flux ; state et nonce sont vérifiés à chaque connexion.
+sandbox-signs-in-test-persons = bac à sable : connecte uniquement des personnes de test
+production-signs-in-real-persons = production : connecte uniquement des personnes réelles
+snippets-sign-assertion = { "\u00A0" }: les extraits signent une assertion client avec la clé privée du fichier
+snippets-key-registered = (PEM PKCS#8), dont la clé publique est enregistrée sur
+snippets-assertion-holds = Chaque assertion contient :
+assertion-aud = l’émetteur
+assertion-exp-at-most = au plus 5 minutes plus tard
+snippets-read-secret = Les extraits lisent le secret client dans la variable d’environnement
+secret-shown-once = Civitas n’affiche un secret qu’une fois, à sa création ; un nouveau secret se crée sur
+keep-secret-out-of-code = Gardez-le hors de votre code source.
+code = Code
+snippets-intro = Chaque extrait contient tout le flux, de la redirection vers Civitas jusqu’à un jeton d’identité validé, avec les valeurs de ce client.
+snippets-run-test-person = Exécutez-en un, ouvrez l’adresse qu’il affiche, connectez-vous en tant que personne de test et collez l’adresse vers laquelle votre navigateur a été renvoyé (votre URI de redirection n’a pas encore besoin de répondre).
+snippets-run = Exécutez-en un, ouvrez l’adresse qu’il affiche, connectez-vous et collez l’adresse vers laquelle votre navigateur a été renvoyé (votre URI de redirection n’a pas encore besoin de répondre).
+snippets = Extraits de code
+snippet-rust-intro = Un petit programme avec la crate openidconnect : il affiche l’adresse à ouvrir, lit l’adresse de retour et affiche les attributs validés. Placez chaque étape dans vos propres gestionnaires de requêtes.
+snippet-node-intro = Le même flux avec openid-client, un module ES pour Node.js 20 ou plus récent.
+snippet-python-intro = Le même flux avec le client requests d’Authlib ; le jeton d’identité est vérifié avec les clés publiées par Civitas (JWKS).
+claims = Attributs
+claims-intro = Ce que Civitas transmet, par portée, et d’où vient chaque valeur. Le citoyen voit chaque transmission au consentement et dans son historique.
+claims-registry = Les données des personnes viennent du registre de la population (table
+claims-registry-import = , importée avec
+claims-civitas-adds = ) ; Civitas y ajoute ce qu’il sait de la connexion.
+claims-userinfo = Les attributs des portées sont aussi disponibles sur
+claims-by-name = Un attribut demandé par son nom dans le paramètre
+claims-by-name-alone = est transmis seul, sans le reste de sa portée.
+claims-caption = Tous les attributs que Civitas transmet
+col-claim = Attribut
+col-scope = Portée
+col-source = Source
+col-notes = Remarques
+every-id-token = (chaque jeton d’identité)
+registry = registre
+id-token-also-carries = Chaque jeton d’identité porte aussi
+and-your = et votre
+
+## Utilisation : connexions et échecs par jour.
+
+usage-intro = Les { $days } derniers jours, par jour UTC. Les connexions sont les jetons d’identité que Civitas a émis pour ce client (un rafraîchissement en émet un aussi) : { $sign_ins } au total. Les échecs sont ses requêtes d’autorisation et de jeton échouées : { $failures } au total ;
+usage-intro-end = liste ceux des dernières 24 heures, avec comment les corriger.
+the-figures = Les chiffres
+figures-caption = Connexions et échecs par jour UTC, les plus récents d’abord
+col-day = Jour (UTC)
+col-sign-ins = Connexions
+col-failures = Échecs
+chart-sign-ins-title = Connexions par jour, { $days } derniers jours (UTC)
+chart-failures-title = Échecs par jour, { $days } derniers jours (UTC)
+sign-ins =
+    { $n ->
+        [one] { $n } connexion
+       *[other] { $n } connexions
+    }
+failures =
+    { $n ->
+        [one] { $n } échec
+       *[other] { $n } échecs
+    }
+chart-summary = { $total } du { $from } au { $to } ; le maximum, { $most }, le { $day }.
+chart-no-sign-ins = Aucune connexion du { $from } au { $to }.
+chart-no-failures = Aucun échec du { $from } au { $to }.
+chart-bar = { $day }{ "\u00A0" }: { $count }
+chart-day =
+    { $day } { $month ->
+        [1] janv.
+        [2] févr.
+        [3] mars
+        [4] avr.
+        [5] mai
+        [6] juin
+        [7] juil.
+        [8] août
+        [9] sept.
+        [10] oct.
+        [11] nov.
+       *[12] déc.
+    }

@@ -36,23 +36,21 @@ use crate::{
     web::{i18n::Lang, pages::Layout},
 };
 
+use super::texts::PortalTexts;
+
 /// Where a secret waits, once, to be shown on the client's page.
 pub fn secret_flash_key(client_id: &str) -> String {
     format!("civitas.portal.secret.{client_id}")
 }
 
-/// The assurance levels a client may require.
-pub const ACR_CHOICES: [(&str, &str); 3] = [
-    (
-        "urn:civitas:loa:low",
-        "Low (a one-time code by e-mail is enough)",
-    ),
-    ("urn:civitas:loa:substantial", "Substantial (a passkey)"),
-    (
-        "urn:civitas:loa:high",
-        "High (a passkey on an approved device)",
-    ),
-];
+/// The assurance levels a client may require, with their names in `p`'s language.
+pub fn acr_choices(p: &PortalTexts) -> [(&'static str, &'static str); 3] {
+    [
+        ("urn:civitas:loa:low", p.assurance_low),
+        ("urn:civitas:loa:substantial", p.assurance_substantial),
+        ("urn:civitas:loa:high", p.assurance_high),
+    ]
+}
 
 /// The form's values, as typed (re-shown with the error when they do not validate).
 #[derive(Clone, Debug, Default)]
@@ -116,17 +114,18 @@ const FORM_KEYS: &[&str] = &[
 ];
 
 impl ClientForm {
-    /// Reads the posted form strictly: known keys only, each text field once.
-    pub fn parse(body: &[u8]) -> Result<Self, AppError> {
+    /// Reads the posted form strictly: known keys only, each text field once (refusals in
+    /// `p`'s language).
+    pub fn parse(body: &[u8], p: &PortalTexts) -> Result<Self, AppError> {
         let mut f = ClientForm::default();
         let mut seen = BTreeSet::new();
         for (k, v) in url::form_urlencoded::parse(body) {
             if !FORM_KEYS.contains(&k.as_ref()) {
-                return Err(AppError::BadRequest(format!("unknown form field {k}")));
+                return Err(AppError::BadRequest(p.form_field_unknown(k.as_ref())));
             }
             let repeatable = matches!(k.as_ref(), "scope" | "optional_scope");
             if !repeatable && !seen.insert(k.to_string()) {
-                return Err(AppError::BadRequest(format!("form field {k} given twice")));
+                return Err(AppError::BadRequest(p.form_field_twice(k.as_ref())));
             }
             let v = v.into_owned();
             match k.as_ref() {
@@ -296,7 +295,7 @@ impl ClientFormPage {
             form,
             error: None,
             scopes: SCOPES.iter().copied().filter(|s| *s != "openid").collect(),
-            acr_choices: ACR_CHOICES,
+            acr_choices: acr_choices(&lang.catalogue().portal),
             enc_algs: oidc::clients::ENCRYPTION_ALGS,
         }
     }
@@ -331,7 +330,7 @@ pub async fn new_page(
     };
     Ok(ClientFormPage::new(
         lang,
-        "Register a sandbox client".into(),
+        lang.catalogue().portal.register_sandbox_client.into(),
         format!("/portal/organisations/{org}/clients"),
         form,
     ))
@@ -348,13 +347,14 @@ pub async fn create(
     body: Bytes,
 ) -> Result<Response, AppError> {
     authorise(&state, &who, &org, Action::EditSandbox).await?;
-    let form = ClientForm::parse(&body)?;
+    let p = &lang.catalogue().portal;
+    let form = ClientForm::parse(&body, p)?;
     let valid = match check(&form.metadata(), Environment::Sandbox) {
         Ok(v) => v,
         Err(message) => {
             let mut page = ClientFormPage::new(
                 lang,
-                "Register a sandbox client".into(),
+                p.register_sandbox_client.into(),
                 format!("/portal/organisations/{org}/clients"),
                 form,
             );
@@ -488,26 +488,22 @@ pub async fn edit_page(
     Path(id): Path<String>,
 ) -> Result<ClientFormPage, AppError> {
     let (client, _) = client_for(&state, &who, &id, Action::EditSandbox).await?;
+    let p = &lang.catalogue().portal;
     if !client.is_sandbox() {
-        return Err(production_is_reviewed());
+        return Err(production_is_reviewed(p));
     }
     let redirect = clients::find_client_redirect_uris(&state.db, &id, "login").await?;
     let logout = clients::find_client_redirect_uris(&state.db, &id, "logout").await?;
     Ok(ClientFormPage::new(
         lang,
-        format!("Change {}", client.display_name),
+        p.change_client(client.display_name.as_str()),
         format!("/portal/clients/{id}/edit"),
         ClientForm::of(&client, &redirect, &logout),
     ))
 }
 
-fn production_is_reviewed() -> AppError {
-    AppError::BadRequest(
-        "A production client changes only through a review: change its sandbox client, test \
-         it, and submit it for production again. Its keys, its secret and redirect URIs on hosts \
-         already approved change at once on its page."
-            .into(),
-    )
+fn production_is_reviewed(p: &PortalTexts) -> AppError {
+    AppError::BadRequest(p.production_is_reviewed.into())
 }
 
 /// `POST /portal/clients/{id}/edit`: changes a sandbox client, at once.
@@ -519,10 +515,11 @@ pub async fn edit(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let (client, _) = client_for(&state, &who, &id, Action::EditSandbox).await?;
+    let p = &lang.catalogue().portal;
     if !client.is_sandbox() {
-        return Err(production_is_reviewed());
+        return Err(production_is_reviewed(p));
     }
-    let mut form = ClientForm::parse(&body)?;
+    let mut form = ClientForm::parse(&body, p)?;
     // The authentication method is fixed at creation (it decides whether a secret exists).
     form.auth_method = client.auth_method.clone();
     let valid = match check(&form.metadata(), Environment::Sandbox) {
@@ -530,7 +527,7 @@ pub async fn edit(
         Err(message) => {
             let mut page = ClientFormPage::new(
                 lang,
-                format!("Change {}", client.display_name),
+                p.change_client(client.display_name.as_str()),
                 format!("/portal/clients/{id}/edit"),
                 form,
             );
@@ -594,6 +591,9 @@ async fn submit_form(
     })
 }
 
+/// The longest legal basis, in characters (the form's `maxlength`).
+const LEGAL_BASIS_MAX: usize = 1000;
+
 /// `GET /portal/clients/{id}/submit`: the production redirect URIs and, for restricted
 /// scopes, the legal basis.
 pub async fn submit_page(
@@ -622,17 +622,18 @@ pub async fn submit(
     if !client.is_sandbox() {
         return Err(AppError::NotFound);
     }
+    let p = &lang.catalogue().portal;
     let (mut redirect, mut logout, mut legal) = (String::new(), String::new(), String::new());
     let mut seen = BTreeSet::new();
     for (k, v) in url::form_urlencoded::parse(&body) {
         if !seen.insert(k.to_string()) {
-            return Err(AppError::BadRequest(format!("form field {k} given twice")));
+            return Err(AppError::BadRequest(p.form_field_twice(k.as_ref())));
         }
         match k.as_ref() {
             "redirect_uris" => redirect = v.into_owned(),
             "post_logout_redirect_uris" => logout = v.into_owned(),
             "legal_basis" => legal = v.into_owned(),
-            _ => return Err(AppError::BadRequest(format!("unknown form field {k}"))),
+            _ => return Err(AppError::BadRequest(p.form_field_unknown(k.as_ref()))),
         }
     }
     let pending = client_applications::find_client_applications_of_sandbox(&state.db, &id)
@@ -648,10 +649,7 @@ pub async fn submit(
         Ok((axum::http::StatusCode::BAD_REQUEST, page).into_response())
     };
     if pending {
-        return fail(
-            page,
-            "An application for this client is already waiting for review.".into(),
-        );
+        return fail(page, p.already_waiting.into());
     }
     let metadata = oidc::registration::metadata(&client, &lines(&redirect), &lines(&logout));
     let valid = match check(&metadata, Environment::Production) {
@@ -659,17 +657,9 @@ pub async fn submit(
         Err(message) => return fail(page, message),
     };
     let legal_basis = if page.asks_restricted {
-        match text_field(&legal, 1000) {
+        match text_field(&legal, LEGAL_BASIS_MAX) {
             Some(l) => Some(l),
-            None => {
-                return fail(
-                    page,
-                    "legal_basis: national_id needs the legal basis that allows your service to \
-                     process national identification numbers (at most 1000 characters). \
-                     Example: \"Anti-Money Laundering Act, section 12: customer due diligence\"."
-                        .into(),
-                );
-            }
+            None => return fail(page, p.legal_basis_required(LEGAL_BASIS_MAX)),
         }
     } else {
         None
@@ -792,6 +782,7 @@ pub async fn register_approved(
 pub async fn production_redirect_uris(
     State(state): State<AppState>,
     Extension(who): Extension<Developer>,
+    lang: Lang,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, AppError> {
@@ -799,10 +790,11 @@ pub async fn production_redirect_uris(
     if client.is_sandbox() {
         return Err(AppError::NotFound);
     }
+    let p = &lang.catalogue().portal;
     let mut text = None;
     for (k, v) in url::form_urlencoded::parse(&body) {
         if k != "redirect_uris" || text.is_some() {
-            return Err(AppError::BadRequest(format!("unexpected form field {k}")));
+            return Err(AppError::BadRequest(p.form_field_unexpected(k.as_ref())));
         }
         text = Some(v.into_owned());
     }
@@ -812,7 +804,7 @@ pub async fn production_redirect_uris(
     let hosts = |uris: &[String]| -> Result<BTreeSet<String>, String> {
         uris.iter()
             .map(|u| {
-                let url = url::Url::parse(u).map_err(|_| format!("{u} is not an absolute URI"))?;
+                let url = url::Url::parse(u).map_err(|_| p.not_absolute_uri(u.as_str()))?;
                 Ok(format!(
                     "{}://{}",
                     url.scheme(),
@@ -824,10 +816,7 @@ pub async fn production_redirect_uris(
     let approved = hosts(&current).map_err(AppError::BadRequest)?;
     let asked = hosts(&wanted).map_err(|m| AppError::BadRequest(format!("redirect_uris: {m}")))?;
     if let Some(new) = asked.difference(&approved).next() {
-        return Err(AppError::BadRequest(format!(
-            "redirect_uris: {new} is not a host this client was approved for. Add it to the \
-             sandbox client and submit for production again."
-        )));
+        return Err(AppError::BadRequest(p.host_not_approved(new.as_str())));
     }
     let metadata = oidc::registration::metadata(&client, &wanted, &logout);
     let valid = check(&metadata, Environment::Production).map_err(AppError::BadRequest)?;

@@ -136,6 +136,7 @@ pub struct PythonSnippet<'a> {
 pub struct Snippet {
     /// The element id (for the heading's anchor and the code's label).
     pub id: &'static str,
+    /// The language and library: names, the same in every language.
     pub heading: &'static str,
     pub intro: &'static str,
     pub code: String,
@@ -169,26 +170,24 @@ pub async fn integration(
     let render = |r: askama::Result<String>| {
         r.map_err(|e| AppError::Internal(anyhow::anyhow!("integration snippet: {e}")))
     };
+    let p = &lang.catalogue().portal;
     let snippets = vec![
         Snippet {
             id: "rust",
             heading: "Rust: openidconnect 4.1",
-            intro: "A small program with the openidconnect crate: it prints the address to \
-                    open, reads the address you were sent back to, and prints the validated \
-                    claims. Move each step into your own request handlers.",
+            intro: p.snippet_rust_intro,
             code: render(RustSnippet { v: &values }.render())?,
         },
         Snippet {
             id: "node",
             heading: "Node.js: openid-client 6",
-            intro: "The same flow with openid-client, an ES module for Node.js 20 or later.",
+            intro: p.snippet_node_intro,
             code: render(NodeSnippet { v: &values }.render())?,
         },
         Snippet {
             id: "python",
             heading: "Python: Authlib",
-            intro: "The same flow with Authlib's requests client; the ID token is checked \
-                    against Civitas's published keys (JWKS).",
+            intro: p.snippet_python_intro,
             code: render(PythonSnippet { v: &values }.render())?,
         },
     ];

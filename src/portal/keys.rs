@@ -19,7 +19,10 @@ use jsonwebtoken::jwk::{AlgorithmParameters, Jwk, JwkSet};
 use serde_json::{Value, json};
 use tower_sessions::Session;
 
-use super::{Action, Developer, Role, actor, client_for, clients::secret_flash_key, record};
+use super::{
+    Action, Developer, Role, actor, client_for, clients::secret_flash_key, record,
+    texts::PortalTexts,
+};
 use crate::{
     clock::rfc3339,
     crypto::secrets::{random_token, sha256_b64},
@@ -39,15 +42,20 @@ use crate::{
 
 /// The longest time a previous secret keeps working after a rotation: 7 days.
 pub const MAX_OVERLAP_HOURS: i64 = 7 * 24;
+/// The longest overlap in days, as the pages say it.
+const MAX_OVERLAP_DAYS: i64 = MAX_OVERLAP_HOURS / 24;
 /// The overlap the form offers first.
 const DEFAULT_OVERLAP_HOURS: i64 = 24;
-/// The overlaps the form offers, in hours, with their labels.
-const OVERLAP_CHOICES: [(i64, &str); 4] = [
-    (0, "None: the current secret stops working at once"),
-    (1, "1 hour"),
-    (24, "24 hours"),
-    (MAX_OVERLAP_HOURS, "7 days (the longest)"),
-];
+
+/// The overlaps the form offers, in hours, with their labels in `p`'s language.
+fn overlap_choices(p: &PortalTexts) -> Vec<(i64, String)> {
+    vec![
+        (0, p.overlap_none.to_owned()),
+        (1, p.overlap_hours(1)),
+        (24, p.overlap_hours(24)),
+        (MAX_OVERLAP_HOURS, p.overlap_longest(MAX_OVERLAP_DAYS)),
+    ]
+}
 
 /// One key of the client's JWKS, as the page lists it.
 pub struct KeyLine {
@@ -78,7 +86,7 @@ pub struct KeysPage {
     /// The JWKS and address fields' values (the current ones, or what was typed).
     pub jwks_text: String,
     pub jwks_uri_text: String,
-    pub overlap_choices: [(i64, &'static str); 4],
+    pub overlap_choices: Vec<(i64, String)>,
     pub default_overlap: i64,
     pub cache_minutes: i64,
     pub refetch_seconds: i64,
@@ -97,8 +105,8 @@ impl KeysPage {
     }
 }
 
-/// A JWK's type with its curve or size.
-fn describe(key: &Jwk) -> String {
+/// A JWK's type with its curve or size, in `p`'s language.
+fn describe(key: &Jwk, p: &PortalTexts) -> String {
     let curve = |c: &jsonwebtoken::jwk::EllipticCurve| {
         serde_json::to_value(c)
             .ok()
@@ -106,14 +114,14 @@ fn describe(key: &Jwk) -> String {
             .unwrap_or_default()
     };
     match &key.algorithm {
-        AlgorithmParameters::EllipticCurve(p) => format!("EC {}", curve(&p.curve)),
-        AlgorithmParameters::RSA(p) => match modulus_bits(&p.n) {
-            Some(bits) => format!("RSA {bits} bits"),
-            None => "RSA (its modulus cannot be read)".into(),
+        AlgorithmParameters::EllipticCurve(ec) => format!("EC {}", curve(&ec.curve)),
+        AlgorithmParameters::RSA(rsa) => match modulus_bits(&rsa.n) {
+            Some(bits) => p.key_rsa_bits(bits),
+            None => p.key_rsa_unreadable.into(),
         },
-        AlgorithmParameters::OctetKeyPair(p) => format!("OKP {}", curve(&p.curve)),
-        AlgorithmParameters::OctetKey(_) => "oct (a shared secret; never used here)".into(),
-        _ => "an unknown key type".into(),
+        AlgorithmParameters::OctetKeyPair(okp) => format!("OKP {}", curve(&okp.curve)),
+        AlgorithmParameters::OctetKey(_) => p.key_oct.into(),
+        _ => p.key_unknown.into(),
     }
 }
 
@@ -124,7 +132,7 @@ fn modulus_bits(n: &str) -> Option<usize> {
     Some((bytes.len() - first) * 8 - bytes[first].leading_zeros() as usize)
 }
 
-fn key_lines(set: &JwkSet, uses: &[(String, i64)]) -> Vec<KeyLine> {
+fn key_lines(set: &JwkSet, uses: &[(String, i64)], p: &PortalTexts) -> Vec<KeyLine> {
     set.keys
         .iter()
         .map(|key| {
@@ -135,7 +143,7 @@ fn key_lines(set: &JwkSet, uses: &[(String, i64)]) -> Vec<KeyLine> {
                     .as_deref()
                     .and_then(|n| n.strip_prefix("jkt:"))
                     .map(str::to_owned),
-                kind: describe(key),
+                kind: describe(key, p),
                 alg: key
                     .common
                     .key_algorithm
@@ -158,12 +166,13 @@ async fn keys_page(
     role: Role,
 ) -> Result<KeysPage, AppError> {
     let now = state.clock.now();
+    let p = &lang.catalogue().portal;
     let (mut keys, mut keys_problem) = (Vec::new(), None);
     if client.auth_method == "private_key_jwt" {
         match state.client_keys.for_client(&client, None).await {
             Ok(set) => {
                 let uses = client_key_uses::find_client_key_uses(&state.db, &client.id).await?;
-                keys = key_lines(&set, &uses);
+                keys = key_lines(&set, &uses, p);
             }
             Err(why) => keys_problem = Some(why),
         }
@@ -185,7 +194,7 @@ async fn keys_page(
         keys_problem,
         jwks_text,
         jwks_uri_text: client.jwks_uri.clone().unwrap_or_default(),
-        overlap_choices: OVERLAP_CHOICES,
+        overlap_choices: overlap_choices(p),
         default_overlap: DEFAULT_OVERLAP_HOURS,
         cache_minutes: CACHE_FOR / 60,
         refetch_seconds: MIN_REFETCH,
@@ -214,39 +223,27 @@ pub async fn keys(
 
 /// Reads the rotation form: `overlap_hours` once, a whole number from 0 to
 /// [`MAX_OVERLAP_HOURS`]; 0 only for a first secret (the one it replaces was never seen).
-fn parse_overlap(body: &[u8], first_secret: bool) -> Result<i64, String> {
+/// Refusals are in `p`'s language.
+fn parse_overlap(body: &[u8], first_secret: bool, p: &PortalTexts) -> Result<i64, String> {
     let mut value = None;
     for (k, v) in url::form_urlencoded::parse(body) {
         if k != "overlap_hours" {
-            return Err(format!(
-                "unknown form field {k}: this form sends overlap_hours only"
-            ));
+            return Err(p.overlap_unknown_field(k.as_ref()));
         }
         if value.replace(v.into_owned()).is_some() {
-            return Err("overlap_hours: given twice; send it once. Example: 24.".into());
+            return Err(p.overlap_twice.into());
         }
     }
-    let rule = format!(
-        "how many hours the current secret keeps working, a whole number from 0 to \
-         {MAX_OVERLAP_HOURS} (7 days)"
-    );
-    let text = value.ok_or_else(|| format!("overlap_hours: is required: {rule}. Example: 24."))?;
+    let text = value.ok_or_else(|| p.overlap_required(MAX_OVERLAP_HOURS, MAX_OVERLAP_DAYS))?;
     let hours = Some(text.as_str())
         .filter(|t| !t.is_empty() && t.len() <= 6 && t.bytes().all(|b| b.is_ascii_digit()))
         .and_then(|t| t.parse::<i64>().ok())
-        .ok_or_else(|| format!("overlap_hours: must be {rule}. Example: 24."))?;
+        .ok_or_else(|| p.overlap_invalid(MAX_OVERLAP_HOURS, MAX_OVERLAP_DAYS))?;
     if hours > MAX_OVERLAP_HOURS {
-        return Err(format!(
-            "overlap_hours: the previous secret keeps working at most 7 days \
-             ({MAX_OVERLAP_HOURS} hours), not {hours} hours. Example: 24."
-        ));
+        return Err(p.overlap_too_long(MAX_OVERLAP_DAYS, MAX_OVERLAP_HOURS, hours));
     }
     if first_secret && hours != 0 {
-        return Err(
-            "overlap_hours: must be 0 for this client's first secret: the secret it replaces \
-             was never shown to anyone, so nothing needs to keep working. Example: 0."
-                .into(),
-        );
+        return Err(p.overlap_first_secret.into());
     }
     Ok(hours)
 }
@@ -262,13 +259,12 @@ pub async fn rotate_secret(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let (client, role) = client_for(&state, &who, &id, Action::ManageKeys).await?;
+    let p = &lang.catalogue().portal;
     if client.secret_hash.is_none() {
-        return Err(AppError::BadRequest(
-            "This client authenticates with private_key_jwt: it has keys, not a secret.".into(),
-        ));
+        return Err(AppError::BadRequest(p.no_secret_private_key_jwt.into()));
     }
     let first = client.has_unseen_secret();
-    let hours = match parse_overlap(&body, first) {
+    let hours = match parse_overlap(&body, first, p) {
         Ok(h) => h,
         Err(message) => {
             return Ok(refused(
@@ -317,32 +313,22 @@ enum NewKeys {
     JwksUri(String),
 }
 
-/// Reads the keys form: exactly one of `jwks` and `jwks_uri`, once.
-fn parse_keys(body: &[u8]) -> Result<NewKeys, String> {
+/// Reads the keys form: exactly one of `jwks` and `jwks_uri`, once. Refusals are in `p`'s
+/// language.
+fn parse_keys(body: &[u8], p: &PortalTexts) -> Result<NewKeys, String> {
     let mut found = None;
     for (k, v) in url::form_urlencoded::parse(body) {
         let v = v.trim().to_owned();
         let keys = match k.as_ref() {
             "jwks" => NewKeys::Jwks(v),
             "jwks_uri" => NewKeys::JwksUri(v),
-            _ => {
-                return Err(format!(
-                    "unknown form field {k}: this form sends jwks or jwks_uri"
-                ));
-            }
+            _ => return Err(p.keys_unknown_field(k.as_ref())),
         };
         if found.replace(keys).is_some() {
-            return Err(
-                "jwks, jwks_uri: send one of them, once: the public keys themselves, or the \
-                 address where you publish them. Example: jwks_uri=https://www.northbank.example/.well-known/jwks.json"
-                    .into(),
-            );
+            return Err(p.keys_twice.into());
         }
     }
-    found.ok_or_else(|| {
-        "jwks, jwks_uri: one of them is required. Example: jwks_uri=https://www.northbank.example/.well-known/jwks.json"
-            .into()
-    })
+    found.ok_or_else(|| p.keys_required.into())
 }
 
 /// `POST /portal/clients/{id}/keys`: replaces a `private_key_jwt` client's keys, inline or by
@@ -355,14 +341,11 @@ pub async fn change_keys(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let (client, role) = client_for(&state, &who, &id, Action::ManageKeys).await?;
+    let p = &lang.catalogue().portal;
     if client.auth_method != "private_key_jwt" {
-        return Err(AppError::BadRequest(
-            "This client authenticates with a secret: rotate the secret instead; keys are for \
-             private_key_jwt clients."
-                .into(),
-        ));
+        return Err(AppError::BadRequest(p.no_keys_secret_client.into()));
     }
-    let parsed = parse_keys(&body);
+    let parsed = parse_keys(&body, p);
     let mut page = keys_page(&state, lang, client.clone(), role).await?;
     let new = match parsed {
         Ok(n) => n,
@@ -455,6 +438,18 @@ pub async fn change_keys(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn en() -> &'static PortalTexts {
+        &Lang::En.catalogue().portal
+    }
+
+    fn parse_overlap(body: &[u8], first_secret: bool) -> Result<i64, String> {
+        super::parse_overlap(body, first_secret, en())
+    }
+
+    fn parse_keys(body: &[u8]) -> Result<NewKeys, String> {
+        super::parse_keys(body, en())
+    }
 
     #[test]
     fn the_overlap_is_a_number_of_hours_up_to_seven_days() {

@@ -5,7 +5,7 @@
 //! decides (`clients`). Keys and secrets rotate without a ticket (`keys`); "Test my
 //! integration" shows the client's failed requests (`failures`) and runs a test sign-in
 //! (`testing`); the integration page gives copy-paste snippets (`integration`); usage is a
-//! 30-day chart (`usage`).
+//! 30-day chart (`usage`). Every text is in `locales/*/portal.ftl` (`texts`).
 //!
 //! Every portal route checks, on the server, that a developer is signed in and what their
 //! role in the organisation allows ([`Role::can`]); every change is in `portal_log` with who
@@ -18,6 +18,7 @@ pub mod keys;
 pub mod organisations;
 pub mod signin;
 pub mod test_signin;
+pub mod texts;
 pub mod usage;
 
 use axum::{

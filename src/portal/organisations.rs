@@ -10,7 +10,7 @@ use axum::{
 };
 use serde::Deserialize;
 
-use super::{Action, Developer, Role, actor, authorise, record, text_field};
+use super::{Action, Developer, Role, actor, authorise, record, text_field, texts::PortalTexts};
 use crate::{
     crypto::secrets::{random_token, sha256_b64},
     error::AppError,
@@ -26,6 +26,8 @@ use crate::{
 pub const INVITATION_LIFETIME_SECS: i64 = 7 * 24 * 3600;
 /// The organisation page shows this many log entries.
 const LOG_SHOWN: i64 = 100;
+/// The longest legal name, in characters (the form's `maxlength`).
+const LEGAL_NAME_MAX: usize = 200;
 
 fn form_error(e: FormRejection) -> AppError {
     AppError::BadRequest(e.body_text())
@@ -70,26 +72,17 @@ pub struct NewOrganisation {
 pub async fn create(
     State(state): State<AppState>,
     Extension(who): Extension<Developer>,
+    lang: Lang,
     form: Result<Form<NewOrganisation>, FormRejection>,
 ) -> Result<Response, AppError> {
+    let p = &lang.catalogue().portal;
     let Form(f) = form.map_err(form_error)?;
-    let legal_name = text_field(&f.legal_name, 200).ok_or_else(|| {
-        AppError::BadRequest(
-            "Legal name: required, at most 200 characters, e.g. \"Northbank plc\".".into(),
-        )
-    })?;
-    let registration_number =
-        parse_registration_number(&f.registration_number).ok_or_else(|| {
-            AppError::BadRequest(
-            "Registration number: 2 to 40 letters, digits, spaces, - / or ., e.g. \"GOV-000123\"."
-                .into(),
-        )
-        })?;
-    let contact_email = parse_email(&f.contact_email).ok_or_else(|| {
-        AppError::BadRequest(
-            "Contact e-mail: an e-mail address, e.g. \"identity-team@northbank.example\".".into(),
-        )
-    })?;
+    let legal_name = text_field(&f.legal_name, LEGAL_NAME_MAX)
+        .ok_or_else(|| AppError::BadRequest(p.legal_name_invalid(LEGAL_NAME_MAX)))?;
+    let registration_number = parse_registration_number(&f.registration_number)
+        .ok_or_else(|| AppError::BadRequest(p.registration_number_invalid.into()))?;
+    let contact_email = parse_email(&f.contact_email)
+        .ok_or_else(|| AppError::BadRequest(p.contact_email_invalid.into()))?;
     let now = state.clock.now();
     let row = OrganisationRow {
         id: uuid::Uuid::new_v4().to_string(),
@@ -101,11 +94,9 @@ pub async fn create(
     };
     crate::transaction!(state.db, AppError, |tx| {
         if !portal::insert_organisation(tx, &row).await? {
-            return Err(AppError::BadRequest(format!(
-                "An organisation with registration number {} is already registered. Ask one of its \
-                 owners to invite you.",
-                row.registration_number
-            )));
+            return Err(AppError::BadRequest(
+                p.organisation_exists(row.registration_number.as_str()),
+            ));
         }
         portal::insert_member(tx, &row.id, &who.id, Role::Owner.as_str(), &who.id, now).await?;
         record(
@@ -152,13 +143,13 @@ pub struct NoticeQuery {
 }
 
 /// Whose name a log entry shows: a member's name, or the console's reviewer pseudonym.
-fn who_did(actor: &str, members: &[MemberRow]) -> String {
+fn who_did(actor: &str, members: &[MemberRow], p: &PortalTexts) -> String {
     match actor.split_once(':') {
         Some(("developer", id)) => members
             .iter()
             .find(|m| m.developer_id == id)
-            .map_or_else(|| "a former member".to_owned(), |m| m.name.clone()),
-        Some(("staff", pseudonym)) => format!("Civitas reviewer {pseudonym}"),
+            .map_or_else(|| p.former_member.to_owned(), |m| m.name.clone()),
+        Some(("staff", pseudonym)) => p.civitas_reviewer(pseudonym),
         _ => actor.to_owned(),
     }
 }
@@ -172,6 +163,7 @@ pub async fn show(
     Query(q): Query<NoticeQuery>,
 ) -> Result<OrganisationPage, AppError> {
     let role = authorise(&state, &who, &id, Action::Read).await?;
+    let p = &lang.catalogue().portal;
     let org = portal::find_organisation(&state.db, &id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -182,14 +174,14 @@ pub async fn show(
         .into_iter()
         .map(|r: PortalLogRow| LogLine {
             at: crate::clock::rfc3339(r.at),
-            who: who_did(&r.actor, &members),
-            action: r.action.replace('_', " "),
+            who: who_did(&r.actor, &members, p),
+            action: p.log_action_in_words(&r.action),
             subject: r.subject,
             detail: r.detail,
         })
         .collect();
     let notice = match q.done.as_str() {
-        "invited" => Some("The invitation is sent. It works for 7 days, once.".to_owned()),
+        "invited" => Some(p.notice_invited(INVITATION_LIFETIME_SECS / 86400)),
         _ => None,
     };
     Ok(OrganisationPage {
@@ -222,22 +214,18 @@ pub struct InviteForm {
 pub async fn invite(
     State(state): State<AppState>,
     Extension(who): Extension<Developer>,
+    lang: Lang,
     Path(id): Path<String>,
     form: Result<Form<InviteForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     authorise(&state, &who, &id, Action::Invite).await?;
+    let p = &lang.catalogue().portal;
     let Form(f) = form.map_err(form_error)?;
-    let email = parse_email(&f.email).ok_or_else(|| {
-        AppError::BadRequest("E-mail: an e-mail address, e.g. \"dev@northbank.example\".".into())
-    })?;
-    let role = Role::parse(&f.role)
-        .ok_or_else(|| AppError::BadRequest("Role: one of owner, developer or viewer.".into()))?;
+    let email =
+        parse_email(&f.email).ok_or_else(|| AppError::BadRequest(p.email_invalid.into()))?;
+    let role = Role::parse(&f.role).ok_or_else(|| AppError::BadRequest(p.role_invalid.into()))?;
     let Some(mailer) = state.mailer.clone() else {
-        return Err(AppError::BadRequest(
-            "Civitas cannot send e-mail here (no mail server is configured), so it cannot send \
-             invitations."
-                .into(),
-        ));
+        return Err(AppError::BadRequest(p.no_mail_server.into()));
     };
     let org = portal::find_organisation(&state.db, &id)
         .await?
@@ -276,19 +264,16 @@ pub async fn invite(
         .config
         .issuer
         .endpoint(&format!("/portal/invitations/{token}"));
+    // In the inviting owner's language: the invitee's is not known yet.
     let mail = crate::mail::Mail {
         to: email,
-        subject: format!(
-            "{} invites you to its Civitas developer portal",
-            org.legal_name
-        ),
-        body: format!(
-            "{} invites you to join {} in the Civitas developer portal as {}.\n\n\
-             Open this link and sign in with your own Civitas identity to accept (it works \
-             once, for 7 days):\n{link}\n\nIf you did not expect this, ignore this message.",
-            who.name,
-            org.legal_name,
-            role.as_str()
+        subject: p.invitation_mail_subject(org.legal_name.as_str()),
+        body: p.invitation_mail_body(
+            who.name.as_str(),
+            org.legal_name.as_str(),
+            p.role_in_words(role.as_str()),
+            INVITATION_LIFETIME_SECS / 86400,
+            link,
         ),
     };
     if let Err(e) = mailer.send(mail).await {
@@ -310,15 +295,10 @@ pub struct InvitationPage {
 
 async fn open_invitation(
     state: &AppState,
+    p: &PortalTexts,
     token: &str,
 ) -> Result<(InvitationRow, OrganisationRow), AppError> {
-    let gone = || {
-        AppError::BadRequest(
-            "This invitation has expired or was already used. Ask an owner of the organisation \
-             to invite you again."
-                .into(),
-        )
-    };
+    let gone = || AppError::BadRequest(p.invitation_gone.into());
     let invitation = portal::find_invitation(&state.db, &sha256_b64(token))
         .await?
         .ok_or_else(gone)?;
@@ -338,7 +318,7 @@ pub async fn invitation_page(
     lang: Lang,
     Path(token): Path<String>,
 ) -> Result<InvitationPage, AppError> {
-    let (invitation, org) = open_invitation(&state, &token).await?;
+    let (invitation, org) = open_invitation(&state, &lang.catalogue().portal, &token).await?;
     let signed_in = super::current(&state, &session).await?.is_some();
     Ok(InvitationPage {
         layout: Layout::new(lang, "/portal"),
@@ -353,15 +333,15 @@ pub async fn invitation_page(
 pub async fn accept(
     State(state): State<AppState>,
     Extension(who): Extension<Developer>,
+    lang: Lang,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
-    let (invitation, org) = open_invitation(&state, &token).await?;
+    let p = &lang.catalogue().portal;
+    let (invitation, org) = open_invitation(&state, p, &token).await?;
     let now = state.clock.now();
     crate::transaction!(state.db, AppError, |tx| {
         if !portal::update_invitation_accepted(tx, &invitation.token_hash, &who.id, now).await? {
-            return Err(AppError::BadRequest(
-                "This invitation has expired or was already used.".into(),
-            ));
+            return Err(AppError::BadRequest(p.invitation_used.into()));
         }
         if !portal::insert_member(
             tx,
@@ -373,9 +353,7 @@ pub async fn accept(
         )
         .await?
         {
-            return Err(AppError::BadRequest(
-                "You are already a member of this organisation.".into(),
-            ));
+            return Err(AppError::BadRequest(p.already_member.into()));
         }
         record(
             tx,

@@ -172,9 +172,10 @@ pub async fn home(
         Some(d) => portal::find_organisations_of(&state.db, &d.id).await?,
         None => Vec::new(),
     };
+    let p = &lang.catalogue().portal;
     let notice = match q.done.as_str() {
-        "signed-out" => Some("You are signed out of the portal."),
-        "joined" => Some("You joined the organisation."),
+        "signed-out" => Some(p.notice_signed_out),
+        "joined" => Some(p.notice_joined),
         _ => None,
     };
     Ok(LandingPage {
@@ -241,14 +242,10 @@ struct IdClaims {
 pub async fn callback(
     State(state): State<AppState>,
     session: Session,
+    lang: Lang,
     Query(q): Query<CallbackQuery>,
 ) -> Result<Response, AppError> {
-    let again = || {
-        AppError::BadRequest(
-            "This portal sign-in has expired or was not started here. Go to the portal and sign in again."
-                .into(),
-        )
-    };
+    let again = || AppError::BadRequest(lang.catalogue().portal.sign_in_expired.into());
     let pending: PendingSignIn = session.remove(PENDING).await?.ok_or_else(again)?;
     let now = state.clock.now();
     let state_ok = q

@@ -65,11 +65,7 @@ pub async fn test_signin_page(
         .await?
         .into_iter()
         .next()
-        .ok_or_else(|| {
-            AppError::BadRequest(
-                "This client has no redirect URI: add one in its settings first.".into(),
-            )
-        })?;
+        .ok_or_else(|| AppError::BadRequest(lang.catalogue().portal.no_redirect_uri.into()))?;
     let mut scopes = scope_set(&client.scopes);
     scopes.insert("openid".to_owned());
     let scope = scope_string(&scopes);

@@ -12,7 +12,7 @@ use axum::{
     extract::{Path, State},
 };
 
-use super::{Action, Developer, client_for};
+use super::{Action, Developer, client_for, texts::PortalTexts};
 use crate::{
     error::AppError,
     oidc::client_failures::day_of,
@@ -107,21 +107,53 @@ fn date(t: i64) -> String {
     formatted(t, time::macros::format_description!("[year]-[month]-[day]"))
 }
 
-/// `5 Nov`, for axis labels.
-fn short_date(t: i64) -> String {
-    formatted(
-        t,
-        time::macros::format_description!("[day padding:none] [month repr:short]"),
-    )
+/// `5 Nov`, for axis labels, in `p`'s language.
+fn short_date(t: i64, p: &PortalTexts) -> String {
+    time::OffsetDateTime::from_unix_timestamp(t)
+        .map(|d| p.chart_day(d.day(), u8::from(d.month())))
+        .unwrap_or_default()
+}
+
+/// What a chart counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Figure {
+    SignIns,
+    Failures,
+}
+
+impl Figure {
+    /// "3 sign-ins", "1 failure".
+    fn count(self, p: &PortalTexts, n: i64) -> String {
+        match self {
+            Figure::SignIns => p.sign_ins(n),
+            Figure::Failures => p.failures(n),
+        }
+    }
+
+    fn title(self, p: &PortalTexts, days: usize) -> String {
+        match self {
+            Figure::SignIns => p.chart_sign_ins_title(days),
+            Figure::Failures => p.chart_failures_title(days),
+        }
+    }
+
+    /// The description of a chart with nothing in it.
+    fn none(self, p: &PortalTexts, from: String, to: String) -> String {
+        match self {
+            Figure::SignIns => p.chart_no_sign_ins(from, to),
+            Figure::Failures => p.chart_no_failures(from, to),
+        }
+    }
 }
 
 impl Chart {
-    /// A chart of `values` (oldest first, one per day from `first`); `what` names the figure
-    /// ("sign-ins").
+    /// A chart of `values` (oldest first, one per day from `first`), counting `figure`, with
+    /// its words in `p`'s language.
     pub fn new(
         id: &'static str,
         class: &'static str,
-        what: &str,
+        figure: Figure,
+        p: &PortalTexts,
         first: i64,
         values: &[i64],
     ) -> Self {
@@ -142,7 +174,7 @@ impl Chart {
                     y: n(TOP + plot_height - height),
                     width: n(width),
                     height: n(height),
-                    label: format!("{}: {v} {what}", date(i)),
+                    label: p.chart_bar(date(i), figure.count(p, *v)),
                 }
             })
             .collect();
@@ -172,7 +204,7 @@ impl Chart {
                 x: n(x),
                 y: n(HEIGHT - 6.0),
                 anchor,
-                text: short_date(first + i as i64 * DAY),
+                text: short_date(first + i as i64 * DAY, p),
             });
         }
         let total: i64 = values.iter().sum();
@@ -182,22 +214,15 @@ impl Chart {
             .max_by_key(|(i, v)| (**v, *i))
             .filter(|(_, v)| **v > 0);
         let desc = match busiest {
-            Some((i, v)) => format!(
-                "{total} {what} from {} to {}; the most, {v}, on {}.",
-                date(0),
-                date(last),
-                date(i)
-            ),
-            None => format!("No {what} from {} to {}.", date(0), date(last)),
+            Some((i, v)) => {
+                p.chart_summary(figure.count(p, total), date(0), date(last), *v, date(i))
+            }
+            None => figure.none(p, date(0), date(last)),
         };
         Chart {
             id,
             view_box: format!("0 0 {WIDTH} {HEIGHT}"),
-            title: format!(
-                "{} per day, last {} days (UTC)",
-                capitalised(what),
-                values.len()
-            ),
+            title: figure.title(p, values.len()),
             desc,
             class,
             bars,
@@ -208,13 +233,6 @@ impl Chart {
             right: n(WIDTH - RIGHT),
         }
     }
-}
-
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 #[derive(Template, WebTemplate)]
@@ -237,6 +255,7 @@ pub async fn usage(
     Path(id): Path<String>,
 ) -> Result<UsagePage, AppError> {
     let (client, _) = client_for(&state, &who, &id, Action::Read).await?;
+    let p = &lang.catalogue().portal;
     let first = day_of(state.clock.now()) - (DAYS as i64 - 1) * DAY;
     let per_day = |rows: Vec<(i64, i64)>| {
         let rows: BTreeMap<i64, i64> = rows.into_iter().collect();
@@ -258,8 +277,22 @@ pub async fn usage(
     Ok(UsagePage {
         layout: Layout::new(lang, "/portal"),
         charts: [
-            Chart::new("sign-ins", "chart-sign-ins", "sign-ins", first, &sign_ins),
-            Chart::new("failures", "chart-failures", "failures", first, &failures),
+            Chart::new(
+                "sign-ins",
+                "chart-sign-ins",
+                Figure::SignIns,
+                p,
+                first,
+                &sign_ins,
+            ),
+            Chart::new(
+                "failures",
+                "chart-failures",
+                Figure::Failures,
+                p,
+                first,
+                &failures,
+            ),
         ],
         sign_ins: sign_ins.iter().sum(),
         failures: failures.iter().sum(),
@@ -271,6 +304,10 @@ pub async fn usage(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn en() -> &'static PortalTexts {
+        &Lang::En.catalogue().portal
+    }
 
     #[test]
     fn the_axis_ends_on_a_round_number() {
@@ -288,7 +325,7 @@ mod tests {
         let mut values = vec![0; DAYS];
         values[0] = 5;
         values[DAYS - 1] = 10;
-        let chart = Chart::new("c", "x", "sign-ins", first, &values);
+        let chart = Chart::new("c", "x", Figure::SignIns, en(), first, &values);
         assert_eq!(chart.bars.len(), 2, "days without any draw no bar");
         let f = |s: &str| s.parse::<f64>().unwrap();
         for b in &chart.bars {
@@ -303,8 +340,34 @@ mod tests {
     }
 
     #[test]
+    fn charts_speak_the_page_s_language() {
+        let fr = &Lang::Fr.catalogue().portal;
+        // 2026-11-05 and 2026-12-05.
+        let first = 20_762 * DAY;
+        assert_eq!(short_date(first, en()), "5 Nov");
+        assert_eq!(short_date(first, fr), "5 nov.");
+        assert_eq!(short_date(first + 30 * DAY, fr), "5 déc.");
+        let mut values = vec![0; DAYS];
+        values[3] = 1;
+        let chart = Chart::new("c", "x", Figure::SignIns, fr, first, &values);
+        assert_eq!(chart.title, "Connexions par jour, 30 derniers jours (UTC)");
+        assert!(
+            chart.desc.starts_with("1 connexion du 2026-11-05 au "),
+            "{}",
+            chart.desc
+        );
+        assert!(
+            chart.bars[0].label.ends_with(": 1 connexion"),
+            "{}",
+            chart.bars[0].label
+        );
+        let chart = Chart::new("c", "x", Figure::SignIns, en(), first, &values);
+        assert!(chart.desc.starts_with("1 sign-in from"), "{}", chart.desc);
+    }
+
+    #[test]
     fn an_empty_chart_says_so() {
-        let chart = Chart::new("c", "x", "failures", 0, &[0; DAYS]);
+        let chart = Chart::new("c", "x", Figure::Failures, en(), 0, &[0; DAYS]);
         assert!(chart.bars.is_empty());
         assert!(
             chart.desc.starts_with("No failures from 1970-01-01"),

@@ -93,6 +93,27 @@ async fn a_developer_registers_a_sandbox_client_that_signs_in_test_persons_and_n
     let (_, org_page) = portal::page(&app, &dev, &format!("/portal/organisations/{org}")).await;
     assert!(org_page.contains("create sandbox client"), "{org_page}");
     assert!(org_page.contains("create organisation"));
+
+    // In French, the portal's pages and the log's actions are in French.
+    let french = dev
+        .get(app.url(&format!("/portal/organisations/{org}")))
+        .header("accept-language", "fr")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(french.contains("<html lang=\"fr\""), "{french}");
+    assert!(
+        french.contains("Enregistrer un client bac à sable"),
+        "{french}"
+    );
+    assert!(
+        french.contains("création d’un client bac à sable"),
+        "{french}"
+    );
+    assert!(french.contains("<td>bac à sable</td>"), "{french}");
     app.stop().await;
 }
 

@@ -29,7 +29,7 @@ fn check_form(body: &[u8]) -> Result<(), TestCaseError> {
     let names: Vec<String> = url::form_urlencoded::parse(body)
         .map(|(k, _)| k.into_owned())
         .collect();
-    match ClientForm::parse(body) {
+    match ClientForm::parse(body, &Lang::En.catalogue().portal) {
         Ok(form) => {
             prop_assert!(names.iter().all(|n| FORM_KEYS.contains(&n.as_str())));
             prop_assert!(!fuzzing::has_repeat(
@@ -71,6 +71,10 @@ proptest! {
 
 #[test]
 fn fuzz_the_valid_form_checks() {
-    let form = ClientForm::parse(fuzzing::form(&valid()).as_bytes()).unwrap();
+    let form = ClientForm::parse(
+        fuzzing::form(&valid()).as_bytes(),
+        &Lang::En.catalogue().portal,
+    )
+    .unwrap();
     check(&form.metadata(), Environment::Sandbox).unwrap();
 }

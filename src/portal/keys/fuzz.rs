@@ -19,7 +19,7 @@ proptest! {
         .prop_map(|p| fuzzing::form(&p).into_bytes()),
     ]) {
         let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
-        match parse_keys(&body) {
+        match parse_keys(&body, &Lang::En.catalogue().portal) {
             Ok(keys) => {
                 let [(name, value)] = pairs.as_slice() else {
                     return Err(TestCaseError::fail(format!("accepted {pairs:?}")));
@@ -44,7 +44,7 @@ proptest! {
         ],
         first_secret in any::<bool>(),
     ) {
-        match parse_overlap(&body, first_secret) {
+        match parse_overlap(&body, first_secret, &Lang::En.catalogue().portal) {
             Ok(hours) => {
                 prop_assert!((0..=MAX_OVERLAP_HOURS).contains(&hours));
                 prop_assert!(!first_secret || hours == 0);

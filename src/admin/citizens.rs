@@ -49,6 +49,15 @@ pub struct FindPage {
     pub found: Vec<Found>,
     pub categories: [ReasonCategory; 5],
     pub error: Option<&'static str>,
+    /// The field at fault, marked invalid and described by the error.
+    pub error_control: Option<&'static str>,
+}
+
+impl FindPage {
+    /// The accessibility attributes of the field `control` (with hint `hint`, or "").
+    pub fn attrs(&self, control: &str, hint: &str) -> String {
+        crate::web::forms::field_attrs(self.error_control, control, hint)
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -83,6 +92,7 @@ pub async fn find_page(lang: Lang) -> FindPage {
         found: vec![],
         categories: ReasonCategory::ALL,
         error: None,
+        error_control: None,
     }
 }
 
@@ -112,7 +122,7 @@ pub async fn find(
         )
         .is_err()
         {
-            error = Some(texts(lang).birth_date_format);
+            error = Some((texts(lang).birth_date_format, "birth_date"));
             vec![]
         } else {
             persons::find_persons_by_name_and_birth_date(&state.db, family_name, birth_date).await?
@@ -134,7 +144,12 @@ pub async fn find(
         })?;
     }
     if searched && national_id.is_empty() && (family_name.is_empty() || birth_date.is_empty()) {
-        error = Some(texts(lang).search_needs);
+        let missing = if family_name.is_empty() {
+            "family_name"
+        } else {
+            "birth_date"
+        };
+        error = Some((texts(lang).search_needs, missing));
     }
     let mut found = Vec::with_capacity(people.len());
     for p in people {
@@ -155,7 +170,8 @@ pub async fn find(
         searched,
         found,
         categories: ReasonCategory::ALL,
-        error,
+        error: error.map(|(message, _)| message),
+        error_control: error.map(|(_, control)| control),
     })
 }
 

@@ -259,18 +259,56 @@ pub fn explain(e: &InvalidClient) -> String {
     e.to_string()
 }
 
+/// Why the registration rules refused a client's settings: the message, and the form control
+/// at fault when the rule names one.
+#[derive(Debug)]
+pub struct Refusal {
+    pub control: Option<&'static str>,
+    pub message: String,
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<InvalidClient> for Refusal {
+    fn from(e: InvalidClient) -> Self {
+        Refusal {
+            control: Some(control_of(e.field)),
+            message: explain(&e),
+        }
+    }
+}
+
+/// The form control (its `id`) where a registration field is typed or chosen.
+fn control_of(field: &'static str) -> &'static str {
+    match field {
+        "profile" | "require_pushed_authorization_requests" | "dpop_bound_access_tokens" => "fapi",
+        "id_token_encrypted_response_enc" => "id_token_encrypted_response_alg",
+        "userinfo_encrypted_response_enc" => "userinfo_encrypted_response_alg",
+        "grant_types" => "refresh_tokens",
+        "default_acr_values" => "default_acr_value",
+        "sector_identifier" => "redirect_uris",
+        other => other,
+    }
+}
+
 /// Checks metadata with the rules `/register` applies, for `environment`.
 pub fn check(
     metadata: &Value,
     environment: Environment,
-) -> Result<oidc::clients::ValidClient, String> {
+) -> Result<oidc::clients::ValidClient, Refusal> {
     let body = serde_json::to_vec(metadata).unwrap_or_default();
-    let mut request = oidc::registration::parse_metadata(&body).map_err(|e| e.description)?;
+    let mut request = oidc::registration::parse_metadata(&body).map_err(|e| Refusal {
+        control: None,
+        message: e.description,
+    })?;
     request.environment = environment;
     // Restricted scopes: free in the sandbox (test persons only), granted at review for
     // production (the review itself is the operator's decision).
-    oidc::clients::validate(&request, environment == Environment::Production)
-        .map_err(|e| explain(&e))
+    oidc::clients::validate(&request, environment == Environment::Production).map_err(Refusal::from)
 }
 
 #[derive(Template, WebTemplate)]
@@ -281,6 +319,8 @@ pub struct ClientFormPage {
     pub action: String,
     pub form: ClientForm,
     pub error: Option<String>,
+    /// The control at fault, marked invalid and described by the error.
+    pub error_control: Option<&'static str>,
     pub scopes: Vec<&'static str>,
     pub acr_choices: [(&'static str, &'static str); 3],
     pub enc_algs: &'static [&'static str],
@@ -294,10 +334,21 @@ impl ClientFormPage {
             action,
             form,
             error: None,
+            error_control: None,
             scopes: SCOPES.iter().copied().filter(|s| *s != "openid").collect(),
             acr_choices: acr_choices(&lang.catalogue().portal),
             enc_algs: oidc::clients::ENCRYPTION_ALGS,
         }
+    }
+
+    fn refuse(&mut self, refusal: Refusal) {
+        self.error = Some(refusal.message);
+        self.error_control = refusal.control;
+    }
+
+    /// The accessibility attributes of the control `control` (with hint `hint`, or "").
+    pub fn attrs(&self, control: &str, hint: &str) -> String {
+        crate::web::forms::field_attrs(self.error_control, control, hint)
     }
 
     pub fn has_scope(&self, s: &&str) -> bool {
@@ -351,14 +402,14 @@ pub async fn create(
     let form = ClientForm::parse(&body, p)?;
     let valid = match check(&form.metadata(), Environment::Sandbox) {
         Ok(v) => v,
-        Err(message) => {
+        Err(refusal) => {
             let mut page = ClientFormPage::new(
                 lang,
                 p.register_sandbox_client.into(),
                 format!("/portal/organisations/{org}/clients"),
                 form,
             );
-            page.error = Some(message);
+            page.refuse(refusal);
             return Ok((axum::http::StatusCode::BAD_REQUEST, page).into_response());
         }
     };
@@ -524,14 +575,14 @@ pub async fn edit(
     form.auth_method = client.auth_method.clone();
     let valid = match check(&form.metadata(), Environment::Sandbox) {
         Ok(v) => v,
-        Err(message) => {
+        Err(refusal) => {
             let mut page = ClientFormPage::new(
                 lang,
                 p.change_client(client.display_name.as_str()),
                 format!("/portal/clients/{id}/edit"),
                 form,
             );
-            page.error = Some(message);
+            page.refuse(refusal);
             return Ok((axum::http::StatusCode::BAD_REQUEST, page).into_response());
         }
     };
@@ -564,6 +615,15 @@ pub struct SubmitPage {
     pub legal_basis: String,
     pub asks_restricted: bool,
     pub error: Option<String>,
+    /// The control at fault, marked invalid and described by the error.
+    pub error_control: Option<&'static str>,
+}
+
+impl SubmitPage {
+    /// The accessibility attributes of the control `control` (with hint `hint`, or "").
+    pub fn attrs(&self, control: &str, hint: &str) -> String {
+        crate::web::forms::field_attrs(self.error_control, control, hint)
+    }
 }
 
 async fn submit_form(
@@ -588,6 +648,7 @@ async fn submit_form(
         logout_uris: logout.join("\n"),
         legal_basis: String::new(),
         error: None,
+        error_control: None,
     })
 }
 
@@ -644,22 +705,29 @@ pub async fn submit(
     page.redirect_uris = redirect.clone();
     page.logout_uris = logout.clone();
     page.legal_basis = legal.clone();
-    let fail = |mut page: SubmitPage, message: String| {
+    let fail = |mut page: SubmitPage, message: String, control: Option<&'static str>| {
         page.error = Some(message);
+        page.error_control = control;
         Ok((axum::http::StatusCode::BAD_REQUEST, page).into_response())
     };
     if pending {
-        return fail(page, p.already_waiting.into());
+        return fail(page, p.already_waiting.into(), None);
     }
     let metadata = oidc::registration::metadata(&client, &lines(&redirect), &lines(&logout));
     let valid = match check(&metadata, Environment::Production) {
         Ok(v) => v,
-        Err(message) => return fail(page, message),
+        Err(refusal) => return fail(page, refusal.message, refusal.control),
     };
     let legal_basis = if page.asks_restricted {
         match text_field(&legal, LEGAL_BASIS_MAX) {
             Some(l) => Some(l),
-            None => return fail(page, p.legal_basis_required(LEGAL_BASIS_MAX)),
+            None => {
+                return fail(
+                    page,
+                    p.legal_basis_required(LEGAL_BASIS_MAX),
+                    Some("legal_basis"),
+                );
+            }
         }
     } else {
         None
@@ -819,7 +887,8 @@ pub async fn production_redirect_uris(
         return Err(AppError::BadRequest(p.host_not_approved(new.as_str())));
     }
     let metadata = oidc::registration::metadata(&client, &wanted, &logout);
-    let valid = check(&metadata, Environment::Production).map_err(AppError::BadRequest)?;
+    let valid =
+        check(&metadata, Environment::Production).map_err(|r| AppError::BadRequest(r.message))?;
     let now = state.clock.now();
     let uris: Vec<String> = valid
         .redirect_uris

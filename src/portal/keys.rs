@@ -93,9 +93,18 @@ pub struct KeysPage {
     pub precision_minutes: i64,
     /// What went wrong with the last form, with the field, the rule and an example.
     pub error: Option<String>,
+    /// The control of the form that was refused, marked invalid and described by the error.
+    pub error_control: Option<&'static str>,
 }
 
 impl KeysPage {
+    /// The accessibility attributes of the control `control` (with hint `hint`), marked
+    /// invalid when the form that was refused is its own.
+    pub fn attrs(&self, control: &str, hint: &str) -> String {
+        let at_fault = self.error.as_ref().and(self.error_control);
+        crate::web::forms::field_attrs(at_fault, control, hint)
+    }
+
     pub fn can_manage(&self) -> bool {
         self.role.can(Action::ManageKeys)
     }
@@ -200,13 +209,14 @@ async fn keys_page(
         refetch_seconds: MIN_REFETCH,
         precision_minutes: KEY_USE_PRECISION / 60,
         error: None,
+        error_control: None,
         client,
         role,
     })
 }
 
-fn refused(mut page: KeysPage, message: String) -> Response {
-    page.error = Some(message);
+fn refused(mut page: KeysPage, message: impl ToString) -> Response {
+    page.error = Some(message.to_string());
     (StatusCode::BAD_REQUEST, page).into_response()
 }
 
@@ -361,6 +371,7 @@ pub async fn change_keys(
         match &new {
             NewKeys::Jwks(text) => {
                 page.jwks_text = text.clone();
+                page.error_control = Some("jwks");
                 match serde_json::from_str::<Value>(text) {
                     Ok(v) => {
                         map.insert("jwks".into(), v);
@@ -377,6 +388,7 @@ pub async fn change_keys(
             }
             NewKeys::JwksUri(uri) => {
                 page.jwks_uri_text = uri.clone();
+                page.error_control = Some("jwks_uri");
                 if !uri.is_empty() {
                     map.insert("jwks_uri".into(), json!(uri));
                 }
@@ -390,7 +402,7 @@ pub async fn change_keys(
     };
     let valid = match super::clients::check(&metadata, environment) {
         Ok(v) => v,
-        Err(message) => return Ok(refused(page, message)),
+        Err(refusal) => return Ok(refused(page, refusal)),
     };
     let detail = match (&valid.jwks, &valid.jwks_uri) {
         (Some(jwks), _) => {

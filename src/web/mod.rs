@@ -5,6 +5,7 @@ pub mod client_ip;
 pub mod compression;
 pub mod device;
 pub mod edge;
+pub mod forms;
 pub mod health;
 pub mod i18n;
 pub mod metrics;

@@ -40,7 +40,7 @@ fn check_form(body: &[u8]) -> Result<(), TestCaseError> {
             ));
             for environment in [Environment::Sandbox, Environment::Production] {
                 if let Err(m) = check(&form.metadata(), environment) {
-                    prop_assert!(!m.is_empty());
+                    prop_assert!(!m.message.is_empty());
                 }
             }
         }

@@ -213,7 +213,11 @@ pub async fn enrol_page(
     let now = state.clock.now();
     let token_hash = sha256_b64(&q.token);
     let Some(member) = staff::find_staff_by_enrolment(&state.db, &token_hash, now).await? else {
-        return Ok((StatusCode::NOT_FOUND, texts(lang).enrol_link_invalid).into_response());
+        // A page in the console's layout, with the reference the helpdesk can look up.
+        return Ok(
+            crate::error::AppError::BadRequest(texts(lang).enrol_link_invalid.into())
+                .into_response(),
+        );
     };
     session.cycle_id().await?;
     session

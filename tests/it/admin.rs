@@ -803,7 +803,14 @@ async fn operators_disable_and_restore_staff_but_never_their_own_and_never_see_e
         .send()
         .await
         .unwrap();
-    assert_eq!(old.status(), 404, "the old link no longer works");
+    assert_eq!(old.status(), 400, "the old link no longer works");
+    assert!(
+        old.text()
+            .await
+            .unwrap()
+            .contains("This enrolment link is unknown, used or expired."),
+        "a page that says why"
+    );
     let log = staff::find_staff_log_page(&app.state.db, 0, 100)
         .await
         .unwrap();

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod accessibility;
 mod account;
 mod admin;
 mod admin_clients;

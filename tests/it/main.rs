@@ -20,6 +20,7 @@ mod fapi_node;
 mod fuzz;
 mod help;
 mod instances;
+mod keyboard;
 mod keys;
 mod languages;
 mod ledger;

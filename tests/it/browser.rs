@@ -353,7 +353,7 @@ async fn a_citizen_activates_and_signs_in_with_a_passkey_in_a_real_browser() {
         .unwrap();
     wait_for_url(&page, "receipt", "/account/releases/").await;
     let receipt = page.content().await.unwrap();
-    assert!(receipt.contains("Record hash"), "{receipt}");
+    assert!(receipt.contains("Fingerprint of this entry"), "{receipt}");
 
     // On a 320 px screen the receipt does not scroll sideways, long client id and hashes
     // included (WCAG 1.4.10 reflow).

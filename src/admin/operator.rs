@@ -18,7 +18,6 @@ use super::{
 };
 use crate::{
     app::AppState,
-    clock::rfc3339,
     crypto::{
         KeyDir,
         certificate::Subject,
@@ -120,8 +119,12 @@ pub async fn operator(
             state: o.key_state(keyring::key_state(&k, now)),
             created: lang.date_time(k.created_at),
             signs_from: lang.date_time(k.activates_at),
-            retires: k.retires_at.map_or_else(|| "-".into(), rfc3339),
-            leaves_jwks: k.expires_at.map_or_else(|| "-".into(), rfc3339),
+            retires: k
+                .retires_at
+                .map_or_else(|| "-".into(), |at| lang.date_time(at)),
+            leaves_jwks: k
+                .expires_at
+                .map_or_else(|| "-".into(), |at| lang.date_time(at)),
             kid: k.kid,
             alg: k.alg,
         })

@@ -502,8 +502,8 @@ pub async fn show(
             .await?
             .into_iter()
             .map(|row| ApplicationLine {
-                submitted: crate::clock::rfc3339(row.submitted_at),
-                decided: row.decided_at.map(crate::clock::rfc3339),
+                submitted: lang.date_time(row.submitted_at),
+                decided: row.decided_at.map(|at| lang.date_time(at)),
                 row,
             })
             .collect(),

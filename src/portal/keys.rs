@@ -125,7 +125,8 @@ fn describe(key: &Jwk, p: &PortalTexts) -> String {
     match &key.algorithm {
         AlgorithmParameters::EllipticCurve(ec) => format!("EC {}", curve(&ec.curve)),
         AlgorithmParameters::RSA(rsa) => match modulus_bits(&rsa.n) {
-            Some(bits) => p.key_rsa_bits(bits),
+            // A size in bits reads as one number ("2048"), not a grouped amount.
+            Some(bits) => p.key_rsa_bits(bits.to_string()),
             None => p.key_rsa_unreadable.into(),
         },
         AlgorithmParameters::OctetKeyPair(okp) => format!("OKP {}", curve(&okp.curve)),
@@ -141,7 +142,8 @@ fn modulus_bits(n: &str) -> Option<usize> {
     Some((bytes.len() - first) * 8 - bytes[first].leading_zeros() as usize)
 }
 
-fn key_lines(set: &JwkSet, uses: &[(String, i64)], p: &PortalTexts) -> Vec<KeyLine> {
+fn key_lines(set: &JwkSet, uses: &[(String, i64)], lang: Lang) -> Vec<KeyLine> {
+    let p = &lang.catalogue().portal;
     set.keys
         .iter()
         .map(|key| {
@@ -161,7 +163,7 @@ fn key_lines(set: &JwkSet, uses: &[(String, i64)], p: &PortalTexts) -> Vec<KeyLi
                 last_used: name.and_then(|n| {
                     uses.iter()
                         .find(|(kid, _)| *kid == n)
-                        .map(|(_, at)| rfc3339(*at))
+                        .map(|(_, at)| lang.date_time(*at))
                 }),
             }
         })
@@ -181,7 +183,7 @@ async fn keys_page(
         match state.client_keys.for_client(&client, None).await {
             Ok(set) => {
                 let uses = client_key_uses::find_client_key_uses(&state.db, &client.id).await?;
-                keys = key_lines(&set, &uses, p);
+                keys = key_lines(&set, &uses, lang);
             }
             Err(why) => keys_problem = Some(why),
         }
@@ -194,11 +196,11 @@ async fn keys_page(
         .unwrap_or_default();
     Ok(KeysPage {
         layout: Layout::new(lang, "/portal"),
-        secret_changed: rfc3339(client.secret_changed_at.unwrap_or(client.created_at)),
+        secret_changed: lang.date_time(client.secret_changed_at.unwrap_or(client.created_at)),
         previous_until: client
             .previous_secret_expires_at
             .filter(|t| *t > now && client.previous_secret_hash.is_some())
-            .map(rfc3339),
+            .map(|at| lang.date_time(at)),
         keys,
         keys_problem,
         jwks_text,

@@ -173,7 +173,7 @@ pub async fn show(
         .await?
         .into_iter()
         .map(|r: PortalLogRow| LogLine {
-            at: crate::clock::rfc3339(r.at),
+            at: lang.date_time(r.at),
             who: who_did(&r.actor, &members, p),
             action: p.log_action_in_words(&r.action),
             subject: r.subject,

@@ -1,264 +1,24 @@
-//! WCAG 2.2 A and AA, checked by axe-core in headless Chromium: every route of the route table
-//! (`src/app.rs`, read by this test, so a new route cannot be left out) in every language, in
-//! its normal and error states, at 1280 px and 320 px wide; none scrolls sideways at 320 px,
-//! nor at 200 % and 400 % zoom (640 and 320 CSS pixels on a 1280 px screen); and on every
-//! error state, each field marked invalid says why through `aria-describedby`, with the
-//! message in a live region.
-//!
-//! Each state is fetched over HTTP with the right session (a citizen, a staff member, a
-//! developer, or nobody) and `Accept-Language`, then written into a Chromium page at the
-//! server's origin, so its style sheet and scripts load as they do for a visitor.
-//!
-//! axe-core comes from `tests/node` (`npm ci` there; `.ci/run` does it). Needs Debian's
-//! `chromium`; without either the test says so loudly and passes, unless
-//! `CIVITAS_REQUIRE_BROWSER=1` (as in CI).
+//! The states the test shows: for each route, who asks, how, and the answer expected; and the
+//! world they need (a citizen, staff, a developer, their clients and records).
 
-use std::collections::{BTreeMap, BTreeSet};
-
-use chromiumoxide::{
-    Page, cdp::browser_protocol::emulation::SetDeviceMetricsOverrideParams,
-    cdp::js_protocol::runtime::EvaluateParams,
-};
-use civitas::{
-    admin::Role,
-    app::{ADMIN_OPEN_ROUTES, ADMIN_ROUTES},
-    web::i18n::Lang,
-};
 use reqwest::Method;
 
-use crate::{
-    browser::{chromium_present, chromium_with_authenticator},
-    support::{
-        TestApp, TestDb,
-        admin::{admin_post, reason, staff_browser},
-        oidc::{
-            authorize_url, get_code, pkce, register, register_in, signed_in_browser, token_request,
-            web_client,
-        },
-        portal,
+use civitas::{admin::Role, web::i18n::Lang};
+
+use crate::support::{
+    TestApp,
+    admin::{admin_post, reason, staff_browser},
+    oidc::{
+        authorize_url, get_code, pkce, register, register_in, signed_in_browser, token_request,
+        web_client,
     },
+    portal,
 };
 
-/// axe-core's build, installed by `npm ci` in `tests/node`.
-const AXE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/node/node_modules/axe-core/axe.min.js"
-);
-
-/// The rules: WCAG 2.0, 2.1 and 2.2 at levels A and AA.
-const TAGS: &str = "['wcag2a','wcag2aa','wcag21a','wcag21aa','wcag22a','wcag22aa']";
-
-/// What a route of the table is, for this test.
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Kind {
-    /// A page people read: at least one normal state.
-    Page,
-    /// A page with a form: a normal state and an error state.
-    Form,
-    /// Something a form or link does, answering with a redirect: its error state.
-    Action,
-    /// Not a page, and why.
-    Other(&'static str),
-}
-
-use Kind::*;
-
-/// Every route of `src/app.rs` and what it is. A route added there and not here fails
-/// `every_route_of_the_table_is_listed`.
-const ROUTES: &[(&str, Kind)] = &[
-    // The citizen's pages.
-    ("/", Page),
-    ("/help", Page),
-    ("/language", Action),
-    (
-        "/session/extend",
-        Other("answers the session-timeout warning's script with JSON"),
-    ),
-    ("/authorize/resume", Action),
-    ("/consent", Form),
-    ("/account", Page),
-    ("/account/releases.json", Other("a download (JSON)")),
-    ("/account/releases.csv", Other("a download (CSV)")),
-    ("/account/releases/{id}", Page),
-    ("/account/services/withdraw", Action),
-    ("/account/sessions/end", Action),
-    ("/account/sessions/end-all", Action),
-    ("/account/passkeys/rename", Action),
-    ("/account/passkeys/remove", Action),
-    ("/account/passkeys/add", Page),
-    ("/account/report", Action),
-    ("/signin", Page),
-    ("/signin/test-person", Action),
-    ("/signout", Action),
-    ("/signed-out", Page),
-    ("/signin/code", Form),
-    ("/signin/code/verify", Form),
-    ("/demo/outbox", Page),
-    ("/activate", Form),
-    ("/activate/passkey", Page),
-    ("/recovery-codes", Form),
-    ("/recover", Form),
-    (
-        "/passkeys/register/start",
-        Other("the passkey script's JSON"),
-    ),
-    (
-        "/passkeys/register/finish",
-        Other("the passkey script's JSON"),
-    ),
-    ("/passkeys/signin/start", Other("the passkey script's JSON")),
-    (
-        "/passkeys/signin/finish",
-        Other("the passkey script's JSON"),
-    ),
-    ("/logout/confirm", Action),
-    ("/authorize", Action),
-    ("/logout", Form),
-    ("/saml/sso", Action),
-    ("/saml/slo", Action),
-    // Protocol and machine endpoints.
-    (
-        "/.well-known/openid-configuration",
-        Other("OpenID Connect discovery (JSON)"),
-    ),
-    (
-        "/.well-known/oauth-authorization-server",
-        Other("OAuth metadata (JSON)"),
-    ),
-    ("/token", Other("token endpoint (JSON)")),
-    ("/par", Other("pushed authorization requests (JSON)")),
-    ("/userinfo", Other("UserInfo (JSON or JWT)")),
-    ("/revoke", Other("token revocation")),
-    ("/introspect", Other("token introspection (JSON)")),
-    ("/register", Other("dynamic client registration (JSON)")),
-    (
-        "/register/{client_id}",
-        Other("client configuration (JSON)"),
-    ),
-    ("/jwks", Other("the public keys (JSON)")),
-    ("/saml/metadata", Other("SAML metadata (XML)")),
-    ("/clients/{id}/logo", Other("an image")),
-    ("/healthz", Other("for load balancers")),
-    ("/readyz", Other("for load balancers")),
-    ("/metrics", Other("for monitoring")),
-    ("/static/{name}", Other("style sheet, scripts and icons")),
-    // The helpdesk console.
-    ("/admin/signin", Page),
-    (
-        "/admin/passkeys/signin/start",
-        Other("the passkey script's JSON"),
-    ),
-    (
-        "/admin/passkeys/signin/finish",
-        Other("the passkey script's JSON"),
-    ),
-    ("/admin/enrol", Page),
-    (
-        "/admin/passkeys/register/start",
-        Other("the passkey script's JSON"),
-    ),
-    (
-        "/admin/passkeys/register/finish",
-        Other("the passkey script's JSON"),
-    ),
-    ("/admin/signout", Action),
-    ("/admin", Page),
-    ("/admin/citizens", Form),
-    ("/admin/citizens/open", Action),
-    ("/admin/citizens/{id}", Page),
-    ("/admin/references", Form),
-    ("/admin/citizens/{id}/unlock", Action),
-    ("/admin/citizens/{id}/lock", Action),
-    ("/admin/citizens/{id}/sessions/end", Action),
-    ("/admin/citizens/{id}/reactivate", Action),
-    ("/admin/citizens/{id}/passkeys/revoke", Action),
-    ("/admin/citizens/{id}/consents/withdraw", Action),
-    ("/admin/requests", Page),
-    ("/admin/requests/{id}/{decision}", Action),
-    ("/admin/clients", Page),
-    ("/admin/clients/{id}", Page),
-    ("/admin/clients/{id}/suspend", Action),
-    ("/admin/clients/{id}/resume", Action),
-    ("/admin/clients/{id}/national-id", Action),
-    ("/admin/review", Page),
-    ("/admin/review/{id}/{decision}", Action),
-    ("/admin/operator", Page),
-    ("/admin/keys/rotate", Action),
-    ("/admin/ledger", Page),
-    ("/admin/ledger/verify", Action),
-    ("/admin/log", Page),
-    ("/admin/log.csv", Other("a download (CSV)")),
-    ("/admin/staff", Page),
-    ("/admin/staff/{id}/{change}", Action),
-    // The relying-party portal.
-    ("/portal", Page),
-    ("/portal/signin", Action),
-    ("/portal/callback", Action),
-    ("/portal/signout", Action),
-    ("/portal/invitations/{token}", Page),
-    ("/portal/organisations", Action),
-    ("/portal/organisations/{id}", Page),
-    ("/portal/organisations/{id}/invitations", Action),
-    ("/portal/invitations/{token}/accept", Action),
-    ("/portal/organisations/{id}/clients/new", Page),
-    ("/portal/organisations/{id}/clients", Action),
-    ("/portal/clients/{id}", Page),
-    ("/portal/clients/{id}/edit", Form),
-    ("/portal/clients/{id}/submit", Form),
-    ("/portal/clients/{id}/redirect-uris", Action),
-    ("/portal/clients/{id}/test", Page),
-    ("/portal/clients/{id}/usage", Page),
-    ("/portal/clients/{id}/test-signin", Page),
-    ("/portal/clients/{id}/keys", Form),
-    ("/portal/clients/{id}/secret", Action),
-    ("/portal/clients/{id}/integration", Page),
-];
-
-/// The paths `src/app.rs` routes: each `.route("…"` and the console's two lists.
-fn routes_of_the_table() -> BTreeSet<String> {
-    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/app.rs"))
-        .expect("src/app.rs");
-    let mut paths = BTreeSet::new();
-    let mut rest = source.as_str();
-    while let Some(at) = rest.find(".route(") {
-        rest = &rest[at + ".route(".len()..];
-        if let Some(literal) = rest.trim_start().strip_prefix('"') {
-            let end = literal.find('"').expect("a closed string");
-            paths.insert(literal[..end].to_owned());
-        }
-    }
-    paths.extend(ADMIN_OPEN_ROUTES.iter().map(|(_, p)| p.to_string()));
-    paths.extend(ADMIN_ROUTES.iter().map(|(_, p, _)| p.to_string()));
-    paths
-}
-
-#[test]
-fn every_route_of_the_table_is_listed() {
-    let table = routes_of_the_table();
-    assert!(table.len() > 100, "read {} routes", table.len());
-    let listed: BTreeSet<String> = ROUTES.iter().map(|(p, _)| p.to_string()).collect();
-    assert_eq!(
-        ROUTES.len(),
-        listed.len(),
-        "a route is listed twice in ROUTES"
-    );
-    let missing: Vec<_> = table.difference(&listed).collect();
-    let stale: Vec<_> = listed.difference(&table).collect();
-    assert!(
-        missing.is_empty(),
-        "routes of src/app.rs missing from tests/it/accessibility.rs ROUTES (say whether each \
-         is a page, a form, an action or not a page, and give its states): {missing:?}"
-    );
-    assert!(
-        stale.is_empty(),
-        "ROUTES lists paths src/app.rs no longer has: {stale:?}"
-    );
-}
-
 /// One state of one route: who asks, how, and what answer is expected.
-struct State {
-    route: &'static str,
-    error: bool,
+pub(super) struct State {
+    pub(super) route: &'static str,
+    pub(super) error: bool,
     who: reqwest::Client,
     method: Method,
     path: String,
@@ -311,7 +71,7 @@ impl State {
         self
     }
 
-    fn name(&self) -> String {
+    pub(super) fn name(&self) -> String {
         format!(
             "{} {} ({})",
             self.method,
@@ -321,7 +81,7 @@ impl State {
     }
 
     /// The answer's HTML, in `lang`; or what is wrong with the answer.
-    async fn fetch(&self, app: &TestApp, lang: Lang) -> Result<String, String> {
+    pub(super) async fn fetch(&self, app: &TestApp, lang: Lang) -> Result<String, String> {
         let mut request = self
             .who
             .request(self.method.clone(), app.url(&self.path))
@@ -357,118 +117,9 @@ impl State {
     }
 }
 
-/// Runs `script` in the page and returns its value (promises awaited).
-async fn eval<T: serde::de::DeserializeOwned>(page: &Page, script: &str) -> T {
-    let params = EvaluateParams::builder()
-        .expression(script)
-        .await_promise(true)
-        .return_by_value(true)
-        .build()
-        .unwrap();
-    let result = page
-        .evaluate(params)
-        .await
-        .unwrap_or_else(|e| panic!("script failed: {e}\n{}", &script[..script.len().min(300)]));
-    let value = result.value().cloned().unwrap_or(serde_json::Value::Null);
-    serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("{e}: {value}"))
-}
-
-/// Replaces the page's document with `html` and waits for its style sheet and scripts.
-async fn show(page: &Page, html: &str) {
-    let write = format!(
-        "document.open(); document.write({}); document.close(); true",
-        serde_json::to_string(html).unwrap()
-    );
-    let _: bool = eval(page, &write).await;
-    for _ in 0..100 {
-        let ready: bool = eval(
-            page,
-            "document.readyState === 'complete' && [...document.styleSheets].every(s => { \
-               try { return s.cssRules.length > 0 } catch (e) { return false } })",
-        )
-        .await;
-        if ready {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-    panic!("the page's style sheet did not load");
-}
-
-async fn viewport(page: &Page, width: i64) {
-    page.execute(
-        SetDeviceMetricsOverrideParams::builder()
-            .width(width)
-            .height(900)
-            .device_scale_factor(1.0)
-            .mobile(false)
-            .build()
-            .unwrap(),
-    )
-    .await
-    .unwrap();
-}
-
-/// axe-core's WCAG A/AA violations on the page, one line each.
-async fn violations(page: &Page) -> Vec<String> {
-    if !eval::<bool>(page, "typeof window.axe === 'object'").await {
-        let source = std::fs::read_to_string(AXE).unwrap();
-        let _: bool = eval(page, &format!("{source}\n;true")).await;
-    }
-    let script = format!(
-        "axe.run(document, {{ runOnly: {{ type: 'tag', values: {TAGS} }}, \
-           resultTypes: ['violations'] }}).then(r => r.violations.flatMap(v => \
-           v.nodes.map(n => `${{v.id}} (${{v.impact}}): ${{v.help}} at ${{n.target.join(' ')}}: \
-           ${{(n.failureSummary || '').replace(/\\s+/g, ' ')}}`)))"
-    );
-    eval(page, &script).await
-}
-
-/// Whether the page scrolls sideways.
-async fn scrolls_sideways(page: &Page) -> Option<String> {
-    eval::<Option<String>>(
-        page,
-        "(() => { const d = document.documentElement; \
-           if (d.scrollWidth <= d.clientWidth + 1) return null; \
-           const wide = [...document.querySelectorAll('body *')].filter(e => \
-             e.getBoundingClientRect().right > d.clientWidth + 1).slice(-3) \
-             .map(e => e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className); \
-           return `${d.scrollWidth} px wide in ${d.clientWidth}: ${wide.join(', ')}`; })()",
-    )
-    .await
-}
-
-/// On an error state: fields marked invalid, what describes them, and whether the message is
-/// in a live region. Every invalid field must be described by text in a live region; a form
-/// shown again with an error must mark the fields at fault.
-async fn error_links(page: &Page) -> Vec<String> {
-    eval(
-        page,
-        "(() => { const out = []; \
-           const live = e => !!e.closest('[role=alert],[role=status],[aria-live]'); \
-           const invalid = [...document.querySelectorAll('[aria-invalid=true]')]; \
-           for (const f of invalid) { \
-             const ids = (f.getAttribute('aria-describedby') || '').split(/\\s+/).filter(Boolean); \
-             const described = ids.map(i => document.getElementById(i)).filter(Boolean); \
-             if (ids.length !== described.length) out.push(`#${f.id}: aria-describedby names a missing element`); \
-             if (!described.some(d => live(d) && d.textContent.trim())) \
-               out.push(`#${f.id}: invalid, but not described by a message in a live region`); \
-           } \
-           const message = [...document.querySelectorAll('main [role=alert]')] \
-             .filter(e => e.textContent.trim()); \
-           const fields = [...document.querySelectorAll('main form input:not([type=hidden]):not([type=checkbox]):not([type=radio]), main form textarea')]; \
-           if (message.length && fields.length && !invalid.length) \
-             out.push('the form is shown again with an error, but no field is marked aria-invalid'); \
-           if (!message.length && !document.querySelector('main [role=alert], main .error-message, main h1')) \
-             out.push('no message'); \
-           return out; })()",
-    )
-    .await
-}
-
 /// The world the states need: a citizen with a passkey, consent and a receipt; a client; staff;
 /// a developer with an organisation, a sandbox client and an invitation.
-async fn states(app: &TestApp) -> Vec<State> {
+pub(super) async fn states(app: &TestApp) -> Vec<State> {
     let anon = crate::support::client();
     // Persons of the synthetic population, imported as test persons (as in demo mode).
     let person = portal::person(app, 0, true).await;
@@ -1071,135 +722,4 @@ async fn states(app: &TestApp) -> Vec<State> {
             format!("{client_page}/integration"),
         ),
     ]
-}
-
-/// The states cover the table: each page a normal state, each form also an error state, each
-/// action an error state.
-fn check_coverage(states: &[State]) {
-    let mut normal = BTreeSet::new();
-    let mut error = BTreeSet::new();
-    for s in states {
-        let kind = ROUTES
-            .iter()
-            .find(|(p, _)| *p == s.route)
-            .unwrap_or_else(|| panic!("{}: route {} is not in ROUTES", s.name(), s.route))
-            .1;
-        assert!(
-            !matches!(kind, Other(_)),
-            "{}: {} is listed as not a page",
-            s.name(),
-            s.route
-        );
-        if s.error {
-            error.insert(s.route);
-        } else {
-            normal.insert(s.route);
-        }
-    }
-    for (route, kind) in ROUTES {
-        let (needs_normal, needs_error) = match kind {
-            Page => (true, false),
-            Form => (true, true),
-            Action => (false, true),
-            Other(_) => (false, false),
-        };
-        assert!(
-            !needs_normal || normal.contains(route),
-            "{route} ({kind:?}) has no normal state in states()"
-        );
-        assert!(
-            !needs_error || error.contains(route),
-            "{route} ({kind:?}) has no error state in states()"
-        );
-    }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_page_in_every_language_passes_wcag_2_2_aa_and_fits_a_small_screen() {
-    if !chromium_present() {
-        return;
-    }
-    if !std::path::Path::new(AXE).exists() {
-        if std::env::var("CIVITAS_REQUIRE_BROWSER").as_deref() == Ok("1") {
-            panic!("CIVITAS_REQUIRE_BROWSER=1 but {AXE} is missing: run npm ci in tests/node");
-        }
-        eprintln!(
-            "\n!!! SKIPPING the accessibility test: {AXE} is missing (npm ci in tests/node)\n"
-        );
-        return;
-    }
-    let db = TestDb::sqlite();
-    let app = TestApp::spawn_with_outbox(&db).await;
-    let states = states(&app).await;
-    check_coverage(&states);
-
-    let (mut browser, page, events, _profile) = chromium_with_authenticator().await;
-    page.goto(app.url("/help").as_str()).await.unwrap();
-    let mut failures: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let (mut checked, mut axe_runs) = (0, 0);
-    for state in &states {
-        for lang in Lang::ALL {
-            let name = format!("{} in {}", state.name(), lang.tag());
-            let html = match state.fetch(&app, lang).await {
-                Ok(html) => html,
-                Err(wrong) => {
-                    failures.insert(name, vec![wrong]);
-                    continue;
-                }
-            };
-            let mut problems = vec![];
-            // A desktop window, then 200 % and 400 % zoom on it (640 and 320 CSS pixels, as
-            // a 320 px phone): axe-core at the first and the last, sideways scrolling at each.
-            show(&page, &html).await;
-            for (width, axe) in [(1280, true), (640, false), (320, true)] {
-                viewport(&page, width).await;
-                if axe {
-                    axe_runs += 1;
-                    problems.extend(
-                        violations(&page)
-                            .await
-                            .into_iter()
-                            .map(|v| format!("at {width} px: {v}")),
-                    );
-                }
-                if let Some(wide) = scrolls_sideways(&page).await {
-                    problems.push(format!("scrolls sideways at {width} CSS px: {wide}"));
-                }
-            }
-            if state.error {
-                problems.extend(error_links(&page).await);
-            }
-            let dir: String = eval(&page, "document.documentElement.dir || 'ltr'").await;
-            if dir != lang.dir() {
-                problems.push(format!("dir={dir}, not {}", lang.dir()));
-            }
-            let html_lang: String = eval(&page, "document.documentElement.lang").await;
-            if html_lang != lang.tag() {
-                problems.push(format!("lang={html_lang}, not {}", lang.tag()));
-            }
-            checked += 1;
-            if !problems.is_empty() {
-                failures.insert(name, problems);
-            }
-        }
-    }
-    browser.close().await.ok();
-    events.await.ok();
-    app.stop().await;
-    let report: Vec<String> = failures
-        .iter()
-        .map(|(state, problems)| format!("{state}:\n  {}", problems.join("\n  ")))
-        .collect();
-    assert!(
-        failures.is_empty(),
-        "{} of {checked} page states fail:\n{}",
-        failures.len(),
-        report.join("\n")
-    );
-    eprintln!(
-        "accessibility: {checked} page states ({} states × {} languages), {axe_runs} axe-core \
-         runs, 0 violations, no sideways scrolling at 320 and 640 CSS px",
-        states.len(),
-        Lang::ALL.len()
-    );
 }

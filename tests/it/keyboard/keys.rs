@@ -1,61 +1,25 @@
-//! The citizen's journey with the keyboard alone, checked against what assistive technology
-//! is given: activation (a wrong code first), passkey creation, recovery codes, consent, a later
-//! usernameless sign-in, the account page and signing out, in headless Chromium driven only by
-//! key events (Tab, Shift+Tab, Enter, Space, arrows and typed text; no clicks, no scripted
-//! submits).
-//!
-//! On every page, from Chromium's accessibility snapshot (`Accessibility.getFullAXTree`): every
-//! control has a name, the headings start at one h1 and never skip a level, there is a main
-//! landmark. Every control the Tab key reaches shows where the focus is (WCAG 2.4.7). The wrong
-//! code's error is in a live region and linked to its fields (`aria-invalid`, described by the
-//! error). On the account page the Tab key visits every control in document order, and the skip
-//! link moves the focus into the page. Once in English and once in Arabic, right to left,
-//! switched to with the keyboard in the footer.
-//!
-//! Needs Chromium, as `browser.rs`.
+//! Key events sent over the DevTools protocol, and what has the focus after each.
 
-use std::{collections::HashMap, time::Duration};
+use std::time::Duration;
 
 use chromiumoxide::{
     Page,
-    cdp::browser_protocol::{
-        emulation::SetFocusEmulationEnabledParams,
-        input::{DispatchKeyEventParams, DispatchKeyEventType, InsertTextParams},
+    cdp::browser_protocol::input::{
+        DispatchKeyEventParams, DispatchKeyEventType, InsertTextParams,
     },
     types::MethodId,
 };
 use serde_json::{Value, json};
 
-use crate::{
-    browser::{chromium_present, chromium_with_authenticator, relying_party, wait_for_codes},
-    support::{
-        TestApp, TestDb,
-        oidc::{authorize_url, pkce, register, seeded_person},
-    },
-};
-
-/// Roles that are operated, so must be named (WCAG 4.1.2).
-const CONTROLS: &[&str] = &[
-    "button",
-    "link",
-    "textbox",
-    "checkbox",
-    "radio",
-    "combobox",
-    "menuitem",
-    "switch",
-    "searchbox",
-    "spinbutton",
-    "DisclosureTriangle",
-];
+use super::tree::*;
 
 /// Tab presses allowed to reach one control.
-const MAX_TABS: usize = 40;
+pub(super) const MAX_TABS: usize = 40;
 
 /// A DevTools command sent as plain JSON and answered as JSON: the accessibility snapshot
 /// carries roles and property names newer than chromiumoxide's generated types.
 #[derive(Debug, serde::Serialize)]
-struct Raw {
+pub(super) struct Raw {
     #[serde(skip)]
     method: &'static str,
     #[serde(flatten)]
@@ -72,7 +36,7 @@ impl chromiumoxide::Command for Raw {
     type Response = Value;
 }
 
-async fn raw(page: &Page, method: &'static str, params: Value) -> Value {
+pub(super) async fn raw(page: &Page, method: &'static str, params: Value) -> Value {
     page.execute(Raw { method, params })
         .await
         .unwrap_or_else(|e| panic!("{method}: {e}"))
@@ -81,40 +45,47 @@ async fn raw(page: &Page, method: &'static str, params: Value) -> Value {
 
 /// The element that has the focus, as the checks need it.
 #[derive(Debug, serde::Deserialize)]
-struct Focused {
+pub(super) struct Focused {
     /// Whether anything in the page has it.
-    some: bool,
-    html: String,
+    pub(super) some: bool,
+    pub(super) html: String,
     /// Whether it matches the selector asked about.
-    matches: bool,
+    pub(super) matches: bool,
     /// Its place in the page's list of controls, where one was made (`data-kbd`).
-    index: Option<usize>,
+    pub(super) index: Option<usize>,
     /// `:focus-visible` matches (the browser deems the focus one to show).
-    focus_visible: bool,
+    pub(super) focus_visible: bool,
     /// An outline of some width, or a box shadow, is drawn around it.
-    ring: bool,
+    pub(super) ring: bool,
     /// It is inside the viewport (scrolled there), not off screen.
-    on_screen: bool,
+    pub(super) on_screen: bool,
 }
 
 /// One language's run through the pages, driving one browser tab.
-struct Keyboard<'a> {
-    page: &'a Page,
-    lang: &'static str,
+pub(super) struct Keyboard<'a> {
+    pub(super) page: &'a Page,
+    pub(super) lang: &'static str,
     /// The page being looked at, for messages.
-    here: String,
+    pub(super) here: String,
     /// Controls the Tab key reached on it, each checked for a visible focus.
-    reached: usize,
+    pub(super) reached: usize,
     /// The writing direction the pages must have (`ltr` until the language is switched).
-    dir: &'static str,
+    pub(super) dir: &'static str,
 }
 
 impl Keyboard<'_> {
-    fn at(&self) -> String {
+    pub(super) fn at(&self) -> String {
         format!("[{}] {}", self.lang, self.here)
     }
 
-    async fn key(&self, key: &str, code: &str, vk: i64, text: Option<&str>, modifiers: i64) {
+    pub(super) async fn key(
+        &self,
+        key: &str,
+        code: &str,
+        vk: i64,
+        text: Option<&str>,
+        modifiers: i64,
+    ) {
         let down = DispatchKeyEventParams::builder()
             .key(key)
             .code(code)
@@ -139,23 +110,23 @@ impl Keyboard<'_> {
         self.page.execute(up.build().unwrap()).await.unwrap();
     }
 
-    async fn tab(&self) {
+    pub(super) async fn tab(&self) {
         self.key("Tab", "Tab", 9, None, 0).await;
     }
 
-    async fn shift_tab(&self) {
+    pub(super) async fn shift_tab(&self) {
         self.key("Tab", "Tab", 9, None, 8).await;
     }
 
-    async fn enter(&self) {
+    pub(super) async fn enter(&self) {
         self.key("Enter", "Enter", 13, Some("\r"), 0).await;
     }
 
-    async fn space(&self) {
+    pub(super) async fn space(&self) {
         self.key(" ", "Space", 32, Some(" "), 0).await;
     }
 
-    async fn arrow(&self, down: bool) {
+    pub(super) async fn arrow(&self, down: bool) {
         if down {
             self.key("ArrowDown", "ArrowDown", 40, None, 0).await;
         } else {
@@ -164,14 +135,14 @@ impl Keyboard<'_> {
     }
 
     /// Types into the focused field, as an input method would.
-    async fn type_text(&self, text: &str) {
+    pub(super) async fn type_text(&self, text: &str) {
         self.page
             .execute(InsertTextParams::new(text))
             .await
             .unwrap();
     }
 
-    async fn eval<T: serde::de::DeserializeOwned>(&self, js: &str) -> T {
+    pub(super) async fn eval<T: serde::de::DeserializeOwned>(&self, js: &str) -> T {
         self.page
             .evaluate(js)
             .await
@@ -180,7 +151,7 @@ impl Keyboard<'_> {
             .unwrap_or_else(|e| panic!("{}: {js}: {e}", self.at()))
     }
 
-    async fn focused(&self, selector: &str) -> Focused {
+    pub(super) async fn focused(&self, selector: &str) -> Focused {
         let js = format!(
             r#"(() => {{
               const e = document.activeElement;
@@ -210,7 +181,7 @@ impl Keyboard<'_> {
     }
 
     /// The focus is on a control and shows (WCAG 2.4.7 focus visible, 2.4.11 not obscured).
-    fn assert_focus_shows(&mut self, f: &Focused) {
+    pub(super) fn assert_focus_shows(&mut self, f: &Focused) {
         assert!(
             f.focus_visible && f.ring && f.on_screen,
             "{}: the focus does not show on {} (:focus-visible {}, outline or shadow {}, \
@@ -226,16 +197,16 @@ impl Keyboard<'_> {
 
     /// Presses Tab until the focus is on `selector`, checking the focus shows on each control
     /// on the way.
-    async fn tab_to(&mut self, selector: &str) {
+    pub(super) async fn tab_to(&mut self, selector: &str) {
         self.seek(selector, false).await;
     }
 
     /// The same with Shift+Tab, backwards.
-    async fn shift_tab_to(&mut self, selector: &str) {
+    pub(super) async fn shift_tab_to(&mut self, selector: &str) {
         self.seek(selector, true).await;
     }
 
-    async fn seek(&mut self, selector: &str, backwards: bool) {
+    pub(super) async fn seek(&mut self, selector: &str, backwards: bool) {
         let mut passed = Vec::new();
         for _ in 0..MAX_TABS {
             if backwards {
@@ -263,12 +234,12 @@ impl Keyboard<'_> {
 
     /// Waits for the page `name` (its URL has `url_part`, it has `ready`), then checks its
     /// accessibility tree.
-    async fn arrive(&mut self, name: &str, url_part: &str, ready: &str) -> Tree {
+    pub(super) async fn arrive(&mut self, name: &str, url_part: &str, ready: &str) -> Tree {
         self.wait_for(name, url_part, ready).await;
         self.check_tree().await
     }
 
-    async fn wait_for(&mut self, name: &str, url_part: &str, ready: &str) {
+    pub(super) async fn wait_for(&mut self, name: &str, url_part: &str, ready: &str) {
         if self.reached > 0 {
             eprintln!(
                 "{}: {} controls reached with Tab, each showing its focus",
@@ -301,7 +272,7 @@ impl Keyboard<'_> {
     }
 
     /// The snapshot's checks that hold on every page.
-    async fn check_tree(&self) -> Tree {
+    pub(super) async fn check_tree(&self) -> Tree {
         let tree = Tree::snapshot(self.page).await;
         let mut unnamed = Vec::new();
         let mut controls = 0;
@@ -372,7 +343,7 @@ impl Keyboard<'_> {
 
     /// The form's error is in a live region, and each of `fields` is marked invalid and
     /// described by it (WCAG 3.3.1, 4.1.3).
-    async fn check_error_linked(&self, tree: &Tree, fields: &[&str]) {
+    pub(super) async fn check_error_linked(&self, tree: &Tree, fields: &[&str]) {
         // The DOM: the error text, its live region, and the fields pointing at it.
         let dom: Value = self
             .eval(&format!(
@@ -456,7 +427,7 @@ impl Keyboard<'_> {
     }
 
     /// Every control of the page gets the focus with Tab, in document order, and shows it.
-    async fn check_tab_order(&mut self) {
+    pub(super) async fn check_tab_order(&mut self) {
         // Numbers the controls the Tab key should reach, in document order.
         let count: usize = self
             .eval(
@@ -501,7 +472,7 @@ impl Keyboard<'_> {
     }
 
     /// The skip link is the first stop, shows when focused, and takes the focus into main.
-    async fn check_skip_link(&mut self) {
+    pub(super) async fn check_skip_link(&mut self) {
         self.tab().await;
         let f = self.focused("a[href='#main']").await;
         assert!(f.matches, "{}: the first Tab went to {}", self.at(), f.html);
@@ -532,7 +503,7 @@ impl Keyboard<'_> {
     }
 
     /// Picks `tag` in the footer's language list with the arrow keys and changes to it.
-    async fn switch_language(&mut self, tag: &str) {
+    pub(super) async fn switch_language(&mut self, tag: &str) {
         self.tab_to("#language-select").await;
         let target: i64 = self
             .eval(&format!(
@@ -558,310 +529,4 @@ impl Keyboard<'_> {
         self.tab_to("form.language-switch button").await;
         self.enter().await;
     }
-}
-
-/// Chromium's accessibility snapshot of one page.
-struct Tree {
-    nodes: HashMap<String, Value>,
-    root: String,
-}
-
-impl Tree {
-    async fn snapshot(page: &Page) -> Tree {
-        let answer = raw(page, "Accessibility.getFullAXTree", json!({})).await;
-        let list = answer["nodes"].as_array().expect("nodes").clone();
-        let root = list
-            .iter()
-            .find(|n| n.get("parentId").is_none())
-            .and_then(|n| n["nodeId"].as_str())
-            .expect("a root node")
-            .to_owned();
-        let nodes = list
-            .into_iter()
-            .map(|n| (n["nodeId"].as_str().unwrap_or_default().to_owned(), n))
-            .collect();
-        Tree { nodes, root }
-    }
-
-    /// The nodes that are not ignored, in document order (depth first).
-    fn in_order(&self) -> impl Iterator<Item = &Value> {
-        let mut out = Vec::new();
-        let mut stack = vec![self.root.as_str()];
-        while let Some(id) = stack.pop() {
-            let Some(n) = self.nodes.get(id) else {
-                continue;
-            };
-            if n["ignored"] != json!(true) {
-                out.push(n);
-            }
-            if let Some(children) = n["childIds"].as_array() {
-                stack.extend(children.iter().rev().filter_map(Value::as_str));
-            }
-        }
-        out.into_iter()
-    }
-
-    /// The text a node and its descendants expose.
-    fn text(&self, node: &Value) -> String {
-        let mut out = name(node).to_owned();
-        for child in node["childIds"].as_array().into_iter().flatten() {
-            if let Some(c) = child.as_str().and_then(|c| self.nodes.get(c)) {
-                out.push(' ');
-                out.push_str(&self.text(c));
-            }
-        }
-        out
-    }
-}
-
-fn role(node: &Value) -> &str {
-    node["role"]["value"].as_str().unwrap_or_default()
-}
-
-fn name(node: &Value) -> &str {
-    node["name"]["value"].as_str().unwrap_or_default()
-}
-
-fn prop<'a>(node: &'a Value, property: &str) -> Option<&'a Value> {
-    node["properties"]
-        .as_array()?
-        .iter()
-        .find(|p| p["name"] == property)
-        .map(|p| &p["value"]["value"])
-}
-
-/// The markup behind an accessibility node, for a failure message.
-async fn outer_html(page: &Page, node: &Value) -> String {
-    let Some(id) = node["backendDOMNodeId"].as_i64() else {
-        return format!("(node {})", node["nodeId"]);
-    };
-    let object = raw(page, "DOM.resolveNode", json!({ "backendNodeId": id })).await;
-    let html = raw(
-        page,
-        "Runtime.callFunctionOn",
-        json!({
-            "objectId": object["object"]["objectId"],
-            "functionDeclaration": "function() { return (this.outerHTML || '').slice(0, 200); }",
-            "returnByValue": true,
-        }),
-    )
-    .await;
-    html["result"]["value"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
-}
-
-/// The whole journey in language `lang` (`en` stays with the default).
-async fn journey(lang: &'static str) {
-    let started = std::time::Instant::now();
-    let db = TestDb::sqlite();
-    let app = TestApp::spawn(&db).await;
-    seeded_person(&app).await;
-    let national_id = civitas::demo::population()[0]
-        .national_id
-        .as_str()
-        .to_owned();
-    let code =
-        civitas::authn::activation::issue_code(&app.state.db, &national_id, app.state.clock.now())
-            .await
-            .unwrap();
-    let (rp, codes) = relying_party().await;
-    let redirect = format!("{rp}/callback");
-    let (client_id, _) = register(
-        &app,
-        civitas::oidc::clients::ClientRequest {
-            display_name: "Demo Agency".into(),
-            purpose: "Permits".into(),
-            redirect_uris: vec![redirect.clone()],
-            scope: Some("profile email".into()),
-            optional_scope: Some("email".into()),
-            ..Default::default()
-        },
-    )
-    .await;
-
-    let (mut browser, page, events, _profile) = chromium_with_authenticator().await;
-    // Focus and :focus-visible behave as in a window that has the focus.
-    page.execute(SetFocusEmulationEnabledParams::new(true))
-        .await
-        .unwrap();
-    raw(&page, "Accessibility.enable", json!({})).await;
-    let mut kb = Keyboard {
-        page: &page,
-        lang,
-        here: "start".into(),
-        reached: 0,
-        dir: "ltr",
-    };
-
-    // The relying party sends the citizen to Civitas.
-    let (_, challenge) = pkce();
-    let url = authorize_url(
-        &app,
-        &client_id,
-        &challenge,
-        &[
-            ("redirect_uri", &redirect),
-            ("scope", "openid profile email"),
-        ],
-    );
-    page.goto(url.as_str()).await.unwrap();
-    kb.arrive("sign-in page", "/signin?continue=", "main h1")
-        .await;
-    if lang != "en" {
-        kb.switch_language(lang).await;
-        kb.dir = if lang == "ar" { "rtl" } else { "ltr" };
-        kb.arrive(
-            "sign-in page",
-            "/signin?continue=",
-            &format!("html[lang='{lang}'] main h1"),
-        )
-        .await;
-    }
-
-    // Activation: a wrong code first.
-    kb.tab_to("main a[href^='/activate']").await;
-    kb.enter().await;
-    kb.arrive("activation page", "/activate", "#code").await;
-    kb.tab_to("#national_id").await;
-    kb.type_text(&national_id).await;
-    kb.tab_to("#code").await;
-    kb.type_text("WRONG-CODE-0000").await;
-    kb.tab_to("form[action='/activate'] button").await;
-    kb.enter().await;
-    let tree = kb
-        .arrive("activation error page", "/activate", "#form_error")
-        .await;
-    kb.check_error_linked(&tree, &["national_id", "code"]).await;
-    // The national ID is kept; the right code, sent with Enter in its field.
-    kb.tab_to("#code").await;
-    kb.type_text(&code).await;
-    kb.enter().await;
-
-    // The real JavaScript creates a passkey on the virtual authenticator.
-    kb.arrive(
-        "passkey page",
-        "/activate/passkey",
-        "button[data-passkey='register']:not([hidden])",
-    )
-    .await;
-    kb.tab_to("button[data-passkey='register']:not([data-high])")
-        .await;
-    kb.enter().await;
-    kb.arrive(
-        "recovery codes offer",
-        "/recovery-codes",
-        "form[action='/recovery-codes'] button",
-    )
-    .await;
-    kb.tab_to("form[action='/recovery-codes'] button").await;
-    kb.enter().await;
-    kb.arrive("recovery codes", "/recovery-codes", "ol.recovery-codes")
-        .await;
-    kb.tab_to("main a[href^='/authorize/resume']").await;
-    kb.enter().await;
-
-    // Consent: the optional e-mail address unticked, the answer remembered, then allowed.
-    kb.arrive(
-        "consent page",
-        "/consent?continue=",
-        "button[value='allow']",
-    )
-    .await;
-    kb.tab_to("#share-email").await;
-    kb.space().await;
-    let ticked: bool = kb
-        .eval("document.getElementById('share-email').checked")
-        .await;
-    assert!(!ticked, "{}: Space did not untick the e-mail", kb.at());
-    kb.tab_to("#remember").await;
-    kb.space().await;
-    let ticked: bool = kb.eval("document.getElementById('remember').checked").await;
-    assert!(ticked, "{}: Space did not tick remember", kb.at());
-    kb.tab_to("button[value='allow']").await;
-    kb.enter().await;
-    wait_for_codes(&codes, 1).await;
-    eprintln!(
-        "{}: {} controls reached with Tab, each showing its focus; the relying party has a code",
-        kb.at(),
-        kb.reached
-    );
-    kb.reached = 0;
-
-    // Later: usernameless sign-in with the passkey. Headless Chromium answers the page's
-    // conditional (autofill) request with the virtual authenticator at once, with no key
-    // pressed; as in a browser without conditional UI, the page is told there is none, so the
-    // citizen goes to the passkey button.
-    raw(
-        &page,
-        "Page.addScriptToEvaluateOnNewDocument",
-        json!({ "source": "if (window.PublicKeyCredential) { \
-            PublicKeyCredential.isConditionalMediationAvailable = \
-              () => Promise.resolve(false); }" }),
-    )
-    .await;
-    let (_, challenge) = pkce();
-    let url = authorize_url(
-        &app,
-        &client_id,
-        &challenge,
-        &[("redirect_uri", &redirect), ("prompt", "login")],
-    );
-    page.goto(url.as_str()).await.unwrap();
-    kb.arrive(
-        "returning sign-in page",
-        "/signin?continue=",
-        "button[data-passkey='signin']:not([hidden])",
-    )
-    .await;
-    kb.tab_to("button[data-passkey='signin']").await;
-    kb.enter().await;
-    wait_for_codes(&codes, 2).await;
-    eprintln!(
-        "{}: {} controls reached with Tab, each showing its focus; signed in again with the \
-         passkey button",
-        kb.at(),
-        kb.reached
-    );
-    kb.reached = 0;
-
-    // The account page.
-    page.goto(app.url("/account").as_str()).await.unwrap();
-    kb.arrive("account page", "/account", "#details-heading")
-        .await;
-    kb.check_tab_order().await;
-    page.goto(app.url("/account").as_str()).await.unwrap();
-    kb.wait_for("account page", "/account", "#details-heading")
-        .await;
-    kb.check_skip_link().await;
-    // Signing out from the header, back from inside main.
-    kb.shift_tab_to("header form.sign-out button").await;
-    kb.enter().await;
-    kb.arrive("signed-out page", "/signed-out", "main h1").await;
-
-    eprintln!(
-        "[{lang}] keyboard journey done in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
-    browser.close().await.unwrap();
-    let _ = browser.wait().await;
-    events.abort();
-    app.stop().await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_citizen_activates_consents_and_manages_the_account_with_the_keyboard_alone() {
-    if !chromium_present() {
-        return;
-    }
-    journey("en").await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_keyboard_journey_works_right_to_left_in_arabic() {
-    if !chromium_present() {
-        return;
-    }
-    journey("ar").await;
 }

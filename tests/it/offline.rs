@@ -108,7 +108,9 @@ async fn a_relying_party_librarys_offline_access_request_gets_a_refresh_token_th
         .await
         .unwrap();
     assert!(
-        page.contains("<strong>Tax Board</strong> can keep getting these details while you are away, until you withdraw your consent"),
+        page.contains(
+            "<strong>Tax Board</strong> can keep getting these details while you are not using it, until you stop sharing in your account."
+        ),
         "the consent page explains offline access"
     );
     let waiting = location.split("continue=").nth(1).unwrap();

@@ -57,7 +57,8 @@ async fn eval<T: serde::de::DeserializeOwned>(page: &Page, script: &str) -> T {
 /// Replaces the page's document with `html` and waits for its style sheet and scripts.
 async fn show(page: &Page, html: &str) {
     let write = format!(
-        "document.open(); document.write({}); document.close(); true",
+        "performance.clearResourceTimings(); document.open(); document.write({}); \
+         document.close(); true",
         serde_json::to_string(html).unwrap()
     );
     let _: bool = eval(page, &write).await;
@@ -201,6 +202,21 @@ async fn every_page_in_every_language_passes_wcag_2_2_aa_and_fits_a_small_screen
             }
             if state.error {
                 problems.extend(error_links(&page).await);
+            }
+            // Nothing from another site, and no web fonts: the system's own fonts only.
+            let elsewhere: Vec<String> = eval(
+                &page,
+                "[...new Set([...document.querySelectorAll('[src],[href]')].map(e => e.src || e.href) \
+                   .concat(performance.getEntriesByType('resource').map(r => r.name)))] \
+                   .filter(u => /^https?:/.test(u) && new URL(u).origin !== location.origin \
+                     && !document.querySelector(`a[href=\"${u}\"]`))",
+            )
+            .await;
+            if !elsewhere.is_empty() {
+                problems.push(format!("loads from another site: {elsewhere:?}"));
+            }
+            if eval::<u32>(&page, "document.fonts.size").await > 0 {
+                problems.push("uses a web font".into());
             }
             let dir: String = eval(&page, "document.documentElement.dir || 'ltr'").await;
             if dir != lang.dir() {

@@ -552,18 +552,11 @@ async fn every_account_action_needs_a_reason_and_a_fraud_lock_needs_four_eyes_to
     assert!(!locked(&app.state.db).await);
 
     // The service holds tokens with offline access.
-    let (verifier, challenge) = crate::support::oidc::pkce();
-    let code = crate::support::oidc::get_code(&app, &citizen, &client_id, &challenge).await;
-    let (_, tokens) = crate::support::oidc::token_request(
+    let tokens = crate::support::oidc::signed_in_tokens(
         &app,
+        &citizen,
         &client_id,
         secret.as_deref().unwrap(),
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", crate::support::oidc::REDIRECT),
-            ("code_verifier", &verifier),
-        ],
     )
     .await;
     let refresh = tokens["refresh_token"].as_str().unwrap().to_owned();

@@ -9,8 +9,7 @@ use crate::support::{
     TestApp,
     admin::{admin_post, reason, staff_browser},
     oidc::{
-        authorize_url, get_code, pkce, register, register_in, signed_in_browser, token_request,
-        web_client,
+        authorize_url, pkce, register, register_in, signed_in_browser, signed_in_tokens, web_client,
     },
     portal,
 };
@@ -132,21 +131,8 @@ pub(super) async fn states(app: &TestApp) -> Vec<State> {
     crate::support::oidc::consent(app, &person, &client_id, "openid profile email").await;
     let (citizen, _) = signed_in_browser(app, &person, "urn:civitas:loa:substantial").await;
     // A sign-in, so the account lists a release with its receipt.
-    let (verifier, challenge) = pkce();
-    let code = get_code(app, &citizen, &client_id, &challenge).await;
-    let (status, _) = token_request(
-        app,
-        &client_id,
-        secret.as_deref().unwrap(),
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", crate::support::oidc::REDIRECT),
-            ("code_verifier", &verifier),
-        ],
-    )
-    .await;
-    assert_eq!(status, 200);
+    signed_in_tokens(app, &citizen, &client_id, secret.as_deref().unwrap()).await;
+    let (_, challenge) = pkce();
     let account = citizen
         .get(app.url("/account"))
         .send()
@@ -305,22 +291,7 @@ pub(super) async fn states(app: &TestApp) -> Vec<State> {
     .await
     .unwrap();
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
-    let invitation = app
-        .state
-        .mailer
-        .as_ref()
-        .and_then(|m| m.outbox())
-        .expect("the demo outbox")
-        .iter()
-        .rev()
-        .find_map(|m| {
-            m.body
-                .split("/portal/invitations/")
-                .nth(1)
-                .and_then(|rest| rest.split_whitespace().next())
-                .map(str::to_owned)
-        })
-        .expect("an invitation link");
+    let invitation = portal::invitation_token(app, "colleague@northbank.example");
 
     let (c, a) = (&citizen, &anon);
     let (s, o, d) = (&supervisor, &operator, &developer);

@@ -187,6 +187,32 @@ pub async fn get_code(
         .unwrap_or_else(|| panic!("no code in {q:?}"))
 }
 
+/// A whole sign-in of the signed-in browser at the client (consent already given): a code,
+/// exchanged with its verifier; returns the token response.
+pub async fn signed_in_tokens(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    client_id: &str,
+    secret: &str,
+) -> serde_json::Value {
+    let (verifier, challenge) = pkce();
+    let code = get_code(app, browser, client_id, &challenge).await;
+    let (status, tokens) = token_request(
+        app,
+        client_id,
+        secret,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", REDIRECT),
+            ("code_verifier", &verifier),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{tokens}");
+    tokens
+}
+
 /// Calls the token endpoint with `client_secret_basic`.
 pub async fn token_request(
     app: &TestApp,

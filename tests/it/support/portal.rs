@@ -278,6 +278,22 @@ pub async fn invite(
     .await
     .unwrap();
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
+    let token = invitation_token(app, &email);
+    let (invitee, _, _) = developer(app, n).await;
+    let r = post(
+        app,
+        &invitee,
+        &format!("/portal/invitations/{token}/accept"),
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
+    invitee
+}
+
+/// The token in the last invitation mailed to `email` (the app runs with the demo outbox).
+pub fn invitation_token(app: &TestApp, email: &str) -> String {
     let mails = app
         .state
         .mailer
@@ -290,24 +306,12 @@ pub async fn invite(
         .rev()
         .find(|m| m.to == email)
         .expect("an invitation mail");
-    let token = mail
-        .body
+    mail.body
         .split("/portal/invitations/")
         .nth(1)
         .and_then(|rest| rest.split_whitespace().next())
         .expect("an invitation link")
-        .to_owned();
-    let (invitee, _, _) = developer(app, n).await;
-    let r = post(
-        app,
-        &invitee,
-        &format!("/portal/invitations/{token}/accept"),
-    )
-    .send()
-    .await
-    .unwrap();
-    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
-    invitee
+        .to_owned()
 }
 
 /// The code snippets of a page (`<pre class="snippet" aria-label="NAME"><code>…`), each as

@@ -258,3 +258,51 @@ account-download-json = JSON
 account-download-csv = CSV
 release-how-sign-in = عند تسجيل دخولك
 release-how-later = عندما طلبتها الخدمة مرة أخرى
+event-activated = فُعّلت هويتك الرقمية بمفتاح مرور
+event-activation-code-issued = أُنشئ لك رمز تفعيل
+event-activation-failed = أُدخل رمز تفعيل غير صحيح
+event-activation-refused-locked = رُفض التفعيل لأن هويتك مقفلة
+event-consent-withdrawn = أوقفت مشاركة معلوماتك مع إحدى الخدمات
+event-locked-after-failures = قُفل تسجيل الدخول بعد محاولات خاطئة كثيرة
+event-locked-by-you = قُفلت هويتك بطلب منك
+event-otp-failed = أُدخل رمز لمرة واحدة غير صحيح
+event-otp-sent = أُرسل رمز لمرة واحدة لتسجيل الدخول بالبريد الإلكتروني
+event-passkey-added = أُضيف مفتاح مرور
+event-passkey-removed = أُزيل مفتاح مرور
+event-reactivation-started = استُخدم رمز تفعيل لإضافة مفتاح مرور
+event-recovery-code-used = استُخدم رمز استرداد لإضافة مفتاح مرور
+event-recovery-codes-created = أُنشئت رموز استرداد جديدة
+event-reported-not-me = أبلغت عن نشاط في حسابك لم يكن منك
+event-reported-entry = أبلغت أن السطر { $entry } لم يكن منك
+event-session-ended = سُجّل خروج جهاز من صفحة حسابك
+event-signed-in-passkey = تسجيل الدخول بمفتاح مرور
+event-signed-in-code = تسجيل الدخول برمز لمرة واحدة
+event-signed-in-test-person = تسجيل الدخول بصفة شخص تجريبي إلى خدمة تجريبية
+event-signed-out-everywhere =
+    { $n ->
+        [zero] تسجيل الخروج من كل الأجهزة ({ $n } جهاز)
+        [one] تسجيل الخروج من كل الأجهزة (جهاز واحد)
+        [two] تسجيل الخروج من كل الأجهزة (جهازان)
+        [few] تسجيل الخروج من كل الأجهزة ({ $n } أجهزة)
+        [many] تسجيل الخروج من كل الأجهزة ({ $n } جهازًا)
+       *[other] تسجيل الخروج من كل الأجهزة ({ $n } جهاز)
+    }
+event-signin-failed = لم ينجح تسجيل دخول بمفتاح مرور
+event-signin-refused-locked = رُفض تسجيل الدخول لأن حسابك مقفل
+event-staff-open-record = فتح مكتب المساعدة حسابك { $why } (موظف مكتب المساعدة { $agent })
+event-staff-unlock = فتح مكتب المساعدة قفل حسابك { $why } (موظف مكتب المساعدة { $agent })
+event-staff-lock = قفل مكتب المساعدة حسابك وسجّل خروجك من كل الأجهزة { $why } (موظف مكتب المساعدة { $agent })
+event-staff-end-sessions = سجّل مكتب المساعدة خروجك من كل الأجهزة { $why } (موظف مكتب المساعدة { $agent })
+event-staff-reactivation-code = أنشأ مكتب المساعدة رمز تفعيل جديدًا لك { $why } (موظف مكتب المساعدة { $agent })
+event-staff-revoke-passkey = أبطل مكتب المساعدة أحد مفاتيح المرور الخاصة بك { $why } (موظف مكتب المساعدة { $agent })
+event-staff-withdraw-consent = أوقف مكتب المساعدة مشاركة معلوماتك مع إحدى الخدمات { $why } (موظف مكتب المساعدة { $agent })
+event-staff-request-reactivate = طلب مكتب المساعدة من مشرف الموافقة على رمز تفعيل جديد لك { $why } (موظف مكتب المساعدة { $agent })
+event-staff-request-lift-fraud-lock = طلب مكتب المساعدة من مشرف الموافقة على فتح قفل حسابك { $why } (موظف مكتب المساعدة { $agent })
+event-staff-request-other = طلب مكتب المساعدة من مشرف الموافقة على إجراء في حسابك { $why } (موظف مكتب المساعدة { $agent })
+event-staff-approved = وافق مشرف على طلب مكتب المساعدة { $why } (موظف مكتب المساعدة { $agent })
+event-staff-rejected = رفض مشرف طلب مكتب المساعدة { $why } (موظف مكتب المساعدة { $agent })
+event-why-call = بناءً على طلبك عبر الهاتف
+event-why-visit = بناءً على طلبك في مكتب خدمة
+event-why-letter = ردًا على رسالتك
+event-why-fraud = بسبب الاشتباه في احتيال
+event-why-other = لسبب آخر

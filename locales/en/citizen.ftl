@@ -278,3 +278,63 @@ account-download-csv = CSV
 # How a service received details, in the history: when the person signed in, or later when the service asked again.
 release-how-sign-in = When you signed in
 release-how-later = When the service asked again
+# The security history on the account page (and in the helpdesk console's record of the citizen): one line per event, in the reader's language. These have no full stop, like the older lines stored in English.
+event-activated = Your digital identity was activated with a passkey
+event-activation-code-issued = An activation code was made for you
+event-activation-failed = A wrong activation code was entered
+event-activation-refused-locked = Activation was refused because your identity is locked
+event-consent-withdrawn = You stopped sharing your details with a service
+event-locked-after-failures = Signing in was locked after too many wrong tries
+event-locked-by-you = You locked your identity
+event-otp-failed = A wrong one-time code was entered
+event-otp-sent = A one-time sign-in code was sent by e-mail
+event-passkey-added = A passkey was added
+event-passkey-removed = A passkey was removed
+event-reactivation-started = An activation code was used to add a passkey
+event-recovery-code-used = A recovery code was used to add a passkey
+event-recovery-codes-created = New recovery codes were made
+event-reported-not-me = You said that something in your account was not you
+# $entry: the number of the line the citizen reported (letters, digits and dashes).
+event-reported-entry = You said that line { $entry } was not you
+event-session-ended = A device was signed out from your account page
+event-signed-in-passkey = Signed in with a passkey
+event-signed-in-code = Signed in with a one-time code
+event-signed-in-test-person = Signed in as a test person for a sandbox service
+# $n: how many places were signed out (a number).
+event-signed-out-everywhere =
+    { $n ->
+        [one] Signed out everywhere ({ $n } device)
+       *[other] Signed out everywhere ({ $n } devices)
+    }
+event-signin-failed = A sign-in with a passkey did not work
+event-signin-refused-locked = Signing in was refused because your account is locked
+# What the helpdesk did on the citizen's account. $why: why it did it (one of the event-why-* texts); $agent: the helpdesk agent's made-up name, never their real one.
+event-staff-open-record = The helpdesk opened your account { $why } (helpdesk agent { $agent })
+# $why: one of the event-why-* texts; $agent: the helpdesk agent's made-up name.
+event-staff-unlock = The helpdesk unlocked your account { $why } (helpdesk agent { $agent })
+# $why: one of the event-why-* texts; $agent: the helpdesk agent's made-up name.
+event-staff-lock = The helpdesk locked your account and signed you out everywhere { $why } (helpdesk agent { $agent })
+# $why: one of the event-why-* texts; $agent: the helpdesk agent's made-up name.
+event-staff-end-sessions = The helpdesk signed you out everywhere { $why } (helpdesk agent { $agent })
+# $why: one of the event-why-* texts; $agent: the helpdesk agent's made-up name.
+event-staff-reactivation-code = The helpdesk issued a re-activation code for you { $why } (helpdesk agent { $agent })
+# $why: one of the event-why-* texts; $agent: the helpdesk agent's made-up name.
+event-staff-revoke-passkey = The helpdesk revoked one of your passkeys { $why } (helpdesk agent { $agent })
+# $why: one of the event-why-* texts; $agent: the helpdesk agent's made-up name.
+event-staff-withdraw-consent = The helpdesk withdrew your consent for a service { $why } (helpdesk agent { $agent })
+# $why: one of the event-why-* texts; $agent: the helpdesk agent's made-up name.
+event-staff-request-reactivate = The helpdesk asked a supervisor to approve a re-activation code for you { $why } (helpdesk agent { $agent })
+# $why: one of the event-why-* texts; $agent: the helpdesk agent's made-up name.
+event-staff-request-lift-fraud-lock = The helpdesk asked a supervisor to approve unlocking your account { $why } (helpdesk agent { $agent })
+# $why: one of the event-why-* texts; $agent: the helpdesk agent's made-up name.
+event-staff-request-other = The helpdesk asked a supervisor to approve an action on your account { $why } (helpdesk agent { $agent })
+# A supervisor's decision on a helpdesk request. $why: one of the event-why-* texts (the request's reason); $agent: the supervisor's made-up name.
+event-staff-approved = A supervisor approved the helpdesk's request { $why } (helpdesk agent { $agent })
+# $why: one of the event-why-* texts (the request's reason); $agent: the supervisor's made-up name.
+event-staff-rejected = A supervisor turned down the helpdesk's request { $why } (helpdesk agent { $agent })
+# Why the helpdesk acted, put into the event-staff-* texts as $why.
+event-why-call = at your request by phone
+event-why-visit = at your request at a service desk
+event-why-letter = in answer to your letter
+event-why-fraud = because of suspected fraud
+event-why-other = for another reason

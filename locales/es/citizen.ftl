@@ -250,3 +250,47 @@ account-download-json = JSON
 account-download-csv = CSV
 release-how-sign-in = Cuando usted inició sesión
 release-how-later = Cuando el servicio los volvió a pedir
+event-activated = Su identidad digital se activó con una llave de acceso
+event-activation-code-issued = Se creó un código de activación para usted
+event-activation-failed = Se escribió un código de activación incorrecto
+event-activation-refused-locked = Se rechazó la activación porque su identidad está bloqueada
+event-consent-withdrawn = Usted dejó de compartir sus datos con un servicio
+event-locked-after-failures = Se bloqueó el inicio de sesión después de demasiados intentos fallidos
+event-locked-by-you = Usted bloqueó su identidad
+event-otp-failed = Se escribió un código de un solo uso incorrecto
+event-otp-sent = Se envió por correo electrónico un código de un solo uso para iniciar sesión
+event-passkey-added = Se añadió una llave de acceso
+event-passkey-removed = Se quitó una llave de acceso
+event-reactivation-started = Se usó un código de activación para añadir una llave de acceso
+event-recovery-code-used = Se usó un código de recuperación para añadir una llave de acceso
+event-recovery-codes-created = Se crearon nuevos códigos de recuperación
+event-reported-not-me = Usted avisó de que algo en su cuenta no lo hizo usted
+event-reported-entry = Usted avisó de que la anotación { $entry } no la hizo usted
+event-session-ended = Se cerró la sesión de un dispositivo desde la página de su cuenta
+event-signed-in-passkey = Inicio de sesión con una llave de acceso
+event-signed-in-code = Inicio de sesión con un código de un solo uso
+event-signed-in-test-person = Inicio de sesión como persona de prueba en una versión de prueba de un servicio
+event-signed-out-everywhere =
+    { $n ->
+        [one] Sesión cerrada en todas partes ({ $n } dispositivo)
+       *[other] Sesión cerrada en todas partes ({ $n } dispositivos)
+    }
+event-signin-failed = Un inicio de sesión con una llave de acceso no funcionó
+event-signin-refused-locked = Se rechazó el inicio de sesión porque su cuenta está bloqueada
+event-staff-open-record = El servicio de ayuda abrió su cuenta { $why } (agente del servicio de ayuda { $agent })
+event-staff-unlock = El servicio de ayuda desbloqueó su cuenta { $why } (agente del servicio de ayuda { $agent })
+event-staff-lock = El servicio de ayuda bloqueó su cuenta y cerró su sesión en todas partes { $why } (agente del servicio de ayuda { $agent })
+event-staff-end-sessions = El servicio de ayuda cerró su sesión en todas partes { $why } (agente del servicio de ayuda { $agent })
+event-staff-reactivation-code = El servicio de ayuda creó un nuevo código de activación para usted { $why } (agente del servicio de ayuda { $agent })
+event-staff-revoke-passkey = El servicio de ayuda desactivó una de sus llaves de acceso { $why } (agente del servicio de ayuda { $agent })
+event-staff-withdraw-consent = El servicio de ayuda dejó de compartir sus datos con un servicio { $why } (agente del servicio de ayuda { $agent })
+event-staff-request-reactivate = El servicio de ayuda pidió a un supervisor que aprobara un nuevo código de activación para usted { $why } (agente del servicio de ayuda { $agent })
+event-staff-request-lift-fraud-lock = El servicio de ayuda pidió a un supervisor que aprobara desbloquear su cuenta { $why } (agente del servicio de ayuda { $agent })
+event-staff-request-other = El servicio de ayuda pidió a un supervisor que aprobara un cambio en su cuenta { $why } (agente del servicio de ayuda { $agent })
+event-staff-approved = Un supervisor aprobó la solicitud del servicio de ayuda { $why } (agente del servicio de ayuda { $agent })
+event-staff-rejected = Un supervisor rechazó la solicitud del servicio de ayuda { $why } (agente del servicio de ayuda { $agent })
+event-why-call = a petición suya por teléfono
+event-why-visit = a petición suya en una oficina de atención
+event-why-letter = en respuesta a su carta
+event-why-fraud = por sospecha de fraude
+event-why-other = por otro motivo

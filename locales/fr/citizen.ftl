@@ -250,3 +250,47 @@ account-download-json = JSON
 account-download-csv = CSV
 release-how-sign-in = Lors de votre connexion
 release-how-later = Quand le service les a redemandées
+event-activated = Votre identité numérique a été activée avec une clé d’accès
+event-activation-code-issued = Un code d’activation a été créé pour vous
+event-activation-failed = Un code d’activation erroné a été saisi
+event-activation-refused-locked = L’activation a été refusée, car votre identité est verrouillée
+event-consent-withdrawn = Vous avez arrêté de partager vos informations avec un service
+event-locked-after-failures = La connexion a été verrouillée après trop d’essais erronés
+event-locked-by-you = Vous avez verrouillé votre identité
+event-otp-failed = Un code à usage unique erroné a été saisi
+event-otp-sent = Un code de connexion à usage unique a été envoyé par e-mail
+event-passkey-added = Une clé d’accès a été ajoutée
+event-passkey-removed = Une clé d’accès a été supprimée
+event-reactivation-started = Un code d’activation a été utilisé pour ajouter une clé d’accès
+event-recovery-code-used = Un code de secours a été utilisé pour ajouter une clé d’accès
+event-recovery-codes-created = De nouveaux codes de secours ont été créés
+event-reported-not-me = Vous avez signalé une activité de votre compte qui ne venait pas de vous
+event-reported-entry = Vous avez signalé que la ligne { $entry } ne venait pas de vous
+event-session-ended = Un appareil a été déconnecté depuis la page de votre compte
+event-signed-in-passkey = Connexion avec une clé d’accès
+event-signed-in-code = Connexion avec un code à usage unique
+event-signed-in-test-person = Connexion comme personne de test à un service bac à sable
+event-signed-out-everywhere =
+    { $n ->
+        [one] Déconnexion partout ({ $n } appareil)
+       *[other] Déconnexion partout ({ $n } appareils)
+    }
+event-signin-failed = Une connexion avec une clé d’accès n’a pas fonctionné
+event-signin-refused-locked = La connexion a été refusée, car votre compte est verrouillé
+event-staff-open-record = L’assistance a ouvert votre compte { $why } (agent de l’assistance { $agent })
+event-staff-unlock = L’assistance a déverrouillé votre compte { $why } (agent de l’assistance { $agent })
+event-staff-lock = L’assistance a verrouillé votre compte et vous a déconnecté partout { $why } (agent de l’assistance { $agent })
+event-staff-end-sessions = L’assistance vous a déconnecté partout { $why } (agent de l’assistance { $agent })
+event-staff-reactivation-code = L’assistance a créé un nouveau code d’activation pour vous { $why } (agent de l’assistance { $agent })
+event-staff-revoke-passkey = L’assistance a désactivé l’une de vos clés d’accès { $why } (agent de l’assistance { $agent })
+event-staff-withdraw-consent = L’assistance a arrêté le partage de vos informations avec un service { $why } (agent de l’assistance { $agent })
+event-staff-request-reactivate = L’assistance a demandé à un superviseur d’approuver un nouveau code d’activation pour vous { $why } (agent de l’assistance { $agent })
+event-staff-request-lift-fraud-lock = L’assistance a demandé à un superviseur d’approuver le déverrouillage de votre compte { $why } (agent de l’assistance { $agent })
+event-staff-request-other = L’assistance a demandé à un superviseur d’approuver une action sur votre compte { $why } (agent de l’assistance { $agent })
+event-staff-approved = Un superviseur a approuvé la demande de l’assistance { $why } (agent de l’assistance { $agent })
+event-staff-rejected = Un superviseur a refusé la demande de l’assistance { $why } (agent de l’assistance { $agent })
+event-why-call = à votre demande, par téléphone
+event-why-visit = à votre demande, à un guichet
+event-why-letter = en réponse à votre courrier
+event-why-fraud = en raison d’une suspicion de fraude
+event-why-other = pour une autre raison

@@ -2,6 +2,7 @@
 //! withdrawal of that consent, at once), their passkeys, their signed-in sessions (sign any
 //! out), their security history, and the registry data held about them.
 
+pub mod events;
 pub mod history;
 
 use askama::Template;
@@ -150,7 +151,7 @@ pub async fn account(
         .map(|e| EventItem {
             id: e.id,
             when: lang.date_time(e.created_at),
-            what: e.detail,
+            what: events::event_in_words(&e.kind, &e.detail, lang),
         })
         .collect();
     let history = history::page(&state, lang, &me.person_id, &q).await?;

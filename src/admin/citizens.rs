@@ -371,7 +371,10 @@ pub async fn record(
         .await?
         .into_iter()
         .take(30)
-        .map(|e| (lang.date_time(e.created_at), e.detail))
+        .map(|e| {
+            let what = crate::account::events::event_in_words(&e.kind, &e.detail, lang);
+            (lang.date_time(e.created_at), what)
+        })
         .collect();
     let services = oauth::find_consents_of_person(&state.db, &person.id, now)
         .await?

@@ -44,8 +44,8 @@ impl ReasonCategory {
         Self::ALL.into_iter().find(|c| c.as_str() == s)
     }
 
-    /// What the citizen reads (their history is in English and French; the category is
-    /// stored, the page translates it).
+    /// The words the citizen's history stores for the category, in English; the pages
+    /// recognise them and show the reader's language (`account::events`).
     pub fn citizen_text(self) -> &'static str {
         match self {
             ReasonCategory::Call => "at your request by phone",

@@ -145,7 +145,7 @@ async fn the_account_page_shows_services_sessions_history_and_details_and_withdr
         "the past release stays in the history"
     );
     assert!(
-        page.contains("Consent for a service was withdrawn"),
+        page.contains("You stopped sharing your details with a service"),
         "it is in the citizen's history"
     );
 
@@ -191,6 +191,75 @@ async fn the_account_page_shows_services_sessions_history_and_details_and_withdr
             .status(),
         200,
         "this device stays signed in"
+    );
+    app.stop().await;
+}
+
+/// The account page as a browser asking for `language` gets it.
+async fn account_page(app: &TestApp, browser: &reqwest::Client, language: &str) -> String {
+    browser
+        .get(app.url("/account"))
+        .header("accept-language", language)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_security_history_is_in_the_language_of_the_page_not_the_english_stored() {
+    let db = TestDb::sqlite();
+    let app = TestApp::spawn(&db).await;
+    let person = seeded_person(&app).await;
+    let now = app.state.clock.now();
+    // Events as the code records them (kind and English detail), and one whose detail no
+    // sentence of the catalogue matches, as an older version may have written.
+    for (kind, detail) in [
+        ("signed_in", "Signed in with a one-time code"),
+        ("passkey_added", "A passkey was added"),
+        (
+            "signed_out_everywhere",
+            "Signed out everywhere (2 sessions ended)",
+        ),
+        ("signed_in", "Signed in by an older version"),
+    ] {
+        civitas::authn::record_event(&app.state.writer, &person, kind, detail, now).await;
+    }
+    let (browser, _) = signed_in_browser(&app, &person, "urn:civitas:loa:substantial").await;
+
+    let french = account_page(&app, &browser, "fr").await;
+    for line in [
+        "Connexion avec un code à usage unique",
+        "Une clé d’accès a été ajoutée",
+        "Déconnexion partout (2 appareils)",
+    ] {
+        assert!(french.contains(line), "missing in French: {line}");
+    }
+    for english in [
+        "Signed in with a one-time code",
+        "A passkey was added",
+        "sessions ended",
+    ] {
+        assert!(
+            !french.contains(english),
+            "English on the French page: {english}"
+        );
+    }
+    assert!(
+        french.contains("Signed in by an older version"),
+        "an unknown detail is shown as stored"
+    );
+
+    let arabic = account_page(&app, &browser, "ar").await;
+    assert!(arabic.contains("تسجيل الدخول برمز لمرة واحدة") && arabic.contains("أُضيف مفتاح مرور"));
+    assert!(!arabic.contains("A passkey was added"));
+
+    let english = account_page(&app, &browser, "en").await;
+    assert!(
+        english.contains("Signed in with a one-time code")
+            && english.contains("Signed out everywhere (2 devices)")
     );
     app.stop().await;
 }

@@ -687,6 +687,50 @@ async fn every_account_action_needs_a_reason_and_a_fraud_lock_needs_four_eyes_to
         );
     }
     assert!(page.contains(&pseudonym) && !page.contains("Hana") && !page.contains("TICKET-9"));
+
+    // In French, the same steps read in French, category and pseudonym included.
+    let page = citizen
+        .get(app.url("/account"))
+        .header("accept-language", "fr")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for line in [
+        "L’assistance a verrouillé votre compte et vous a déconnecté partout en raison d’une \
+         suspicion de fraude",
+        "L’assistance a demandé à un superviseur d’approuver le déverrouillage de votre compte \
+         à votre demande, par téléphone",
+        "Un superviseur a approuvé la demande de l’assistance",
+        "L’assistance a désactivé l’une de vos clés d’accès à votre demande, par téléphone",
+        &format!(
+            "L’assistance a arrêté le partage de vos informations avec un service en réponse à \
+             votre courrier (agent de l’assistance {pseudonym})"
+        ),
+    ] {
+        assert!(
+            page.contains(line),
+            "missing from the French history: {line}"
+        );
+    }
+    assert!(!page.contains("The helpdesk") && !page.contains("at your request"));
+    // The console shows the member the history in the member's language.
+    let record = helpdesk
+        .get(app.url(&format!("/admin/citizens/{person}")))
+        .header("accept-language", "es")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        record.contains("El servicio de ayuda desactivó una de sus llaves de acceso a petición suya por teléfono"),
+        "the console's history in Spanish"
+    );
+    assert!(!record.contains("The helpdesk revoked"));
     app.stop().await;
 }
 

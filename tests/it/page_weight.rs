@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use crate::support::{
     TestApp, TestDb,
     oidc::{
-        authorize_url, consent, get_code, pkce, register, seeded_person, signed_in_browser,
-        token_request, web_client,
+        authorize_url, consent, pkce, register, seeded_person, signed_in_browser, signed_in_tokens,
+        web_client,
     },
 };
 
@@ -73,21 +73,7 @@ async fn page_weight_of_every_citizen_page_is_under_10_kb_on_a_first_visit() {
     assert!(consent_path.starts_with("/consent"), "{consent_path}");
     // A release, for its receipt page.
     consent(&app, &person, &client_id, "openid profile").await;
-    let (verifier, challenge) = pkce();
-    let code = get_code(&app, &browser, &client_id, &challenge).await;
-    let (status, _) = token_request(
-        &app,
-        &client_id,
-        &secret,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", crate::support::oidc::REDIRECT),
-            ("code_verifier", &verifier),
-        ],
-    )
-    .await;
-    assert_eq!(status, 200);
+    signed_in_tokens(&app, &browser, &client_id, &secret).await;
     let release = civitas::store::releases::find_releases_of_person(
         &app.state.db,
         &person,
@@ -119,6 +105,12 @@ async fn page_weight_of_every_citizen_page_is_under_10_kb_on_a_first_visit() {
             200,
         ),
         ("recovery codes", &browser, "/recovery-codes".into(), 200),
+        (
+            "add a passkey",
+            &browser,
+            "/account/passkeys/add".into(),
+            200,
+        ),
     ];
     println!(
         "{:<18} {:>8} {:>8} {:>8}  path",

@@ -81,6 +81,8 @@ signin-code-heading = With a code by e-mail
 signin-code-link = Get a one-time code by e-mail (some services need a passkey)
 otp-title = Sign in with a code by e-mail
 otp-intro = We send a code to the e-mail address the population registry holds for you.
+# The one-time code form sent with the national ID field empty.
+otp-national-id-missing = Enter your national ID, then ask for the code.
 otp-send = Send me a code
 otp-unavailable = Codes by e-mail are not available at the moment. Sign in with a passkey, or contact the helpdesk.
 otp-verify-title = Enter your code
@@ -309,7 +311,7 @@ event-signed-out-everywhere =
 event-signin-failed = A sign-in with a passkey did not work
 event-signin-refused-locked = Signing in was refused because your account is locked
 # What the helpdesk did on the citizen's account. $why: why it did it (one of the event-why-* texts); $agent: the helpdesk agent's made-up name, never their real one.
-event-staff-open-record = The helpdesk opened your account { $why } (helpdesk agent { $agent })
+event-staff-open-record = The helpdesk looked at your account { $why } (helpdesk agent { $agent })
 # $why: one of the event-why-* texts; $agent: the helpdesk agent's made-up name.
 event-staff-unlock = The helpdesk unlocked your account { $why } (helpdesk agent { $agent })
 # $why: one of the event-why-* texts; $agent: the helpdesk agent's made-up name.

@@ -75,6 +75,7 @@ signin-code-heading = Avec un code par e-mail
 signin-code-link = Recevoir un code à usage unique par e-mail (certains services exigent une clé d’accès)
 otp-title = Se connecter avec un code par e-mail
 otp-intro = Nous envoyons un code à l’adresse e-mail que le registre de la population connaît pour vous.
+otp-national-id-missing = Saisissez votre numéro d’identité nationale, puis demandez le code.
 otp-send = M’envoyer un code
 otp-unavailable = Les codes par e-mail ne sont pas disponibles pour le moment. Connectez-vous avec une clé d’accès ou contactez l’assistance.
 otp-verify-title = Saisissez votre code
@@ -277,7 +278,7 @@ event-signed-out-everywhere =
     }
 event-signin-failed = Une connexion avec une clé d’accès n’a pas fonctionné
 event-signin-refused-locked = La connexion a été refusée, car votre compte est verrouillé
-event-staff-open-record = L’assistance a ouvert votre compte { $why } (agent de l’assistance { $agent })
+event-staff-open-record = L’assistance a consulté votre compte { $why } (agent de l’assistance { $agent })
 event-staff-unlock = L’assistance a déverrouillé votre compte { $why } (agent de l’assistance { $agent })
 event-staff-lock = L’assistance a verrouillé votre compte et vous a déconnecté partout { $why } (agent de l’assistance { $agent })
 event-staff-end-sessions = L’assistance vous a déconnecté partout { $why } (agent de l’assistance { $agent })

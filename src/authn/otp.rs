@@ -43,6 +43,8 @@ pub struct RequestPage {
     pub layout: Layout,
     pub continue_id: String,
     pub available: bool,
+    /// Why the form was refused (nothing typed), shown above it and linked to the field.
+    pub error: Option<&'static str>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -64,6 +66,7 @@ pub async fn request_page(
         layout: Layout::new(lang, &super::here("/signin/code", &continue_id)),
         continue_id,
         available: state.mailer.is_some(),
+        error: None,
     }
 }
 
@@ -111,6 +114,15 @@ pub async fn request(
         });
     }
     let national_id = form.national_id.trim().to_uppercase();
+    if national_id.is_empty() {
+        let page = RequestPage {
+            layout: Layout::new(lang, &super::here("/signin/code", &form.continue_id)),
+            continue_id: form.continue_id,
+            available: true,
+            error: Some(lang.messages().otp_national_id_missing),
+        };
+        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
     let person = super::person_by_typed_national_id(&state.db, &national_id).await?;
     let account = match &person {
         Some(p) => accounts::find_account_by_person(&state.db, &p.id).await?,

@@ -284,7 +284,7 @@ async fn opening_a_record_needs_a_reason_and_the_citizen_sees_it_without_the_sta
         .unwrap();
     assert!(
         account.contains(&format!(
-            "The helpdesk opened your account at your request by phone (helpdesk agent {pseudonym})"
+            "The helpdesk looked at your account at your request by phone (helpdesk agent {pseudonym})"
         )),
         "the opening is in the citizen's history"
     );

@@ -229,7 +229,7 @@ pub async fn log(
         .take(PAGE as usize)
         .map(|r| LogLine {
             seq: r.seq,
-            when: lang.date_time(r.created_at),
+            when: lang.date_time_seconds(r.created_at),
             staff: names
                 .get(&r.staff_id)
                 .map_or_else(|| r.staff_id.clone(), |(n, _)| n.clone()),

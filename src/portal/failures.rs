@@ -58,7 +58,7 @@ pub async fn test_page(
         .into_iter()
         .map(|f| FailureLine {
             when: crate::clock::rfc3339(f.at),
-            shown: lang.date_time(f.at),
+            shown: lang.date_time_seconds(f.at),
             endpoint: Endpoint::shown(&f.endpoint),
             fix: FailureKind::from_key(&f.kind).fix(),
             error: f.error,

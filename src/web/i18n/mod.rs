@@ -46,6 +46,15 @@ impl Lang {
 
     /// A moment as people of this language read it: "6 December 2026, 15:31" (UTC).
     pub fn date_time(self, unix: i64) -> String {
+        self.moment(unix, false)
+    }
+
+    /// A moment to the second, for logs read in an investigation: "6 December 2026, 15:31:07".
+    pub fn date_time_seconds(self, unix: i64) -> String {
+        self.moment(unix, true)
+    }
+
+    fn moment(self, unix: i64, seconds: bool) -> String {
         let t = time::OffsetDateTime::from_unix_timestamp(unix)
             .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
         let m = self.messages();
@@ -54,7 +63,12 @@ impl Lang {
             m.date_month(u8::from(t.month())),
             t.year().to_string(),
         );
-        m.date_time(date, format!("{:02}:{:02}", t.hour(), t.minute()))
+        let time = if seconds {
+            format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second())
+        } else {
+            format!("{:02}:{:02}", t.hour(), t.minute())
+        };
+        m.date_time(date, time)
     }
 
     /// `ltr` or `rtl`, for `<html dir>`.

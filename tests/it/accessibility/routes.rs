@@ -27,6 +27,8 @@ use Kind::*;
 pub(super) const ROUTES: &[(&str, Kind)] = &[
     // The citizen's pages.
     ("/", Page),
+    // Any path no route has: its page is the 404 page (an error state).
+    (FALLBACK, Action),
     ("/help", Page),
     ("/language", Action),
     (
@@ -34,7 +36,7 @@ pub(super) const ROUTES: &[(&str, Kind)] = &[
         Other("answers the session-timeout warning's script with JSON"),
     ),
     ("/authorize/resume", Action),
-    ("/consent", Form),
+    ("/consent", Page),
     ("/account", Page),
     ("/account/releases.json", Other("a download (JSON)")),
     ("/account/releases.csv", Other("a download (CSV)")),
@@ -55,7 +57,7 @@ pub(super) const ROUTES: &[(&str, Kind)] = &[
     ("/demo/outbox", Page),
     ("/activate", Form),
     ("/activate/passkey", Page),
-    ("/recovery-codes", Form),
+    ("/recovery-codes", Page),
     ("/recover", Form),
     (
         "/passkeys/register/start",
@@ -72,7 +74,7 @@ pub(super) const ROUTES: &[(&str, Kind)] = &[
     ),
     ("/logout/confirm", Action),
     ("/authorize", Action),
-    ("/logout", Form),
+    ("/logout", Page),
     ("/saml/sso", Action),
     ("/saml/slo", Action),
     // Protocol and machine endpoints.
@@ -173,11 +175,24 @@ pub(super) const ROUTES: &[(&str, Kind)] = &[
     ("/portal/clients/{id}/integration", Page),
 ];
 
-/// The paths `src/app.rs` routes: each `.route("…"` and the console's two lists.
+/// The page for paths no route has (`.fallback(…)`).
+pub(super) const FALLBACK: &str = "(fallback)";
+
+/// The paths `src/app.rs` routes: each `.route("…"` and the console's two lists, and the
+/// fallback. Routes this reading cannot see (nested routers, services) are refused.
 fn routes_of_the_table() -> BTreeSet<String> {
     let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/app.rs"))
         .expect("src/app.rs");
+    for unseen in [".nest(", ".nest_service(", ".route_service("] {
+        assert!(
+            !source.contains(unseen),
+            "src/app.rs uses {unseen}: teach tests/it/accessibility/routes.rs to read its routes"
+        );
+    }
     let mut paths = BTreeSet::new();
+    if source.contains(".fallback(") {
+        paths.insert(FALLBACK.to_owned());
+    }
     let mut rest = source.as_str();
     while let Some(at) = rest.find(".route(") {
         rest = &rest[at + ".route(".len()..];
@@ -214,35 +229,54 @@ fn every_route_of_the_table_is_listed() {
     );
 }
 
-/// The states cover the table: each page a normal state, each form also an error state, each
-/// action an error state.
+/// Whether `path` (a request's, with its query) is one of route `pattern`'s (`{x}` matches one
+/// segment).
+fn matches(pattern: &str, path: &str) -> bool {
+    let path = path.split('?').next().unwrap_or_default();
+    let (p, q): (Vec<_>, Vec<_>) = (pattern.split('/').collect(), path.split('/').collect());
+    p.len() == q.len()
+        && p.iter()
+            .zip(&q)
+            .all(|(p, q)| p == q || (p.starts_with('{') && p.ends_with('}') && !q.is_empty()))
+}
+
+/// The states cover the table: each page a normal state, each form also an error state where
+/// the form itself is refused (a same-site post), each action an error state; and each state
+/// asks for a path of its route.
 pub(super) fn check_coverage(states: &[State]) {
     let mut normal = BTreeSet::new();
     let mut error = BTreeSet::new();
+    let mut refused = BTreeSet::new();
     for s in states {
-        let kind = ROUTES
-            .iter()
-            .find(|(p, _)| *p == s.route)
-            .unwrap_or_else(|| panic!("{}: route {} is not in ROUTES", s.name(), s.route))
-            .1;
+        let kind = kind_of(s.route)
+            .unwrap_or_else(|| panic!("{}: route {} is not in ROUTES", s.name(), s.route));
         assert!(
             !matches!(kind, Other(_)),
             "{}: {} is listed as not a page",
             s.name(),
             s.route
         );
+        assert!(
+            s.route == FALLBACK || matches(s.route, &s.path),
+            "{}: the path is not one of route {}",
+            s.name(),
+            s.route
+        );
         if s.error {
             error.insert(s.route);
+            if s.method == reqwest::Method::POST && s.origin.is_none() {
+                refused.insert(s.route);
+            }
         } else {
             normal.insert(s.route);
         }
     }
     for (route, kind) in ROUTES {
-        let (needs_normal, needs_error) = match kind {
-            Page => (true, false),
-            Form => (true, true),
-            Action => (false, true),
-            Other(_) => (false, false),
+        let (needs_normal, needs_error, needs_refusal) = match kind {
+            Page => (true, false, false),
+            Form => (true, true, true),
+            Action => (false, true, false),
+            Other(_) => (false, false, false),
         };
         assert!(
             !needs_normal || normal.contains(route),
@@ -252,5 +286,24 @@ pub(super) fn check_coverage(states: &[State]) {
             !needs_error || error.contains(route),
             "{route} ({kind:?}) has no error state in states()"
         );
+        assert!(
+            !needs_refusal || refused.contains(route),
+            "{route} ({kind:?}) has no state where its form is refused (a same-site post)"
+        );
     }
+}
+
+/// What `route` is, by the table.
+pub(super) fn kind_of(route: &str) -> Option<Kind> {
+    ROUTES.iter().find(|(p, _)| *p == route).map(|(_, k)| *k)
+}
+
+/// Without a browser: the states the accessibility test shows cover the route table.
+#[tokio::test]
+async fn every_route_has_its_states() {
+    let db = crate::support::TestDb::sqlite();
+    let app = crate::support::TestApp::spawn_with_outbox(&db).await;
+    let states = super::states::states(&app).await;
+    check_coverage(&states);
+    app.stop().await;
 }

@@ -5,6 +5,7 @@ use reqwest::Method;
 
 use civitas::{admin::Role, web::i18n::Lang};
 
+use super::routes::FALLBACK;
 use crate::support::{
     TestApp,
     admin::{admin_post, reason, staff_browser},
@@ -19,11 +20,11 @@ pub(super) struct State {
     pub(super) route: &'static str,
     pub(super) error: bool,
     who: reqwest::Client,
-    method: Method,
-    path: String,
+    pub(super) method: Method,
+    pub(super) path: String,
     form: Vec<(String, String)>,
     /// The `Origin` a POST carries (the server's own unless a test of a cross-site post).
-    origin: Option<String>,
+    pub(super) origin: Option<String>,
     status: u16,
 }
 
@@ -91,7 +92,13 @@ impl State {
                     "origin",
                     self.origin.clone().unwrap_or_else(|| app.base.clone()),
                 )
-                .form(&self.form);
+                .form(
+                    &self
+                        .form
+                        .iter()
+                        .map(|(k, v)| (k.as_str(), v.replace("{lang}", lang.tag())))
+                        .collect::<Vec<_>>(),
+                );
         }
         let r = request.send().await.unwrap();
         let status = r.status().as_u16();
@@ -278,6 +285,18 @@ pub(super) async fn states(app: &TestApp) -> Vec<State> {
         &portal::client_fields("Northbank app"),
     )
     .await;
+    // A client that signs in with a key, for the keys page and its refusals.
+    let key = civitas::crypto::PrivateKey::generate(civitas::crypto::Alg::Es256).unwrap();
+    let mut key_fields: Vec<_> = portal::client_fields("Northbank keys")
+        .into_iter()
+        .filter(|(k, _)| *k != "token_endpoint_auth_method")
+        .collect();
+    key_fields.push(("token_endpoint_auth_method", "private_key_jwt".into()));
+    key_fields.push((
+        "jwks",
+        serde_json::json!({ "keys": [key.public_jwk()] }).to_string(),
+    ));
+    let (key_client, _) = portal::sandbox_client(app, &developer, &org, &key_fields).await;
     let r = portal::post(
         app,
         &developer,
@@ -302,7 +321,7 @@ pub(super) async fn states(app: &TestApp) -> Vec<State> {
         // The citizen's pages.
         State::get("/", a, "/"),
         State::get("/", c, "/"),
-        State::get("/", a, "/no/such/page").fails(404),
+        State::get(FALLBACK, a, "/no/such/page").fails(404),
         State::get("/help", a, "/help"),
         State::post(
             "/language",
@@ -362,7 +381,13 @@ pub(super) async fn states(app: &TestApp) -> Vec<State> {
             .fails(403),
         State::get("/signed-out", a, "/signed-out"),
         State::get("/signin/code", a, "/signin/code"),
-        State::post("/signin/code", a, "/signin/code", &[]).fails(400),
+        State::post(
+            "/signin/code",
+            a,
+            "/signin/code",
+            &[("national_id", " "), ("continue", "")],
+        )
+        .fails(422),
         State::get("/signin/code/verify", &otp, "/signin/code/verify"),
         State::post(
             "/signin/code/verify",
@@ -378,7 +403,7 @@ pub(super) async fn states(app: &TestApp) -> Vec<State> {
             a,
             "/activate",
             &[
-                ("national_id", "ZZ0000000"),
+                ("national_id", "ZZ000000-{lang}"),
                 ("code", "WRONG-CODE"),
                 ("continue", ""),
             ],
@@ -395,7 +420,7 @@ pub(super) async fn states(app: &TestApp) -> Vec<State> {
             "/recover",
             a,
             "/recover",
-            &[("national_id", "ZZ0000001"), ("code", "WRONG")],
+            &[("national_id", "ZZ000001-{lang}"), ("code", "WRONG")],
         )
         .fails(422),
         State::post("/logout/confirm", a, "/logout/confirm", &[])
@@ -672,10 +697,15 @@ pub(super) async fn states(app: &TestApp) -> Vec<State> {
             d,
             format!("{client_page}/keys"),
         ),
+        State::get(
+            "/portal/clients/{id}/keys",
+            d,
+            format!("/portal/clients/{key_client}/keys"),
+        ),
         State::post(
             "/portal/clients/{id}/keys",
             d,
-            format!("{client_page}/keys"),
+            format!("/portal/clients/{key_client}/keys"),
             &[("jwks", "{not json")],
         )
         .fails(400),

@@ -478,9 +478,17 @@ impl Keyboard<'_> {
         assert!(f.matches, "{}: the first Tab went to {}", self.at(), f.html);
         self.assert_focus_shows(&f);
         self.enter().await;
-        let in_main: bool = self
-            .eval("document.activeElement === document.getElementById('main')")
-            .await;
+        // The focus moves with the fragment navigation: give it up to a second.
+        let mut in_main = false;
+        for _ in 0..50 {
+            in_main = self
+                .eval("document.activeElement === document.getElementById('main')")
+                .await;
+            if in_main {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
         assert!(
             in_main,
             "{}: the skip link did not move the focus",

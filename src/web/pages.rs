@@ -191,16 +191,6 @@ pub async fn language(
     Ok(response)
 }
 
-/// Seconds until session `id` ends for inactivity, as its stored expiry says.
-async fn session_left(state: &AppState, id: &tower_sessions::session::Id) -> Option<i64> {
-    let hash = crate::crypto::secrets::sha256_b64(&id.to_string());
-    let now = state.clock.now();
-    let row = crate::store::sessions::find_session(&state.db, &hash, now)
-        .await
-        .ok()??;
-    Some((row.expires_at - now).max(0))
-}
-
 #[derive(Deserialize)]
 pub struct ExtendForm {
     #[serde(default)]
@@ -309,9 +299,10 @@ pub async fn page_context(
         Ok(found) => found,
         Err(response) => return response,
     };
-    let session_left = match (is_signed_in, session.id()) {
-        (true, Some(id)) => session_left(&state, &id).await,
-        _ => None,
+    let session_left = if is_signed_in {
+        crate::web::sessions::seconds_left(&session, state.clock.now()).await
+    } else {
+        None
     };
     let facts = PageFacts {
         lang: lang_of(req.headers()),

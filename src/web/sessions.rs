@@ -29,6 +29,27 @@ use crate::{
 /// Where the signed-in state lives in the session data.
 const SIGNED_IN: &str = "civitas.signed_in";
 
+/// The session's stored expiry (unix seconds), put into its data by `load` so a page can say
+/// how long is left without reading the row again; never written back.
+const EXPIRES_AT: &str = "civitas.expires_at";
+
+/// Seconds until the session ends for inactivity, as its stored expiry says (`None` for a
+/// session not yet stored).
+pub async fn seconds_left(session: &Session, now: i64) -> Option<i64> {
+    let expires_at = session.get::<i64>(EXPIRES_AT).await.ok()??;
+    Some((expires_at - now).max(0))
+}
+
+/// The session's data as stored: without what `load` added.
+fn stored_data(record: &Record) -> session_store::Result<String> {
+    let data: std::collections::HashMap<_, _> = record
+        .data
+        .iter()
+        .filter(|(k, _)| *k != EXPIRES_AT)
+        .collect();
+    serde_json::to_string(&data).map_err(|e| session_store::Error::Encode(e.to_string()))
+}
+
 /// Who is signed in, how, and since when (what ID tokens report as `acr`, `amr`, `auth_time`,
 /// `sid`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,8 +140,7 @@ where
 #[async_trait::async_trait]
 impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        let data = serde_json::to_string(&record.data)
-            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let data = stored_data(record)?;
         let (person_id, sid) = owner(record);
         loop {
             let hash = sha256_b64(&record.id.to_string());
@@ -151,8 +171,7 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let data = serde_json::to_string(&record.data)
-            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let data = stored_data(record)?;
         let (person_id, sid) = owner(record);
         let hash = sha256_b64(&record.id.to_string());
         let now = self.clock.now();
@@ -181,8 +200,10 @@ impl SessionStore for DbSessionStore {
         else {
             return Ok(None);
         };
-        let data = serde_json::from_str(&row.data)
-            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        let mut data: std::collections::HashMap<String, serde_json::Value> =
+            serde_json::from_str(&row.data)
+                .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        data.insert(EXPIRES_AT.to_owned(), row.expires_at.into());
         let expiry_date = OffsetDateTime::from_unix_timestamp(row.expires_at)
             .map_err(|e| session_store::Error::Decode(e.to_string()))?;
         Ok(Some(Record {

@@ -197,15 +197,9 @@ async fn the_account_page_shows_services_sessions_history_and_details_and_withdr
 
 /// The account page as a browser asking for `language` gets it.
 async fn account_page(app: &TestApp, browser: &reqwest::Client, language: &str) -> String {
-    browser
-        .get(app.url("/account"))
-        .header("accept-language", language)
-        .send()
+    crate::support::page_in(browser, app, "/account", language)
         .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+        .1
 }
 
 #[tokio::test]

@@ -228,15 +228,7 @@ async fn opening_a_record_needs_a_reason_and_the_citizen_sees_it_without_the_sta
         ["by national ID", "by family name and birth date"]
     );
     // The console speaks French too.
-    let page = helpdesk
-        .get(app.url("/admin/citizens"))
-        .header("accept-language", "fr")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, page) = crate::support::page_in(&helpdesk, &app, "/admin/citizens", "fr").await;
     assert!(page.contains("Trouver un citoyen") && page.contains("Date de naissance"));
 
     // The full record cannot be seen without opening it, nor opened without a reason.
@@ -689,15 +681,7 @@ async fn every_account_action_needs_a_reason_and_a_fraud_lock_needs_four_eyes_to
     assert!(page.contains(&pseudonym) && !page.contains("Hana") && !page.contains("TICKET-9"));
 
     // In French, the same steps read in French, category and pseudonym included.
-    let page = citizen
-        .get(app.url("/account"))
-        .header("accept-language", "fr")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, page) = crate::support::page_in(&citizen, &app, "/account", "fr").await;
     for line in [
         "L’assistance a verrouillé votre compte et vous a déconnecté partout en raison d’une \
          suspicion de fraude",
@@ -717,15 +701,8 @@ async fn every_account_action_needs_a_reason_and_a_fraud_lock_needs_four_eyes_to
     }
     assert!(!page.contains("The helpdesk") && !page.contains("at your request"));
     // The console shows the member the history in the member's language.
-    let record = helpdesk
-        .get(app.url(&format!("/admin/citizens/{person}")))
-        .header("accept-language", "es")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, record) =
+        crate::support::page_in(&helpdesk, &app, &format!("/admin/citizens/{person}"), "es").await;
     assert!(
         record.contains("El servicio de ayuda desactivó una de sus llaves de acceso a petición suya por teléfono"),
         "the console's history in Spanish"

@@ -56,14 +56,8 @@ fn civitas(db: &TestDb, args: &[&str]) -> (bool, String) {
 /// A console page in French (`Accept-Language: fr`): its status and text, with the
 /// apostrophes the template escapes put back.
 async fn page_fr(browser: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
-    let r = browser
-        .get(app.url(path))
-        .header("accept-language", "fr")
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.text().await.unwrap().replace("&#39;", "'"))
+    let (status, text) = crate::support::page_in(browser, app, path, "fr").await;
+    (status, text.replace("&#39;", "'"))
 }
 
 /// Opens a citizen's record with a reason: one staff action, in the staff log.

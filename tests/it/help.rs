@@ -18,6 +18,7 @@ use crate::{
         oidc::{
             REDIRECT, authorize_url, pkce, register, seeded_person, signed_in_browser, web_client,
         },
+        page_in,
     },
 };
 
@@ -70,16 +71,6 @@ async fn recorded(app: &TestApp, request_id: &str) -> ErrorReferenceRow {
     panic!("no record of {request_id}");
 }
 
-async fn get(browser: &reqwest::Client, app: &TestApp, path: &str, lang: &str) -> (u16, String) {
-    let r = browser
-        .get(app.url(path))
-        .header("accept-language", lang)
-        .send()
-        .await
-        .unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
-}
-
 async fn every_page_offers_get_help_in_english_and_french(db: TestDb) {
     let app = TestApp::spawn(&db).await;
     let person = seeded_person(&app).await;
@@ -108,16 +99,19 @@ async fn every_page_offers_get_help_in_english_and_french(db: TestDb) {
             "/no/such/page",
             "/portal",
         ] {
-            pages.push((path.to_owned(), get(&app.client, &app, path, lang).await));
+            pages.push((
+                path.to_owned(),
+                page_in(&app.client, &app, path, lang).await,
+            ));
         }
         for path in [
             "/account",
             consent.as_str(),
             "/account/releases/no-such-receipt",
         ] {
-            pages.push((path.to_owned(), get(&browser, &app, path, lang).await));
+            pages.push((path.to_owned(), page_in(&browser, &app, path, lang).await));
         }
-        pages.push(("/admin".into(), get(&staff, &app, "/admin", lang).await));
+        pages.push(("/admin".into(), page_in(&staff, &app, "/admin", lang).await));
         for (path, (status, html)) in &pages {
             assert!(*status == 200 || *status == 404, "{path}: {status}");
             assert!(
@@ -146,7 +140,7 @@ async fn the_help_page_lists_the_configured_contacts(db: TestDb) {
             .merge(("help.visit", "Any town hall"))
     })
     .await;
-    let (status, html) = get(&app.client, &app, "/help", "en").await;
+    let (status, html) = page_in(&app.client, &app, "/help", "en").await;
     assert_eq!(status, 200);
     assert!(
         html.contains(r#"<a href="tel:+33123456789">+33 (0)1 23 45 67 89</a>"#),
@@ -162,14 +156,14 @@ async fn the_help_page_lists_the_configured_contacts(db: TestDb) {
         !html.contains("<script") && !html.contains("https://"),
         "{html}"
     );
-    let (_, french) = get(&app.client, &app, "/help", "fr").await;
+    let (_, french) = page_in(&app.client, &app, "/help", "fr").await;
     assert!(french.contains("<h1>Obtenir de l’aide</h1>") && french.contains("Téléphone"));
     app.stop().await;
 
     // Without contacts, the page still helps: a service desk, and what to have ready.
     let other = TestDb::sqlite();
     let app = TestApp::spawn(&other).await;
-    let (status, html) = get(&app.client, &app, "/help", "en").await;
+    let (status, html) = page_in(&app.client, &app, "/help", "en").await;
     assert_eq!(status, 200);
     assert!(html.contains(r#"id="help-no-contacts""#), "{html}");
     assert!(!html.contains("tel:") && !html.contains("mailto:"));

@@ -82,16 +82,7 @@ async fn ui_locales_choose_the_sign_in_language_until_the_answer_goes_back() {
         .unwrap();
     assert!(page.contains("<html lang=\"fr\" dir=\"ltr\">"), "{page}");
     // And without a choice, the browser.
-    let page = app
-        .client
-        .get(app.url("/signin"))
-        .header("accept-language", "es-MX, en;q=0.5")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, page) = crate::support::page_in(&app.client, &app, "/signin", "es-MX, en;q=0.5").await;
     assert!(page.contains("<html lang=\"es\" dir=\"ltr\">"), "{page}");
 
     // Picking a language on a page ends ui_locales' hold.

@@ -95,15 +95,8 @@ async fn a_developer_registers_a_sandbox_client_that_signs_in_test_persons_and_n
     assert!(org_page.contains("create organisation"));
 
     // In French, the portal's pages and the log's actions are in French.
-    let french = dev
-        .get(app.url(&format!("/portal/organisations/{org}")))
-        .header("accept-language", "fr")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, french) =
+        crate::support::page_in(&dev, &app, &format!("/portal/organisations/{org}"), "fr").await;
     assert!(french.contains("<html lang=\"fr\""), "{french}");
     assert!(
         french.contains("Enregistrer un client bac à sable"),

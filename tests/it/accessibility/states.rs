@@ -140,14 +140,7 @@ pub(super) async fn states(app: &TestApp) -> Vec<State> {
     // A sign-in, so the account lists a release with its receipt.
     signed_in_tokens(app, &citizen, &client_id, secret.as_deref().unwrap()).await;
     let (_, challenge) = pkce();
-    let account = citizen
-        .get(app.url("/account"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, account) = crate::support::admin::page(&citizen, app, "/account").await;
     let receipt = account
         .split("/account/releases/")
         .nth(1)
@@ -317,7 +310,7 @@ pub(super) async fn states(app: &TestApp) -> Vec<State> {
     let person_page = format!("/admin/citizens/{person}");
     let client_page = format!("/portal/clients/{sandbox}");
     let reason_form = [("category", "other"), ("detail", "")];
-    vec![
+    let mut states = vec![
         // The citizen's pages.
         State::get("/", a, "/"),
         State::get("/", c, "/"),
@@ -470,48 +463,6 @@ pub(super) async fn states(app: &TestApp) -> Vec<State> {
             &[("reference", "not a reference")],
         )
         .fails(200),
-        State::post(
-            "/admin/citizens/{id}/unlock",
-            s,
-            format!("{person_page}/unlock"),
-            &reason_form,
-        )
-        .fails(400),
-        State::post(
-            "/admin/citizens/{id}/lock",
-            s,
-            format!("{person_page}/lock"),
-            &reason_form,
-        )
-        .fails(400),
-        State::post(
-            "/admin/citizens/{id}/sessions/end",
-            s,
-            format!("{person_page}/sessions/end"),
-            &reason_form,
-        )
-        .fails(400),
-        State::post(
-            "/admin/citizens/{id}/reactivate",
-            s,
-            format!("{person_page}/reactivate"),
-            &reason_form,
-        )
-        .fails(400),
-        State::post(
-            "/admin/citizens/{id}/passkeys/revoke",
-            s,
-            format!("{person_page}/passkeys/revoke"),
-            &reason_form,
-        )
-        .fails(400),
-        State::post(
-            "/admin/citizens/{id}/consents/withdraw",
-            s,
-            format!("{person_page}/consents/withdraw"),
-            &reason_form,
-        )
-        .fails(400),
         State::get("/admin/requests", s, "/admin/requests"),
         State::post(
             "/admin/requests/{id}/{decision}",
@@ -523,27 +474,6 @@ pub(super) async fn states(app: &TestApp) -> Vec<State> {
         State::get("/admin/clients", o, "/admin/clients"),
         State::get("/admin/clients/{id}", o, format!("/admin/clients/{bank}")),
         State::get("/admin/clients/{id}", o, "/admin/clients/none").fails(404),
-        State::post(
-            "/admin/clients/{id}/suspend",
-            o,
-            format!("/admin/clients/{bank}/suspend"),
-            &reason_form,
-        )
-        .fails(400),
-        State::post(
-            "/admin/clients/{id}/resume",
-            o,
-            format!("/admin/clients/{bank}/resume"),
-            &reason_form,
-        )
-        .fails(400),
-        State::post(
-            "/admin/clients/{id}/national-id",
-            o,
-            format!("/admin/clients/{bank}/national-id"),
-            &reason_form,
-        )
-        .fails(400),
         State::get("/admin/review", s, "/admin/review"),
         State::post(
             "/admin/review/{id}/{decision}",
@@ -722,5 +652,27 @@ pub(super) async fn states(app: &TestApp) -> Vec<State> {
             d,
             format!("{client_page}/integration"),
         ),
-    ]
+    ];
+    // Each action on a citizen's record or a client, refused without a reason.
+    let on = |route: &'static str, who: &reqwest::Client, id: &str| {
+        State::post(route, who, route.replace("{id}", id), &reason_form).fails(400)
+    };
+    for route in [
+        "/admin/citizens/{id}/unlock",
+        "/admin/citizens/{id}/lock",
+        "/admin/citizens/{id}/sessions/end",
+        "/admin/citizens/{id}/reactivate",
+        "/admin/citizens/{id}/passkeys/revoke",
+        "/admin/citizens/{id}/consents/withdraw",
+    ] {
+        states.push(on(route, s, &person));
+    }
+    for route in [
+        "/admin/clients/{id}/suspend",
+        "/admin/clients/{id}/resume",
+        "/admin/clients/{id}/national-id",
+    ] {
+        states.push(on(route, o, &bank));
+    }
+    states
 }

@@ -282,6 +282,22 @@ pub fn client() -> reqwest::Client {
         .expect("client")
 }
 
+/// A page's status and text, asked for in `lang` (`Accept-Language`).
+pub async fn page_in(
+    browser: &reqwest::Client,
+    app: &TestApp,
+    path: &str,
+    lang: &str,
+) -> (u16, String) {
+    let r = browser
+        .get(app.url(path))
+        .header("accept-language", lang)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
 pub fn write_file(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).expect("write file");
